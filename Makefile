@@ -1,0 +1,154 @@
+# inquiryd - a mail daemon that drafts quotation replies to export inquiries.
+#
+#   make            build ./inquiryd
+#   make check      install what is missing, build, run every test
+#   make demo       install what is missing, run the main job on sample mail
+#   make install    PREFIX=/usr/local DESTDIR= (binary, rules, templates,
+#                   sample config, man page)
+#   make bench | fuzz | soak   the long campaigns
+#
+# DEVELOPER=1 adds -Werror and stricter warnings.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/inquiryd
+MANDIR ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+DOCDIR ?= $(PREFIX)/share/doc/inquiryd
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS = libetpan libcurl libpcre2-8 sqlite3 xlsxwriter inih gumbo uchardet \
+	libcares libpsl jansson nettle
+
+VERSION = 0.1.0
+CFLAGS ?= -O2 -g
+WARN = -Wall -Wextra
+ifeq ($(DEVELOPER),1)
+WARN += -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wpointer-arith -Wformat=2 -Wno-format-nonliteral
+endif
+# Recursive (=) so that pkg-config runs after "make deps" has installed.
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude \
+	-DINQUIRYD_VERSION='"$(VERSION)"' -DINQUIRYD_DATADIR='"$(DATADIR)"' $(PKG_CFLAGS) $(CFLAGS)
+LIBS = $(PKG_LIBS) -lm
+
+SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+
+SRC := $(sort $(wildcard src/*.c))
+LIB_SRC := $(filter-out src/main.c,$(SRC))
+OBJ := $(SRC:src/%.c=build/obj/%.o)
+LIB_OBJ := $(LIB_SRC:src/%.c=build/obj/%.o)
+UT_OBJ := $(LIB_SRC:src/%.c=build/ut/%.o)
+SAN_OBJ := $(LIB_SRC:src/%.c=build/san/%.o)
+SAN_MAIN := build/san/main.o
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/unit/%)
+SAN_BIN := $(UNIT_SRC:tests/unit/%.c=build/unit-san/%)
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+.PHONY: all deps deps-check deps-demo deps-bench deps-fuzz check check-run \
+	unit demo bench fuzz soak install uninstall clean lint format
+
+all: inquiryd
+
+inquiryd: $(OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $(OBJ) $(LIBS)
+
+build/obj/%.o: src/%.c $(wildcard include/*.h) | build/obj
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The unit-test build sees UNITTEST functions (util.h).
+build/ut/%.o: src/%.c $(wildcard include/*.h) | build/ut
+	$(CC) $(ALL_CFLAGS) -DINQUIRYD_UNITTEST -c -o $@ $<
+
+build/san/%.o: src/%.c $(wildcard include/*.h) | build/san
+	$(CC) $(ALL_CFLAGS) -DINQUIRYD_UNITTEST $(SAN_FLAGS) -c -o $@ $<
+
+build/unit/%: tests/unit/%.c $(UT_OBJ) tests/unit/unit.h | build/unit
+	$(CC) $(ALL_CFLAGS) -DINQUIRYD_UNITTEST -o $@ $< $(UT_OBJ) \
+		$(LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+
+build/unit-san/%: tests/unit/%.c $(SAN_OBJ) tests/unit/unit.h | build/unit-san
+	$(CC) $(ALL_CFLAGS) -DINQUIRYD_UNITTEST $(SAN_FLAGS) -o $@ $< \
+		$(SAN_OBJ) $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+
+# inquiryd built with the sanitizers, for the fixture and hostile tests.
+build/inquiryd-san: $(SAN_OBJ) $(SAN_MAIN)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $(SAN_OBJ) $(SAN_MAIN) $(LIBS)
+
+build/obj build/ut build/san build/unit build/unit-san build/fuzz:
+	mkdir -p $@
+
+unit: $(UNIT_BIN) $(SAN_BIN)
+
+# Installs the Debian packages a task needs, saying what it installs.
+deps:
+	@contrib/install-deps build
+deps-check:
+	@contrib/install-deps check
+deps-demo:
+	@contrib/install-deps demo
+deps-bench:
+	@contrib/install-deps bench
+deps-fuzz:
+	@contrib/install-deps fuzz
+
+check: deps-check
+	@$(MAKE) --no-print-directory check-run
+
+check-run: inquiryd $(UNIT_BIN) $(SAN_BIN) build/inquiryd-san
+	@tests/run
+
+demo: deps-demo
+	@$(MAKE) --no-print-directory inquiryd
+	@contrib/demo
+
+bench: deps-bench
+	@$(MAKE) --no-print-directory inquiryd
+	@tests/bench/run
+
+FUZZ_SECONDS ?= 60
+fuzz: deps-fuzz
+	@$(MAKE) --no-print-directory fuzz-build
+	@tests/fuzz/run $(FUZZ_SECONDS)
+
+FUZZ_CC ?= clang
+FUZZ_OBJ := $(LIB_SRC:src/%.c=build/fuzz/%.o)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+fuzz-build: $(FUZZ_BIN)
+build/fuzz/%.o: src/%.c $(wildcard include/*.h) | build/fuzz
+	$(FUZZ_CC) $(ALL_CFLAGS) -DINQUIRYD_UNITTEST -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ) | build/fuzz
+	$(FUZZ_CC) $(ALL_CFLAGS) -DINQUIRYD_UNITTEST -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_OBJ) $(LIBS)
+
+soak: deps-check
+	@$(MAKE) --no-print-directory inquiryd
+	@tests/soak/run
+
+lint:
+	@tests/lint/run
+
+format:
+	clang-format -i src/*.c include/*.h
+
+install: inquiryd
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules \
+		$(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(DOCDIR)
+	install -m 755 inquiryd $(DESTDIR)$(BINDIR)/inquiryd
+	cp -R rules/. $(DESTDIR)$(DATADIR)/rules/
+	cp -R templates/. $(DESTDIR)$(DATADIR)/templates/
+	install -m 644 contrib/inquiryd.conf.sample $(DESTDIR)$(DOCDIR)/inquiryd.conf.sample
+	install -m 644 contrib/catalog.csv $(DESTDIR)$(DOCDIR)/catalog.csv.sample
+	install -m 644 contrib/inquiryd.1 $(DESTDIR)$(MANDIR)/man1/inquiryd.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/inquiryd $(DESTDIR)$(MANDIR)/man1/inquiryd.1
+	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)
+
+clean:
+	rm -rf build inquiryd

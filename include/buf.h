@@ -1,0 +1,61 @@
+/*
+ * buf.h - a growable byte buffer with a mandatory cap (curl's dynbuf,
+ * git's strbuf).
+ *
+ * b->data is never NULL and always NUL-terminated, so a buffer of text can
+ * be passed to string functions at any time.  Every append is checked
+ * against b->max: an append that would pass it appends nothing, sets
+ * b->overflow and returns -1, so a hostile input cannot grow a buffer
+ * without bound.  Out of memory below the cap ends the process (util.h).
+ */
+#ifndef INQUIRYD_BUF_H
+#define INQUIRYD_BUF_H
+
+#include "util.h"
+
+struct buf {
+	char *data;		/* owned unless it is buf_empty */
+	size_t len;		/* bytes used, not counting the NUL */
+	size_t alloc;		/* bytes allocated, 0 while data is buf_empty */
+	size_t max;		/* cap on len */
+	int overflow;		/* an append was refused */
+};
+
+extern char buf_empty[1];
+
+/* Common caps. */
+#define BUF_CAP_LINE	(64 * 1024)
+#define BUF_CAP_TEXT	(16 * 1024 * 1024)
+#define BUF_CAP_HUGE	((size_t)1 << 30)
+
+#define BUF_INIT(cap) { buf_empty, 0, 0, (cap), 0 }
+void buf_init(struct buf *b, size_t max);
+/* Frees the contents; the buffer is left initialised with the same cap. */
+void buf_release(struct buf *b);
+/* Forgets the contents but keeps the allocation. */
+void buf_reset(struct buf *b);
+/*
+ * Returns the data (NUL-terminated, owned by the caller, never NULL) and
+ * leaves the buffer empty.  *len, if given, gets the length.
+ */
+char *buf_detach(struct buf *b, size_t *len);
+
+/* Appends; 0, or -1 when the cap would be passed (nothing appended). */
+int buf_add(struct buf *b, const void *p, size_t n);
+int buf_addstr(struct buf *b, const char *s);
+int buf_addch(struct buf *b, int c);
+int buf_addf(struct buf *b, const char *fmt, ...) ATTR_PRINTF(2, 3);
+int buf_vaddf(struct buf *b, const char *fmt, va_list ap) ATTR_PRINTF(2, 0);
+/* Shortens to n bytes (n <= len). */
+void buf_setlen(struct buf *b, size_t n);
+/* Removes trailing ASCII white space. */
+void buf_rtrim(struct buf *b);
+/*
+ * Reads a whole file into b (appending).  Returns 0, or -1 with errno
+ * (EFBIG when the file is larger than the room under the cap).
+ */
+int buf_read_file(struct buf *b, const char *path);
+/* Reads all of fd into b; same returns as buf_read_file. */
+int buf_read_fd(struct buf *b, int fd);
+
+#endif

@@ -1,0 +1,104 @@
+/*
+ * parse.h - a raw RFC 5322 message to the facts the pipeline needs:
+ * decoded headers, threading ids, the text body in UTF-8, attachments,
+ * auto-reply and bounce flags, and the inner sender of a forward.
+ *
+ * parse_message() never fails because of the message's content: broken
+ * MIME, unknown charsets and bad encodings are tolerated and noted in
+ * pm->defects.  It fails (ERR_PERM) only when a cap in struct parse_limits
+ * is passed, and the caller quarantines the message with e->msg.
+ *
+ * Every string in struct parsed_msg is owned by it, valid UTF-8, and
+ * NUL-free; a missing header is NULL (never "").
+ */
+#ifndef INQUIRYD_PARSE_H
+#define INQUIRYD_PARSE_H
+
+#include <stdint.h>
+
+#include "util.h"
+
+struct err;
+
+struct address {
+	char *name;		/* display name, decoded; NULL if none */
+	char *addr;		/* "local@domain", lowercased domain; NULL */
+};
+
+struct attachment {
+	char *filename;		/* decoded (RFC 2047/2231), NULL if none */
+	char *content_type;	/* lowercase "type/subtype" */
+	size_t size;		/* decoded size in bytes */
+};
+
+/* Header fields kept for rules that look at "other headers". */
+struct header {
+	char *name;		/* as written, e.g. "X-Mailer" */
+	char *value;		/* unfolded, RFC 2047 decoded */
+};
+
+enum parsed_flag {
+	PM_AUTO_REPLY = 1 << 0,	/* Auto-Submitted, X-Autoreply, OOO subject */
+	PM_BOUNCE = 1 << 1,	/* multipart/report, mailer-daemon */
+	PM_BULK = 1 << 2,	/* Precedence: bulk/junk/list, List-Id */
+	PM_FORWARDED = 1 << 3,	/* customer taken from a forwarded message */
+	PM_HTML_ONLY = 1 << 4,	/* text came from HTML */
+	PM_CHARSET_GUESSED = 1 << 5,	/* a charset was detected, not declared */
+	PM_TRUNCATED = 1 << 6,	/* a cap cut some text (still processed) */
+	PM_DEFECTS = 1 << 7,	/* MIME defects were tolerated */
+};
+
+struct parse_limits {
+	size_t max_size;	/* whole message, default 25 MiB */
+	size_t max_parts;	/* MIME parts, default 1000 */
+	size_t max_depth;	/* multipart nesting, default 30 */
+	size_t max_text;	/* UTF-8 text kept, default 1 MiB */
+	size_t max_header;	/* one header field, default 64 KiB */
+};
+#define PARSE_LIMITS_INIT { 25u << 20, 1000, 30, 1u << 20, 64u << 10 }
+
+struct parsed_msg {
+	struct address from;	/* the customer: the inner sender if forwarded */
+	struct address envelope_from;	/* the From header as it came */
+	struct address reply_to;
+	struct address *to;	/* owned array */
+	size_t nto;
+	struct address *cc;
+	size_t ncc;
+	char *subject;
+	int64_t date;		/* seconds since the epoch, 0 if none or bad */
+	char *date_raw;
+	char *message_id;	/* without <>, NULL if none */
+	char *in_reply_to;	/* without <> */
+	struct strlist references;	/* without <>, oldest first */
+	char *text;		/* the body in UTF-8; "" when there is none */
+	size_t text_len;
+	char *html;		/* the HTML part in UTF-8 if there was one */
+	char *charset;		/* charset declared for the text (lowercase) */
+	char *charset_used;	/* charset decoded with, after detection */
+	struct attachment *att;	/* owned array */
+	size_t natt;
+	struct header *headers;	/* owned array, all top-level fields */
+	size_t nheaders;
+	unsigned flags;		/* enum parsed_flag */
+	char *body_hash;	/* hex SHA-256 of the normalised text */
+	size_t raw_size;
+	struct strlist defects;	/* what was tolerated, human-readable */
+};
+
+/*
+ * Parses len bytes of raw message.  lim NULL means PARSE_LIMITS_INIT.
+ * Returns 0, or -1 with e set (ERR_PERM: over a cap; the reason names it).
+ * pm is initialised by the call and must be released either way.
+ */
+int parse_message(const char *raw, size_t len, const struct parse_limits *lim,
+    struct parsed_msg *pm, struct err *e);
+void parsed_msg_release(struct parsed_msg *pm);
+
+/* First value of a header by name (case-insensitive), or NULL. */
+const char *parsed_header(const struct parsed_msg *pm, const char *name);
+
+/* Frees an address's strings. */
+void address_release(struct address *a);
+
+#endif

@@ -1,0 +1,122 @@
+/*
+ * rules.h - the rule-file language admins own (rules/README.md).
+ *
+ * A ruleset is everything under the rules directory: classification
+ * rules with weights, requirement extractors (named captures become
+ * outline fields), signature field patterns, industry keywords, word
+ * lists and thresholds.  Loading is all-or-nothing: ruleset_load() either
+ * returns a complete ruleset or reports every error as
+ * "file:line:column: message" and returns nothing, so a broken edit never
+ * replaces rules in force.
+ *
+ * Other modules use a ruleset through ruleset_scan(): "run every rule that
+ * looks at TARGET over this text", which gives the hits with their named
+ * captures.  classify.c sums the weights; sig.c reads the captures of the
+ * "sigline" rules; enrich.c reads the "industry" metadata of "website"
+ * rules.  Only rx.c calls PCRE2.
+ */
+#ifndef INQUIRYD_RULES_H
+#define INQUIRYD_RULES_H
+
+#include <stdint.h>
+
+#include "util.h"
+
+enum iq_class {
+	CLASS_VAGUE = 0,
+	CLASS_DETAILED = 1,
+	CLASS_SPAM = 2,
+	CLASS_COUNT
+};
+
+/* "vague", "detailed", "spam". */
+const char *class_name(enum iq_class c);
+/* The class named s, or -1. */
+int class_from_name(const char *s);
+
+struct rule_meta {
+	char *key;
+	char *value;
+};
+
+/* A rule as loaded; read-only outside rules.c. */
+struct rule {
+	char *id;
+	char *file;		/* as given to ruleset_load, joined with dir */
+	int line;		/* line of the "rule" keyword */
+	char *target;		/* what it looks at, e.g. "visible", "sigline" */
+	char *header;		/* for target "header": the field name */
+	char *describe;
+	struct strlist langs;	/* empty: every language */
+	double weight[CLASS_COUNT];
+	char *field;		/* the whole match becomes this outline field */
+	struct rule_meta *meta;	/* owned; "meta KEY VALUE" lines */
+	size_t nmeta;
+	unsigned max_hits;	/* matches counted per text, default 1 */
+	/* the compiled pattern or list lives in rules.c */
+};
+
+struct rule_capture {
+	const char *name;	/* borrowed from the rule */
+	char *value;		/* owned */
+};
+
+struct rule_hit {
+	const struct rule *rule;	/* borrowed from the ruleset */
+	char *match;		/* owned: the matched text (capped at 200 bytes) */
+	size_t offset;		/* byte offset in the scanned text */
+	size_t length;		/* length of the full match */
+	struct rule_capture *caps;	/* owned: named groups that matched */
+	size_t ncaps;
+};
+
+struct rule_hits {
+	struct rule_hit *v;	/* owned */
+	size_t n;
+	size_t alloc;
+};
+#define RULE_HITS_INIT { NULL, 0, 0 }
+void rule_hits_release(struct rule_hits *h);
+
+struct ruleset;
+
+/*
+ * Loads every *.rules file under dir (sorted by name, so "10-" comes
+ * before "20-") with their includes and lists.  Returns 0 and *out, or
+ * -1 with every error appended to errors as "file:line:column: message".
+ */
+int ruleset_load(struct ruleset **out, const char *dir,
+    struct strlist *errors);
+void ruleset_free(struct ruleset *rs);
+
+/*
+ * Runs each rule whose target is target (and, for "header", whose header
+ * is header_name) and whose languages include lang (lang NULL: rules of
+ * every language) over text, appending one hit per match up to the rule's
+ * max_hits.  Matching stops at deadline_ms (now_ms() clock; 0 = no limit)
+ * and each rule's match and depth limits; a rule that hits a limit is
+ * skipped with a line in warnings (may be NULL).  Returns the number of
+ * hits appended.
+ */
+size_t ruleset_scan(const struct ruleset *rs, const char *target,
+    const char *header_name, const char *text, size_t len, const char *lang,
+    struct rule_hits *hits, uint64_t deadline_ms, struct strlist *warnings);
+
+/* True when word (case-insensitive) is in the list called name. */
+int ruleset_in_list(const struct ruleset *rs, const char *name,
+    const char *word);
+
+/* The decision settings: "threshold CLASS N", "prefer A B C". */
+double ruleset_threshold(const struct ruleset *rs, enum iq_class c);
+/* Classes in order of preference on a tie, CLASS_COUNT entries. */
+const enum iq_class *ruleset_preference(const struct ruleset *rs);
+/* The class when no threshold is reached. */
+enum iq_class ruleset_default_class(const struct ruleset *rs);
+
+/* Every rule, in load order, for explain and "rules test". */
+size_t ruleset_count(const struct ruleset *rs);
+const struct rule *ruleset_rule(const struct ruleset *rs, size_t i);
+/* A rule's metadata value for key, or NULL. */
+const char *rule_meta(const struct rule *r, const char *key);
+
+#endif

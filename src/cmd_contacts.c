@@ -1,0 +1,15 @@
+/*
+ * cmd_contacts.c - "inquiryd contacts" (placeholder until its issue lands).
+ */
+#include "cmd.h"
+#include "log.h"
+
+int
+cmd_contacts(int argc, char **argv, const struct cmd_global *g)
+{
+	(void)g;
+	if (cmd_wants_help(argc, argv))
+		return cmd_usage("usage: inquiryd contacts (not available yet)\n", 0);
+	log_errx("'contacts' is not available in this build yet");
+	return EXIT_FAIL;
+}

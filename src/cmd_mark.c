@@ -1,0 +1,15 @@
+/*
+ * cmd_mark.c - "inquiryd mark" (placeholder until its issue lands).
+ */
+#include "cmd.h"
+#include "log.h"
+
+int
+cmd_mark(int argc, char **argv, const struct cmd_global *g)
+{
+	(void)g;
+	if (cmd_wants_help(argc, argv))
+		return cmd_usage("usage: inquiryd mark (not available yet)\n", 0);
+	log_errx("'mark' is not available in this build yet");
+	return EXIT_FAIL;
+}

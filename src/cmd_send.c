@@ -1,0 +1,15 @@
+/*
+ * cmd_send.c - "inquiryd send" (placeholder until its issue lands).
+ */
+#include "cmd.h"
+#include "log.h"
+
+int
+cmd_send(int argc, char **argv, const struct cmd_global *g)
+{
+	(void)g;
+	if (cmd_wants_help(argc, argv))
+		return cmd_usage("usage: inquiryd send (not available yet)\n", 0);
+	log_errx("'send' is not available in this build yet");
+	return EXIT_FAIL;
+}

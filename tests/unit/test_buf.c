@@ -1,0 +1,70 @@
+/*
+ * test_buf.c - the capped buffer.
+ */
+#include "unit.h"
+
+#include "buf.h"
+
+static void
+test_cap(void **state)
+{
+	struct buf b = BUF_INIT(8);
+	char *p;
+	size_t n;
+
+	(void)state;
+	assert_non_null(b.data);
+	assert_string_equal(b.data, "");
+	assert_int_equal(buf_addstr(&b, "12345"), 0);
+	assert_int_equal(buf_addstr(&b, "6789"), -1);
+	assert_true(b.overflow);
+	assert_string_equal(b.data, "12345");
+	assert_int_equal(buf_addf(&b, "%d", 678), 0);
+	assert_string_equal(b.data, "12345678");
+	assert_int_equal(buf_addch(&b, 'x'), -1);
+	p = buf_detach(&b, &n);
+	assert_int_equal(n, 8);
+	assert_string_equal(p, "12345678");
+	free(p);
+	assert_int_equal(b.len, 0);
+	assert_string_equal(b.data, "");
+	buf_release(&b);
+}
+
+static void
+test_growth_and_trim(void **state)
+{
+	struct buf b = BUF_INIT(BUF_CAP_TEXT);
+	int i;
+
+	(void)state;
+	for (i = 0; i < 10000; i++)
+		assert_int_equal(buf_addstr(&b, "abc"), 0);
+	assert_int_equal(b.len, 30000);
+	buf_reset(&b);
+	buf_addstr(&b, "line \r\n\t ");
+	buf_rtrim(&b);
+	assert_string_equal(b.data, "line");
+	buf_setlen(&b, 2);
+	assert_string_equal(b.data, "li");
+	buf_release(&b);
+
+	{
+		struct buf e = BUF_INIT(4);
+		char *p = buf_detach(&e, NULL);
+
+		assert_string_equal(p, "");
+		free(p);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cap),
+		cmocka_unit_test(test_growth_and_trim),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,31 @@
+/*
+ * unit.h - what every cmocka unit test includes.
+ *
+ * System and cmocka headers come before util.h (which bans some libc
+ * functions, banned.h).  Tests run with CMOCKA_MESSAGE_OUTPUT=TAP from
+ * tests/run.  INQUIRYD_TOP (set by tests/run) is the source tree, for
+ * fixtures: unit_path("tests/data/x") gives an absolute path.
+ */
+#ifndef INQUIRYD_UNIT_H
+#define INQUIRYD_UNIT_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "util.h"
+
+/* A path under the source tree (static buffer, overwritten per call). */
+static inline const char *
+unit_path(const char *rel)
+{
+	static char p[4096];
+	const char *top = getenv("INQUIRYD_TOP");
+
+	snprintf(p, sizeof(p), "%s/%s", top ? top : ".", rel);
+	return p;
+}
+
+#endif
