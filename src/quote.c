@@ -1230,6 +1230,10 @@ translit(uint32_t cp)
 	return NULL;
 }
 
+static const char *const dangling[] = {
+	"_FOR_MR", "_FOR_MS", "_FOR_MRS", "_FOR_DR", "_FOR",
+};
+
 char *
 quote_safe_name(const char *title, size_t max)
 {
@@ -1272,6 +1276,14 @@ quote_safe_name(const char *title, size_t max)
 	}
 	while (b.len && (b.data[b.len - 1] == '_' || b.data[b.len - 1] == '-'))
 		buf_setlen(&b, b.len - 1);
+	/* A name in a script we drop leaves "..._FOR_MR": drop that too. */
+	for (i = 0; i < ARRAY_SIZE(dangling); i++) {
+		if (ends_with(b.data, dangling[i]) &&
+		    b.len > strlen(dangling[i])) {
+			buf_setlen(&b, b.len - strlen(dangling[i]));
+			i = (size_t)-1;
+		}
+	}
 	if (!b.len)
 		buf_addstr(&b, "QUOTATION");
 	return buf_detach(&b, NULL);
@@ -1880,6 +1892,35 @@ build_detailed(struct offer *o, const struct conf *c,
 	free(prod_req);
 }
 
+/* A label from their words: "solar panels 400W" -> "solar panel" (at
+ * most three words, none with digits, the last made singular). */
+static char *
+words_label(const char *text)
+{
+	struct strlist w = STRLIST_INIT;
+	struct buf b = BUF_INIT(SIZE_MAX);
+	char *line = one_line(text, 60), *out = NULL;
+	size_t i, n = 0;
+
+	if (!line)
+		return NULL;
+	split_words(line, &w);
+	for (i = 0; i < w.n && n < 3; i++) {
+		if (strpbrk(w.v[i], "0123456789,;:()/"))
+			break;
+		if (b.len)
+			buf_addch(&b, ' ');
+		buf_addstr(&b, w.v[i]);
+		n++;
+	}
+	if (b.len)
+		out = catalog_singular(b.data);
+	buf_release(&b);
+	strlist_release(&w);
+	free(line);
+	return out;
+}
+
 /* "SPEAKER", "SPEAKER & POWER BANK", "BEST SELLERS". */
 static char *
 product_label(const struct offer *o, const struct verdict *v)
@@ -1895,12 +1936,8 @@ product_label(const struct offer *o, const struct verdict *v)
 	for (i = 0; !cats.n && o->cls == CLASS_DETAILED && v &&
 	    i < v->nreq && !out; i++) {
 		key = field_key(v->req[i].field);
-		if (field_is(key, F_PRODUCT, ARRAY_SIZE(F_PRODUCT))) {
-			char *l = one_line(v->req[i].value, 30);
-
-			out = l ? catalog_singular(l) : NULL;
-			free(l);
-		}
+		if (field_is(key, F_PRODUCT, ARRAY_SIZE(F_PRODUCT)))
+			out = words_label(v->req[i].value);
 		free(key);
 	}
 	if (!cats.n && !out)

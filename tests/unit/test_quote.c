@@ -358,7 +358,9 @@ test_safe_names(void **state)
 		{ "\xD0\xA0\xD0\x9E\xD0\x9C\xD0\x90\xD0\xA8\xD0\x9A\xD0\x90 "
 		    "SPEAKER QUOTATION", "ROMASHKA_SPEAKER_QUOTATION" },
 		{ "\xE6\xB7\xB1\xE5\x9C\xB3\xE8\xB4\xB8\xE6\x98\x93 MUG "
-		    "QUOTATION FOR MR \xE7\x8E\x8B", "MUG_QUOTATION_FOR_MR" },
+		    "QUOTATION FOR MR \xE7\x8E\x8B", "MUG_QUOTATION" },
+		{ "SPEAKER QUOTATION FOR", "SPEAKER_QUOTATION" },
+		{ "FOR", "FOR" },
 		{ "../../etc/passwd", "etc_passwd" },
 		{ "=HYPERLINK(\"http://x\",\"y\") SPEAKER QUOTATION",
 		    "HYPERLINK_http_x_y_SPEAKER_QUOTATION" },
