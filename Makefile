@@ -49,6 +49,8 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/unit/%)
 SAN_BIN := $(UNIT_SRC:tests/unit/%.c=build/unit-san/%)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+BENCH_SRC := $(sort $(wildcard tests/bench/bench_*.c))
+BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=build/bench/%)
 
 .PHONY: all deps deps-check deps-demo deps-bench deps-fuzz check check-run \
 	unit demo bench fuzz soak install uninstall clean lint format
@@ -80,8 +82,12 @@ build/unit-san/%: tests/unit/%.c $(SAN_OBJ) tests/unit/unit.h | build/unit-san
 build/inquiryd-san: $(SAN_OBJ) $(SAN_MAIN)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $(SAN_OBJ) $(SAN_MAIN) $(LIBS)
 
-build/obj build/ut build/san build/unit build/unit-san build/fuzz:
+build/obj build/ut build/san build/unit build/unit-san build/fuzz build/bench:
 	mkdir -p $@
+
+# Benchmark programs link the library objects (tests/bench/bench_*.c).
+build/bench/%: tests/bench/%.c $(LIB_OBJ) | build/bench
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJ) $(LIBS)
 
 unit: $(UNIT_BIN) $(SAN_BIN)
 
@@ -108,7 +114,7 @@ demo: deps-demo
 	@contrib/demo
 
 bench: deps-bench
-	@$(MAKE) --no-print-directory inquiryd
+	@$(MAKE) --no-print-directory inquiryd $(BENCH_BIN)
 	@tests/bench/run
 
 FUZZ_SECONDS ?= 60

@@ -72,8 +72,11 @@ struct offer {
 };
 
 /*
- * Builds the offer.  Any of s, v, ei may be NULL (degrade gracefully);
- * seq numbers the quote within the day.  o is initialised by the call.
+ * Builds the offer.  c and cat are required; any of pm, s, v, ei may be
+ * NULL (degrade gracefully: no verdict is a vague inquiry).  seq numbers
+ * the quote within the day ("Q-YYYYMMDD-NNNN", now's UTC date).  o is
+ * initialised by the call and owns all its strings; its items borrow
+ * products from cat, so keep cat alive while o is used.  Never fails.
  */
 void offer_build(const struct conf *c, const struct catalog *cat,
     const struct parsed_msg *pm, const struct sig_result *s,

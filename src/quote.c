@@ -1277,13 +1277,15 @@ quote_safe_name(const char *title, size_t max)
 	while (b.len && (b.data[b.len - 1] == '_' || b.data[b.len - 1] == '-'))
 		buf_setlen(&b, b.len - 1);
 	/* A name in a script we drop leaves "..._FOR_MR": drop that too. */
-	for (i = 0; i < ARRAY_SIZE(dangling); i++) {
-		if (ends_with(b.data, dangling[i]) &&
-		    b.len > strlen(dangling[i])) {
-			buf_setlen(&b, b.len - strlen(dangling[i]));
-			i = (size_t)-1;
+	do {
+		cut = 0;
+		for (i = 0; i < ARRAY_SIZE(dangling) && !cut; i++) {
+			if (ends_with(b.data, dangling[i]) &&
+			    b.len > strlen(dangling[i]))
+				cut = strlen(dangling[i]);
 		}
-	}
+		buf_setlen(&b, b.len - cut);
+	} while (cut);
 	if (!b.len)
 		buf_addstr(&b, "QUOTATION");
 	return buf_detach(&b, NULL);
@@ -2129,6 +2131,8 @@ kv(struct xlsx_sheet *sh, unsigned row, unsigned l1, unsigned l2,
 static void
 write_sheet(const struct conf *c, const struct offer *o, struct xlsx *x)
 {
+	const char *cur = o->currency ? o->currency : "USD";
+	const char *number = o->number ? o->number : "";
 	struct xlsx_sheet *sh;
 	struct cols k;
 	struct buf b = BUF_INIT(SIZE_MAX);
@@ -2214,14 +2218,13 @@ write_sheet(const struct conf *c, const struct offer *o, struct xlsx *x)
 			    values[i]);
 		free(dom);
 	}
-	kv(sh, first, k.moq, k.qty, k.unit, k.lead, "Quote No.", o->number);
+	kv(sh, first, k.moq, k.qty, k.unit, k.lead, "Quote No.", number);
 	kv(sh, first + 1, k.moq, k.qty, k.unit, k.lead, "Date", "");
 	xlsx_date(sh, first + 1, k.unit, o->date, XS_DATE | XS_LEFT);
 	kv(sh, first + 2, k.moq, k.qty, k.unit, k.lead, "Valid until", "");
 	xlsx_date(sh, first + 2, k.unit,
 	    o->date + (int64_t)o->validity_days * 86400, XS_DATE | XS_LEFT);
-	kv(sh, first + 3, k.moq, k.qty, k.unit, k.lead, "Currency",
-	    o->currency);
+	kv(sh, first + 3, k.moq, k.qty, k.unit, k.lead, "Currency", cur);
 	kv(sh, first + 4, k.moq, k.qty, k.unit, k.lead, "Incoterm",
 	    o->incoterm);
 	kv(sh, first + 5, k.moq, k.qty, k.unit, k.lead, "Payment",
@@ -2243,10 +2246,10 @@ write_sheet(const struct conf *c, const struct offer *o, struct xlsx *x)
 	xlsx_string(sh, head, k.moq, "MOQ", XS_HEADER);
 	xlsx_string(sh, head, k.qty, "Quantity", XS_HEADER);
 	xlsx_string(sh, head, k.unit, "Unit", XS_HEADER);
-	s = xasprintf("Unit price (%s)", o->currency);
+	s = xasprintf("Unit price (%s)", cur);
 	xlsx_string(sh, head, k.price, s, XS_HEADER);
 	free(s);
-	s = xasprintf("Amount (%s)", o->currency);
+	s = xasprintf("Amount (%s)", cur);
 	xlsx_string(sh, head, k.amount, s, XS_HEADER);
 	free(s);
 	xlsx_string(sh, head, k.lead, "Lead time", XS_HEADER);
@@ -2310,7 +2313,7 @@ write_sheet(const struct conf *c, const struct offer *o, struct xlsx *x)
 	    xlsx_ref(row - 1, k.amount, 0, r2));
 	xlsx_formula(sh, row, k.amount, s, total, XS_TOTAL | XS_MONEY);
 	free(s);
-	xlsx_string(sh, row, k.lead, o->currency, XS_TOTAL);
+	xlsx_string(sh, row, k.lead, cur, XS_TOTAL);
 	row += 2;
 
 	/* Notes. */
@@ -2318,7 +2321,7 @@ write_sheet(const struct conf *c, const struct offer *o, struct xlsx *x)
 	n = 1;
 	buf_reset(&b);
 	buf_addf(&b, "%u. Prices in %s per unit, %s, valid for %ld days.", n++,
-	    o->currency, o->incoterm, o->validity_days);
+	    cur, o->incoterm ? o->incoterm : "FOB", o->validity_days);
 	xlsx_merge(sh, row, 0, row, k.last, b.data, XS_WRAP);
 	row++;
 	if (o->payment_terms) {
@@ -2346,7 +2349,7 @@ write_sheet(const struct conf *c, const struct offer *o, struct xlsx *x)
 			    14.0 * text_lines(b.data, 115) + 2);
 		}
 	}
-	s = xasprintf("%s - %s", o->number, c->company_name ?
+	s = xasprintf("%s - %s", number, c->company_name ?
 	    c->company_name : "");
 	xlsx_print_a4(sh, 0, head, head, s);
 	free(s);

@@ -795,6 +795,71 @@ test_injection(void **state)
 	free(dir);
 }
 
+/* Product photos and our logo: the photo column appears, amounts move. */
+static void
+test_write_photo(void **state)
+{
+	static const unsigned char png[] = {
+		0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00,
+		0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x01,
+		0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F,
+		0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0A, 0x49, 0x44, 0x41,
+		0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00, 0x05, 0x00,
+		0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49,
+		0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+	};
+	static const char csv[] =
+	    "sku,name,category,prices,image\n"
+	    "M-1,Mug,Drinkware,100:1.5;1000:1.2,img.png\n"
+	    "M-2,Cup,Drinkware,100:2,missing.png\n";
+	struct catalog pcat;
+	struct strlist errs = STRLIST_INIT;
+	struct fake f;
+	struct offer o;
+	struct err e = ERR_INIT;
+	char *img = xasprintf("%s/img.png", tmpdir);
+	char *name = xasprintf("%s/cat.csv", tmpdir);
+	char *dir = xasprintf("%s/photo", tmpdir), *path, *out, *logo;
+	FILE *fp;
+	int rc;
+
+	(void)state;
+	if (!py_have_openpyxl())
+		skip();
+	fp = fopen(img, "wb");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(png, 1, sizeof(png), fp), sizeof(png));
+	fclose(fp);
+	assert_int_equal(catalog_parse(&pcat, name, csv, sizeof(csv) - 1,
+	    &errs), 0);
+	fake_init(&f, CLASS_DETAILED);
+	fake_req(&f, "product", "M-1");
+	fake_req(&f, "product", "M-2");
+	fake_req(&f, "quantity", "1000 pcs");
+	offer_build(&conf, &pcat, NULL, NULL, &f.v, NULL, 1, 1764180000, &o);
+	assert_int_equal(o.nitems, 2);
+	logo = conf.company_logo;
+	conf.company_logo = img;
+	rc = quote_write(&conf, &o, dir, &path, &e);
+	conf.company_logo = logo;
+	assert_int_equal(rc, 0);
+	rc = py_run(py_dump, path, NULL, &out);
+	if (rc)
+		fail_msg("python3 failed (%d):\n%s", rc, out ? out : "");
+	assert_non_null(strstr(out, "\ts\tPhoto\n"));
+	assert_non_null(py_line(out, "part xl/media/image1.png"));
+	assert_non_null(py_line(out, "part xl/drawings/drawing1.xml"));
+	assert_non_null(strstr(out, "\tf\t=F17*H17\n"));	/* one column on */
+	free(out);
+	free(path);
+	offer_release(&o);
+	catalog_release(&pcat);
+	strlist_release(&errs);
+	free(img);
+	free(name);
+	free(dir);
+}
+
 static void
 test_write_errors(void **state)
 {
@@ -978,6 +1043,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_offer_vague),
 		cmocka_unit_test(test_write),
 		cmocka_unit_test(test_injection),
+		cmocka_unit_test(test_write_photo),
 		cmocka_unit_test(test_write_errors),
 	};
 
