@@ -85,12 +85,23 @@ void offer_build(const struct conf *c, const struct catalog *cat,
 void offer_release(struct offer *o);
 
 /*
- * Writes the quote sheet for o under dir, with a file name made safe from
- * the title; *path_out gets the malloc'd path.  Returns 0, or -1 with e
- * (ERR_TEMP for a full disk or I/O error).
+ * Writes the quote sheet for o under dir (created if missing, one level),
+ * with a file name made safe from the title (quote_safe_name), made unique
+ * with "-2", "-3"... rather than replacing a file: the sheet is written
+ * under a temporary name in dir, then renamed, so a reader never sees half
+ * a sheet.  *path_out gets the malloc'd path ("dir/NAME.xlsx").  Returns 0,
+ * or -1 with e and *path_out NULL (ERR_TEMP for a full disk or any I/O
+ * error; nothing is left behind).
  */
 int quote_write(const struct conf *c, const struct offer *o, const char *dir,
     char **path_out, struct err *e);
+
+/*
+ * Removes the temporary files (".quote-XXXXXX") that a quote_write
+ * killed halfway left in dir, when older than older_than seconds at now.
+ * Touches nothing else.  Returns how many it removed.  For start-up.
+ */
+int quote_sweep(const char *dir, int64_t now, long older_than);
 
 /*
  * What quote_write would name the file for title (without ".xlsx"):

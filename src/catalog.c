@@ -767,8 +767,10 @@ stem_len(const char *w, size_t len, int *y)
 	    !memcmp(w + len - 2, "is", 2))
 		return len;
 	if (len > 4 && (!memcmp(w + len - 4, "sses", 4) ||
-	    !memcmp(w + len - 4, "ches", 4) || !memcmp(w + len - 4, "shes", 4) ||
-	    !memcmp(w + len - 3, "xes", 3) || !memcmp(w + len - 4, "zzes", 4)))
+	    !memcmp(w + len - 4, "ches", 4) ||
+	    !memcmp(w + len - 4, "shes", 4) ||
+	    !memcmp(w + len - 3, "xes", 3) ||
+	    !memcmp(w + len - 4, "zzes", 4)))
 		return len - 2;
 	return len - 1;
 }
@@ -1083,7 +1085,8 @@ vocabulary_hits(const struct toks *text, const struct product *p,
 	toks_init(&seen);
 	for (i = 0; i < text->t.n; i++) {
 		if (cover[i] || is_stop(text->t.v[i]) ||
-		    in_toks(&seen, text->t.v[i]) || !in_toks(&voc, text->t.v[i]))
+		    in_toks(&seen, text->t.v[i]) ||
+		    !in_toks(&voc, text->t.v[i]))
 			continue;
 		strlist_push(&seen.t, text->t.v[i]);
 		hits++;

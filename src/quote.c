@@ -15,6 +15,7 @@
  * name made from the title that no other file has.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -1330,7 +1331,7 @@ offer_release(struct offer *o)
 	offer_init(o);
 }
 
-/* A requirement's field in a canonical form: "Target price" -> "target_price". */
+/* A requirement's field, canonical: "Target price" -> "target_price". */
 static char *
 field_key(const char *field)
 {
@@ -2364,38 +2365,57 @@ publish(const char *tmp, const char *dir, const char *name, char **out,
 	char *path = NULL;
 	int i, rc = -1;
 
-	for (i = 1; i <= 1000; i++) {
+	for (i = 1; i <= 1000 && rc; i++) {
 		free(path);
 		path = i == 1 ? xasprintf("%s/%s.xlsx", dir, name) :
 		    xasprintf("%s/%s-%d.xlsx", dir, name, i);
 		if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path,
 		    RENAME_NOREPLACE) == 0) {
 			rc = 0;
-			break;
-		}
-		if (errno == EINVAL || errno == ENOSYS) {
+		} else if ((errno == EINVAL || errno == ENOSYS) &&
+		    link(tmp, path) == 0) {
 			/* a file system without RENAME_NOREPLACE */
-			if (link(tmp, path) == 0) {
-				unlink(tmp);
-				rc = 0;
-				break;
-			}
-		}
-		if (errno != EEXIST) {
+			unlink(tmp);
+			rc = 0;
+		} else if (errno != EEXIST) {
 			err_set_errno(e, ERR_TEMP, "cannot rename quote to "
 			    "'%s'", path);
-			break;
+			goto out;
 		}
 	}
-	if (rc == 0) {
-		*out = path;
-		return 0;
-	}
-	if (i > 1000)
+	if (rc)
 		err_set(e, ERR_TEMP, "cannot name quote '%s/%s.xlsx': 1000 "
 		    "files of that name", dir, name);
-	free(path);
-	return -1;
+out:
+	if (rc)
+		free(path);
+	else
+		*out = path;
+	return rc;
+}
+
+int
+quote_sweep(const char *dir, int64_t now, long older_than)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	struct stat st;
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		if (!starts_with(de->d_name, ".quote-") ||
+		    strlen(de->d_name) != strlen(".quote-XXXXXX"))
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
+		    !S_ISREG(st.st_mode) || st.st_mtime > now - older_than)
+			continue;
+		if (unlinkat(dirfd(d), de->d_name, 0) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
 }
 
 int

@@ -231,31 +231,29 @@ lxw_is_io(lxw_error rc)
 int
 xlsx_close(struct xlsx *x, struct err *e)
 {
-	lxw_error rc;
-	int saved, ret = 0;
+	lxw_error rc = x->err;
+	int saved = 0, ret = 0;
 
-	if (x->err != LXW_NO_ERROR) {
-		ret = err_set(e, lxw_is_io(x->err) ? ERR_TEMP : ERR_PERM,
-		    "cannot write '%s': %s (%s)", x->path,
-		    lxw_strerror(x->err), x->err_what);
-		lxw_workbook_free(x->wb);
-		unlink(x->path);
-		xlsx_free(x);
-		return ret;
-	}
-	errno = 0;
-	rc = workbook_close(x->wb);
-	saved = errno;
 	if (rc != LXW_NO_ERROR) {
-		if (lxw_is_io(rc) && saved)
+		/* a cell call failed: the workbook is not worth writing */
+		lxw_workbook_free(x->wb);
+		ret = err_set(e, lxw_is_io(rc) ? ERR_TEMP : ERR_PERM,
+		    "cannot write '%s': %s (%s)", x->path, lxw_strerror(rc),
+		    x->err_what);
+	} else {
+		errno = 0;
+		rc = workbook_close(x->wb);
+		saved = errno;
+		if (rc != LXW_NO_ERROR && lxw_is_io(rc) && saved)
 			ret = err_set(e, ERR_TEMP, "cannot write '%s': %s: %s",
 			    x->path, lxw_strerror(rc), strerror(saved));
-		else
+		else if (rc != LXW_NO_ERROR)
 			ret = err_set(e, lxw_is_io(rc) ? ERR_TEMP : ERR_PERM,
 			    "cannot write '%s': %s", x->path,
 			    lxw_strerror(rc));
-		unlink(x->path);
 	}
+	if (ret)
+		unlink(x->path);
 	xlsx_free(x);
 	return ret;
 }
@@ -585,7 +583,8 @@ image_size(const unsigned char *h, size_t n, unsigned *w, unsigned *ht)
 				i++;
 				continue;
 			}
-			if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
+			if (m == 0xD8 || m == 0x01 ||
+			    (m >= 0xD0 && m <= 0xD7)) {
 				i += 2;
 				continue;
 			}

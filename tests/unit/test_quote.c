@@ -14,8 +14,9 @@
 #include <math.h>
 #include <signal.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 
 #include "unit.h"
 
@@ -129,7 +130,8 @@ test_quantities(void **state)
 		{ "10,000+", QTY_UNITS, 10000 },
 		{ "1.000.000 St\xC3\xBC" "ck", QTY_UNITS, 1000000 },
 		{ "5.000 Stk.", QTY_UNITS, 5000 },
-		{ "5\xC2\xA0" "000 pcs", QTY_UNITS, 5000 },	/* no-break space */
+		/* a no-break space between the groups */
+		{ "5\xC2\xA0" "000 pcs", QTY_UNITS, 5000 },
 		{ "5 000 pcs", QTY_UNITS, 5000 },
 		{ "12 500", QTY_UNITS, 12500 },
 		{ "2 x 500 pcs", QTY_UNITS, 500 },
@@ -138,8 +140,9 @@ test_quantities(void **state)
 		{ "BT-S10 x 500", QTY_UNITS, 500 },
 		{ "2024 order of 1500 mugs", QTY_UNITS, 1500 },
 		{ "20 pcs", QTY_UNITS, 20 },
-		{ "5000\xE4\xB8\xAA", QTY_UNITS, 5000 },		/* 5000个 */
-		{ "5\xE4\xB8\x87\xE4\xB8\xAA", QTY_UNITS, 50000 },	/* 5万个 */
+		/* 5000个, 5万个 */
+		{ "5000\xE4\xB8\xAA", QTY_UNITS, 5000 },
+		{ "5\xE4\xB8\x87\xE4\xB8\xAA", QTY_UNITS, 50000 },
 		{ "\xEF\xBC\x92\xEF\xBC\x90\xEF\xBC\x90\xEF\xBC\x90pcs",
 		    QTY_UNITS, 2000 },				/* fullwidth */
 		{ "3000 \xD1\x88\xD1\x82", QTY_UNITS, 3000 },		/* шт */
@@ -176,7 +179,8 @@ test_companies(void **state)
 	} shortc[] = {
 		{ "ACME Trading Co., Ltd.", "ACME Trading" },
 		{ "Acme Trading Ltd", "Acme Trading" },
-		{ "M\xC3\xBCller Handels GmbH & Co. KG", "M\xC3\xBCller Handels" },
+		{ "M\xC3\xBCller Handels GmbH & Co. KG",
+		    "M\xC3\xBCller Handels" },
 		{ "Smith & Sons Limited", "Smith & Sons" },
 		{ "PT Maju Jaya", "Maju Jaya" },
 		/* ООО «Ромашка» */
@@ -243,7 +247,8 @@ test_people(void **state)
 		{ "Smith, John", NULL, NULL, "Smith", "John Smith" },
 		{ "John Smith, Purchasing Manager", "Mr", "Mr", "Smith",
 		    "John Smith" },
-		{ "John Smith (Purchasing)", NULL, NULL, "Smith", "John Smith" },
+		{ "John Smith (Purchasing)", NULL, NULL, "Smith",
+		    "John Smith" },
 		{ "Jos\xC3\xA9 Garc\xC3\xAD" "a Jr.", NULL, NULL,
 		    "Garc\xC3\xAD" "a", "Jos\xC3\xA9 Garc\xC3\xAD" "a" },
 		/* Иван Иванов */
@@ -618,8 +623,8 @@ count_files(const char *dir)
 	if (!d)
 		return 0;
 	while ((de = readdir(d)))
-		if (de->d_name[0] != '.' || strncmp(de->d_name, ".quote", 6) == 0)
-			n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			n++;
 	closedir(d);
 	return n;
 }
@@ -647,8 +652,8 @@ test_write(void **state)
 	struct fake f;
 	struct offer o;
 	struct err e = ERR_INIT;
-	char *dir = xasprintf("%s/write", tmpdir), *p1, *p2, *out, real[PATH_MAX];
-	char rdir[PATH_MAX];
+	char *dir = xasprintf("%s/write", tmpdir), *p1, *p2, *out;
+	char real[PATH_MAX], rdir[PATH_MAX];
 	const char *line;
 	int rc;
 
@@ -849,7 +854,8 @@ test_write_photo(void **state)
 	assert_non_null(strstr(out, "\ts\tPhoto\n"));
 	assert_non_null(py_line(out, "part xl/media/image1.png"));
 	assert_non_null(py_line(out, "part xl/drawings/drawing1.xml"));
-	assert_non_null(strstr(out, "\tf\t=F17*H17\n"));	/* one column on */
+	/* the amounts are one column further right */
+	assert_non_null(strstr(out, "\tf\t=F17*H17\n"));
 	free(out);
 	free(path);
 	offer_release(&o);
@@ -857,6 +863,38 @@ test_write_photo(void **state)
 	strlist_release(&errs);
 	free(img);
 	free(name);
+	free(dir);
+}
+
+static void
+test_sweep(void **state)
+{
+	char *dir = xasprintf("%s/sweep", tmpdir), *old, *fresh, *other;
+	struct timespec ts[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+	struct stat st;
+	FILE *fp;
+
+	(void)state;
+	assert_int_equal(mkdir(dir, 0700), 0);
+	old = xasprintf("%s/.quote-AbC123", dir);
+	fresh = xasprintf("%s/.quote-XyZ789", dir);
+	other = xasprintf("%s/.quote-notours.xlsx", dir);
+	fp = fopen(old, "w");
+	fclose(fp);
+	fp = fopen(fresh, "w");
+	fclose(fp);
+	fp = fopen(other, "w");
+	fclose(fp);
+	assert_int_equal(utimensat(AT_FDCWD, old, ts, 0), 0);
+	assert_int_equal(utimensat(AT_FDCWD, other, ts, 0), 0);
+	assert_int_equal(quote_sweep(dir, time(NULL), 3600), 1);
+	assert_int_equal(stat(old, &st), -1);
+	assert_int_equal(stat(fresh, &st), 0);
+	assert_int_equal(stat(other, &st), 0);
+	assert_int_equal(quote_sweep("/nonexistent", time(NULL), 0), 0);
+	free(old);
+	free(fresh);
+	free(other);
 	free(dir);
 }
 
@@ -1015,7 +1053,8 @@ write_cases(int argc, char **argv)
 	int i, rc = 0;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: test_quote --write-cases DIR CASE...\n");
+		fprintf(stderr, "usage: test_quote --write-cases DIR "
+		    "CASE...\n");
 		return 2;
 	}
 	if (setup(NULL))
@@ -1044,6 +1083,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_write),
 		cmocka_unit_test(test_injection),
 		cmocka_unit_test(test_write_photo),
+		cmocka_unit_test(test_sweep),
 		cmocka_unit_test(test_write_errors),
 	};
 

@@ -104,7 +104,8 @@ test_case(void **state)
 		free(u);
 		free(l);
 	}
-	assert_int_equal(ufold_upper_cp(0x03C2), 0x03A3);	/* final sigma */
+	/* final sigma */
+	assert_int_equal(ufold_upper_cp(0x03C2), 0x03A3);
 	assert_int_equal(ufold_lower_cp(0x0130), 'i');
 }
 
