@@ -23,6 +23,7 @@ list_dir(const char *dir, struct strlist *out, struct err *e)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
+	size_t first = out->n;
 
 	if (!d)
 		return err_set_errno(e, ERR_PERM, "cannot read '%s'", dir);
@@ -32,8 +33,9 @@ list_dir(const char *dir, struct strlist *out, struct err *e)
 		strlist_pushf(out, "%s/%s", dir, de->d_name);
 	}
 	closedir(d);
-	if (out->n)
-		qsort(out->v, out->n, sizeof(*out->v), cmp_str);
+	if (out->n > first)
+		qsort(out->v + first, out->n - first, sizeof(*out->v),
+		    cmp_str);
 	return 0;
 }
 
@@ -67,7 +69,7 @@ is_mbox(const char *p)
 		return 0;
 	n = fread(head, 1, sizeof(head), fp);
 	fclose(fp);
-	return n == 5 && !memcmp(head, "From ", 5);
+	return n == 5 && !memcmp(head, "From ", 5);	/* checked per line */
 }
 
 static void
@@ -201,10 +203,27 @@ struct mbox {
 	long msgno;
 };
 
+/*
+ * A separator is "From " at the start of a line with a date in it ("From
+ * a@b Mon Nov 23 10:00:00 2026"): a body line that merely starts with
+ * "From " (an unescaped mboxo body) has no four-digit year.
+ */
 static int
 mbox_from_line(const char *line, ssize_t len)
 {
-	return len >= 5 && !memcmp(line, "From ", 5);
+	ssize_t i, digits = 0;
+
+	if (len < 5 || memcmp(line, "From ", 5))
+		return 0;
+	for (i = 5; i < len; i++) {
+		if (line[i] >= '0' && line[i] <= '9') {
+			if (++digits == 4)
+				return 1;
+		} else {
+			digits = 0;
+		}
+	}
+	return 0;
 }
 
 static int
