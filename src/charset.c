@@ -478,6 +478,34 @@ raw_label(const char *label, char *out, size_t size)
 	return out;
 }
 
+/*
+ * Mostly UTF-8: some valid multi-byte sequences and no more invalid bytes
+ * than them (a UTF-8 text with a few broken bytes, not Latin-1 or GBK
+ * labelled UTF-8).
+ */
+static int
+mostly_utf8(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k, good = 0, bad = 0;
+
+	while (i < n) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		k = utf8_seq(p + i, n - i);
+		if (k) {
+			good++;
+			i += k;
+		} else {
+			bad++;
+			i++;
+		}
+	}
+	return good > 0 && bad <= good;
+}
+
 static int
 all_ascii(const char *s, size_t n)
 {
@@ -554,9 +582,13 @@ charset_to_utf8(const char *label, const char *in, size_t len,
 		name = declared ? declared : "US-ASCII";
 		goto out;
 	}
-	if (declared && kind == CS_UTF8 && charset_utf8_valid(in, len)) {
-		if (charset_utf8_sanitize(in, len, out) < 0)
+	if (declared && kind == CS_UTF8 && mostly_utf8(in, len)) {
+		long r = charset_utf8_sanitize(in, len, out);
+
+		if (r < 0)
 			capped = 1;
+		else
+			repl += r;
 		name = "UTF-8";
 		goto out;
 	}
@@ -587,7 +619,8 @@ charset_to_utf8(const char *label, const char *in, size_t len,
 		if (name)
 			goto out;
 	}
-	if (!declared && charset_utf8_valid(in, len)) {
+	if (!declared && !memchr(in, 0x1b, len) &&
+	    charset_utf8_valid(in, len)) {
 		how |= CHARSET_GUESSED;
 		if (charset_utf8_sanitize(in, len, out) < 0)
 			capped = 1;
