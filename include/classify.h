@@ -41,6 +41,13 @@ void classify_message(const struct ruleset *rs, const struct parsed_msg *pm,
     const struct sig_result *s, struct verdict *v);
 void verdict_release(struct verdict *v);
 
+/*
+ * Prints, for "classify --explain", each rule that fired with its
+ * file:line, the matched text (escaped) and its weights, then the totals
+ * per class and the decision with the thresholds that made it.
+ */
+void classify_explain(FILE *fp, const struct verdict *v);
+
 /* Guesses the language of text (ISO 639-1), "en" when unsure. */
 const char *classify_language(const char *text, char out[8]);
 
