@@ -681,10 +681,6 @@ test_every_draft_parses(void **state)
 			    CLASS_VAGUE);
 			r = draft_and_read(&f, quote_file, &d);
 			assert_true(json_is_true(json_object_get(r, "crlf")));
-			assert_string_equal(header(r, "To"),
-			    "John Jick <buyer@acme-trading.example>" + (i ?
-			    strlen("John Jick <buyer@acme-trading.example>") :
-			    0) ? header(r, "To") : header(r, "To"));
 			assert_non_null(strstr(header(r, "To"),
 			    "<buyer@acme-trading.example>"));
 			assert_non_null(strstr(header(r, "To"),
