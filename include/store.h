@@ -282,6 +282,35 @@ int store_events(struct store *st, int64_t inquiry_id,
     int (*fn)(const struct event_row *ev, void *arg), void *arg,
     struct err *e);
 
+/* One inquiry's steps through the funnel, for report (0: not reached). */
+struct report_row {
+	int64_t id;
+	const char *cls;	/* borrowed for the call */
+	const char *status;
+	const char *rep;
+	const char *country;
+	const char *category;
+	const char *account;
+	const char *sender;
+	const char *subject;
+	int64_t received_at;
+	int64_t drafted_at;	/* first "drafted" event */
+	int64_t replied_at;	/* first "replied" event */
+	int64_t quoted_at;	/* first "quote_sent" event */
+	int64_t answered_at;	/* last "answered" event */
+	int64_t won_at;
+	int64_t lost_at;
+};
+
+/*
+ * Calls fn for each inquiry (not failed, not recorded) received in
+ * [since, until) (0: no bound), oldest first, with its funnel steps.
+ * One pass over the inquiries and their events, by index.
+ */
+int store_report_rows(struct store *st, int64_t since, int64_t until,
+    int (*fn)(const struct report_row *r, void *arg), void *arg,
+    struct err *e);
+
 /* The enrichment cache, for enrich_set_cache(). */
 void store_enrich_cache(struct store *st, struct enrich_cache *out);
 

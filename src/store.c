@@ -1368,6 +1368,70 @@ store_events(struct store *st, int64_t inquiry_id,
 	return res;
 }
 
+/* --- reports ------------------------------------------------------------ */
+
+int
+store_report_rows(struct store *st, int64_t since, int64_t until,
+    int (*fn)(const struct report_row *r, void *arg), void *arg,
+    struct err *e)
+{
+	/* Events are aggregated per inquiry in a subquery over the
+	 * events_inquiry index, so the cost is linear in the rows. */
+	static const char *const sql =
+	    "SELECT q.id, q.class, q.status, q.rep, q.country, q.category,"
+	    " q.account, coalesce(q.sender_email, ''), q.subject,"
+	    " q.received_at, ev.drafted, ev.replied, ev.quoted, ev.answered,"
+	    " ev.won, ev.lost"
+	    " FROM inquiries q LEFT JOIN ("
+	    "  SELECT inquiry_id,"
+	    "   min(CASE WHEN type = 'drafted' THEN at END) AS drafted,"
+	    "   min(CASE WHEN type = 'replied' THEN at END) AS replied,"
+	    "   min(CASE WHEN type = 'quote_sent' THEN at END) AS quoted,"
+	    "   max(CASE WHEN type = 'answered' THEN at END) AS answered,"
+	    "   max(CASE WHEN type = 'won' THEN at END) AS won,"
+	    "   max(CASE WHEN type = 'lost' THEN at END) AS lost"
+	    "  FROM events GROUP BY inquiry_id) ev ON ev.inquiry_id = q.id"
+	    " WHERE q.status NOT IN ('failed', 'recorded')"
+	    " AND (?1 IS NULL OR q.received_at >= ?1)"
+	    " AND (?2 IS NULL OR q.received_at < ?2)"
+	    " ORDER BY q.received_at, q.id";
+	sqlite3_stmt *s = NULL;
+	struct report_row r;
+	int rc, res = 0;
+
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return sql_fail(st, rc, "report", e);
+	if (since)
+		sqlite3_bind_int64(s, 1, since);
+	if (until)
+		sqlite3_bind_int64(s, 2, until);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		r.id = sqlite3_column_int64(s, 0);
+		r.cls = (const char *)sqlite3_column_text(s, 1);
+		r.status = (const char *)sqlite3_column_text(s, 2);
+		r.rep = (const char *)sqlite3_column_text(s, 3);
+		r.country = (const char *)sqlite3_column_text(s, 4);
+		r.category = (const char *)sqlite3_column_text(s, 5);
+		r.account = (const char *)sqlite3_column_text(s, 6);
+		r.sender = (const char *)sqlite3_column_text(s, 7);
+		r.subject = (const char *)sqlite3_column_text(s, 8);
+		r.received_at = sqlite3_column_int64(s, 9);
+		r.drafted_at = sqlite3_column_int64(s, 10);
+		r.replied_at = sqlite3_column_int64(s, 11);
+		r.quoted_at = sqlite3_column_int64(s, 12);
+		r.answered_at = sqlite3_column_int64(s, 13);
+		r.won_at = sqlite3_column_int64(s, 14);
+		r.lost_at = sqlite3_column_int64(s, 15);
+		if ((res = fn(&r, arg)) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		res = sql_fail(st, rc, "report", e);
+	sqlite3_finalize(s);
+	return res;
+}
+
 /* --- enrichment cache ------------------------------------------------------ */
 
 static char *
