@@ -311,6 +311,31 @@ int store_report_rows(struct store *st, int64_t since, int64_t until,
     int (*fn)(const struct report_row *r, void *arg), void *arg,
     struct err *e);
 
+/* A contact with every value ever seen per field, for contacts export. */
+struct contact_field {
+	const char *field;	/* name, title, company, phone, ... */
+	const char *value;
+	int current;		/* the latest value (history otherwise) */
+	int64_t first_seen;
+	int64_t last_seen;
+};
+
+struct contact_row {
+	int64_t id;
+	const char *email;
+	const char *company_domain;	/* NULL for free mail */
+	int64_t created_at;
+	int64_t updated_at;
+	long inquiries;
+	struct contact_field *fields;	/* current first, then history */
+	size_t nfields;
+};
+
+/* Calls fn for each contact, by address; valid during the call only. */
+int store_contacts(struct store *st,
+    int (*fn)(const struct contact_row *c, void *arg), void *arg,
+    struct err *e);
+
 /* The enrichment cache, for enrich_set_cache(). */
 void store_enrich_cache(struct store *st, struct enrich_cache *out);
 

@@ -1432,6 +1432,84 @@ store_report_rows(struct store *st, int64_t since, int64_t until,
 	return res;
 }
 
+/* --- contacts export -------------------------------------------------------- */
+
+/* Copies the strings of one SQLite row into owned storage of the list. */
+static const char *
+keep(struct strlist *owned, sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	if (!t)
+		return NULL;
+	strlist_push(owned, (const char *)t);
+	return owned->v[owned->n - 1];
+}
+
+int
+store_contacts(struct store *st,
+    int (*fn)(const struct contact_row *c, void *arg), void *arg,
+    struct err *e)
+{
+	static const char *const sql =
+	    "SELECT c.id, c.email, co.domain, c.created_at, c.updated_at,"
+	    " (SELECT count(*) FROM inquiries q WHERE q.contact_id = c.id),"
+	    " f.field, f.value, f.current, f.first_seen, f.last_seen"
+	    " FROM contacts c LEFT JOIN companies co ON co.id = c.company_id"
+	    " LEFT JOIN contact_fields f ON f.contact_id = c.id"
+	    " ORDER BY c.email, c.id, f.current DESC, f.field, f.last_seen DESC";
+	sqlite3_stmt *s = NULL;
+	struct contact_row c;
+	struct strlist owned = STRLIST_INIT;
+	size_t alloc = 0;
+	int rc, res = 0, have = 0;
+
+	memset(&c, 0, sizeof(c));
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return sql_fail(st, rc, "contacts", e);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(s, 0);
+
+		if (have && id != c.id) {
+			res = fn(&c, arg);
+			strlist_release(&owned);
+			c.nfields = 0;
+			have = 0;
+			if (res)
+				break;
+		}
+		if (!have) {
+			c.id = id;
+			c.email = keep(&owned, s, 1);
+			c.company_domain = keep(&owned, s, 2);
+			c.created_at = sqlite3_column_int64(s, 3);
+			c.updated_at = sqlite3_column_int64(s, 4);
+			c.inquiries = (long)sqlite3_column_int64(s, 5);
+			have = 1;
+		}
+		if (sqlite3_column_type(s, 6) != SQLITE_NULL) {
+			struct contact_field *f;
+
+			GROW(c.fields, c.nfields + 1, alloc);
+			f = &c.fields[c.nfields++];
+			f->field = keep(&owned, s, 6);
+			f->value = keep(&owned, s, 7);
+			f->current = sqlite3_column_int(s, 8);
+			f->first_seen = sqlite3_column_int64(s, 9);
+			f->last_seen = sqlite3_column_int64(s, 10);
+		}
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		res = sql_fail(st, rc, "contacts", e);
+	else if (have && !res)
+		res = fn(&c, arg);
+	strlist_release(&owned);
+	free(c.fields);
+	sqlite3_finalize(s);
+	return res;
+}
+
 /* --- enrichment cache ------------------------------------------------------ */
 
 static char *

@@ -7,6 +7,7 @@
  * when the last one has.
  */
 #include "classify.h"
+#include "contacts.h"
 #include "draft.h"
 #include "enrich.h"
 #include "err.h"
@@ -149,5 +150,13 @@ report_xlsx(struct report *r, struct store *st, const char *path,
 {
 	(void)r; (void)st;
 	return err_set(e, ERR_PERM, "cannot write '%s': XLSX reports are not "
+	    "built yet", path);
+}
+WEAK int
+contacts_write_xlsx(const struct contacts_table *t, const char *path,
+    struct err *e)
+{
+	(void)t;
+	return err_set(e, ERR_PERM, "cannot write '%s': XLSX export is not "
 	    "built yet", path);
 }
