@@ -145,7 +145,7 @@ static const char *const targets[] = {
 
 /* Fields of the requirement outline (classify.h), and "question". */
 static const char *const outline_fields[] = {
-	"product", "quantity", "size", "material", "colour", "logo",
+	"product", "product_phrase", "quantity", "size", "material", "colour", "logo",
 	"packaging", "incoterm", "port", "destination", "payment",
 	"delivery", "certification", "samples", "target_price", "question",
 	"model", "brand", "part_number", "spec", "capacity", "power",

@@ -73,6 +73,11 @@ pcre2_options(unsigned flags)
 {
 	uint32_t o = PCRE2_UTF | PCRE2_DUPNAMES | PCRE2_MATCH_INVALID_UTF;
 
+	/* A literal string takes only a few options. */
+	if (flags & RX_LITERAL)
+		return PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_LITERAL |
+		    (flags & RX_CASELESS ? PCRE2_CASELESS : 0);
+
 	if (!(flags & RX_ASCII))
 		o |= PCRE2_UCP;
 	if (flags & RX_CASELESS)
@@ -87,8 +92,6 @@ pcre2_options(unsigned flags)
 		o |= PCRE2_UNGREEDY;
 	if (flags & RX_NO_AUTO_CAPTURE)
 		o |= PCRE2_NO_AUTO_CAPTURE;
-	if (flags & RX_LITERAL)
-		o |= PCRE2_LITERAL;
 	return o;
 }
 
