@@ -85,13 +85,14 @@ struct store_msg {
 };
 
 /*
- * Looks for a message already stored that is the same as this one: the
- * same Message-ID and body hash, or with no Message-ID the same body hash,
- * sender and date.  Returns its row id, 0 if none, -1 on error.  *status
- * (may be NULL) gets the message's status (static string).
+ * Looks for a message already stored that is the same as this one, in the
+ * same direction (received, or sent when outgoing): the same Message-ID and
+ * body hash, or with no Message-ID the same body hash, sender and date.
+ * Returns its row id, 0 if none, -1 on error.  *status (may be NULL) gets
+ * the message's status (static string).
  */
 int64_t store_find_duplicate(struct store *st, const char *message_id,
-    const char *body_hash, const char *from_addr, int64_t date,
+    const char *body_hash, const char *from_addr, int64_t date, int outgoing,
     const char **status, struct err *e);
 
 /* Row id of the message at this IMAP position, 0 if none, -1 on error. */
@@ -164,6 +165,38 @@ int store_put_inquiry(struct store *st, const struct store_inquiry *q,
  */
 int64_t store_find_thread(struct store *st, const char *in_reply_to,
     const char *references, struct err *e);
+
+/*
+ * The subject as threads compare it: "Re:", "Fwd:", "AW:", "回复:" and
+ * "[tags]" stripped from the front, ASCII lowercased, white space
+ * collapsed.  Malloc'd.
+ */
+char *store_thread_subject(const char *subject);
+
+/*
+ * The latest non-spam inquiry from recipient whose subject threads with
+ * subject (for replies that carry no In-Reply-To).  Returns its id, 0 if
+ * none, -1 on error.
+ */
+int64_t store_find_by_subject(struct store *st, const char *recipient,
+    const char *subject, struct err *e);
+
+/*
+ * Moves an inquiry forward in the funnel (recorded < new < drafted <
+ * replied < quoted < answered); a later or final status (won, lost, spam,
+ * not-inquiry) is kept.  The event is logged either way ("quote_sent" for
+ * ST_QUOTED).
+ */
+int store_advance_status(struct store *st, int64_t inquiry_id,
+    const char *status, const char *source, const char *detail, int64_t at,
+    struct err *e);
+
+/*
+ * A customer wrote again in an inquiry's thread: after our reply it is an
+ * answer (status "answered"); before it, a "followup" event (a chaser).
+ */
+int store_customer_followup(struct store *st, int64_t inquiry_id,
+    const char *source, const char *detail, int64_t at, struct err *e);
 
 /*
  * The rep who handled this company or contact before, for "the same buyer
@@ -280,6 +313,60 @@ struct event_row {
 };
 int store_events(struct store *st, int64_t inquiry_id,
     int (*fn)(const struct event_row *ev, void *arg), void *arg,
+    struct err *e);
+
+/* One inquiry's steps through the funnel, for report (0: not reached). */
+struct report_row {
+	int64_t id;
+	const char *cls;	/* borrowed for the call */
+	const char *status;
+	const char *rep;
+	const char *country;
+	const char *category;
+	const char *account;
+	const char *sender;
+	const char *subject;
+	int64_t received_at;
+	int64_t drafted_at;	/* first "drafted" event */
+	int64_t replied_at;	/* first "replied" event */
+	int64_t quoted_at;	/* first "quote_sent" event */
+	int64_t answered_at;	/* last "answered" event */
+	int64_t won_at;
+	int64_t lost_at;
+};
+
+/*
+ * Calls fn for each inquiry (not failed, not recorded) received in
+ * [since, until) (0: no bound), oldest first, with its funnel steps.
+ * One pass over the inquiries and their events, by index.
+ */
+int store_report_rows(struct store *st, int64_t since, int64_t until,
+    int (*fn)(const struct report_row *r, void *arg), void *arg,
+    struct err *e);
+
+/* A contact with every value ever seen per field, for contacts export. */
+struct contact_field {
+	const char *field;	/* name, title, company, phone, ... */
+	const char *value;
+	int current;		/* the latest value (history otherwise) */
+	int64_t first_seen;
+	int64_t last_seen;
+};
+
+struct contact_row {
+	int64_t id;
+	const char *email;
+	const char *company_domain;	/* NULL for free mail */
+	int64_t created_at;
+	int64_t updated_at;
+	long inquiries;
+	struct contact_field *fields;	/* current first, then history */
+	size_t nfields;
+};
+
+/* Calls fn for each contact, by address; valid during the call only. */
+int store_contacts(struct store *st,
+    int (*fn)(const struct contact_row *c, void *arg), void *arg,
     struct err *e);
 
 /* The enrichment cache, for enrich_set_cache(). */
