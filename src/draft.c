@@ -823,28 +823,37 @@ item_json(const struct offer *o, const struct quote_item *it, size_t n)
 	return j;
 }
 
-/* Outline fields, as the templates know them. */
+/* Outline fields, as the templates know them (f.<word>). */
 enum field {
 	F_PRODUCT, F_QUANTITY, F_SPEC, F_INCOTERM, F_PORT, F_PAYMENT,
 	F_DELIVERY, F_CERT, F_PACKAGING, F_LOGO, F_SAMPLES, F_TARGET_PRICE,
-	F_OTHER, F_COUNT
+	F_MOQ, F_OTHER, F_INFO, F_COUNT
 };
 
 static const char *const field_words[F_COUNT] = {
 	"product", "quantity", "spec", "incoterm", "port", "payment",
 	"delivery", "certification", "packaging", "logo", "samples",
-	"target_price", "other",
+	"target_price", "moq", "other", "info",
 };
 
+/* The rules' field names (rules/README.md "Fields") and their group. */
 static const struct {
 	const char *name;
 	enum field f;
 } field_synonyms[] = {
-	{ "products", F_PRODUCT }, { "model", F_PRODUCT },
-	{ "item", F_PRODUCT }, { "qty", F_QUANTITY },
-	{ "quantities", F_QUANTITY }, { "specs", F_SPEC },
-	{ "specification", F_SPEC }, { "specifications", F_SPEC },
+	{ "product_phrase", F_PRODUCT }, { "products", F_PRODUCT },
+	{ "model", F_PRODUCT }, { "part_number", F_PRODUCT },
+	{ "brand", F_PRODUCT }, { "item", F_PRODUCT },
+	{ "qty", F_QUANTITY }, { "quantities", F_QUANTITY },
+	{ "specs", F_SPEC }, { "specification", F_SPEC },
+	{ "specifications", F_SPEC }, { "size", F_SPEC },
+	{ "material", F_SPEC }, { "colour", F_SPEC }, { "color", F_SPEC },
+	{ "capacity", F_SPEC }, { "power", F_SPEC }, { "voltage", F_SPEC },
+	{ "weight", F_SPEC }, { "length", F_SPEC }, { "thickness", F_SPEC },
+	{ "finish", F_SPEC }, { "design", F_SPEC }, { "usage", F_SPEC },
+	{ "quality", F_SPEC },
 	{ "incoterms", F_INCOTERM }, { "trade_term", F_INCOTERM },
+	{ "price_basis", F_INCOTERM },
 	{ "destination", F_PORT }, { "destination_port", F_PORT },
 	{ "payment_terms", F_PAYMENT }, { "lead_time", F_DELIVERY },
 	{ "delivery_time", F_DELIVERY }, { "timing", F_DELIVERY },
@@ -855,6 +864,16 @@ static const struct {
 	{ "oem", F_LOGO }, { "branding", F_LOGO }, { "sample", F_SAMPLES },
 	{ "price", F_TARGET_PRICE }, { "budget", F_TARGET_PRICE },
 	{ "target", F_TARGET_PRICE },
+	{ "customer_type", F_INFO }, { "market", F_INFO },
+	{ "order_type", F_INFO },
+};
+
+/* Fields the label templates name (k.<word>); others are k.other. */
+static const char *const label_words[] = {
+	"product", "quantity", "spec", "size", "material", "colour",
+	"incoterm", "port", "destination", "payment", "delivery",
+	"certification", "packaging", "logo", "samples", "target_price",
+	"moq", "model", "warranty", "shipping",
 };
 
 static enum field
@@ -871,6 +890,22 @@ field_of(const char *name)
 		if (!strcasecmp(name, field_synonyms[i].name))
 			return field_synonyms[i].f;
 	return F_OTHER;
+}
+
+static const char *
+label_of(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < ARRAY_SIZE(label_words); i++)
+		if (!strcasecmp(name, label_words[i]))
+			return label_words[i];
+	if (name && !strcasecmp(name, "color"))
+		return "colour";
+	if (name && (!strcasecmp(name, "product_phrase") ||
+	    !strcasecmp(name, "products") || !strcasecmp(name, "item")))
+		return "product";
+	return "other";
 }
 
 static int
@@ -949,6 +984,17 @@ any_item_has(const struct offer *o, size_t field_offset)
 		    field_offset)))
 			return 1;
 	}
+	return 0;
+}
+
+static int
+any_item_moq(const struct offer *o)
+{
+	size_t i;
+
+	for (i = 0; o && i < o->nitems; i++)
+		if (o->items[i].p && o->items[i].p->moq > 0)
+			return 1;
 	return 0;
 }
 
@@ -1044,12 +1090,27 @@ outline_entry(const struct offer *o, const struct conf *c,
 	int confirm = 0;
 
 	set_str(j, "field", rq->field);
+	{
+		char *fn = xstrdup(rq->field ? rq->field : "");
+		json_t *k = json_object();
+		size_t i;
+
+		for (i = 0; fn[i]; i++)
+			if (fn[i] == '_')
+				fn[i] = ' ';
+		set_str(j, "field_name", fn);
+		free(fn);
+		json_object_set_new(k, label_of(rq->field), json_true());
+		json_object_set_new(j, "k", k);
+	}
 	set_str(j, "value", rq->value);
 	json_object_set_new(f, field_words[fd], json_true());
 	json_object_set_new(j, "f", f);
 	switch (fd) {
 	case F_PRODUCT:
-		items = items_named(o, rq->value, nproducts <= 1);
+		items = items_named(o, rq->value, nproducts <= 1 &&
+		    rq->field && (!strcmp(rq->field, "product") ||
+		    !strcmp(rq->field, "product_phrase")));
 		confirm = !json_array_size(items);
 		break;
 	case F_QUANTITY:
@@ -1059,6 +1120,10 @@ outline_entry(const struct offer *o, const struct conf *c,
 	case F_DELIVERY:
 		items = all_items(o);
 		confirm = !all_items_have_lead_time(o);
+		break;
+	case F_MOQ:
+		items = all_items(o);
+		confirm = !any_item_moq(o);
 		break;
 	case F_CERT:
 		items = all_items(o);
@@ -1488,8 +1553,11 @@ draft_context(const struct conf *c, const struct conf_account *a,
 	json_object_set_new(ctx, "customer", j);
 	greeting_release(&g);
 
+	/* how many things they named as "the product" (not models) */
 	for (i = 0; v && i < v->nreq; i++)
-		nproducts += field_of(v->req[i].field) == F_PRODUCT;
+		nproducts += v->req[i].field && v->req[i].rule &&
+		    (!strcmp(v->req[i].field, "product") ||
+		    !strcmp(v->req[i].field, "product_phrase"));
 	j = products_json(o, v);
 	set_bool(ctx, "has_products", json_array_size(j) > 0);
 	json_object_set_new(ctx, "products", j);
@@ -1501,11 +1569,25 @@ draft_context(const struct conf *c, const struct conf_account *a,
 	if (cls == CLASS_DETAILED) {
 		json_t *outline = json_array(), *qs = json_array();
 
+		int phrase = 0;
+
+		for (i = 0; v && i < v->nreq; i++)
+			phrase |= v->req[i].field &&
+			    !strcmp(v->req[i].field, "product_phrase");
 		for (i = 0; v && i < v->nreq; i++) {
 			json_t *e;
 			char *label;
 
 			if (str_blank(v->req[i].value))
+				continue;
+			if (field_of(v->req[i].field) == F_INFO) {
+				strlist_pushf(notes, "customer %s: %s",
+				    v->req[i].field, v->req[i].value);
+				continue;
+			}
+			/* the catalog's name for what they wrote */
+			if (phrase && !strcmp(v->req[i].field, "product") &&
+			    !v->req[i].rule)
 				continue;
 			e = outline_entry(o, c, &v->req[i], nproducts, notes);
 			json_array_append_new(outline, e);

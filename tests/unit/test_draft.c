@@ -328,6 +328,84 @@ test_golden(void **state)
 	golden(lc, CLASS_DETAILED);
 }
 
+/* ---- The outline the rules produce ------------------------------------ */
+
+static void
+test_outline_fields(void **state)
+{
+	struct fixture f;
+	struct strlist notes = STRLIST_INIT;
+	struct rule dummy;
+	struct requirement req[] = {
+		{ (char *)"product_phrase", (char *)"speakers", &dummy },
+		{ (char *)"quantity", (char *)"3000 pcs", &dummy },
+		{ (char *)"size", (char *)"10 x 8 cm", &dummy },
+		{ (char *)"moq", (char *)"MOQ", &dummy },
+		{ (char *)"customer_type", (char *)"importer", &dummy },
+		{ (char *)"part_number", (char *)"XK-99", &dummy },
+		{ (char *)"destination", (char *)"Lagos, Nigeria", &dummy },
+		/* the catalog's name, added by the product lookup */
+		{ (char *)"product", (char *)"Portable Bluetooth Speaker BT-200",
+		    NULL },
+	};
+	json_t *ctx, *outline, *e;
+	const char *want[][3] = {
+		/* field, group, label key */
+		{ "product_phrase", "product", "product" },
+		{ "quantity", "quantity", "quantity" },
+		{ "size", "spec", "size" },
+		{ "moq", "moq", "moq" },
+		{ "part_number", "product", "other" },
+		{ "destination", "port", "destination" },
+	};
+	size_t i, k;
+	char *dump;
+
+	(void)state;
+	memset(&dummy, 0, sizeof(dummy));
+	fixture(&f, &langs[0], CLASS_DETAILED);
+	f.v.req = req;
+	f.v.nreq = ARRAY_SIZE(req);
+	ctx = draft_context(&f.c, &f.a, tpl, &f.pm, &f.s, &f.v, &f.ei, &f.o,
+	    NULL, NOW, "en", &notes);
+	outline = json_object_get(ctx, "outline");
+	dump = json_dumps(outline, JSON_INDENT(1));
+	if (json_array_size(outline) != ARRAY_SIZE(want)) {
+		print_error("%s\n", dump);
+		fail();
+	}
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		e = json_array_get(outline, i);
+		assert_string_equal(json_string_value(json_object_get(e,
+		    "field")), want[i][0]);
+		assert_true(json_is_true(json_object_get(json_object_get(e,
+		    "f"), want[i][1])));
+		assert_true(json_is_true(json_object_get(json_object_get(e,
+		    "k"), want[i][2])));
+	}
+	/* their word for the product is answered with the item they mean */
+	e = json_array_get(outline, 0);
+	assert_int_equal(json_array_size(json_object_get(e, "items")), 1);
+	assert_true(json_is_true(json_object_get(e, "answered")));
+	/* the MOQ is answered from the catalog, the size must be confirmed */
+	assert_true(json_is_true(json_object_get(json_array_get(outline, 3),
+	    "answered")));
+	assert_true(json_is_true(json_object_get(json_array_get(outline, 2),
+	    "to_confirm")));
+	assert_string_equal(json_string_value(json_object_get(
+	    json_array_get(outline, 4), "label")), "part number");
+	assert_string_equal(json_string_value(json_object_get(
+	    json_array_get(outline, 5), "label")), "Destination");
+	/* who they are is for the rep */
+	for (k = 0, i = 0; i < notes.n; i++)
+		k += !strcmp(notes.v[i], "customer customer_type: importer");
+	assert_int_equal(k, 1);
+	free(dump);
+	json_decref(ctx);
+	strlist_release(&notes);
+	fixture_release(&f);
+}
+
 /* ---- Greetings, subjects, file names ---------------------------------- */
 
 static void
@@ -1122,6 +1200,7 @@ main(void)
 	struct CMUnitTest tests[ARRAY_SIZE(langs) + 16];
 	size_t i, n = 0;
 	const struct CMUnitTest more[] = {
+		cmocka_unit_test(test_outline_fields),
 		cmocka_unit_test(test_greeting),
 		cmocka_unit_test(test_reply_subject),
 		cmocka_unit_test(test_file_name),
