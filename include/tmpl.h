@@ -45,7 +45,7 @@ enum tmpl_flag {
 struct tmpl_limits {
 	size_t max_output;	/* bytes appended to out in all */
 	unsigned max_depth;	/* partials and parents inside one another */
-	unsigned long max_steps;	/* nodes visited, against runaway loops */
+	unsigned long max_steps;	/* nodes visited: no runaway loops */
 };
 #define TMPL_LIMITS_INIT { 1024 * 1024, 16, 1000000 }
 

@@ -914,7 +914,8 @@ has_field(const struct verdict *v, enum field f)
 	size_t i;
 
 	for (i = 0; v && i < v->nreq; i++)
-		if (field_of(v->req[i].field) == f && !str_blank(v->req[i].value))
+		if (field_of(v->req[i].field) == f &&
+		    !str_blank(v->req[i].value))
 			return 1;
 	return 0;
 }
@@ -940,6 +941,8 @@ has_word(const char *text, const char *w)
 	size_t n = strlen(w);
 	const char *p;
 
+	if (!n)
+		return 0;
 	for (p = text; p && (p = strcasestr(p, w)); p++) {
 		int before = p == text || !isalnum_ascii(p[-1]);
 		int after = !isalnum_ascii(p[n]);
@@ -1076,6 +1079,19 @@ mentions_any(const char *text, const char *const *words, size_t n)
 	return 0;
 }
 
+/* Our Incoterm with its place, "FOB Shenzhen" (malloc'd), or NULL. */
+static char *
+our_incoterm(const struct offer *o, const struct conf *c)
+{
+	if (o && !str_blank(o->incoterm))
+		return xstrdup(o->incoterm);
+	if (!c || str_blank(c->incoterm))
+		return NULL;
+	if (str_blank(c->port))
+		return xstrdup(c->incoterm);
+	return xasprintf("%s %s", c->incoterm, c->port);
+}
+
 /*
  * One point of their outline with what we can say about it, and whether
  * it must be confirmed with production.
@@ -1086,7 +1102,7 @@ outline_entry(const struct offer *o, const struct conf *c,
 {
 	json_t *j = json_object(), *f = json_object(), *items = NULL;
 	enum field fd = field_of(rq->field);
-	const char *ours = NULL;
+	char *ours = NULL, *term;
 	int confirm = 0;
 
 	set_str(j, "field", rq->field);
@@ -1137,17 +1153,20 @@ outline_entry(const struct offer *o, const struct conf *c,
 		    ARRAY_SIZE(custom_packaging));
 		break;
 	case F_INCOTERM:
-		ours = o && o->incoterm ? o->incoterm : c ? c->incoterm : NULL;
-		confirm = !ours || !icase_contains(rq->value, c && c->incoterm ?
-		    c->incoterm : ours);
+		/* the same term ("FOB") is answered; another one is freight */
+		ours = our_incoterm(o, c);
+		term = ours ? xstrndup(ours, strcspn(ours, " ")) : NULL;
+		confirm = !term || !has_word(rq->value, term);
+		free(term);
 		break;
 	case F_PORT:
-		ours = o && o->incoterm ? o->incoterm : c ? c->port : NULL;
-		confirm = !(c && icase_contains(rq->value, c->port));
+		ours = our_incoterm(o, c);
+		confirm = !(ours && c && !str_blank(c->port) &&
+		    icase_contains(rq->value, c->port));
 		break;
 	case F_PAYMENT:
-		ours = o && o->payment_terms ? o->payment_terms :
-		    c ? c->payment_terms : NULL;
+		ours = xstrdup_or_null(o && o->payment_terms ? o->payment_terms :
+		    c ? c->payment_terms : NULL);
 		confirm = !ours || mentions_any(rq->value, payment_other,
 		    ARRAY_SIZE(payment_other));
 		break;
@@ -1165,6 +1184,7 @@ outline_entry(const struct offer *o, const struct conf *c,
 	}
 	json_object_set_new(j, "items", items ? items : json_array());
 	set_str(j, "ours", ours);
+	free(ours);
 	set_bool(j, "to_confirm", confirm);
 	set_bool(j, "answered", !confirm);
 	if (confirm)
@@ -1254,7 +1274,8 @@ question_entry(const struct offer *o, const struct conf *c, const char *q,
 			    (c && c->payment_terms);
 			break;
 		case T_SHIPPING:
-			can = (o && o->incoterm) || (c && c->incoterm);
+			can = (o && !str_blank(o->incoterm)) ||
+			    (c && !str_blank(c->incoterm));
 			break;
 		default:
 			can = 0;
@@ -1616,9 +1637,10 @@ draft_context(const struct conf *c, const struct conf_account *a,
 				json_array_append_new(qs, question_entry(o, c,
 				    v->questions.v[i], notes));
 		mark_list(qs);
-		set_bool(ctx, "any_to_confirm", any_true(outline, "to_confirm") ||
-		    any_true(qs, "to_confirm") || any_true(json_object_get(ctx,
-		    "items"), "to_confirm"));
+		set_bool(ctx, "any_to_confirm",
+		    any_true(outline, "to_confirm") ||
+		    any_true(qs, "to_confirm") ||
+		    any_true(json_object_get(ctx, "items"), "to_confirm"));
 		set_bool(ctx, "has_outline", json_array_size(outline) > 0);
 		set_bool(ctx, "has_questions", json_array_size(qs) > 0);
 		json_object_set_new(ctx, "outline", outline);
@@ -1647,11 +1669,8 @@ draft_context(const struct conf *c, const struct conf_account *a,
 	set_str(j, "title", o ? o->title : NULL);
 	set_str(j, "currency", o && o->currency ? o->currency :
 	    c ? c->currency : NULL);
-	set_str(j, "incoterm", o && o->incoterm ? o->incoterm : NULL);
-	if (!o || !o->incoterm) {
-		char *inc = c && c->incoterm ? xasprintf("%s%s%s",
-		    c->incoterm, c->port ? " " : "", c->port ? c->port : "") :
-		    NULL;
+	{
+		char *inc = our_incoterm(o, c);
 
 		set_str(j, "incoterm", inc);
 		free(inc);

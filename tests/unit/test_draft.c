@@ -345,8 +345,8 @@ test_outline_fields(void **state)
 		{ (char *)"part_number", (char *)"XK-99", &dummy },
 		{ (char *)"destination", (char *)"Lagos, Nigeria", &dummy },
 		/* the catalog's name, added by the product lookup */
-		{ (char *)"product", (char *)"Portable Bluetooth Speaker BT-200",
-		    NULL },
+		{ (char *)"product",
+		    (char *)"Portable Bluetooth Speaker BT-200", NULL },
 	};
 	json_t *ctx, *outline, *e;
 	const char *want[][3] = {
@@ -402,6 +402,41 @@ test_outline_fields(void **state)
 	assert_int_equal(k, 1);
 	free(dump);
 	json_decref(ctx);
+
+	/* our terms from the config when the offer has none */
+	{
+		struct requirement terms[] = {
+			{ (char *)"incoterm", (char *)"FOB", &dummy },
+			{ (char *)"incoterm", (char *)"CIF Hamburg", &dummy },
+			{ (char *)"port", (char *)"Hamburg", &dummy },
+			{ (char *)"port", (char *)"FOB Shenzhen port", &dummy },
+			{ (char *)"payment", (char *)"L/C at sight", &dummy },
+		};
+		static const int confirm[] = { 0, 1, 1, 0, 1 };
+
+		f.o.incoterm = NULL;
+		f.o.payment_terms = NULL;
+		f.v.req = terms;
+		f.v.nreq = ARRAY_SIZE(terms);
+		ctx = draft_context(&f.c, &f.a, tpl, &f.pm, &f.s, &f.v, &f.ei,
+		    &f.o, NULL, NOW, "en", &notes);
+		outline = json_object_get(ctx, "outline");
+		for (i = 0; i < ARRAY_SIZE(terms); i++) {
+			e = json_array_get(outline, i);
+			assert_int_equal(json_is_true(json_object_get(e,
+			    "to_confirm")), confirm[i]);
+			if (i < 4)
+				assert_string_equal(json_string_value(
+				    json_object_get(e, "ours")), "FOB Shenzhen");
+		}
+		assert_string_equal(json_string_value(json_object_get(
+		    json_array_get(outline, 4), "ours")), "30% T/T deposit, "
+		    "balance before shipment");
+		assert_string_equal(json_string_value(json_object_get(
+		    json_object_get(ctx, "quote"), "incoterm")),
+		    "FOB Shenzhen");
+		json_decref(ctx);
+	}
 	strlist_release(&notes);
 	fixture_release(&f);
 }
@@ -878,10 +913,12 @@ test_html_injection(void **state)
 	assert_null(strstr(html.data, "<script"));
 	assert_null(strstr(html.data, "<img"));
 	assert_null(strstr(html.data, "<b>5000"));
-	assert_non_null(strstr(html.data, "&lt;script&gt;alert(1)&lt;/script&gt;"
-	    " &amp; Co"));
-	assert_non_null(strstr(html.data, "&lt;img src=x onerror=alert(1)&gt;"));
-	assert_non_null(strstr(html.data, "<title>&lt;/title&gt;&lt;script&gt;"));
+	assert_non_null(strstr(html.data,
+	    "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co"));
+	assert_non_null(strstr(html.data,
+	    "&lt;img src=x onerror=alert(1)&gt;"));
+	assert_non_null(strstr(html.data,
+	    "<title>&lt;/title&gt;&lt;script&gt;"));
 	/* the text part is not HTML: it shows the characters as written */
 	assert_non_null(strstr(text.data, "<script>alert(1)</script> & Co"));
 	assert_non_null(strstr(text.data, "\"<img src=x onerror=alert(1)> "
@@ -905,7 +942,8 @@ test_nulls(void **state)
 	struct verdict v;
 	struct offer o;
 	struct requirement req[2] = {
-		{ NULL, NULL, NULL }, { (char *)"weird_field", (char *)"x", NULL },
+		{ NULL, NULL, NULL },
+		{ (char *)"weird_field", (char *)"x", NULL },
 	};
 	char *qs[1] = { (char *)"" };
 	struct quote_item it = { NULL, 10, 1.5, 1, NULL };
