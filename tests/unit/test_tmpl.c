@@ -4,6 +4,8 @@
  * the optional modules we implement must pass whole), then our own cases:
  * errors with file:line, escaping, the RAW flag, the caps.
  */
+#include <dirent.h>
+
 #include <jansson.h>
 
 #include "unit.h"
@@ -309,10 +311,65 @@ test_set_check(void **state)
 	strlist_release(&errs);
 }
 
+/*
+ * Every input under tests/data/fuzz-tmpl (the fuzzer's seeds and the
+ * crashes it found) goes through compile and render as in fuzz_tmpl.c.
+ */
+static void
+test_fuzz_replay(void **state)
+{
+	const char *dir = unit_path("tests/data/fuzz-tmpl");
+	json_t *data = json_loads("{\"name\": \"<x>\", \"list\": [1, \"a\"],"
+	    " \"dyn\": \"p\", \"obj\": {\"a\": {\"b\": 1}}}", 0, NULL);
+	struct dirent *de;
+	DIR *dp = opendir(dir);
+	int n = 0;
+
+	(void)state;
+	assert_non_null(dp);
+	while ((de = readdir(dp))) {
+		struct buf in = BUF_INIT(TMPL_MAX_SOURCE + 1);
+		struct buf out = BUF_INIT(1 << 20);
+		struct strlist errs = STRLIST_INIT;
+		struct tmpl_set *set = tmpl_set_new();
+		struct tmpl_limits lim = { 64 * 1024, 8, 20000 };
+		struct err e = ERR_INIT;
+		struct tmpl *t, *p;
+		char path[4200];
+		const char *nul;
+		size_t mlen;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		assert_int_equal(buf_read_file(&in, path), 0);
+		nul = memchr(in.data, '\0', in.len);
+		mlen = nul ? (size_t)(nul - in.data) : in.len;
+		p = nul ? tmpl_compile(nul + 1, in.len - mlen - 1, "p",
+		    &errs) : NULL;
+		if (p)
+			tmpl_set_add(set, "p", p);
+		t = tmpl_compile(in.data, mlen, de->d_name, &errs);
+		if (t) {
+			tmpl_set_add(set, "main", t);
+			tmpl_render(t, set, data, 0, &lim, &out, &e);
+			assert_true(out.len <= lim.max_output);
+		}
+		tmpl_set_free(set);
+		strlist_release(&errs);
+		buf_release(&in);
+		buf_release(&out);
+		n++;
+	}
+	closedir(dp);
+	json_decref(data);
+	assert_true(n >= 5);
+}
+
 int
 main(void)
 {
-	struct CMUnitTest tests[ARRAY_SIZE(specs) + 6];
+	struct CMUnitTest tests[ARRAY_SIZE(specs) + 7];
 	size_t i, n = 0;
 
 	for (i = 0; i < ARRAY_SIZE(specs); i++) {
@@ -329,6 +386,7 @@ main(void)
 			cmocka_unit_test(test_all_errors_reported),
 			cmocka_unit_test(test_caps),
 			cmocka_unit_test(test_set_check),
+			cmocka_unit_test(test_fuzz_replay),
 		};
 
 		for (i = 0; i < ARRAY_SIZE(more); i++)
