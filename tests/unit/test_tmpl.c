@@ -331,16 +331,17 @@ test_fuzz_replay(void **state)
 		struct buf in = BUF_INIT(TMPL_MAX_SOURCE + 1);
 		struct buf out = BUF_INIT(1 << 20);
 		struct strlist errs = STRLIST_INIT;
-		struct tmpl_set *set = tmpl_set_new();
+		struct tmpl_set *set;
 		struct tmpl_limits lim = { 64 * 1024, 8, 20000 };
 		struct err e = ERR_INIT;
 		struct tmpl *t, *p;
-		char path[4200];
+		char path[4400];
 		const char *nul;
 		size_t mlen;
 
 		if (de->d_name[0] == '.')
 			continue;
+		set = tmpl_set_new();
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		assert_int_equal(buf_read_file(&in, path), 0);
 		nul = memchr(in.data, '\0', in.len);
