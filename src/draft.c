@@ -1740,8 +1740,10 @@ draft_context(const struct conf *c, const struct conf_account *a,
 		    ei->flags[i].reason : "");
 	for (i = 0; o && i < o->to_confirm.n; i++)
 		strlist_pushf(notes, "quote: %s", o->to_confirm.v[i]);
+	/* item notes the quote's list does not already say */
 	for (i = 0; o && i < o->nitems; i++)
-		if (o->items[i].note)
+		if (o->items[i].note && strlist_find(&o->to_confirm,
+		    o->items[i].note, 0) < 0)
 			strlist_pushf(notes, "item %zu: %s", i + 1,
 			    o->items[i].note);
 	return ctx;

@@ -194,6 +194,8 @@ fixture(struct fixture *f, const struct lang_case *lc, enum iq_class cls)
 	f->items[0].p = &products[0];
 	f->items[0].qty = 5000;
 	f->items[0].unit_price = 7.20;
+	f->items[0].to_confirm = 1;
+	f->items[0].note = (char *)"freight to the destination port";
 	f->o.nitems = 1;
 	f->confirm[0] = (char *)"freight to the destination port";
 	f->o.to_confirm.v = f->confirm;
@@ -309,6 +311,15 @@ golden(const struct lang_case *lc, enum iq_class cls)
 	ok &= compare_golden(name, html.data);
 	/* nothing for the rep leaks into what the customer reads */
 	assert_null(strstr(text.data, "young_domain"));
+	assert_null(strstr(text.data, "freight to the destination"));
+	if (cls == CLASS_DETAILED) {
+		size_t i, same = 0;
+
+		for (i = 0; i < notes.n; i++)
+			same += strstr(notes.v[i], "freight to the destination") !=
+			    NULL;
+		assert_int_equal(same, 1);
+	}
 	assert_null(strstr(html.data, "registered 20 days"));
 	buf_release(&subj);
 	buf_release(&text);
