@@ -44,7 +44,6 @@ struct quote_item {
 	double unit_price;
 	int to_confirm;		/* quantity or spec must be confirmed */
 	char *note;		/* what is to confirm, NULL if nothing */
-	char *asked;		/* their words for the product, NULL (vague) */
 };
 
 struct offer {

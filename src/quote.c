@@ -1307,10 +1307,8 @@ offer_release(struct offer *o)
 {
 	size_t i;
 
-	for (i = 0; i < o->nitems; i++) {
+	for (i = 0; i < o->nitems; i++)
 		free(o->items[i].note);
-		free(o->items[i].asked);
-	}
 	free(o->items);
 	free(o->number);
 	free(o->title);
@@ -1648,7 +1646,7 @@ pick_products(const struct catalog *cat, const char *text,
 }
 
 static struct quote_item *
-add_item(struct offer *o, const struct product *p, const char *asked)
+add_item(struct offer *o, const struct product *p)
 {
 	struct quote_item *it;
 	size_t i;
@@ -1664,7 +1662,6 @@ add_item(struct offer *o, const struct product *p, const char *asked)
 	it->p = p;
 	it->qty = p->moq;
 	it->unit_price = product_price(p, p->moq);
-	it->asked = one_line(asked, NOTE_MAX_CP);
 	return it;
 }
 
@@ -1758,7 +1755,7 @@ build_vague(struct offer *o, const struct catalog *cat,
 			if (!strcmp(cat->v[j].category, o->categories.v[i]))
 				m[n++] = &cat->v[j];
 		for (j = 0; j < n; j++)
-			add_item(o, m[j], NULL);
+			add_item(o, m[j]);
 	}
 }
 
@@ -1821,7 +1818,7 @@ build_detailed(struct offer *o, const struct conf *c,
 		first_item[i] = o->nitems;
 		n = pick_products(cat, v->req[i].value, m, MAX_CATEGORIES);
 		for (j = 0; j < n; j++)
-			add_item(o, m[j], v->req[i].value);
+			add_item(o, m[j]);
 		nitems_of[i] = o->nitems - first_item[i];
 	}
 	/* Named nowhere in the outline: look at the subject, the text. */
@@ -1832,7 +1829,7 @@ build_detailed(struct offer *o, const struct conf *c,
 			n = pick_products(cat, s->visible_text, m,
 			    MAX_CATEGORIES);
 		for (j = 0; j < n; j++)
-			add_item(o, m[j], NULL);
+			add_item(o, m[j]);
 	}
 	for (i = 0; i < o->nitems; i++)
 		add_category(o, o->items[i].p->category);
