@@ -1347,8 +1347,9 @@ field_is(const char *key, const char *const *names, size_t n)
 	return in_list(key, names, n);
 }
 
+/* The outline's fields (rules/README.md "Fields"), by how we answer them. */
 static const char *const F_PRODUCT[] = { "product", "products", "item",
-	"items", "model" };
+	"items", "model", "part_number" };
 static const char *const F_QTY[] = { "quantity", "qty", "quantities",
 	"order_quantity", "volume" };
 static const char *const F_INCOTERM[] = { "incoterm", "incoterms",
@@ -1362,7 +1363,16 @@ static const char *const F_PACK[] = { "packaging", "packing", "package",
 	"packages", "pack" };
 static const char *const F_SPEC[] = { "spec", "specs", "specification",
 	"specifications", "material", "materials", "size", "sizes", "color",
-	"colour", "colors", "colours", "capacity", "feature", "features" };
+	"colour", "colors", "colours", "capacity", "feature", "features",
+	"power", "voltage", "weight", "length", "thickness", "finish",
+	"design" };
+static const char *const F_DELIVERY[] = { "delivery", "lead_time",
+	"delivery_time", "leadtime" };
+static const char *const F_PAYMENT[] = { "payment", "payment_terms",
+	"payment_term" };
+/* Answered by the sheet itself, or not a point to confirm at all. */
+static const char *const F_SHEET[] = { "moq", "currency", "question",
+	"customer_type", "market", "order_type" };
 
 /* Adds "<field>: <value> — to confirm with production"; returns it. */
 static const char *
@@ -1871,7 +1881,21 @@ build_detailed(struct offer *o, const struct conf *c,
 			check_words(o, f, val, 1);
 		} else if (field_is(key, F_SPEC, ARRAY_SIZE(F_SPEC))) {
 			check_words(o, f, val, 0);
-		} else {
+		} else if (field_is(key, F_DELIVERY, ARRAY_SIZE(F_DELIVERY))) {
+			/* answered by each item's lead time */
+			for (j = 0; j < o->nitems; j++)
+				if (str_blank(o->items[j].p->lead_time))
+					break;
+			if (!o->nitems || j < o->nitems)
+				confirm(o, f, val);
+		} else if (field_is(key, F_PAYMENT, ARRAY_SIZE(F_PAYMENT))) {
+			if (!c->payment_terms ||
+			    !words_covered(val, c->payment_terms))
+				confirm(o, f, val);
+		} else if (!strcmp(key, "currency")) {
+			if (!c->currency || !words_covered(val, c->currency))
+				confirm(o, f, val);
+		} else if (!field_is(key, F_SHEET, ARRAY_SIZE(F_SHEET))) {
 			confirm(o, f, val);
 		}
 	}

@@ -442,6 +442,10 @@ test_offer_detailed(void **state)
 	fake_req(&f, "payment", "L/C at sight");
 	fake_req(&f, "logo", "our logo printed");
 	fake_req(&f, "material", "IPX7");
+	fake_req(&f, "delivery", "within 45 days");
+	fake_req(&f, "market", "for the UK market");
+	fake_req(&f, "currency", "USD");
+	fake_req(&f, "samples", "2 free samples");
 	offer_build(&conf, &cat, &f.pm, &f.s, &f.v, &f.ei, 42, 1764180000,
 	    &o);
 	assert_string_equal(o.title,
@@ -464,8 +468,11 @@ test_offer_detailed(void **state)
 	    || !has_note(&o, "incoterm: CIF Hamburg" DASH) ||
 	    !has_note(&o, "payment: L/C at sight" DASH) ||
 	    !has_note(&o, "logo: our logo printed" DASH) ||
+	    !has_note(&o, "samples: 2 free samples" DASH) ||
 	    has_note(&o, "packaging") || has_note(&o, "material") ||
-	    has_note(&o, "quantity") || o.to_confirm.n != 4) {
+	    has_note(&o, "quantity") || has_note(&o, "delivery") ||
+	    has_note(&o, "market") || has_note(&o, "currency") ||
+	    o.to_confirm.n != 5) {
 		dump_offer(&o);
 		fail();
 	}
@@ -495,6 +502,17 @@ test_offer_pairs_and_moq(void **state)
 		fail();
 	}
 	assert_string_equal(o.title, "SPEAKER & BAG QUOTATION");
+	offer_release(&o);
+
+	/* Payment in our terms is answered, other terms are not. */
+	fake_init(&f, CLASS_DETAILED);
+	fake_req(&f, "product", "BT-S10");
+	fake_req(&f, "quantity", "500 pcs");
+	fake_req(&f, "payment", "T/T, 30% deposit");
+	fake_req(&f, "payment_terms", "PayPal");
+	offer_build(&conf, &cat, NULL, NULL, &f.v, NULL, 1, 1764180000, &o);
+	assert_int_equal(o.to_confirm.n, 1);
+	assert_true(has_note(&o, "payment_terms: PayPal" DASH));
 	offer_release(&o);
 
 	/* Below the MOQ; a container; no quantity at all. */
