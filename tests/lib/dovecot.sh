@@ -23,11 +23,26 @@
 #   dovecot_recreate FOLDER   the same messages under a new UIDVALIDITY
 #   dovecot_uidvalidity FOLDER  print the folder's UIDVALIDITY
 #   dovecot_doveadm ARGS...     doveadm with our config
+#   dovecot_pause / dovecot_resume  SIGSTOP / SIGCONT every Dovecot
+#                         process: a server that stops answering
+#   dovecot_new_cert NAMES  a new server certificate (same CA) for the
+#                         subjectAltName NAMES, then restart
+#   dovecot_account_conf FILE NAME [SCHEME] [LINE...]  write an inquiryd
+#                         config with one [account NAME] for this server:
+#                         SCHEME imaps (default) or imap (STARTTLS),
+#                         ca_file = the test CA, the password in a 0600
+#                         file; each LINE ("key = value") overrides the
+#                         key ("key =" leaves it out)
 #
 # Settings (environment, before dovecot_start):
 #   DOVECOT_CERT_NAMES  subjectAltName of the server certificate
 #                       (default "DNS:localhost,IP:127.0.0.1")
 #   DOVECOT_EXTRA_CONF  lines appended to dovecot.conf
+#   DOVECOT_NO_TLS=1    no TLS at all: no STARTTLS, no imaps port
+#                       (DOVECOT_IMAPS_PORT is then empty), plaintext
+#                       logins allowed
+#   DOVECOT_DRAFTS_NAME / DOVECOT_SENT_NAME  names of the special-use
+#                       folders (default Drafts, Sent)
 #
 # Each instance has its own directory and free ports, so several test
 # runs can share the machine.  Dovecot runs as the current user; as root
@@ -129,6 +144,20 @@ _dc_write_conf() {
 	chmod 644 "$DOVECOT_DIR/users"
 	DOVECOT_CONF=$DOVECOT_DIR/dovecot.conf
 	DOVECOT_LOG=$DOVECOT_DIR/dovecot.log
+	if [ "${DOVECOT_NO_TLS:-0}" = 1 ]; then
+		_ssl="ssl = no
+disable_plaintext_auth = no"
+		_imaps_port=0
+	else
+		_ssl="ssl = yes
+ssl_cert = <$DOVECOT_DIR/tls/server.crt
+ssl_key = <$DOVECOT_DIR/tls/server.key
+ssl_min_protocol = TLSv1.2
+disable_plaintext_auth = yes"
+		_imaps_port=$DOVECOT_IMAPS_PORT
+	fi
+	_drafts=${DOVECOT_DRAFTS_NAME:-Drafts}
+	_sent=${DOVECOT_SENT_NAME:-Sent}
 	cat >"$DOVECOT_CONF" <<EOF
 # Written by tests/lib/dovecot.sh: a private test instance.
 instance_name = inquiryd-test-$$-$DOVECOT_IMAP_PORT
@@ -146,11 +175,7 @@ first_valid_uid = $_first
 first_valid_gid = 0
 mail_uid = $_muid
 mail_gid = $_mgid
-ssl = yes
-ssl_cert = <$DOVECOT_DIR/tls/server.crt
-ssl_key = <$DOVECOT_DIR/tls/server.key
-ssl_min_protocol = TLSv1.2
-disable_plaintext_auth = yes
+$_ssl
 auth_mechanisms = plain login xoauth2 oauthbearer
 passdb {
   driver = passwd-file
@@ -164,11 +189,11 @@ mail_location = maildir:~/Maildir
 namespace inbox {
   inbox = yes
   separator = /
-  mailbox Drafts {
+  mailbox $_drafts {
     special_use = \\Drafts
     auto = subscribe
   }
-  mailbox Sent {
+  mailbox $_sent {
     special_use = \\Sent
     auto = subscribe
   }
@@ -200,7 +225,7 @@ service imap-login {
   }
   inet_listener imaps {
     address = 127.0.0.1
-    port = $DOVECOT_IMAPS_PORT
+    port = $_imaps_port
     ssl = yes
   }
 }
@@ -222,8 +247,9 @@ _dc_launch() {
 	if ! dovecot -c "$DOVECOT_CONF" 2>>"$DOVECOT_DIR/start.err"; then
 		return 1
 	fi
-	_dc_wait_port "$DOVECOT_IMAP_PORT" plain &&
-	    _dc_wait_port "$DOVECOT_IMAPS_PORT" tls
+	_dc_wait_port "$DOVECOT_IMAP_PORT" plain || return 1
+	[ "${DOVECOT_NO_TLS:-0}" = 1 ] && return 0
+	_dc_wait_port "$DOVECOT_IMAPS_PORT" tls
 }
 
 dovecot_start() {
@@ -252,6 +278,7 @@ dovecot_start() {
 		[ "$DOVECOT_IMAP_PORT" = "$DOVECOT_IMAPS_PORT" ] && continue
 		_dc_write_conf
 		if _dc_launch; then
+			[ "${DOVECOT_NO_TLS:-0}" = 1 ] && DOVECOT_IMAPS_PORT=
 			export DOVECOT_DIR DOVECOT_IMAP_PORT DOVECOT_IMAPS_PORT \
 			    DOVECOT_USER DOVECOT_PASS DOVECOT_CA DOVECOT_CONF \
 			    DOVECOT_LOG
@@ -308,6 +335,73 @@ dovecot_kill() {
 	done
 	rm -f "$DOVECOT_DIR/run/master.pid"
 	return 0
+}
+
+dovecot_pause() {
+	_pid=$(_dc_master_pid) || return 0
+	for _p in $(_dc_tree "$_pid"); do
+		kill -STOP "$_p" 2>/dev/null
+	done
+	return 0
+}
+
+dovecot_resume() {
+	_pid=$(_dc_master_pid) || return 0
+	for _p in $(_dc_tree "$_pid"); do
+		kill -CONT "$_p" 2>/dev/null
+	done
+	return 0
+}
+
+dovecot_new_cert() {
+	DOVECOT_CERT_NAMES=$1
+	_d=$DOVECOT_DIR/tls
+	printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n' \
+	    "$DOVECOT_CERT_NAMES" >"$_d/ext.cnf"
+	openssl x509 -req -in "$_d/server.csr" -CA "$_d/ca.crt" \
+	    -CAkey "$_d/ca.key" -CAcreateserial -days 30 \
+	    -extfile "$_d/ext.cnf" -out "$_d/server.crt" \
+	    >/dev/null 2>&1 || return 1
+	dovecot_restart
+}
+
+dovecot_account_conf() {
+	_file=$1
+	_name=$2
+	_scheme=${3:-imaps}
+	[ $# -ge 3 ] && shift 3 || shift $#
+	if [ "$_scheme" = imaps ]; then
+		_url="imaps://127.0.0.1:$DOVECOT_IMAPS_PORT"
+	else
+		_url="imap://127.0.0.1:$DOVECOT_IMAP_PORT"
+	fi
+	umask 077
+	printf '%s\n' "$DOVECOT_PASS" >"$_file.password"
+	umask 022
+	{
+		printf 'url = %s\n' "$_url"
+		printf 'user = %s\n' "$DOVECOT_USER"
+		printf 'password_file = %s\n' "$_file.password"
+		[ -n "${DOVECOT_CA:-}" ] && printf 'ca_file = %s\n' "$DOVECOT_CA"
+		printf 'timeout = 10\n'
+		for _l in "$@"; do
+			printf '%s\n' "$_l"
+		done
+	} | "$_dc_py" -c '
+import sys
+name = sys.argv[1]
+keys, vals = [], {}
+for line in sys.stdin.read().splitlines():
+    k, _, v = line.partition("=")
+    k, v = k.strip(), v.strip()
+    if k not in vals:
+        keys.append(k)
+    vals[k] = v
+print("[account %s]" % name)
+for k in keys:
+    if vals[k]:
+        print("%s = %s" % (k, vals[k]))
+' "$_name" >"$_file"
 }
 
 dovecot_restart() {
