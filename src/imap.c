@@ -1079,6 +1079,12 @@ imap_close(struct imap *im)
 			    IMAP_LOGOUT_TIMEOUT);
 			mailimap_logout(im->s);
 		}
+		/* mailimap_free would send LOGOUT on a stream still open and
+		 * wait for it: close a dead one without a word. */
+		if (im->s->imap_stream) {
+			mailstream_close(im->s->imap_stream);
+			im->s->imap_stream = NULL;
+		}
 		mailimap_free(im->s);
 	}
 	if (im->fd >= 0)
