@@ -11,6 +11,9 @@
  * keywords (never a system flag) and MOVE happens only when the caller
  * asks, which it does only when the account configures it.
  *
+ * Mailbox names are UTF-8 in this API (in the config too); imap.c turns
+ * them into modified UTF-7 on the wire and back (RFC 3501 5.1.3).
+ *
  * Made for a single-threaded poll(2) loop (STYLE.md 14): every network
  * step is bounded by the account's timeout (conf "timeout", default 60 s),
  * so a server that stops answering gives ERR_TEMP, never a hang; IDLE is
@@ -266,6 +269,8 @@ char *imap_sasl_oauthbearer(const char *user, const char *token);
 const char *imap_pick_auth(const char *wanted, int plain, int login,
     int xoauth2, int oauthbearer);
 int imap_valid_keyword(const char *kw);
+char *imap_mutf7_encode(const char *name);
+char *imap_mutf7_decode(const char *name);
 void imap_uids_normalise(struct imap_uids *u);
 #endif
 

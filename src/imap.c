@@ -414,6 +414,200 @@ imap_valid_keyword(const char *kw)
 	return 1;
 }
 
+/*
+ * Mailbox names: the API speaks UTF-8, the wire modified UTF-7 (RFC 3501
+ * 5.1.3): printable ASCII stands for itself, "&" is "&-", anything else
+ * is UTF-16 in base64 with "," for "/" between "&" and "-".
+ */
+static const char mb64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,";
+
+/* Next code point of UTF-8 at *p, or -1 when malformed. */
+static long
+imap_utf8_next(const unsigned char **p)
+{
+	const unsigned char *s = *p;
+	long c;
+	int n, i;
+
+	if (s[0] < 0x80) {
+		*p = s + 1;
+		return s[0];
+	}
+	if ((s[0] & 0xe0) == 0xc0) {
+		c = s[0] & 0x1f;
+		n = 1;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		c = s[0] & 0x0f;
+		n = 2;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		c = s[0] & 0x07;
+		n = 3;
+	} else {
+		return -1;
+	}
+	for (i = 1; i <= n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return -1;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 1 && c < 0x80) || (n == 2 && c < 0x800) ||
+	    (n == 3 && c < 0x10000) || c > 0x10ffff ||
+	    (c >= 0xd800 && c <= 0xdfff))
+		return -1;
+	*p = s + n + 1;
+	return c;
+}
+
+static void
+imap_utf8_put(struct buf *b, long c)
+{
+	if (c < 0x80) {
+		buf_addch(b, (int)c);
+	} else if (c < 0x800) {
+		buf_addch(b, (int)(0xc0 | (c >> 6)));
+		buf_addch(b, (int)(0x80 | (c & 0x3f)));
+	} else if (c < 0x10000) {
+		buf_addch(b, (int)(0xe0 | (c >> 12)));
+		buf_addch(b, (int)(0x80 | ((c >> 6) & 0x3f)));
+		buf_addch(b, (int)(0x80 | (c & 0x3f)));
+	} else {
+		buf_addch(b, (int)(0xf0 | (c >> 18)));
+		buf_addch(b, (int)(0x80 | ((c >> 12) & 0x3f)));
+		buf_addch(b, (int)(0x80 | ((c >> 6) & 0x3f)));
+		buf_addch(b, (int)(0x80 | (c & 0x3f)));
+	}
+}
+
+/* UTF-8 to modified UTF-7; NULL when name is not valid UTF-8. */
+UNITTEST char *
+imap_mutf7_encode(const char *name)
+{
+	struct buf b = BUF_INIT(BUF_CAP_LINE);
+	const unsigned char *p = (const unsigned char *)name;
+	unsigned acc = 0;
+	int bits = 0, open = 0;
+	long c;
+
+	while (*p) {
+		c = imap_utf8_next(&p);
+		if (c < 0) {
+			buf_release(&b);
+			return NULL;
+		}
+		if (c >= 0x20 && c <= 0x7e) {
+			if (open) {
+				if (bits > 0)
+					buf_addch(&b, mb64[(acc << (6 - bits)) &
+					    0x3f]);
+				buf_addch(&b, '-');
+				open = 0;
+				bits = 0;
+				acc = 0;
+			}
+			if (c == '&')
+				buf_addstr(&b, "&-");
+			else
+				buf_addch(&b, (int)c);
+			continue;
+		}
+		if (!open) {
+			buf_addch(&b, '&');
+			open = 1;
+		}
+		{
+			unsigned units[2];
+			int nu = 1, i;
+
+			if (c >= 0x10000) {
+				c -= 0x10000;
+				units[0] = 0xd800 | (unsigned)(c >> 10);
+				units[1] = 0xdc00 | (unsigned)(c & 0x3ff);
+				nu = 2;
+			} else {
+				units[0] = (unsigned)c;
+			}
+			for (i = 0; i < nu; i++) {
+				acc = (acc << 16) | units[i];
+				bits += 16;
+				while (bits >= 6) {
+					bits -= 6;
+					buf_addch(&b, mb64[(acc >> bits) & 0x3f]);
+				}
+				acc &= (1u << bits) - 1;
+			}
+		}
+	}
+	if (open) {
+		if (bits > 0)
+			buf_addch(&b, mb64[(acc << (6 - bits)) & 0x3f]);
+		buf_addch(&b, '-');
+	}
+	return buf_detach(&b, NULL);
+}
+
+/* Modified UTF-7 to UTF-8; a malformed name comes back as it is. */
+UNITTEST char *
+imap_mutf7_decode(const char *name)
+{
+	struct buf b = BUF_INIT(BUF_CAP_LINE);
+	const char *p = name, *q, *d;
+	unsigned acc, hi;
+	int bits;
+
+	while (*p) {
+		if (*p != '&') {
+			buf_addch(&b, *p++);
+			continue;
+		}
+		if (p[1] == '-') {
+			buf_addch(&b, '&');
+			p += 2;
+			continue;
+		}
+		acc = 0;
+		bits = 0;
+		hi = 0;
+		for (q = p + 1; *q && *q != '-'; q++) {
+			d = strchr(mb64, *q);
+			if (!d || !*q)
+				goto bad;
+			acc = (acc << 6) | (unsigned)(d - mb64);
+			bits += 6;
+			if (bits >= 16) {
+				unsigned u;
+
+				bits -= 16;
+				u = (acc >> bits) & 0xffff;
+				acc &= (1u << bits) - 1;
+				if (u >= 0xd800 && u <= 0xdbff) {
+					if (hi)
+						goto bad;
+					hi = u;
+				} else if (u >= 0xdc00 && u <= 0xdfff) {
+					if (!hi)
+						goto bad;
+					imap_utf8_put(&b, 0x10000 +
+					    ((long)(hi - 0xd800) << 10) +
+					    (u - 0xdc00));
+					hi = 0;
+				} else {
+					if (hi)
+						goto bad;
+					imap_utf8_put(&b, u);
+				}
+			}
+		}
+		if (*q != '-' || hi)
+			goto bad;
+		p = q + 1;
+	}
+	return buf_detach(&b, NULL);
+bad:
+	buf_release(&b);
+	return xstrdup(name);
+}
+
 static int
 imap_uid_cmp(const void *a, const void *b)
 {
@@ -1137,6 +1331,18 @@ imap_ready(struct imap *im, struct err *e, const char *what)
 /* ---------------------------------------------------------------- */
 /* Mailboxes. */
 
+/* The wire form of a UTF-8 mailbox name (malloc'd), or NULL with e set. */
+static char *
+imap_wire_name(struct imap *im, const char *name, struct err *e)
+{
+	char *w = imap_mutf7_encode(name);
+
+	if (!w)
+		imap_error(im, e, IMAP_FAIL_CONFIG, "mailbox name '%s' is not "
+		    "valid UTF-8", log_esc(name));
+	return w;
+}
+
 /* 1 when the LIST entry has the attribute ("\\Drafts"). */
 static int
 imap_list_has(const struct mailimap_mailbox_list *mb, const char *use)
@@ -1188,11 +1394,16 @@ imap_list_find(clist *list, const char *use, const char *name)
 
 	for (it = clist_begin(list); it; it = clist_next(it)) {
 		struct mailimap_mailbox_list *mb = clist_content(it);
+		char *utf8;
 
 		if (use && imap_list_has(mb, use))
-			return xstrdup(mb->mb_name);
-		if (name && !strcasecmp(mb->mb_name, name))
-			return xstrdup(mb->mb_name);
+			return imap_mutf7_decode(mb->mb_name);
+		if (!name)
+			continue;
+		utf8 = imap_mutf7_decode(mb->mb_name);
+		if (!strcasecmp(utf8, name))
+			return utf8;
+		free(utf8);
 	}
 	return NULL;
 }
@@ -1247,7 +1458,7 @@ imap_open_mailbox(struct imap *im, const char *name, int writable,
     struct imap_mailbox *mb, struct err *e)
 {
 	struct mailimap_selection_info *si;
-	char what[300];
+	char what[300], *wire;
 	int r;
 
 	memset(mb, 0, sizeof(*mb));
@@ -1256,8 +1467,12 @@ imap_open_mailbox(struct imap *im, const char *name, int writable,
 	if (imap_ready(im, e, what))
 		return -1;
 	FREE_AND_NULL(im->selected);
-	r = writable ? mailimap_select(im->s, name) :
-	    mailimap_examine(im->s, name);
+	wire = imap_wire_name(im, name, e);
+	if (!wire)
+		return -1;
+	r = writable ? mailimap_select(im->s, wire) :
+	    mailimap_examine(im->s, wire);
+	free(wire);
 	if (!imap_ok(r))
 		return imap_etpan_error(im, e, r, what);
 	si = im->s->imap_selection_info;
@@ -1819,7 +2034,7 @@ imap_append(struct imap *im, const char *mailbox, const char *data,
 	struct mailimap_flag_list *fl = mailimap_flag_list_new_empty();
 	struct mailimap_date_time *dt = NULL;
 	uint32_t uidvalidity = 0, newuid = 0;
-	char what[300];
+	char what[300], *wire;
 	int r;
 
 	if (uid)
@@ -1845,14 +2060,20 @@ imap_append(struct imap *im, const char *mailbox, const char *data,
 		dt = mailimap_date_time_new(tm.tm_mday, tm.tm_mon + 1,
 		    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, 0);
 	}
-	if (mailimap_has_uidplus(im->s))
-		r = mailimap_uidplus_append(im->s, mailbox, fl, dt, data, len,
+	wire = imap_wire_name(im, mailbox, e);
+	if (!wire)
+		r = MAILIMAP_NO_ERROR;
+	else if (mailimap_has_uidplus(im->s))
+		r = mailimap_uidplus_append(im->s, wire, fl, dt, data, len,
 		    &uidvalidity, &newuid);
 	else
-		r = mailimap_append(im->s, mailbox, fl, dt, data, len);
+		r = mailimap_append(im->s, wire, fl, dt, data, len);
 	mailimap_flag_list_free(fl);
 	if (dt)
 		mailimap_date_time_free(dt);
+	if (!wire)
+		return -1;
+	free(wire);
 	if (!imap_ok(r))
 		return imap_etpan_error(im, e, r, what);
 	if (uid)
@@ -1949,7 +2170,7 @@ imap_move(struct imap *im, const uint32_t *uids, size_t n, const char *dest,
 {
 	struct imap_uids sorted = IMAP_UIDS_INIT;
 	struct mailimap_set *set;
-	char what[300];
+	char what[300], *wire;
 	size_t i;
 	int r;
 
@@ -1965,9 +2186,15 @@ imap_move(struct imap *im, const uint32_t *uids, size_t n, const char *dest,
 	for (i = 0; i < n; i++)
 		imap_uids_push(&sorted, uids[i]);
 	imap_uids_normalise(&sorted);
+	wire = imap_wire_name(im, dest, e);
+	if (!wire) {
+		imap_uids_release(&sorted);
+		return -1;
+	}
 	set = imap_set(sorted.v, sorted.n);
-	r = mailimap_uid_move(im->s, set, dest);
+	r = mailimap_uid_move(im->s, set, wire);
 	mailimap_set_free(set);
+	free(wire);
 	imap_uids_release(&sorted);
 	if (!imap_ok(r))
 		return imap_etpan_error(im, e, r, what);

@@ -1,6 +1,6 @@
 #!/bin/sh
 # imap-fetch.sh - reading and writing a real Dovecot mailbox through
-# imap.c: special-use discovery, EXAMINE, UID SEARCH, 200+ messages
+# imap.c: special-use discovery (a UTF-8 folder name), EXAMINE, UID SEARCH, 200+ messages
 # fetched in batches with the bodies intact and \Seen never set, the
 # size cap, APPEND of a draft (once per Message-ID), keyword STORE, MOVE.
 . "$(dirname "$0")/../lib/tap.sh"
@@ -16,7 +16,7 @@ if [ ! -x "$DRIVER" ]; then
 	not_ok "imap driver built" "missing $DRIVER (make check builds it)"
 	done_testing
 fi
-DOVECOT_DRAFTS_NAME=Concepts
+DOVECOT_DRAFTS_NAME="Entwürfe"
 DOVECOT_SENT_NAME=Verzonden
 if ! dovecot_start "$T/dovecot"; then
 	not_ok "private Dovecot starts"
@@ -47,7 +47,7 @@ dovecot_account_conf "$T/c.conf" sales imaps "max_message_size = 200K" \
 
 drive folders "$T/c.conf" folders
 is "drafts and sent found by special use (RFC 6154)" \
-    "$(head -n 1 "$T/folders.out")" "drafts=Concepts sent=Verzonden"
+    "$(head -n 1 "$T/folders.out")" "drafts=Entwürfe sent=Verzonden"
 dovecot_account_conf "$T/named.conf" sales imaps "drafts = Outbox/Drafts"
 drive named "$T/named.conf" folders
 is "configured folder names win over discovery" \
@@ -141,18 +141,18 @@ Content-Type: text/plain; charset=utf-8
 
 Dear Buyer 1, thank you for your inquiry.
 EOF
-drive app1 "$T/c.conf" append Concepts "$T/draft.eml" "<draft-1@inquiryd.test>"
-drive app2 "$T/c.conf" append Concepts "$T/draft.eml" "<draft-1@inquiryd.test>"
+drive app1 "$T/c.conf" append "Entwürfe" "$T/draft.eml" "<draft-1@inquiryd.test>"
+drive app2 "$T/c.conf" append "Entwürfe" "$T/draft.eml" "<draft-1@inquiryd.test>"
 if has app1 "appended uid=1" out && has app2 "found uid=1" out &&
-    [ "$(dovecot_count Concepts)" = 1 ]; then
+    [ "$(dovecot_count "Entwürfe")" = 1 ]; then
 	ok "APPEND to Drafts, and a second APPEND of the same Message-ID finds it"
 else
 	not_ok "APPEND once" "$(cat "$T/app1.out" "$T/app1.err" "$T/app2.out" "$T/app2.err")"
 fi
-if dovecot_flags Concepts | grep -q 'Draft'; then
+if dovecot_flags "Entwürfe" | grep -q 'Draft'; then
 	ok "the draft has the \\Draft flag"
 else
-	not_ok "the draft has \\Draft" "$(dovecot_flags Concepts)"
+	not_ok "the draft has \\Draft" "$(dovecot_flags "Entwürfe")"
 fi
 is "the inbox is untouched by the APPEND" "$(dovecot_count INBOX)" 201
 

@@ -163,6 +163,54 @@ test_uids(void **state)
 	assert_null(u.v);
 }
 
+static void
+test_mutf7(void **state)
+{
+	static const struct {
+		const char *utf8, *wire;
+	} cases[] = {
+		{ "INBOX", "INBOX" },
+		{ "Entw\xc3\xbcrfe", "Entw&APw-rfe" },
+		{ "R&D", "R&-D" },
+		{ "\xe8\x8d\x89\xe7\xa8\xbf", "&g0l6Pw-" },	/* Chinese Drafts */
+		{ "\xd0\xa7\xd0\xb5\xd1\x80\xd0\xbd\xd0\xbe\xd0\xb2"
+		  "\xd0\xb8\xd0\xba\xd0\xb8", "&BCcENQRABD0EPgQyBDgEOgQ4-" },
+		{ "a\xf0\x9f\x98\x80" "b", "a&2D3eAA-b" },	/* surrogates */
+		{ "\xe5\x8f\xb0\xe5\x8c\x97/\xe6\x97\xa5\xe6\x9c\xac"
+		  "\xe8\xaa\x9e", "&U,BTFw-/&ZeVnLIqe-" },	/* RFC 3501 */
+		{ "\xc3\x89l\xc3\xa9ments envoy\xc3\xa9s",
+		  "&AMk-l&AOk-ments envoy&AOk-s" },
+		{ "", "" },
+	};
+	size_t i;
+	char *s;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		s = imap_mutf7_encode(cases[i].utf8);
+		assert_non_null(s);
+		assert_string_equal(s, cases[i].wire);
+		free(s);
+		s = imap_mutf7_decode(cases[i].wire);
+		assert_string_equal(s, cases[i].utf8);
+		free(s);
+	}
+	/* Not UTF-8: refused. */
+	assert_null(imap_mutf7_encode("caf\xe9"));
+	assert_null(imap_mutf7_encode("\xed\xa0\x80"));	/* a surrogate */
+	assert_null(imap_mutf7_encode("\xc0\xaf"));		/* overlong */
+	/* Malformed on the wire: left as it is. */
+	s = imap_mutf7_decode("bad&AMk");
+	assert_string_equal(s, "bad&AMk");
+	free(s);
+	s = imap_mutf7_decode("bad&2D0-");		/* a lone surrogate */
+	assert_string_equal(s, "bad&2D0-");
+	free(s);
+	s = imap_mutf7_decode("bad&*-");
+	assert_string_equal(s, "bad&*-");
+	free(s);
+}
+
 int
 main(void)
 {
@@ -172,6 +220,7 @@ main(void)
 		cmocka_unit_test(test_pick_auth),
 		cmocka_unit_test(test_keywords),
 		cmocka_unit_test(test_uids),
+		cmocka_unit_test(test_mutf7),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
