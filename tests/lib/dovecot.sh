@@ -15,6 +15,8 @@
 #                         call it from an EXIT trap
 #   dovecot_seed FOLDER FILE...   put .eml files into FOLDER (Maildir files
 #                         written directly, fast enough for 20,000)
+#   dovecot_seed_dir FOLDER DIR   the same for every DIR/*.eml (in name
+#                         order; no argument list limit)
 #   dovecot_save FOLDER FILE      deliver one message through doveadm save
 #   dovecot_count FOLDER  print the number of messages in FOLDER
 #   dovecot_flags FOLDER  print "uid flags" lines for every message
@@ -448,27 +450,44 @@ dovecot_delete() {
 dovecot_seed() {
 	_folder=$1
 	shift
+	_dc_seed "$_folder" files "$@"
+}
+
+dovecot_seed_dir() {
+	_dc_seed "$1" dir "$2"
+}
+
+_dc_seed() {
+	_folder=$1
+	shift
 	dovecot_create "$_folder" || return 1
 	_fd=$(_dc_folder_dir "$_folder")
 	mkdir -p "$_fd/tmp" "$_fd/new" "$_fd/cur"
 	"$_dc_py" - "$_fd" "$DOVECOT_MAIL_UID" "$DOVECOT_MAIL_GID" "$@" <<'EOF'
 import os, socket, sys, time
-d, uid, gid = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+d, uid, gid, mode = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+paths = sys.argv[5:]
+if mode == "dir":
+    paths = [os.path.join(paths[0], f) for f in sorted(os.listdir(paths[0]))
+             if f.endswith(".eml")]
 host = socket.gethostname().replace("/", "_").replace(":", "_")
 now = int(time.time())
-for i, path in enumerate(sys.argv[4:]):
+root = os.getuid() == 0
+for i, path in enumerate(paths):
     with open(path, "rb") as f:
         data = f.read().replace(b"\r\n", b"\n")
     name = "%d.M%dP%dQ%d.%s" % (now, i, os.getpid(), i, host)
     tmp = os.path.join(d, "tmp", name)
     with open(tmp, "wb") as f:
         f.write(data)
-    if os.getuid() == 0:
+    if root:
         os.chown(tmp, uid, gid)
     os.rename(tmp, os.path.join(d, "new", name))
 EOF
-	[ "$(id -u)" -eq 0 ] && chown -R "$DOVECOT_MAIL_UID:$DOVECOT_MAIL_GID" \
-	    "$DOVECOT_DIR/mail"
+	[ "$(id -u)" -eq 0 ] && chown "$DOVECOT_MAIL_UID:$DOVECOT_MAIL_GID" \
+	    "$DOVECOT_DIR/mail" "$DOVECOT_DIR/mail/$DOVECOT_USER" \
+	    "$DOVECOT_DIR/mail/$DOVECOT_USER/Maildir" "$_fd" "$_fd/tmp" \
+	    "$_fd/new" "$_fd/cur" 2>/dev/null
 	return 0
 }
 
