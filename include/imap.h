@@ -14,6 +14,9 @@
  * Mailbox names are UTF-8 in this API (in the config too); imap.c turns
  * them into modified UTF-7 on the wire and back (RFC 3501 5.1.3).
  *
+ * imap_connect() sets SIGPIPE to ignored: a server that closes while we
+ * write must give an error (EPIPE), not end the process.
+ *
  * Made for a single-threaded poll(2) loop (STYLE.md 14): every network
  * step is bounded by the account's timeout (conf "timeout", default 60 s),
  * so a server that stops answering gives ERR_TEMP, never a hang; IDLE is
@@ -49,7 +52,7 @@ struct imap;	/* opaque */
 enum imap_fail {
 	IMAP_FAIL_NONE = 0,
 	IMAP_FAIL_NET,		/* connect, read, write, timeout, BYE */
-	IMAP_FAIL_TLS,		/* handshake or certificate verification */
+	IMAP_FAIL_TLS,		/* handshake or certificate check */
 	IMAP_FAIL_AUTH,		/* credentials rejected */
 	IMAP_FAIL_REFUSED,	/* a command answered NO or BAD */
 	IMAP_FAIL_PROTO,	/* the server broke the protocol */

@@ -77,7 +77,7 @@ struct imap_meta {
 struct imap {
 	const struct conf_account *a;	/* borrowed */
 	mailimap *s;			/* owned */
-	int fd;				/* owned by s's stream once handed over */
+	int fd;			/* ours until s's stream takes it */
 	int alive;
 	enum imap_fail fail;
 	long timeout;
@@ -86,7 +86,7 @@ struct imap {
 	int idling;
 	uint64_t idle_since;
 
-	int capturing;			/* copy received data into capture */
+	int capturing;			/* copy what arrives to capture */
 	struct buf capture;
 
 	/* During imap_fetch. */
@@ -143,6 +143,43 @@ imap_server_text(const struct imap *im)
 }
 
 /*
+ * What went wrong with the stream when libetpan says only "stream error":
+ * the server closed or reset the connection, or it did not answer within
+ * the timeout.
+ */
+static const char *
+imap_stream_trouble(const struct imap *im, char *why, size_t size)
+{
+	struct pollfd pfd;
+	char c;
+	ssize_t n;
+	int fd = -1;
+
+	if (im->s && im->s->imap_stream)
+		fd = mailstream_low_get_fd(mailstream_get_low(
+		    im->s->imap_stream));
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	if (fd >= 0 && poll(&pfd, 1, 0) == 1) {
+		n = recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+		if (n == 0 || (pfd.revents & POLLHUP)) {
+			snprintf(why, size, "%s closed the connection",
+			    im->a->host);
+			return why;
+		}
+		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+			snprintf(why, size, "connection to %s: %s",
+			    im->a->host, strerror(errno));
+			return why;
+		}
+	}
+	snprintf(why, size, "no answer from %s within %lds (timed out)",
+	    im->a->host, im->timeout);
+	return why;
+}
+
+/*
  * Turns a libetpan result into our error.  what says what we were doing
  * ("UID FETCH in 'INBOX'").
  */
@@ -150,13 +187,13 @@ static int
 imap_etpan_error(struct imap *im, struct err *e, int r, const char *what)
 {
 	const char *text = imap_server_text(im);
+	char why[200];
 
 	switch (r) {
 	case MAILIMAP_ERROR_STREAM:
 	case MAILIMAP_ERROR_CONNECTION_REFUSED:
-		return imap_error(im, e, IMAP_FAIL_NET,
-		    "%s: connection to %s lost or timed out (after %lds)",
-		    what, im->a->host, im->timeout);
+		return imap_error(im, e, IMAP_FAIL_NET, "%s: %s", what,
+		    imap_stream_trouble(im, why, sizeof(why)));
 	case MAILIMAP_ERROR_FATAL:
 	case MAILIMAP_ERROR_DONT_ACCEPT_CONNECTION:
 		return imap_error(im, e, IMAP_FAIL_NET,
@@ -532,7 +569,8 @@ imap_mutf7_encode(const char *name)
 				bits += 16;
 				while (bits >= 6) {
 					bits -= 6;
-					buf_addch(&b, mb64[(acc >> bits) & 0x3f]);
+					buf_addch(&b,
+					    mb64[(acc >> bits) & 0x3f]);
 				}
 				acc &= (1u << bits) - 1;
 			}
@@ -865,8 +903,8 @@ imap_verify_peer(struct imap *im, mailstream *stream, struct err *e)
 	r = gnutls_x509_trust_list_verify_crt2(tl, certs, n, vd, 2, 0,
 	    &status, NULL);
 	if (r < 0) {
-		imap_error(im, e, IMAP_FAIL_TLS, "cannot verify the certificate "
-		    "of %s: %s", a->host, gnutls_strerror(r));
+		imap_error(im, e, IMAP_FAIL_TLS, "cannot verify the "
+		    "certificate of %s: %s", a->host, gnutls_strerror(r));
 		goto out;
 	}
 	if (status) {
@@ -1039,7 +1077,7 @@ imap_authenticate(struct imap *im, const char *mech, const char *ir,
 			    imap_write(im, "\r\n", 2) :
 			    imap_write(im, "AQ==\r\n", 6);	/* ^A */
 		} else {
-			r = imap_write(im, "*\r\n", 3);		/* cancel */
+			r = imap_write(im, "*\r\n", 3);	/* cancel */
 		}
 		if (r < 0) {
 			imap_etpan_error(im, e, MAILIMAP_ERROR_STREAM,
@@ -1084,11 +1122,12 @@ imap_login(struct imap *im, struct err *e)
 	int r, rc = -1;
 
 	mech = imap_pick_auth(a->auth, imap_has_cap(im, "AUTH=PLAIN"),
-	    !imap_has_cap(im, "LOGINDISABLED"), imap_has_cap(im, "AUTH=XOAUTH2"),
+	    !imap_has_cap(im, "LOGINDISABLED"),
+	    imap_has_cap(im, "AUTH=XOAUTH2"),
 	    imap_has_cap(im, "AUTH=OAUTHBEARER"));
 	if (!mech) {
-		imap_error(im, e, IMAP_FAIL_CONFIG, "%s offers no way to log in "
-		    "with auth = %s (it may need TLS first, or another auth "
+		imap_error(im, e, IMAP_FAIL_CONFIG, "%s offers no way to log "
+		    "in with auth = %s (it may need TLS first, or another auth "
 		    "method)", a->host, a->auth ? a->auth : "auto");
 		goto out;
 	}
@@ -1203,9 +1242,9 @@ imap_connect(const struct conf_account *a, struct err *e)
 		stream = mailstream_ssl_open_with_callback_timeout(im->fd,
 		    im->timeout, imap_tls_setup, im);
 		if (!stream) {
-			imap_error(im, e, IMAP_FAIL_TLS, "TLS handshake with %s "
-			    "port %d failed (is it an imaps:// port?)", a->host,
-			    a->port);
+			imap_error(im, e, IMAP_FAIL_TLS, "TLS handshake with "
+			    "%s port %d failed (is it an imaps:// port?)",
+			    a->host, a->port);
 			goto out;
 		}
 		im->fd = -1;	/* the stream owns it now */
@@ -1541,8 +1580,8 @@ imap_search(struct imap *im, const struct imap_query *q,
 		time_t t = (time_t)q->since;
 
 		gmtime_r(&t, &tm);
-		sub = mailimap_search_key_new_since(mailimap_date_new(tm.tm_mday,
-		    tm.tm_mon + 1, tm.tm_year + 1900));
+		sub = mailimap_search_key_new_since(mailimap_date_new(
+		    tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900));
 		mailimap_search_key_multiple_add(key, sub);
 	}
 	if (q && q->header && q->value) {
@@ -1685,7 +1724,8 @@ imap_parse_att(struct mailimap_msg_att *att, struct imap_meta *m,
 			if (body && st->att_data.att_body_section) {
 				*body = st->att_data.att_body_section->
 				    sec_body_part;
-				*len = st->att_data.att_body_section->sec_length;
+				*len = st->att_data.att_body_section->
+				    sec_length;
 			}
 			break;
 		default:

@@ -1,8 +1,9 @@
 #!/bin/sh
 # imap-fetch.sh - reading and writing a real Dovecot mailbox through
-# imap.c: special-use discovery (a UTF-8 folder name), EXAMINE, UID SEARCH, 200+ messages
-# fetched in batches with the bodies intact and \Seen never set, the
-# size cap, APPEND of a draft (once per Message-ID), keyword STORE, MOVE.
+# imap.c: special-use discovery (a UTF-8 folder name), EXAMINE, UID
+# SEARCH, 200+ messages fetched in batches with the bodies intact and
+# \Seen never set, the size cap, APPEND of a draft (once per
+# Message-ID), keyword STORE, MOVE.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$INQUIRYD_TOP/tests/lib/dovecot.sh"
 

@@ -110,6 +110,7 @@ if wait_for "$T/kill.out" "^msg uid=20 " 20; then
 		BG=
 		_got=$(grep -c '^msg ' "$T/kill.out")
 		if [ "$_status" = 1 ] && grep -q "error: temporary" "$T/kill.err" &&
+		    grep -q "closed the connection\|Connection reset" "$T/kill.err" &&
 		    [ "$_got" -lt 125 ] && ! grep -q "Sanitizer\|runtime error" "$T/kill.err"; then
 			ok "Dovecot killed mid-fetch: a temporary error after $_got messages"
 		else

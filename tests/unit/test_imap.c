@@ -92,7 +92,7 @@ test_pick_auth(void **state)
 		{ "auto", 0, 0, 1, 0, "XOAUTH2" },
 		{ "auto", 0, 0, 0, 0, NULL },
 		{ "login", 1, 1, 1, 1, "LOGIN" },
-		{ "login", 1, 0, 1, 1, NULL },		/* LOGINDISABLED */
+		{ "login", 1, 0, 1, 1, NULL },	/* LOGINDISABLED */
 		{ "plain", 0, 1, 1, 1, NULL },
 		{ "xoauth2", 1, 1, 1, 1, "XOAUTH2" },
 		{ "oauthbearer", 1, 1, 1, 0, NULL },
@@ -172,10 +172,12 @@ test_mutf7(void **state)
 		{ "INBOX", "INBOX" },
 		{ "Entw\xc3\xbcrfe", "Entw&APw-rfe" },
 		{ "R&D", "R&-D" },
-		{ "\xe8\x8d\x89\xe7\xa8\xbf", "&g0l6Pw-" },	/* Chinese Drafts */
+		/* Chinese "Drafts" */
+		{ "\xe8\x8d\x89\xe7\xa8\xbf", "&g0l6Pw-" },
 		{ "\xd0\xa7\xd0\xb5\xd1\x80\xd0\xbd\xd0\xbe\xd0\xb2"
 		  "\xd0\xb8\xd0\xba\xd0\xb8", "&BCcENQRABD0EPgQyBDgEOgQ4-" },
-		{ "a\xf0\x9f\x98\x80" "b", "a&2D3eAA-b" },	/* surrogates */
+		/* Beyond the BMP: a surrogate pair. */
+		{ "a\xf0\x9f\x98\x80" "b", "a&2D3eAA-b" },
 		{ "\xe5\x8f\xb0\xe5\x8c\x97/\xe6\x97\xa5\xe6\x9c\xac"
 		  "\xe8\xaa\x9e", "&U,BTFw-/&ZeVnLIqe-" },	/* RFC 3501 */
 		{ "\xc3\x89l\xc3\xa9ments envoy\xc3\xa9s",
@@ -198,7 +200,7 @@ test_mutf7(void **state)
 	/* Not UTF-8: refused. */
 	assert_null(imap_mutf7_encode("caf\xe9"));
 	assert_null(imap_mutf7_encode("\xed\xa0\x80"));	/* a surrogate */
-	assert_null(imap_mutf7_encode("\xc0\xaf"));		/* overlong */
+	assert_null(imap_mutf7_encode("\xc0\xaf"));	/* overlong */
 	/* Malformed on the wire: left as it is. */
 	s = imap_mutf7_decode("bad&AMk");
 	assert_string_equal(s, "bad&AMk");
