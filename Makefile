@@ -91,9 +91,8 @@ build/%-driver-san: tests/integration/%-driver.c $(SAN_OBJ) | build/obj
 	$(CC) $(ALL_CFLAGS) -DINQUIRYD_UNITTEST $(SAN_FLAGS) -o $@ $< \
 		$(SAN_OBJ) $(LIBS)
 
-# Objects reached only through pattern rules are not intermediate files
-# to delete after the build.
-.SECONDARY: $(UT_OBJ) $(SAN_OBJ)
+# Keep the objects of the unit, sanitizer and fuzz builds between runs.
+.SECONDARY:
 
 build/obj build/ut build/san build/unit build/unit-san build/fuzz:
 	mkdir -p $@
