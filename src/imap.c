@@ -1798,6 +1798,10 @@ imap_fetch_group(struct imap *im, struct imap_meta *g, size_t n,
 	clist *result = NULL;
 	clistiter *it;
 	uint32_t *uids = xmalloc(n * sizeof(*uids));
+	struct {
+		const char *data;
+		size_t len;
+	} *bodies = xcalloc(n, sizeof(*bodies));
 	size_t i;
 	int r, rc = 0;
 
@@ -1822,8 +1826,9 @@ imap_fetch_group(struct imap *im, struct imap_meta *g, size_t n,
 		rc = imap_etpan_error(im, e, r, what);
 		result = NULL;
 	}
-	/* Answers come in mailbox (so UID) order; one without a body is an
-	 * unsolicited FETCH (flag news) and one not asked for is skipped. */
+	/* One answer without a body is an unsolicited FETCH (flag news), one
+	 * not asked for is skipped; the rest go out in UID order, whatever
+	 * order the server used. */
 	for (it = result ? clist_begin(result) : NULL; it;
 	    it = clist_next(it)) {
 		struct imap_meta got, *m;
@@ -1837,14 +1842,20 @@ imap_fetch_group(struct imap *im, struct imap_meta *g, size_t n,
 		if (!got.uid || !body)
 			continue;
 		m = imap_meta_find(g, n, got.uid);
-		if (m)
-			imap_emit(im, m, body, len);
+		if (!m || bodies[m - g].data)
+			continue;
+		bodies[m - g].data = body;
+		bodies[m - g].len = len;
 	}
+	for (i = 0; i < n; i++)
+		if (bodies[i].data)
+			imap_emit(im, &g[i], bodies[i].data, bodies[i].len);
 	if (result)
 		mailimap_fetch_list_free(result);
 	mailimap_fetch_type_free(ft);
 	mailimap_set_free(set);
 	free(uids);
+	free(bodies);
 	return rc;
 }
 
