@@ -34,7 +34,7 @@
 
 static struct catalog cat;
 static struct conf conf;
-static char tmpdir[64];
+static char tmpdir[4096];
 
 /* A message, signature, verdict and enrichment, filled by the tests. */
 struct fake {
@@ -81,7 +81,8 @@ setup(void **state)
 	rc |= conf_load(&conf, unit_path("contrib/inquiryd.conf.sample"),
 	    &errs);
 	strlist_release(&errs);
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/inquiryd-quote-XXXXXX");
+	snprintf(tmpdir, sizeof(tmpdir), "%s/inquiryd-quote-XXXXXX",
+	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	return rc || !mkdtemp(tmpdir) ? -1 : 0;
 }
 

@@ -35,13 +35,14 @@ static const unsigned char jpeg_head[] = {
 	0x03, 0x11, 0x01, 0xFF, 0xD9,
 };
 
-static char tmpdir[64];
+static char tmpdir[4096];
 
 static int
 setup(void **state)
 {
 	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/inquiryd-xlsx-XXXXXX");
+	snprintf(tmpdir, sizeof(tmpdir), "%s/inquiryd-xlsx-XXXXXX",
+	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	return mkdtemp(tmpdir) ? 0 : -1;
 }
 
