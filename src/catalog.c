@@ -787,6 +787,31 @@ ascii_alpha(const char *w, size_t len)
 	return len > 0;
 }
 
+/*
+ * Russian (lowercase Cyrillic) nouns: the final vowel of the case and
+ * number endings goes, so колонка and колонки meet.  Crude, but applied
+ * to both sides of a match.
+ */
+static size_t
+stem_cyrillic(const char *w, size_t len)
+{
+	size_t i = 0, n = 0, last = 0;
+	uint32_t cp = 0;
+
+	while (i < len) {
+		last = i;
+		i += utf8_decode(w + i, len - i, &cp);
+		if (cp < 0x0430 || cp > 0x045F)
+			return len;
+		n++;
+	}
+	if (n > 4 && (cp == 0x0430 || cp == 0x044F || cp == 0x044B ||
+	    cp == 0x0438 || cp == 0x043E || cp == 0x0435 || cp == 0x0443 ||
+	    cp == 0x044E))	/* а я ы и о е у ю */
+		return last;
+	return len;
+}
+
 static char *
 stem_word(const char *w, size_t len)
 {
@@ -795,7 +820,7 @@ stem_word(const char *w, size_t len)
 	char *s;
 
 	if (!ascii_alpha(w, len))
-		return xstrndup(w, len);
+		return xstrndup(w, stem_cyrillic(w, len));
 	n = stem_len(w, len, &y);
 	if (!y)
 		return xstrndup(w, n);

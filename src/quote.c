@@ -1801,6 +1801,43 @@ check_incoterm(struct offer *o, const struct conf *c, const char *field,
 	free(place);
 }
 
+/*
+ * "Quantity: 5,000 pcs" under spec, when quantity "5,000 pcs" is in the
+ * outline too: a line of their table restated under another field.
+ */
+static int
+restates(const struct verdict *v, size_t i)
+{
+	const char *val = v->req[i].value, *colon;
+	size_t j;
+
+	colon = val ? strchr(val, ':') : NULL;
+	if (!colon || colon - val > 30)
+		return 0;
+	for (j = 0; j < v->nreq; j++) {
+		if (j == i || !v->req[j].value || strlen(v->req[j].value) < 2 ||
+		    (v->req[j].field && v->req[i].field &&
+		    !strcmp(v->req[j].field, v->req[i].field)))
+			continue;
+		if (strcasestr(colon + 1, v->req[j].value))
+			return 1;
+	}
+	return 0;
+}
+
+/* The smallest quantity quoted, for telling "40 pcs per carton" from a
+ * second order. */
+static long
+min_item_qty(const struct offer *o)
+{
+	long m = QTY_MAX;
+	size_t i;
+
+	for (i = 0; i < o->nitems; i++)
+		m = MIN(m, o->items[i].qty);
+	return m;
+}
+
 static void
 build_detailed(struct offer *o, const struct conf *c,
     const struct catalog *cat, const struct parsed_msg *pm,
@@ -1848,8 +1885,14 @@ build_detailed(struct offer *o, const struct conf *c,
 		const char *f = v->req[i].field, *val = v->req[i].value;
 		const char *key = keys[i];
 
+		if (!field_is(key, F_PRODUCT, ARRAY_SIZE(F_PRODUCT)) &&
+		    !field_is(key, F_QTY, ARRAY_SIZE(F_QTY)) && restates(v, i))
+			continue;
 		if (field_is(key, F_PRODUCT, ARRAY_SIZE(F_PRODUCT))) {
-			if (!nitems_of[i])
+			/* a model we do not list beside products we do is
+			 * most often a spec code ("IPX5") */
+			if (!nitems_of[i] && (!strcmp(key, "product") ||
+			    !strcmp(key, "products") || !o->nitems))
 				confirm(o, f, val);
 		} else if (field_is(key, F_QTY, ARRAY_SIZE(F_QTY))) {
 			size_t from = 0, to = o->nitems, pr;
@@ -1860,8 +1903,12 @@ build_detailed(struct offer *o, const struct conf *c,
 				from = first_item[pr];
 				to = from + nitems_of[pr];
 			} else if (qn > 0) {
-				from = to = 0;	/* "then 20k monthly" */
-				confirm(o, f, val);
+				/* "then 20k monthly" is to confirm; "40 pcs
+				 * per carton" is packing, not an order */
+				from = to = 0;
+				if (quote_parse_qty(val, &ignored) != QTY_UNITS ||
+				    ignored >= min_item_qty(o))
+					confirm(o, f, val);
 			}
 			for (j = from; j < to; j++)
 				item_quantity(o, &o->items[j], f, val);

@@ -505,6 +505,25 @@ test_offer_pairs_and_moq(void **state)
 	assert_string_equal(o.title, "SPEAKER & BAG QUOTATION");
 	offer_release(&o);
 
+	/* A table restated under "spec", a packing quantity, a spec code
+	 * taken for a model: no notes; a later, larger quantity is one. */
+	fake_init(&f, CLASS_DETAILED);
+	fake_req(&f, "product", "portable Bluetooth speaker, 5W, waterproof");
+	fake_req(&f, "model", "IPX5");
+	fake_req(&f, "quantity", "5,000 pcs");
+	fake_req(&f, "quantity", "40 pcs");
+	fake_req(&f, "quantity", "20,000 pcs per year");
+	fake_req(&f, "spec", "Quantity: 5,000 pcs");
+	fake_req(&f, "spec", "Product: portable Bluetooth speaker, 5W, "
+	    "waterproof");
+	offer_build(&conf, &cat, NULL, NULL, &f.v, NULL, 1, 1764180000, &o);
+	if (o.nitems != 1 || o.items[0].qty != 5000 || o.to_confirm.n != 1 ||
+	    !has_note(&o, "quantity: 20,000 pcs per year" DASH)) {
+		dump_offer(&o);
+		fail();
+	}
+	offer_release(&o);
+
 	/* Payment in our terms is answered, other terms are not. */
 	fake_init(&f, CLASS_DETAILED);
 	fake_req(&f, "product", "BT-S10");
