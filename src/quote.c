@@ -1407,53 +1407,125 @@ static const char *const check_stop[] = {
 	"would", "like", "any", "will", "use", "used",
 };
 
-/* Are all significant words of want found among the words of have? */
+/* Is w a whole word of h (both lowercase)? */
+static int
+has_whole_word(const char *h, const char *w)
+{
+	const char *q = h;
+	size_t n = strlen(w);
+
+	while (n && (q = strstr(q, w))) {
+		if ((q == h || !isalnum((unsigned char)q[-1])) &&
+		    !isalnum((unsigned char)q[n]))
+			return 1;
+		q++;
+	}
+	return 0;
+}
+
+/* Past a label such as "Payment:" or "付款方式：" at the start of text. */
+static const char *
+after_label(const char *text)
+{
+	const char *c = strstr(text, ":"), *w = strstr(text, "\xEF\xBC\x9A");
+
+	if (w && (!c || w < c))
+		return w - text <= 24 ? w + 3 : text;
+	return c && c - text <= 24 && c[1] != '/' ? c + 1 : text;
+}
+
+/*
+ * Are all significant words of want (after any label) among the words of
+ * have?  Two words of want may be one of have: "10000 mAh" is "10000mAh".
+ */
 static int
 words_covered(const char *want, const char *have)
 {
-	char *h = ufold_lower(have ? have : ""), *wl = ufold_lower(want);
+	struct strlist w = STRLIST_INIT;
+	char *h = ufold_lower(have ? have : "");
+	char *wl = ufold_lower(after_label(want ? want : "")), *word, *two;
 	const char *p = wl, *end;
-	char *w;
-	int ok = 1, any = 0;
+	size_t i, n;
+	uint32_t cp;
+	int ok = 1;
 
-	while (*p && ok) {
-		uint32_t cp;
-		size_t n = utf8_decode(p, strlen(p), &cp);
-
+	while (*p) {
+		n = utf8_decode(p, strlen(p), &cp);
 		if (!ufold_is_word(cp)) {
 			p += n;
 			continue;
 		}
-		w = word_at(p, &end);
-		p = end;
-		if (!w)
-			continue;
-		if (in_list(w, check_stop, ARRAY_SIZE(check_stop))) {
-			free(w);
-			continue;
-		}
-		any = 1;
-		/* as a whole word of have */
-		{
-			const char *q = h;
-			size_t wl2 = strlen(w);
-			int hit = 0;
-
-			while (!hit && (q = strstr(q, w))) {
-				int left = q == h || !isalnum(
-				    (unsigned char)q[-1]);
-				int right = !isalnum((unsigned char)q[wl2]);
-
-				hit = left && right;
-				q++;
-			}
-			ok = hit;
-		}
-		free(w);
+		word = word_at(p, &end);
+		p = end > p ? end : p + n;
+		if (word && !in_list(word, check_stop, ARRAY_SIZE(check_stop)))
+			strlist_push_owned(&w, word);
+		else
+			free(word);
 	}
+	for (i = 0; ok && i < w.n; i++) {
+		/* the pair first: "5 W" is "5W", not a "5" somewhere */
+		two = i + 1 < w.n ? xasprintf("%s%s", w.v[i], w.v[i + 1]) :
+		    NULL;
+		if (two && has_whole_word(h, two))
+			i++;
+		else
+			ok = has_whole_word(h, w.v[i]);
+		free(two);
+	}
+	ok = ok && w.n > 0;
+	strlist_release(&w);
 	free(h);
 	free(wl);
-	return ok && any;
+	return ok;
+}
+
+/* Ports of loading by their names in a few languages. */
+static const char *const port_names[][6] = {
+	{ "shenzhen", "\xE6\xB7\xB1\xE5\x9C\xB3", "yantian", "shekou",
+	    "\xD1\x88\xD1\x8D\xD0\xBD\xD1\x8C\xD1\x87\xD0\xB6\xD1\x8D\xD0"
+	    "\xBD\xD1\x8C", "chiwan" },
+	{ "shanghai", "\xE4\xB8\x8A\xE6\xB5\xB7",
+	    "\xD1\x88\xD0\xB0\xD0\xBD\xD1\x85\xD0\xB0\xD0\xB9", NULL },
+	{ "ningbo", "\xE5\xAE\x81\xE6\xB3\xA2",
+	    "\xD0\xBD\xD0\xB8\xD0\xBD\xD0\xB1\xD0\xBE", NULL },
+	{ "guangzhou", "\xE5\xB9\xBF\xE5\xB7\x9E", "nansha",
+	    "huangpu", NULL },
+	{ "xiamen", "\xE5\x8E\xA6\xE9\x97\xA8", "amoy", NULL },
+	{ "qingdao", "\xE9\x9D\x92\xE5\xB2\x9B", NULL },
+	{ "tianjin", "\xE5\xA4\xA9\xE6\xB4\xA5", "xingang", NULL },
+	{ "hong kong", "\xE9\xA6\x99\xE6\xB8\xAF", "hongkong",
+	    "\xD0\xB3\xD0\xBE\xD0\xBD\xD0\xBA\xD0\xBE\xD0\xBD\xD0\xB3",
+	    NULL },
+};
+
+/* Which row of port_names text names, or -1. */
+static int
+port_of(const char *text)
+{
+	char *low = ufold_lower(text ? text : "");
+	size_t i, j;
+	int found = -1;
+
+	for (i = 0; i < ARRAY_SIZE(port_names) && found < 0; i++)
+		for (j = 0; j < 6 && port_names[i][j] && found < 0; j++)
+			if (strstr(low, port_names[i][j]))
+				found = (int)i;
+	free(low);
+	return found;
+}
+
+/* Does their port name ours ("深圳" is Shenzhen)? */
+static int
+same_port(const char *theirs, const char *ours)
+{
+	int p;
+
+	if (!ours)
+		return 0;
+	if (words_covered(theirs, ours))
+		return 1;
+	p = port_of(ours);
+	return p >= 0 && p == port_of(theirs);
 }
 
 /* Certification codes, compared without punctuation. */
@@ -1795,7 +1867,7 @@ check_incoterm(struct offer *o, const struct conf *c, const char *field,
 		o->incoterm = xasprintf("%s %s", our, place);
 		if (!term_is_origin(our))
 			confirm(o, field, value);
-	} else if (place && !words_covered(place, c->port)) {
+	} else if (place && !same_port(place, c->port)) {
 		confirm(o, field, value);
 	}
 	free(place);
@@ -1825,16 +1897,16 @@ restates(const struct verdict *v, size_t i)
 	return 0;
 }
 
-/* The smallest quantity quoted, for telling "40 pcs per carton" from a
- * second order. */
+/* The smallest MOQ of the items: a later quantity below it is packing
+ * ("40 pcs" per carton), not a second order. */
 static long
-min_item_qty(const struct offer *o)
+min_item_moq(const struct offer *o)
 {
 	long m = QTY_MAX;
 	size_t i;
 
 	for (i = 0; i < o->nitems; i++)
-		m = MIN(m, o->items[i].qty);
+		m = MIN(m, o->items[i].p->moq);
 	return m;
 }
 
@@ -1846,7 +1918,7 @@ build_detailed(struct offer *o, const struct conf *c,
 	const struct product *m[MAX_CATEGORIES];
 	const char *our = c->incoterm ? c->incoterm : "FOB";
 	size_t i, j, n, nprod = 0, nqty = 0, qn = 0;
-	size_t *first_item, *nitems_of, *prod_req;
+	size_t *first_item, *nitems_of, *prod_req, *matched;
 	char **keys;
 	long ignored;
 
@@ -1854,6 +1926,7 @@ build_detailed(struct offer *o, const struct conf *c,
 	first_item = xcalloc(v->nreq + 1, sizeof(*first_item));
 	nitems_of = xcalloc(v->nreq + 1, sizeof(*nitems_of));
 	prod_req = xcalloc(v->nreq + 1, sizeof(*prod_req));
+	matched = xcalloc(v->nreq + 1, sizeof(*matched));
 	/* The products, in the order they named them. */
 	for (i = 0; i < v->nreq; i++) {
 		keys[i] = field_key(v->req[i].field);
@@ -1867,6 +1940,7 @@ build_detailed(struct offer *o, const struct conf *c,
 		for (j = 0; j < n; j++)
 			add_item(o, m[j]);
 		nitems_of[i] = o->nitems - first_item[i];
+		matched[i] = n;
 	}
 	/* Named nowhere in the outline: look at the subject, the text. */
 	if (!nprod) {
@@ -1891,7 +1965,7 @@ build_detailed(struct offer *o, const struct conf *c,
 		if (field_is(key, F_PRODUCT, ARRAY_SIZE(F_PRODUCT))) {
 			/* a model we do not list beside products we do is
 			 * most often a spec code ("IPX5") */
-			if (!nitems_of[i] && (!strcmp(key, "product") ||
+			if (!matched[i] && (!strcmp(key, "product") ||
 			    !strcmp(key, "products") || !o->nitems))
 				confirm(o, f, val);
 		} else if (field_is(key, F_QTY, ARRAY_SIZE(F_QTY))) {
@@ -1904,10 +1978,13 @@ build_detailed(struct offer *o, const struct conf *c,
 				to = from + nitems_of[pr];
 			} else if (qn > 0) {
 				/* "then 20k monthly" is to confirm; "40 pcs
-				 * per carton" is packing, not an order */
+				 * per carton" is packing, "1.20 per piece"
+				 * no quantity at all */
+				enum qty_kind k = quote_parse_qty(val, &ignored);
+
 				from = to = 0;
-				if (quote_parse_qty(val, &ignored) != QTY_UNITS ||
-				    ignored >= min_item_qty(o))
+				if (k == QTY_CONTAINER || (k == QTY_UNITS &&
+				    ignored >= min_item_moq(o)))
 					confirm(o, f, val);
 			}
 			for (j = from; j < to; j++)
@@ -1919,8 +1996,7 @@ build_detailed(struct offer *o, const struct conf *c,
 		} else if (field_is(key, F_INCOTERM, ARRAY_SIZE(F_INCOTERM))) {
 			check_incoterm(o, c, f, val);
 		} else if (field_is(key, F_PORT, ARRAY_SIZE(F_PORT))) {
-			if (!c->port || !term_is_origin(our) ||
-			    !words_covered(val, c->port))
+			if (!term_is_origin(our) || !same_port(val, c->port))
 				confirm(o, f, val);
 		} else if (field_is(key, F_CERT, ARRAY_SIZE(F_CERT))) {
 			check_certs(o, f, val);
@@ -1961,6 +2037,7 @@ build_detailed(struct offer *o, const struct conf *c,
 	free(first_item);
 	free(nitems_of);
 	free(prod_req);
+	free(matched);
 }
 
 /* A label from their words: "solar panels 400W" -> "solar panel" (at

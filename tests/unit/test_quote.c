@@ -524,6 +524,43 @@ test_offer_pairs_and_moq(void **state)
 	}
 	offer_release(&o);
 
+	/* A Chinese outline: the product twice, our port in Chinese, our
+	 * payment behind a label, a spec written with a space. */
+	fake_init(&f, CLASS_DETAILED);
+	/* 询价：蓝牙音箱 10000个, 采购蓝牙音箱10000个 */
+	fake_req(&f, "product", "\xE8\xAF\xA2\xE4\xBB\xB7\xEF\xBC\x9A"
+	    "\xE8\x93\x9D\xE7\x89\x99\xE9\x9F\xB3\xE7\xAE\xB1 10000"
+	    "\xE4\xB8\xAA");
+	fake_req(&f, "product", "\xE9\x87\x87\xE8\xB4\xAD\xE8\x93\x9D"
+	    "\xE7\x89\x99\xE9\x9F\xB3\xE7\xAE\xB1" "10000\xE4\xB8\xAA");
+	fake_req(&f, "quantity", "10000\xE4\xB8\xAA");
+	fake_req(&f, "incoterm", "FOB");
+	fake_req(&f, "port", "\xE6\xB7\xB1\xE5\x9C\xB3");	/* 深圳 */
+	/* 付款方式：T/T */
+	fake_req(&f, "payment", "\xE4\xBB\x98\xE6\xAC\xBE\xE6\x96\xB9"
+	    "\xE5\xBC\x8F\xEF\xBC\x9AT/T");
+	fake_req(&f, "spec", "5 W");
+	offer_build(&conf, &cat, NULL, NULL, &f.v, NULL, 1, 1764180000, &o);
+	if (o.nitems != 1 || o.items[0].qty != 10000 || o.to_confirm.n) {
+		dump_offer(&o);
+		fail();
+	}
+	offer_release(&o);
+
+	/* A second order is a note, a packing quantity is not. */
+	fake_init(&f, CLASS_DETAILED);
+	fake_req(&f, "product", "tote bags");
+	fake_req(&f, "quantity", "3,000 pcs");
+	fake_req(&f, "quantity", "2,000 pcs");
+	fake_req(&f, "quantity", "50 pcs");
+	fake_req(&f, "quantity", "1.20 per piece");
+	offer_build(&conf, &cat, NULL, NULL, &f.v, NULL, 1, 1764180000, &o);
+	if (o.to_confirm.n != 1 || !has_note(&o, "quantity: 2,000 pcs" DASH)) {
+		dump_offer(&o);
+		fail();
+	}
+	offer_release(&o);
+
 	/* Payment in our terms is answered, other terms are not. */
 	fake_init(&f, CLASS_DETAILED);
 	fake_req(&f, "product", "BT-S10");
