@@ -1189,6 +1189,10 @@ read_number(const char *text, size_t len, struct number *num)
 	if (i < len && p[i] == '+') {
 		num->plus = 1;
 		i++;
+	} else if (i + 1 < len && p[i] == '(' && p[i + 1] == '+') {
+		num->plus = 1;	/* "(+84) 28 ..." */
+		open = 1;
+		i += 2;
 	} else if (i + 2 < len && p[i] == 0xEF && p[i + 1] == 0xBC &&
 	    p[i + 2] == 0x8B) {
 		num->plus = 1;

@@ -33,6 +33,7 @@
 #include "util.h"
 #include "buf.h"
 #include "phone.h"
+#include "rules.h"
 #include "sig.h"
 
 /* A quote header line longer than this is text. */
@@ -249,6 +250,36 @@ last_lead(const char *s, size_t n)
 	while (n > 1 && ((unsigned char)s[n - 1] & 0xC0) == 0x80)
 		n--;
 	return (unsigned char)s[n - 1];
+}
+
+/*
+ * The lists admins add to (rules/70-signature.rules): entries are
+ * compared folded, like the built-in lists.  mode 0: key is an entry;
+ * 1: key starts with an entry; 2: key ends with an entry as a word.
+ */
+static int ends_with_word(const char *s, size_t len, const char *w);
+
+static int
+rs_list(const struct ruleset *rs, const char *name, const char *key,
+    int mode)
+{
+	const char *const *v;
+	char f[256];
+	size_t n = 0, i, el, klen = strlen(key);
+
+	if (!rs || !(v = ruleset_list(rs, name, &n)))
+		return 0;
+	for (i = 0; i < n; i++) {
+		el = strlen(v[i]);
+		if (!el || el >= sizeof(f))
+			continue;
+		phone_fold(v[i], el, f);
+		if ((mode == 0 && strcmp(key, f) == 0) ||
+		    (mode == 1 && el <= klen && memcmp(key, f, el) == 0) ||
+		    (mode == 2 && ends_with_word(key, klen, f)))
+			return 1;
+	}
+	return 0;
 }
 
 /* True when s (len) ends with the word w (folded both). */
@@ -651,7 +682,8 @@ starts_with_opener(const char *key)
  * it was wrapped in dashes ("---- John wrote ----").
  */
 static int
-is_wrote_key(const char *key, size_t len, int colon, int dashed)
+is_wrote_key(const struct ruleset *rs, const char *key, size_t len,
+    int colon, int dashed)
 {
 	int opener = starts_with_opener(key) || dashed;
 	int evidence = opener || has_digit(key, len) || memchr(key, '@', len);
@@ -663,6 +695,9 @@ is_wrote_key(const char *key, size_t len, int colon, int dashed)
 		if (ends_with_word(key, len, tails[i]) && evidence &&
 		    (opener || colon || dashed))
 			return 1;
+	if (evidence && (opener || colon || dashed) &&
+	    rs_list(rs, "sig_quote_wrote", key, 2))
+		return 1;
 	if (opener && ends_with_word(key, len, "sent") && colon)
 		return 1;
 	/*
@@ -701,7 +736,7 @@ raw_shape(const char *s, size_t len, int *colon, int *dashed)
 }
 
 static int
-wrote_text(const char *s, size_t len)
+wrote_text(const struct ruleset *rs, const char *s, size_t len)
 {
 	char key[HDR_MAX * 3 + 8];
 	size_t klen;
@@ -711,7 +746,7 @@ wrote_text(const char *s, size_t len)
 		return 0;
 	klen = phrase_key(s, len, key, sizeof(key));
 	raw_shape(s, len, &colon, &dashed);
-	return is_wrote_key(key, klen, colon, dashed);
+	return is_wrote_key(rs, key, klen, colon, dashed);
 }
 
 /*
@@ -721,7 +756,8 @@ wrote_text(const char *s, size_t len)
  * line ("reply On Wed, Apr 4, 2012 at 3:59 PM, bob wrote:"), else 0.
  */
 static size_t
-wrote_header(const struct doc *d, size_t i, size_t *cut)
+wrote_header(const struct ruleset *rs, const struct doc *d, size_t i,
+    size_t *cut)
 {
 	const struct line *l = &d->v[i];
 	char buf[HDR_MAX * 3 + 8], key[64], *f;
@@ -730,7 +766,7 @@ wrote_header(const struct doc *d, size_t i, size_t *cut)
 	long w;
 
 	*cut = 0;
-	if (wrote_text(l->s, l->len))
+	if (wrote_text(rs, l->s, l->len))
 		return 1;
 	/* wrapped: the first line opens, a later one ends with the tail */
 	phrase_key(l->s, MIN(l->len, 60), key, sizeof(key));
@@ -746,7 +782,7 @@ wrote_header(const struct doc *d, size_t i, size_t *cut)
 				buf[n++] = ' ';
 			memcpy(buf + n, l->s, l->len);
 			n += l->len;
-			if (span > 1 && wrote_text(buf, n))
+			if (span > 1 && wrote_text(rs, buf, n))
 				return span;
 		}
 	}
@@ -763,7 +799,7 @@ wrote_header(const struct doc *d, size_t i, size_t *cut)
 		if (w < 0)
 			continue;
 		at = (size_t)w + 1;
-		if (wrote_text(l->s + at, l->len - at) &&
+		if (wrote_text(rs, l->s + at, l->len - at) &&
 		    has_digit(l->s + at, l->len - at)) {
 			*cut = at;
 			free(f);
@@ -776,7 +812,7 @@ wrote_header(const struct doc *d, size_t i, size_t *cut)
 
 /* "-----Original Message-----" (1) or a forward header (2), else 0. */
 static int
-original_line(const struct line *l)
+original_line(const struct ruleset *rs, const struct line *l)
 {
 	char key[128];
 	size_t i, klen, k, lead = 0, trail = 0;
@@ -803,6 +839,10 @@ original_line(const struct line *l)
 	for (i = 0; i < ARRAY_SIZE(forwarded); i++)
 		if (strcmp(key, forwarded[i]) == 0)
 			return 2;
+	if (rs_list(rs, "sig_quote_separators", key, 0))
+		return 1;
+	if (rs_list(rs, "sig_forward_separators", key, 0))
+		return 2;
 	return 0;
 }
 
@@ -906,7 +946,8 @@ header_block(const struct doc *d, size_t i)
 
 /* Marks the quote and forward headers of d. */
 static void
-mark_headers(struct doc *d, size_t *cut_line, size_t *cut_at)
+mark_headers(const struct ruleset *rs, struct doc *d, size_t *cut_line,
+    size_t *cut_at)
 {
 	size_t i, j, span, cut;
 	int o;
@@ -928,7 +969,7 @@ mark_headers(struct doc *d, size_t *cut_line, size_t *cut_at)
 			continue;
 		cut = 0;
 		span = 0;
-		o = original_line(l);
+		o = original_line(rs, l);
 		if (o) {
 			l->kind = o == 2 ? L_FWD : L_SPLIT;
 			continue;
@@ -940,7 +981,7 @@ mark_headers(struct doc *d, size_t *cut_line, size_t *cut_at)
 				d->v[i - 1].kind = L_SPLIT;
 				l->kind = L_HDR;
 			}
-		} else if ((span = wrote_header(d, i, &cut))) {
+		} else if ((span = wrote_header(rs, d, i, &cut))) {
 			l->kind = L_SPLIT;
 			if (cut && *cut_line == d->n) {
 				*cut_line = i;
@@ -1019,13 +1060,16 @@ drop_tail(struct doc *d, size_t from)
 	for (i = from; i < d->n; i++)
 		if (d->v[i].kind == L_QUOTE)
 			lastm = i;
-	for (i = from; i < d->n && j == NONE; i++) {
+	/* k only moves forward: headers in a row share what follows them */
+	for (i = from, k = from; i < d->n && j == NONE; i++) {
 		if (d->v[i].kind != L_SPLIT && d->v[i].kind != L_FWD)
 			continue;
-		for (k = i + 1; k < d->n; k++)
-			if (d->v[k].kind != L_EMPTY && d->v[k].kind != L_HDR &&
-			    d->v[k].kind != L_SPLIT)
-				break;
+		if (k <= i)
+			for (k = i + 1; k < d->n; k++)
+				if (d->v[k].kind != L_EMPTY &&
+				    d->v[k].kind != L_HDR &&
+				    d->v[k].kind != L_SPLIT)
+					break;
 		if (k == d->n || d->v[k].kind == L_TEXT ||
 		    d->v[k].kind == L_FWD)
 			j = i;
@@ -1182,7 +1226,7 @@ is_delimiter(const char *s, size_t len)
 }
 
 static int
-valediction_key(const char *key)
+valediction_key(const struct ruleset *rs, const char *key)
 {
 	char tok[64];
 	const char *p = key;
@@ -1191,7 +1235,8 @@ valediction_key(const char *key)
 
 	if (!*key)
 		return 0;
-	if (in_list(key, valedictions, ARRAY_SIZE(valedictions)))
+	if (in_list(key, valedictions, ARRAY_SIZE(valedictions)) ||
+	    rs_list(rs, "sig_valedictions", key, 0))
 		return 1;
 	while (*p) {
 		while (*p == ' ' || *p == ',' || *p == '/' || *p == '&' ||
@@ -1218,14 +1263,14 @@ valediction_key(const char *key)
 
 /* True for a valediction alone on its line ("Best regards,"). */
 static int
-is_valediction(const char *s, size_t len)
+is_valediction(const struct ruleset *rs, const char *s, size_t len)
 {
 	char key[256];
 
 	if (len > 120)
 		return 0;
 	phrase_key(s, len, key, sizeof(key));
-	return valediction_key(key);
+	return valediction_key(rs, key);
 }
 
 static int
@@ -1339,7 +1384,7 @@ name_like(const char *s, size_t len)
 
 /* Mobile footers: "Sent from my iPhone", "发自我的iPhone", ... */
 static int
-is_footer(const char *s, size_t len)
+is_footer(const struct ruleset *rs, const char *s, size_t len)
 {
 	char key[256];
 	const char *rest;
@@ -1350,6 +1395,8 @@ is_footer(const char *s, size_t len)
 	klen = phrase_key(s, len, key, sizeof(key));
 	if (!klen)
 		return 0;
+	if (rs_list(rs, "sig_mobile_footers", key, 1))
+		return 1;
 	for (i = 0; i < ARRAY_SIZE(footer_prefixes); i++) {
 		if (!starts_with(key, footer_prefixes[i]))
 			continue;
@@ -1525,7 +1572,7 @@ line_flags(const char *s, size_t len)
  * offset of the name, or 0.
  */
 static size_t
-valediction_name(const char *s, size_t len)
+valediction_name(const struct ruleset *rs, const char *s, size_t len)
 {
 	size_t i, k, w;
 	const char *comma;
@@ -1539,7 +1586,7 @@ valediction_name(const char *s, size_t len)
 		i = (size_t)(comma - s);
 		k = i + (*comma == ',' ? 1 : 3);
 		k = skip_ws(s, len, k);
-		if (i > 0 && k < len && is_valediction(s, i) &&
+		if (i > 0 && k < len && is_valediction(rs, s, i) &&
 		    name_like(s + k, len - k))
 			return k;
 		return 0;
@@ -1550,7 +1597,7 @@ valediction_name(const char *s, size_t len)
 			continue;
 		w++;
 		k = skip_ws(s, len, i);
-		if (is_valediction(s, i) && is_upper_start(s + k, len - k) &&
+		if (is_valediction(rs, s, i) && is_upper_start(s + k, len - k) &&
 		    name_like(s + k, len - k))
 			return k;
 	}
@@ -1596,7 +1643,12 @@ static const char *const title_words[] = {
 	"总监", "總監", "主管", "部长", "部長", "董事长", "董事長", "总裁",
 	"總裁", "主任", "业务", "業務", "专员", "專員", "助理", "工程师",
 	"工程師", "老板", "老闆", "外贸", "外貿", "跟单", "課長", "社長",
-	"担当", "取締役", "営業", "購買", "係長",
+	"担当", "取締役", "営業", "購買", "係長", "einkaufsleiter",
+	"einkaufsleiterin", "verkaufsleiter", "verkaufsleiterin",
+	"vertriebsleiter", "vertriebsleiterin", "exportleiter",
+	"geschäftsleitung", "gerente de compras", "ds.", "specjalista",
+	"kierownik", "dyrektor", "właściciel", "uzmanı", "sorumlusu",
+	"müdürü", "manajer", "pengadaan", "trưởng", "phó",
 };
 
 static const char *const company_words[] = {
@@ -1613,7 +1665,8 @@ static const char *const company_words[] = {
 	"fz-llc", "fzc", "w.l.l", "w.l.l.", "wll", "k.k.", "株式会社",
 	"有限会社", "有限公司", "有限责任公司", "股份有限公司", "集团",
 	"集團", "公司", "주식회사", "(주)", "pty ltd", "gmbh & co. kg",
-	"s.a", "sa", "s.l", "sl", "ab",
+	"s.a", "sa", "s.l", "sl", "ab", "pt", "cv", "tbk", "şti", "şti.",
+	"a.ş.", "a.ş", "sp. z o.o", "(pty)", "pty.",
 };
 
 /* Words a company name often has, but titles sometimes too. */
@@ -1650,6 +1703,34 @@ static const char *const address_words[] = {
 	"zona", "parque", "polígono", "poligono", "barrio", "sector",
 	"quartier", "zi", "z.i.", "za", "technopark",
 };
+
+/* Street words that end a compound: "Industriestraße", "Kerkstraat". */
+static const char *const street_suffixes[] = {
+	"straße", "strasse", "str.", "weg", "platz", "allee", "gasse", "damm",
+	"straat", "laan", "plein", "gracht", "gatan", "vägen", "vej", "gade",
+	"veien", "gata", "katu", "utca", "ulica", "caddesi", "sokak",
+};
+
+static int
+street_compound(const char *f, size_t len)
+{
+	size_t i, k, n, wlen;
+	const char *w = f;
+
+	for (i = 0; i <= len; i++) {
+		if (i < len && f[i] != ' ' && f[i] != ',')
+			continue;
+		wlen = (size_t)(f + i - w);
+		for (k = 0; k < ARRAY_SIZE(street_suffixes); k++) {
+			n = strlen(street_suffixes[k]);
+			if (wlen > n + 2 && memcmp(f + i - n, street_suffixes[k],
+			    n) == 0)
+				return 1;
+		}
+		w = f + i + 1;
+	}
+	return 0;
+}
 
 /* CJK address characters (with a digit nearby they make an address). */
 static const char *const address_cjk[] = {
@@ -1814,7 +1895,8 @@ address_like(const char *s, size_t len)
 		return 0;
 	f = fold_dup(s, len);
 	digit = has_digit(s, len);
-	if (digit && has_word(f, len, address_words, ARRAY_SIZE(address_words)))
+	if (digit && (has_word(f, len, address_words,
+	    ARRAY_SIZE(address_words)) || street_compound(f, len)))
 		r = 1;
 	for (i = 0; !r && digit && i < ARRAY_SIZE(address_cjk); i++)
 		if (strstr(f, address_cjk[i]))
@@ -1887,8 +1969,8 @@ sig_block(const struct kline *K, const size_t *w, const unsigned *fl,
 }
 
 static void
-find_signature(const struct kline *K, size_t nk, const char *sender,
-    struct sigfind *sf)
+find_signature(const struct ruleset *rs, const struct kline *K, size_t nk,
+    const char *sender, struct sigfind *sf)
 {
 	size_t i, j, lb = 0, first = NONE, w[SIG_WINDOW], nw = 0, end = nk;
 	size_t cands[SIG_WINDOW], ncand = 0, c, next, bytes, fnlen = 0;
@@ -1904,7 +1986,7 @@ find_signature(const struct kline *K, size_t nk, const char *sender,
 	/* the mobile footer: the last line or two */
 	for (i = 0; i < 2 && end > 0; i++) {
 		j = end - 1;
-		if (!is_footer(K[j].s, K[j].len))
+		if (!is_footer(rs, K[j].s, K[j].len))
 			break;
 		sf->footer = j;
 		end = j;
@@ -1936,9 +2018,9 @@ find_signature(const struct kline *K, size_t nk, const char *sender,
 			continue;
 		if (is_delimiter(k->s, k->len))
 			kind[i] = C_DELIM;
-		else if (is_valediction(k->s, k->len))
+		else if (is_valediction(rs, k->s, k->len))
 			kind[i] = C_VALED;
-		else if (valediction_name(k->s, k->len))
+		else if (valediction_name(rs, k->s, k->len))
 			kind[i] = C_VALNAME;
 		if (kind[i] != C_NONE)
 			cands[ncand++] = i;
@@ -2040,8 +2122,8 @@ trimmed(struct buf *b)
 static void fields_extract(const struct ruleset *rs, const struct kline *K,
     size_t from, size_t to, const struct address *sender,
     struct sig_fields *f);
-static void fields_from_tail(const struct kline *K, size_t nk,
-    const struct address *sender, struct sig_fields *f);
+static void fields_from_tail(const struct ruleset *rs, const struct kline *K,
+    size_t nk, const struct address *sender, struct sig_fields *f);
 
 void
 sig_analyse(const struct ruleset *rs, const char *text,
@@ -2062,7 +2144,7 @@ sig_analyse(const struct ruleset *rs, const char *text,
 	buf_init(&quo, cap);
 	buf_init(&sig, cap);
 	doc_split(&d, text);
-	mark_headers(&d, &cut_line, &cut_at);
+	mark_headers(rs, &d, &cut_line, &cut_at);
 	strip_history(&d);
 	for (i = 0; i < d.n; i++) {
 		struct line *l = &d.v[i];
@@ -2092,7 +2174,7 @@ sig_analyse(const struct ruleset *rs, const char *text,
 		}
 		add_line(&quo, l->s, l->len);
 	}
-	find_signature(K, nk, sender ? sender->name : NULL, &sf);
+	find_signature(rs, K, nk, sender ? sender->name : NULL, &sf);
 	for (i = 0; i < nk; i++) {
 		if (sf.start != NONE && i >= sf.start)
 			add_line(&sig, K[i].s, K[i].len);
@@ -2110,7 +2192,7 @@ sig_analyse(const struct ruleset *rs, const char *text,
 			    &out->f);
 	}
 	if (sf.start == NONE)
-		fields_from_tail(K, sf.end, sender, &out->f);
+		fields_from_tail(rs, K, sf.end, sender, &out->f);
 	buf_release(&vis);
 	buf_release(&quo);
 	buf_release(&sig);
@@ -2131,6 +2213,13 @@ fields_release(struct sig_fields *f)
 	free(f->skype);
 	free(f->wechat);
 	free(f->salutation);
+	free(f->department);
+	free(f->city);
+	free(f->telegram);
+	free(f->qq);
+	free(f->viber);
+	free(f->line);
+	free(f->linkedin);
 	strlist_release(&f->phones);
 	strlist_release(&f->mobiles);
 	strlist_release(&f->faxes);
@@ -2207,6 +2296,8 @@ static const struct {
 	{ "휴대폰", FD_MOBILE }, { "핸드폰", FD_MOBILE }, { "моб", FD_MOBILE },
 	{ "мобильный", FD_MOBILE }, { "сот", FD_MOBILE },
 	{ "di động", FD_MOBILE }, { "dđ", FD_MOBILE }, { "جوال", FD_MOBILE },
+	{ "kom", FD_MOBILE }, { "komórka", FD_MOBILE }, { "tel. kom", FD_MOBILE },
+	{ "mob. tel", FD_MOBILE }, { "cel.", FD_MOBILE },
 	{ "fax", FD_FAX }, { "f", FD_FAX }, { "facsimile", FD_FAX },
 	{ "telefax", FD_FAX }, { "传真", FD_FAX }, { "傳真", FD_FAX },
 	{ "ファックス", FD_FAX }, { "ファクス", FD_FAX }, { "팩스", FD_FAX },
@@ -2270,7 +2361,6 @@ static const struct {
 	{ "account", FD_IGNORE }, { "a/c", FD_IGNORE }, { "bank", FD_IGNORE },
 	{ "license", FD_IGNORE }, { "licence", FD_IGNORE },
 	{ "zip", FD_IGNORE }, { "postal code", FD_IGNORE },
-	{ "p.o. box", FD_IGNORE }, { "po box", FD_IGNORE },
 	{ "ust-idnr", FD_IGNORE }, { "hrb", FD_IGNORE },
 	{ "kvk", FD_IGNORE }, { "nif", FD_IGNORE }, { "cif", FD_IGNORE },
 	{ "ruc", FD_IGNORE }, { "inn", FD_IGNORE }, { "инн", FD_IGNORE },
@@ -2329,9 +2419,8 @@ label_fields(const char *p, size_t n)
 		    !(i + 5 <= n && strncasecmp(p + i, " and ", 5) == 0))
 			continue;
 		if (i > start) {
+			/* "Mobile/Zalo": the parts we know */
 			f = label_part(p + start, i - start);
-			if (!f)
-				return 0;
 			all |= f;
 		}
 		if (i + 5 <= n && strncasecmp(p + i, " and ", 5) == 0)
@@ -2417,6 +2506,7 @@ struct rawnum {
 };
 
 struct extract {
+	const struct ruleset *rs;
 	const struct address *sender;
 	struct sig_fields *f;
 	struct rawnum nums[24];
@@ -2429,7 +2519,9 @@ struct extract {
 	size_t nothers;
 	int whole_line;		/* the segment being read is its line */
 	char *name_line;	/* the line the name came from, for country */
-	int rules;		/* the ruleset set some fields */
+	unsigned suppress;	/* fields the rules took from this line */
+	int by_rule;		/* a rule's capture is being applied */
+	uint64_t deadline;	/* for the rules, now_ms() clock */
 };
 
 static void
@@ -2457,7 +2549,9 @@ add_number(struct extract *x, const char *s, size_t len, unsigned f)
 {
 	struct rawnum *r;
 
-	if (x->nnums >= ARRAY_SIZE(x->nums))
+	if (!x->by_rule)
+		f &= ~(x->suppress & FD_NUMBERS);
+	if (x->nnums >= ARRAY_SIZE(x->nums) || !f)
 		return;
 	r = &x->nums[x->nnums++];
 	snprintf(r->text, sizeof(r->text), "%.*s",
@@ -2663,6 +2757,14 @@ static const struct {
 	{ "先生", "Mr" }, { "女士", "Ms" }, { "小姐", "Ms" },
 };
 
+/* Degrees and honorifics before a name that say nothing of gender. */
+static const char *const name_prefixes[] = {
+	"lic.", "lic", "ing.", "ing", "eng.", "eng", "arq.", "prof.", "prof",
+	"dipl.-ing.", "dipl.", "mag.", "mgr", "mgr.", "ir.", "drs.", "dr.-ing.",
+	"hon.", "capt.", "cpt.", "sir", "dame", "sheikh", "shaikh", "hj.",
+	"haji", "hajjah", "dato'", "datuk", "tan sri",
+};
+
 static const char *
 salutation_of(const char *w, size_t n)
 {
@@ -2696,6 +2798,19 @@ strip_salutation(const char *s, size_t len, size_t *ns, size_t *nlen)
 		;
 	if (j < len && (sal = salutation_of(s + i, j - i)))
 		i = skip_ws(s, len, j);
+	/* "Lic. María López", "Eng. Faisal", "Dr. Ing. ..." */
+	for (;;) {
+		char f[16];
+
+		for (j = i; j < len && s[j] != ' '; j++)
+			;
+		if (j >= len || j - i >= sizeof(f))
+			break;
+		phone_fold(s + i, j - i, f);
+		if (!in_list(f, name_prefixes, ARRAY_SIZE(name_prefixes)))
+			break;
+		i = skip_ws(s, len, j);
+	}
 	/* a salutation after the name */
 	for (e = len; e > i && s[e - 1] != ' ' && s[e - 1] != '('; e--)
 		;
@@ -2751,6 +2866,8 @@ add_address(struct extract *x, const char *s, size_t len)
 {
 	size_t i = skip_ws(s, len, 0);
 
+	if (!x->by_rule && (x->suppress & FD_ADDRESS))
+		return;
 	len = rtrim_len(s, len);
 	while (len > i && strchr(",;", s[len - 1]))
 		len--;
@@ -2766,7 +2883,7 @@ add_address(struct extract *x, const char *s, size_t len)
 static void
 take_labelled(struct extract *x, unsigned f, const char *v, size_t len)
 {
-	size_t n;
+	size_t n, k;
 	long at;
 
 	x->in_addr = 0;
@@ -2796,9 +2913,10 @@ take_labelled(struct extract *x, unsigned f, const char *v, size_t len)
 		set_once(&x->f->skype, v, n);
 	}
 	if (f & FD_EMAIL) {
-		at = find_email(v, len, &n);
-		if (at >= 0)
-			take_email(x, v + at, n);
+		/* "Email: a@x.com / b@x.com" */
+		for (k = 0; k < len && (at = find_email(v + k, len - k, &n)) >= 0;
+		    k += (size_t)at + n)
+			take_email(x, v + k + at, n);
 	}
 	if (f & FD_WEBSITE) {
 		/* "WEBSITE WWW grupomathiesen.com" */
@@ -2866,6 +2984,27 @@ phone_like(const char *s, size_t len)
 	return digits >= 7 && digits > other;
 }
 
+/* "김민수 과장", "王小明 经理": a CJK name, then a title word. */
+static int
+cjk_name_title(struct extract *x, const char *s, size_t len)
+{
+	const char *sp;
+	size_t a, b;
+
+	sp = memchr(s, ' ', len);
+	if (!sp || !is_cjk_lead((unsigned char)s[0]))
+		return 0;
+	a = (size_t)(sp - s);
+	b = skip_ws(s, len, a);
+	if (b >= len || memchr(s + b, ' ', len - b) ||
+	    !is_cjk_lead((unsigned char)s[b]) || !title_like(s + b, len - b) ||
+	    !name_like(s, a))
+		return 0;
+	take_name(x, s, a, NULL);
+	take_title(x, s + b, len - b);
+	return 1;
+}
+
 /* An unlabelled piece of text in the signature. */
 static void
 take_text(struct extract *x, const char *s, size_t len)
@@ -2880,17 +3019,24 @@ take_text(struct extract *x, const char *s, size_t len)
 	s += i;
 	len -= i;
 	x->texts++;
+	/* a rule read this line's name, title or company: trust it */
+	if (x->suppress & (FD_NAME | FD_TITLE | FD_COMPANY | FD_ADDRESS |
+	    FD_COUNTRY))
+		return;
 	sal = strip_salutation(s, len, &ns, &nlen);
 	company = company_like(s, len);
 	title = title_like(s, len);
 	named = nlen && name_like(s + ns, nlen);
-	if (x->in_addr && !named && !title && company < 2 &&
+	if (x->in_addr && ((!named && !title && company < 2 &&
 	    !phone_like(s, len) && (address_like(s, len) ||
-	    has_digit(s, len) || phone_country_in_text(s, len, &ns))) {
+	    has_digit(s, len) || phone_country_in_text(s, len, &ns))) ||
+	    phone_country_by_name(s, len))) {
 		add_address(x, s, len);
 		return;
 	}
 	x->in_addr = 0;
+	if (!x->f->name && x->texts <= 3 && cjk_name_title(x, s, len))
+		return;
 	if (!x->f->name && (sal || (named && !company && !title)) &&
 	    x->texts <= 3) {
 		take_name(x, s, len, sal);
@@ -3072,7 +3218,7 @@ settle_country(struct extract *x, const struct kline *K, size_t from,
 static void
 settle_numbers(struct extract *x, const char *country)
 {
-	char out[PHONE_MAX_INPUT + 1];
+	char out[PHONE_MAX_INPUT + 1], intl[PHONE_MAX_INPUT + 1];
 	const char *norm = country, *c;
 	size_t i;
 	int rc;
@@ -3104,8 +3250,11 @@ settle_numbers(struct extract *x, const char *country)
 			push_unique(&x->f->faxes, out);
 		if ((r->f & FD_WHATSAPP) && !x->f->whatsapp)
 			x->f->whatsapp = xstrdup(out);
+		/* the country of a number written with its calling code */
 		if (!x->f->country && rc == 0 && !(r->f & FD_FAX) &&
-		    (c = phone_country_of(out)))
+		    phone_normalise(r->text, strlen(r->text), NULL,
+		    r->f == FD_WHATSAPP ? PHONE_INTL : 0, intl, sizeof(intl),
+		    NULL) == 0 && (c = phone_country_of(intl)))
 			x->f->country = xstrdup(c);
 	}
 }
@@ -3134,10 +3283,11 @@ name_from_sender(struct extract *x)
 }
 
 static void
-extract_init(struct extract *x, const struct address *sender,
-    struct sig_fields *f)
+extract_init(struct extract *x, const struct ruleset *rs,
+    const struct address *sender, struct sig_fields *f)
 {
 	memset(x, 0, sizeof(*x));
+	x->rs = rs;
 	x->sender = sender;
 	x->f = f;
 	buf_init(&x->addr, 4096);
@@ -3156,7 +3306,7 @@ extract_finish(struct extract *x, const struct kline *K, size_t from,
 	/* a short line after the name and the title is the company */
 	if (!x->f->company && x->f->name && x->nothers > 0 && x->whole[0] &&
 	    count_words(x->others[0], strlen(x->others[0])) <= 5 &&
-	    !is_valediction(x->others[0], strlen(x->others[0])))
+	    !is_valediction(x->rs, x->others[0], strlen(x->others[0])))
 		x->f->company = xstrdup(x->others[0]);
 	iso = settle_country(x, K, from, to);
 	settle_numbers(x, iso);
@@ -3167,6 +3317,117 @@ extract_finish(struct extract *x, const struct kline *K, size_t from,
 	buf_release(&x->addr);
 }
 
+/* Fields only rules capture, by name. */
+static char **
+rule_only_field(struct sig_fields *f, const char *name)
+{
+	if (!strcmp(name, "department"))
+		return &f->department;
+	if (!strcmp(name, "city"))
+		return &f->city;
+	if (!strcmp(name, "telegram"))
+		return &f->telegram;
+	if (!strcmp(name, "qq"))
+		return &f->qq;
+	if (!strcmp(name, "viber"))
+		return &f->viber;
+	if (!strcmp(name, "line"))
+		return &f->line;
+	if (!strcmp(name, "linkedin"))
+		return &f->linkedin;
+	return NULL;
+}
+
+/* One named capture of a "sigline" rule; returns the field's bit. */
+static unsigned
+apply_capture(struct extract *x, const char *name, const char *v)
+{
+	size_t len = strlen(v), n;
+	unsigned f = 0;
+	char **dst;
+	const char *iso;
+	long at;
+
+	if (!len)
+		return 0;
+	x->by_rule = 1;
+	if (!strcmp(name, "phone"))
+		f = FD_PHONE;
+	else if (!strcmp(name, "mobile"))
+		f = FD_MOBILE;
+	else if (!strcmp(name, "fax"))
+		f = FD_FAX;
+	else if (!strcmp(name, "whatsapp"))
+		f = FD_WHATSAPP;
+	if (f) {
+		if (!read_numbers(x, v, len, f) && f == FD_WHATSAPP)
+			set_once(&x->f->whatsapp, v, len);
+	} else if (!strcmp(name, "wechat")) {
+		set_once(&x->f->wechat, v, len);
+		f = FD_WECHAT;
+	} else if (!strcmp(name, "skype")) {
+		set_once(&x->f->skype, v, len);
+		f = FD_SKYPE;
+	} else if (!strcmp(name, "email")) {
+		if ((at = find_email(v, len, &n)) >= 0)
+			take_email(x, v + at, n);
+		f = FD_EMAIL;
+	} else if (!strcmp(name, "website")) {
+		if ((at = find_url(v, len, &n)) >= 0)
+			take_url(x, v + at, n);
+		else if ((n = bare_domain(v, len)))
+			take_url(x, v, n);
+		f = FD_WEBSITE;
+	} else if (!strcmp(name, "address")) {
+		add_address(x, v, len);
+		f = FD_ADDRESS;
+	} else if (!strcmp(name, "company")) {
+		set_once(&x->f->company, v, len);
+		f = FD_COMPANY;
+	} else if (!strcmp(name, "title")) {
+		take_title(x, v, len);
+		f = FD_TITLE;
+	} else if (!strcmp(name, "name")) {
+		take_name(x, v, len, NULL);
+		f = FD_NAME;
+	} else if (!strcmp(name, "country")) {
+		iso = phone_country_by_name(v, len);
+		if (!x->f->country)
+			x->f->country = xstrdup(iso ? iso : v);
+		f = FD_COUNTRY;
+	} else if (!strcmp(name, "salutation")) {
+		iso = salutation_of(v, len);
+		if (!iso && len < 8)
+			iso = v;
+		if (iso && !x->f->salutation)
+			x->f->salutation = xstrdup(iso);
+	} else if ((dst = rule_only_field(x->f, name))) {
+		set_once(dst, v, len);
+	}
+	x->by_rule = 0;
+	return f;
+}
+
+/* Runs the "sigline" rules over one line; returns the fields they set. */
+static unsigned
+rules_line(struct extract *x, const char *s, size_t len)
+{
+	struct rule_hits hits = RULE_HITS_INIT;
+	unsigned mask = 0;
+	size_t i, k;
+
+	if (!x->rs)
+		return 0;
+	ruleset_scan(x->rs, "sigline", NULL, s, len, NULL, &hits,
+	    x->deadline, NULL);
+	for (i = 0; i < hits.n; i++)
+		for (k = 0; k < hits.v[i].ncaps; k++)
+			mask |= apply_capture(x, hits.v[i].caps[k].name,
+			    hits.v[i].caps[k].value);
+	rule_hits_release(&hits);
+	return mask;
+}
+
 static void
 fields_extract(const struct ruleset *rs, const struct kline *K, size_t from,
     size_t to, const struct address *sender, struct sig_fields *f)
@@ -3174,14 +3435,16 @@ fields_extract(const struct ruleset *rs, const struct kline *K, size_t from,
 	struct extract x;
 	size_t i, k;
 
-	(void)rs;
-	extract_init(&x, sender, f);
+	extract_init(&x, rs, sender, f);
+	if (rs)
+		x.deadline = now_ms() + MAX(ruleset_budget_ms(rs), 50);
 	for (i = from; i < to; i++) {
 		const char *s = K[i].s;
-		size_t len = K[i].len;
+		size_t len = MIN(K[i].len, FIELD_MAX);
 
 		if (skip_ws(s, len, 0) >= len)
 			continue;
+		x.suppress = rules_line(&x, s, len);
 		if (is_delimiter(s, len)) {
 			/* "-Roman", "-- Tim" */
 			k = skip_ws(s, len, 0);
@@ -3191,9 +3454,9 @@ fields_extract(const struct ruleset *rs, const struct kline *K, size_t from,
 				take_name(&x, s + k, len - k, NULL);
 			continue;
 		}
-		if (is_valediction(s, len))
+		if (is_valediction(rs, s, len))
 			continue;
-		if ((k = valediction_name(s, len))) {
+		if ((k = valediction_name(rs, s, len))) {
 			take_name(&x, s + k, len - k, NULL);
 			continue;
 		}
@@ -3207,14 +3470,14 @@ fields_extract(const struct ruleset *rs, const struct kline *K, size_t from,
  * line still names the writer.
  */
 static void
-fields_from_tail(const struct kline *K, size_t nk,
+fields_from_tail(const struct ruleset *rs, const struct kline *K, size_t nk,
     const struct address *sender, struct sig_fields *f)
 {
 	struct extract x;
 	const char *s = NULL;
 	size_t i, len = 0, k, start;
 
-	extract_init(&x, sender, f);
+	extract_init(&x, rs, sender, f);
 	for (i = nk; i > 0 && !s; i--)
 		if (K[i - 1].kind == L_TEXT && K[i - 1].len) {
 			s = K[i - 1].s;
@@ -3232,7 +3495,7 @@ fields_from_tail(const struct kline *K, size_t nk,
 			start--;
 			while (start > 0 && !strchr(" ?!.:;)", s[start - 1]))
 				start--;
-			if (is_valediction(s + start, k - 1 - start)) {
+			if (is_valediction(x.rs, s + start, k - 1 - start)) {
 				take_name(&x, s + k, len - k, NULL);
 				break;
 			}

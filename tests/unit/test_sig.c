@@ -12,6 +12,7 @@
  * The corpus figures are printed as "# figure:" lines (tests/run repeats
  * them).  SIG_VERBOSE=1 in the environment prints every miss.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <jansson.h>
 
@@ -20,6 +21,7 @@
 #include "buf.h"
 #include "parse.h"
 #include "phone.h"
+#include "rules.h"
 #include "sig.h"
 
 static int verbose;
@@ -265,12 +267,486 @@ test_corpus_replies(void **state)
 	assert_true(sc.exact * 10 >= sc.n * 9);
 }
 
+/*
+ * tests/data/sig: NAME.txt is a message body, NAME.expect says what
+ * sig_analyse must find, one "key: value" a line:
+ *
+ *   from: Name <addr>     the sender (input, optional)
+ *   visible: TEXT         the visible text, compared with whitespace runs
+ *                         collapsed
+ *   quoted: yes|no        whether any history was cut
+ *   signature: none|LINE  no signature, or its first line (trimmed)
+ *   name, title, company, address, website, country, whatsapp, skype,
+ *   wechat, salutation, telegram, qq, department, linkedin: the field
+ *   phone, mobile, fax, email: one number or address a line, in order
+ *
+ * When a .expect names any field, every field it does not name must be
+ * empty: a fixture checks that nothing is invented, too.
+ */
+
+struct expect {
+	struct strlist keys;
+	struct strlist values;
+};
+
+static void
+read_expect(const char *path, struct expect *e, struct address *from)
+{
+	struct buf b = BUF_INIT(1 << 20);
+	char *p, *nl, *colon, *k, *v;
+
+	assert_int_equal(buf_read_file(&b, path), 0);
+	for (p = b.data; p && *p; p = nl ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		if (nl)
+			*nl = '\0';
+		if (*p == '#' || str_blank(p))
+			continue;
+		colon = strchr(p, ':');
+		assert_non_null(colon);
+		*colon = '\0';
+		k = str_trim(p);
+		v = str_trim(colon + 1);
+		if (strcmp(k, "from") == 0) {
+			char *lt = strchr(v, '<');
+
+			if (lt) {
+				*lt = '\0';
+				from->addr = xstrndup(lt + 1, strcspn(lt + 1, ">"));
+				from->name = xstrdup(str_trim(v));
+			} else if (strchr(v, '@')) {
+				from->addr = xstrdup(v);
+			} else {
+				from->name = xstrdup(v);
+			}
+			continue;
+		}
+		strlist_push(&e->keys, k);
+		strlist_push(&e->values, v);
+	}
+	buf_release(&b);
+}
+
+static const char *const single_fields[] = {
+	"name", "title", "company", "address", "website", "country",
+	"whatsapp", "skype", "wechat", "salutation", "telegram", "qq",
+	"department", "linkedin",
+};
+static const char *const list_fields[] = {
+	"phone", "mobile", "fax", "email",
+};
+
+static const char *
+single_value(const struct sig_fields *f, const char *k)
+{
+	if (!strcmp(k, "name")) return f->name;
+	if (!strcmp(k, "title")) return f->title;
+	if (!strcmp(k, "company")) return f->company;
+	if (!strcmp(k, "address")) return f->address;
+	if (!strcmp(k, "website")) return f->website;
+	if (!strcmp(k, "country")) return f->country;
+	if (!strcmp(k, "whatsapp")) return f->whatsapp;
+	if (!strcmp(k, "skype")) return f->skype;
+	if (!strcmp(k, "wechat")) return f->wechat;
+	if (!strcmp(k, "salutation")) return f->salutation;
+	if (!strcmp(k, "telegram")) return f->telegram;
+	if (!strcmp(k, "qq")) return f->qq;
+	if (!strcmp(k, "department")) return f->department;
+	if (!strcmp(k, "linkedin")) return f->linkedin;
+	return NULL;
+}
+
+static const struct strlist *
+list_value(const struct sig_fields *f, const char *k)
+{
+	if (!strcmp(k, "phone")) return &f->phones;
+	if (!strcmp(k, "mobile")) return &f->mobiles;
+	if (!strcmp(k, "fax")) return &f->faxes;
+	return &f->emails;
+}
+
+/* Checks one fixture; returns the number of mismatches (printed). */
+static int
+check_fixture(const struct ruleset *rs, const char *dir, const char *name)
+{
+	char *path, *got, *want;
+	struct buf text = BUF_INIT(1 << 20);
+	struct expect e = { STRLIST_INIT, STRLIST_INIT };
+	struct address from = { NULL, NULL };
+	struct sig_result r;
+	struct strlist wanted = STRLIST_INIT;
+	const struct strlist *l;
+	int bad = 0, fields = 0;
+	size_t i, j, n;
+	const char *v;
+
+	path = xasprintf("%s/%s.txt", dir, name);
+	assert_int_equal(buf_read_file(&text, path), 0);
+	free(path);
+	path = xasprintf("%s/%s.expect", dir, name);
+	read_expect(path, &e, &from);
+	free(path);
+	sig_analyse(rs, text.data, from.name || from.addr ? &from : NULL, &r);
+	for (i = 0; i < e.keys.n; i++) {
+		const char *k = e.keys.v[i], *w = e.values.v[i];
+
+		if (!strcmp(k, "visible")) {
+			got = collapse(r.visible_text);
+			want = collapse(w);
+			if (strcmp(got, want)) {
+				print_message("# %s: visible\n#   got:  %s\n"
+				    "#   want: %s\n", name, got, want);
+				bad++;
+			}
+			free(got);
+			free(want);
+		} else if (!strcmp(k, "quoted")) {
+			if ((*r.quoted != '\0') != (strcmp(w, "yes") == 0)) {
+				print_message("# %s: quoted is '%s'\n", name,
+				    r.quoted);
+				bad++;
+			}
+		} else if (!strcmp(k, "signature")) {
+			char first[512] = "none";
+
+			if (r.signature) {
+				n = strcspn(r.signature, "\n");
+				snprintf(first, sizeof(first), "%.*s", (int)n,
+				    r.signature);
+				str_trim(first);
+			}
+			if (strcmp(first, w)) {
+				print_message("# %s: signature starts '%s', "
+				    "want '%s'\n", name, first, w);
+				bad++;
+			}
+		} else {
+			fields = 1;
+		}
+	}
+	for (j = 0; fields && j < ARRAY_SIZE(single_fields); j++) {
+		const char *want1 = NULL;
+
+		for (i = 0; i < e.keys.n; i++)
+			if (!strcmp(e.keys.v[i], single_fields[j]))
+				want1 = e.values.v[i];
+		v = single_value(&r.f, single_fields[j]);
+		if ((want1 || v) && (!want1 || !v || strcmp(want1, v))) {
+			print_message("# %s: %s is '%s', want '%s'\n", name,
+			    single_fields[j], v ? v : "(none)",
+			    want1 ? want1 : "(none)");
+			bad++;
+		}
+	}
+	for (j = 0; fields && j < ARRAY_SIZE(list_fields); j++) {
+		strlist_release(&wanted);
+		for (i = 0; i < e.keys.n; i++)
+			if (!strcmp(e.keys.v[i], list_fields[j]))
+				strlist_push(&wanted, e.values.v[i]);
+		l = list_value(&r.f, list_fields[j]);
+		n = l->n == wanted.n;
+		for (i = 0; n && i < l->n; i++)
+			n = strcmp(l->v[i], wanted.v[i]) == 0;
+		if (!n) {
+			print_message("# %s: %s list differs; got:", name,
+			    list_fields[j]);
+			for (i = 0; i < l->n; i++)
+				print_message(" '%s'", l->v[i]);
+			print_message("\n");
+			bad++;
+		}
+	}
+	strlist_release(&wanted);
+	sig_result_release(&r);
+	strlist_release(&e.keys);
+	strlist_release(&e.values);
+	free(from.name);
+	free(from.addr);
+	buf_release(&text);
+	return bad;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+run_fixtures(const struct ruleset *rs, size_t *nfix)
+{
+	char dir[4096];
+	DIR *dp;
+	struct dirent *de;
+	struct strlist names = STRLIST_INIT;
+	size_t i;
+	int bad = 0;
+
+	snprintf(dir, sizeof(dir), "%s", unit_path("tests/data/sig"));
+	dp = opendir(dir);
+	assert_non_null(dp);
+	while ((de = readdir(dp)))
+		if (ends_with(de->d_name, ".txt"))
+			strlist_push_owned(&names, xstrndup(de->d_name,
+			    strlen(de->d_name) - 4));
+	closedir(dp);
+	qsort(names.v, names.n, sizeof(*names.v), name_cmp);
+	for (i = 0; i < names.n; i++)
+		bad += check_fixture(rs, dir, names.v[i]);
+	*nfix = names.n;
+	strlist_release(&names);
+	assert_int_equal(bad, 0);
+}
+
+static void
+test_fixtures_builtin(void **state)
+{
+	size_t n = 0;
+
+	(void)state;
+	run_fixtures(NULL, &n);
+	assert_true(n >= 60);
+}
+
+static void
+test_fixtures_rules(void **state)
+{
+	struct ruleset *rs = NULL;
+	struct strlist errs = STRLIST_INIT;
+	size_t n = 0, i;
+
+	(void)state;
+	if (ruleset_load(&rs, unit_path("rules"), &errs)) {
+		for (i = 0; i < errs.n; i++)
+			print_error("%s\n", errs.v[i]);
+		fail();
+	}
+	run_fixtures(rs, &n);
+	ruleset_free(rs);
+	strlist_release(&errs);
+}
+
+/*
+ * The inquiry corpus: how often the name, company and country that the
+ * records say the text claims are found from the text alone (no sender).
+ */
+
+/* Lowercase ASCII letters and digits of s, runs of others one space. */
+static char *
+norm_name(const char *s)
+{
+	struct buf b = BUF_INIT(4096);
+	char f[1024];
+	size_t i, n = s ? strlen(s) : 0;
+	int sp = 0;
+
+	if (n >= sizeof(f))
+		n = sizeof(f) - 1;
+	phone_fold(s ? s : "", n, f);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)f[i];
+
+		if (isalnum(c) || c >= 0x80) {
+			if (sp && b.len)
+				buf_addch(&b, ' ');
+			sp = 0;
+			buf_addch(&b, (char)c);
+		} else {
+			sp = 1;
+		}
+	}
+	return buf_detach(&b, NULL);
+}
+
+/* Equal, or one is the other plus words ("Lauren" in "Lauren Kjeldsen"). */
+static int
+same_name(const char *got, const char *want)
+{
+	char *g = norm_name(got), *w = norm_name(want);
+	size_t gl = strlen(g), wl = strlen(w);
+	int r = 0;
+
+	if (gl && wl) {
+		if (!strcmp(g, w))
+			r = 1;
+		else if (gl < wl)
+			r = !strncmp(w, g, gl) && w[gl] == ' ';
+		else
+			r = !strncmp(g, w, wl) && g[wl] == ' ';
+	}
+	free(g);
+	free(w);
+	return r;
+}
+
+struct inq {
+	size_t sig, name, company, country;
+	size_t sig_ok, name_ok, company_ok, country_ok;
+	double sig_f1;
+};
+
+static void
+score_inquiry(json_t *rec, void *arg)
+{
+	struct inq *q = arg;
+	struct sig_result r;
+	const char *want, *iso;
+	char *c;
+	int exact;
+
+	sig_analyse(NULL, jstr(rec, "body"), NULL, &r);
+	if ((want = jstr(rec, "signature"))) {
+		q->sig++;
+		q->sig_f1 += line_f1(r.signature, want, &exact);
+		q->sig_ok += exact;
+	}
+	if ((want = jstr(rec, "sender_name"))) {
+		q->name++;
+		if (same_name(r.f.name, want))
+			q->name_ok++;
+		else if (verbose)
+			print_message("# %s: name '%s', want '%s'\n",
+			    jstr(rec, "id"), r.f.name ? r.f.name : "",
+			    want);
+	}
+	if ((want = jstr(rec, "sender_company"))) {
+		q->company++;
+		if (same_name(r.f.company, want))
+			q->company_ok++;
+		else if (verbose)
+			print_message("# %s: company '%s', want '%s'\n",
+			    jstr(rec, "id"), r.f.company ? r.f.company : "",
+			    want);
+	}
+	if ((want = jstr(rec, "sender_country"))) {
+		/* "England (claimed)" */
+		c = xstrndup(want, strcspn(want, "("));
+		iso = phone_country_by_name(c, strlen(c));
+		if (!iso)
+			iso = phone_country_in_text(c, strlen(c), NULL);
+		q->country++;
+		if (iso && r.f.country && !strcmp(iso, r.f.country))
+			q->country_ok++;
+		else if (verbose)
+			print_message("# %s: country '%s', want '%s'\n",
+			    jstr(rec, "id"), r.f.country ? r.f.country : "",
+			    iso ? iso : want);
+		free(c);
+	}
+	sig_result_release(&r);
+}
+
+static void
+test_corpus_inquiries(void **state)
+{
+	struct inq q;
+
+	(void)state;
+	memset(&q, 0, sizeof(q));
+	if (each_record(corpus_path("../shared/corpus/inquiries/"
+	    "inquiries.jsonl"), score_inquiry, &q) < 0) {
+		print_message("# ../shared/corpus/inquiries missing\n");
+		skip();
+	}
+	assert_true(q.name > 0 && q.sig > 0);
+	figure("inquiries (text only, no From): signature exact %zu/%zu, "
+	    "line F1 %.2f", q.sig_ok, q.sig, q.sig_f1 / q.sig);
+	figure("inquiries: sender name found %zu/%zu, company %zu/%zu, "
+	    "country %zu/%zu", q.name_ok, q.name, q.company_ok, q.company,
+	    q.country_ok, q.country);
+	/* a floor under today's figures, so that a regression fails */
+	assert_true(q.sig_f1 / q.sig >= 0.9);
+	assert_true(q.name_ok * 100 >= q.name * 60);
+}
+
+/*
+ * Bounds: a hostile body never stalls the stage.
+ */
+
+static uint64_t
+timed(const char *text)
+{
+	struct sig_result r;
+	uint64_t t0 = now_ms();
+
+	sig_analyse(NULL, text, NULL, &r);
+	assert_non_null(r.visible_text);
+	sig_result_release(&r);
+	return now_ms() - t0;
+}
+
+static char *
+repeat(const char *unit, size_t times)
+{
+	size_t n = strlen(unit), i;
+	char *s = xmalloc(n * times + 1);
+
+	for (i = 0; i < times; i++)
+		memcpy(s + i * n, unit, n);
+	s[n * times] = '\0';
+	return s;
+}
+
+static void
+test_bounds(void **state)
+{
+	static const char *const units[] = {
+		"a",		/* one 1 MB line */
+		"-",		/* a 1 MB delimiter */
+		">",		/* a 1 MB quote marker */
+		"On 1 May, x wrote: ",
+		"Tel: +86 755 1234 5678 | ",
+	};
+	static const char *const lines[] = {
+		"short line\n",
+		"> quoted line\n",
+		"-----Original Message-----\n",
+		"From: a@b.c\n",
+		"On Mon, May 6, 2024 at 10:15 AM\n",
+		"Best regards,\n",
+		"Tel: +86 755 1234 5678\n",
+		"\n",
+		"text\n> quote\n",
+	};
+	char *s;
+	size_t i;
+	uint64_t ms, worst = 0;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(units); i++) {
+		s = repeat(units[i], (1u << 20) / strlen(units[i]));
+		ms = timed(s);
+		if (verbose)
+			print_message("# 1 MB of '%s': %llu ms\n", units[i],
+			    (unsigned long long)ms);
+		worst = MAX(worst, ms);
+		free(s);
+	}
+	for (i = 0; i < ARRAY_SIZE(lines); i++) {
+		s = repeat(lines[i], 100000);
+		ms = timed(s);
+		if (verbose)
+			print_message("# 100,000 x '%.20s': %llu ms\n", lines[i],
+			    (unsigned long long)ms);
+		worst = MAX(worst, ms);
+		free(s);
+	}
+	figure("bounds: worst of 1 MB lines and 100,000-line bodies: %llu ms",
+	    (unsigned long long)worst);
+	/* generous for the sanitizer build on a busy machine */
+	assert_true(worst < 20000);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fixtures_builtin),
+		cmocka_unit_test(test_fixtures_rules),
 		cmocka_unit_test(test_corpus_signatures),
 		cmocka_unit_test(test_corpus_replies),
+		cmocka_unit_test(test_corpus_inquiries),
+		cmocka_unit_test(test_bounds),
 	};
 
 	verbose = getenv("SIG_VERBOSE") != NULL;
