@@ -1236,7 +1236,7 @@ read_number(const char *text, size_t len, struct number *num)
 			if (p[i] == ' ' && i + 1 < len && p[i + 1] == ' ' &&
 			    num->n >= 7)
 				break;
-			if (p[i] == ' ')
+			if (p[i] == ' ' && i + 1 < len && isdigit(p[i + 1]))
 				num->spaced = 1;
 		} else if (p[i] == 0xC2 && i + 1 < len && p[i + 1] == 0xA0) {
 			i++;	/* no-break space */

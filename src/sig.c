@@ -1364,7 +1364,8 @@ name_like(const char *s, size_t len)
 			for (k = 0; k < n; k++) {
 				unsigned char c = (unsigned char)tok[k];
 
-				if (isdigit(c) || strchr("@:/\\|#$%&*+=<>[]{}\"?!;,_", c))
+				if (isdigit(c) ||
+				    strchr("@:/\\|#$%&*+=<>[]{}\"?!;,_", c))
 					return 0;
 			}
 			if (is_upper_start(tok, n))
@@ -1411,7 +1412,8 @@ is_footer(const struct ruleset *rs, const char *s, size_t len)
 		if (w > 6)
 			return 0;
 		for (j = 0; j < ARRAY_SIZE(device_words); j++)
-			if (find_word(rest, strlen(rest), device_words[j]) >= 0 ||
+			if (find_word(rest, strlen(rest),
+			    device_words[j]) >= 0 ||
 			    ((unsigned char)device_words[j][0] >= 0x80 &&
 			    strstr(rest, device_words[j])))
 				return 1;
@@ -1597,8 +1599,8 @@ valediction_name(const struct ruleset *rs, const char *s, size_t len)
 			continue;
 		w++;
 		k = skip_ws(s, len, i);
-		if (is_valediction(rs, s, i) && is_upper_start(s + k, len - k) &&
-		    name_like(s + k, len - k))
+		if (is_valediction(rs, s, i) &&
+		    is_upper_start(s + k, len - k) && name_like(s + k, len - k))
 			return k;
 	}
 	return 0;
@@ -1723,8 +1725,8 @@ street_compound(const char *f, size_t len)
 		wlen = (size_t)(f + i - w);
 		for (k = 0; k < ARRAY_SIZE(street_suffixes); k++) {
 			n = strlen(street_suffixes[k]);
-			if (wlen > n + 2 && memcmp(f + i - n, street_suffixes[k],
-			    n) == 0)
+			if (wlen > n + 2 &&
+			    memcmp(f + i - n, street_suffixes[k], n) == 0)
 				return 1;
 		}
 		w = f + i + 1;
@@ -1761,7 +1763,8 @@ fold_dup(const char *s, size_t len)
 
 	phone_fold(s, len, f);
 	for (i = 0; i + 1 < len; i++)
-		if ((unsigned char)f[i] == 0xC2 && (unsigned char)f[i + 1] == 0xA0)
+		if ((unsigned char)f[i] == 0xC2 &&
+		    (unsigned char)f[i + 1] == 0xA0)
 			f[i] = f[i + 1] = ' ';
 	return f;
 }
@@ -1823,10 +1826,28 @@ is_state(const char *s)
 	return 0;
 }
 
+/*
+ * Does s[i...] have the shape pat ('A' a capital letter, '9' a digit,
+ * anything else itself) as a whole word?
+ */
 static int
-alnum_at(const char *s, size_t len, size_t i)
+shaped(const char *s, size_t len, size_t i, const char *pat)
 {
-	return i < len && isalnum((unsigned char)s[i]);
+	size_t k, n = strlen(pat);
+	unsigned char c;
+
+	if (i + n > len || (i > 0 && isalnum((unsigned char)s[i - 1])) ||
+	    (i + n < len && isalnum((unsigned char)s[i + n])))
+		return 0;
+	for (k = 0; k < n; k++) {
+		c = (unsigned char)s[i + k];
+		if ((pat[k] == 'A' && !isupper(c)) ||
+		    (pat[k] == '9' && !isdigit(c)) ||
+		    (pat[k] != 'A' && pat[k] != '9' &&
+		    c != (unsigned char)pat[k]))
+			return 0;
+	}
+	return 1;
 }
 
 /*
@@ -1836,50 +1857,24 @@ alnum_at(const char *s, size_t len, size_t i)
 static const char *
 postcode_country(const char *s, size_t len)
 {
-	size_t i, k;
-	const char *u;
+	static const char *const gb[] = {
+		"A9 9AA", "A99 9AA", "A9A 9AA", "AA9 9AA", "AA99 9AA",
+		"AA9A 9AA",
+	};
+	size_t i, k, end = rtrim_len(s, len);
 
 	for (i = 0; i + 2 <= len; i++) {
-		if (i > 0 && alnum_at(s, len, i - 1))
-			continue;
-		u = s + i;
-		/* US: "NY 10001", "NY 10001-1234", ", NY" at the end */
-		if (isupper((unsigned char)u[0]) && isupper((unsigned char)u[1]) &&
-		    !alnum_at(s, len, i + 2) && is_state(u)) {
-			k = i + 2;
-			if (k + 6 <= len && u[2] == ' ' &&
-			    isdigit((unsigned char)u[3]) &&
-			    isdigit((unsigned char)u[4]) &&
-			    isdigit((unsigned char)u[5]) &&
-			    isdigit((unsigned char)u[6]) &&
-			    isdigit((unsigned char)u[7]) && !alnum_at(s, len, k + 6))
-				return "US";
-			if (rtrim_len(s, len) == k && i >= 2 && s[i - 1] == ' ' &&
-			    s[i - 2] == ',')
-				return "US";
-		}
-		/* CA: "H2X 1Y4" */
-		if (i + 7 <= len && isupper((unsigned char)u[0]) &&
-		    isdigit((unsigned char)u[1]) && isupper((unsigned char)u[2]) &&
-		    u[3] == ' ' && isdigit((unsigned char)u[4]) &&
-		    isupper((unsigned char)u[5]) && isdigit((unsigned char)u[6]) &&
-		    !alnum_at(s, len, i + 7))
+		if (shaped(s, len, i, "AA") && is_state(s + i) &&
+		    (shaped(s, len, i, "AA 99999") ||
+		    shaped(s, len, i, "AA 99999-9999") ||
+		    (i + 2 == end && i >= 2 && s[i - 1] == ' ' &&
+		    s[i - 2] == ',')))
+			return "US";
+		if (shaped(s, len, i, "A9A 9A9"))
 			return "CA";
-		/* GB: "LE8 0RX", "SW1A 1AA", "M1 1AE" */
-		k = 0;
-		while (k < 2 && i + k < len && isupper((unsigned char)u[k]))
-			k++;
-		if (k == 0 || i + k >= len || !isdigit((unsigned char)u[k]))
-			continue;
-		k++;
-		if (i + k < len && (isdigit((unsigned char)u[k]) ||
-		    isupper((unsigned char)u[k])))
-			k++;
-		if (i + k + 4 <= len && u[k] == ' ' &&
-		    isdigit((unsigned char)u[k + 1]) &&
-		    isupper((unsigned char)u[k + 2]) &&
-		    isupper((unsigned char)u[k + 3]) && !alnum_at(s, len, i + k + 4))
-			return "GB";
+		for (k = 0; k < ARRAY_SIZE(gb); k++)
+			if (shaped(s, len, i, gb[k]))
+				return "GB";
 	}
 	return NULL;
 }
@@ -1939,6 +1934,28 @@ sender_line(const struct kline *k, const char *fname, size_t n)
 		return 0;
 	return len == n || strchr(" ,|(-/.", f[n]) != NULL;
 }
+
+/* The contact fields a label or a rule names. */
+enum field {
+	FD_PHONE = 1 << 0,
+	FD_MOBILE = 1 << 1,
+	FD_FAX = 1 << 2,
+	FD_WHATSAPP = 1 << 3,
+	FD_WECHAT = 1 << 4,
+	FD_SKYPE = 1 << 5,
+	FD_EMAIL = 1 << 6,
+	FD_WEBSITE = 1 << 7,
+	FD_ADDRESS = 1 << 8,
+	FD_COMPANY = 1 << 9,
+	FD_TITLE = 1 << 10,
+	FD_NAME = 1 << 11,
+	FD_COUNTRY = 1 << 12,
+	FD_IGNORE = 1 << 13,	/* VAT, tax, bank: not a phone */
+};
+
+#define FD_NUMBERS (FD_PHONE | FD_MOBILE | FD_FAX | FD_WHATSAPP)
+
+static unsigned read_label(const char *s, size_t len, size_t *value);
 
 /*
  * Do the lines after the first of w[] (n of them, with their flags) read
@@ -2038,10 +2055,12 @@ find_signature(const struct ruleset *rs, const struct kline *K, size_t nk,
 			if (body)
 				continue;
 		} else if (kind[i] == C_VALED) {
-			if (i + 1 < nw && !(fl[i + 1] & (LF_SHORT | LF_CONTACT)))
+			if (i + 1 < nw &&
+			    !(fl[i + 1] & (LF_SHORT | LF_CONTACT)))
 				continue;
 		} else if (kind[i] == C_VALNAME) {
-			if (i + 1 >= nw || !(fl[i + 1] & (LF_SHORT | LF_CONTACT)))
+			if (i + 1 >= nw ||
+			    !(fl[i + 1] & (LF_SHORT | LF_CONTACT)))
 				continue;
 		}
 		sf->start = w[i];
@@ -2053,8 +2072,8 @@ find_signature(const struct ruleset *rs, const struct kline *K, size_t nk,
 		if (fnlen < sizeof(fname) && fnlen >= 2) {
 			phone_fold(sender, fnlen, fname);
 			for (i = 0; i < nw && !found; i++) {
-				if (w[i] == first || !sender_line(&K[w[i]], fname,
-				    fnlen))
+				if (w[i] == first ||
+				    !sender_line(&K[w[i]], fname, fnlen))
 					continue;
 				if (!sig_block(K, w + i, fl + i, nw - i))
 					continue;
@@ -2064,29 +2083,39 @@ find_signature(const struct ruleset *rs, const struct kline *K, size_t nk,
 		}
 	}
 	/*
-	 * A block of short lines at the end with contact details: the name
-	 * (or title or company) and at least one phone, address or URL.
+	 * A block of short lines at the end with contact details: it starts
+	 * a paragraph with a name, a title, a company or a labelled field,
+	 * and has a phone, an address or a URL (two, if it starts with
+	 * neither a name nor a label).
 	 */
 	if (!found && nw >= 2) {
-		contacts = 0;
 		for (i = nw; i > 0; i--) {
 			j = i - 1;
 			if (w[j] == first || (fl[j] & LF_BODY) ||
 			    !(fl[j] & (LF_SHORT | LF_CONTACT)))
 				break;
-			if (fl[j] & LF_CONTACT)
-				contacts++;
 		}
-		/* i: first line of the block; trim to a name or contact */
-		for (; i < nw; i++) {
-			namey = name_like(K[w[i]].s, K[w[i]].len);
-			if (namey || (fl[i] & LF_CONTACT))
-				break;
+		for (; i + 1 < nw && !found; i++) {
+			const struct kline *k = &K[w[i]];
+			size_t v;
+
+			/* only a paragraph's first line */
+			if (w[i] == 0 || K[w[i] - 1].kind != L_EMPTY)
+				continue;
+			namey = name_like(k->s, k->len) ||
+			    (read_label(k->s, k->len, &v) & ~FD_IGNORE) != 0;
+			if (!namey && !(fl[i] & LF_CONTACT) &&
+			    !company_like(k->s, k->len) &&
+			    !title_like(k->s, k->len))
+				continue;
+			for (contacts = 0, j = i; j < nw; j++)
+				contacts += (fl[j] & LF_CONTACT) != 0;
+			if ((contacts >= 2 || (contacts >= 1 && namey)) &&
+			    sig_block(K, w + i, fl + i, nw - i)) {
+				sf->start = w[i];
+				found = 1;
+			}
 		}
-		if (i < nw && (contacts >= 2 || (contacts >= 1 &&
-		    name_like(K[w[i]].s, K[w[i]].len) && i + 1 < nw)) &&
-		    sig_block(K, w + i, fl + i, nw - i))
-			sf->start = w[i];
 	}
 }
 
@@ -2244,24 +2273,6 @@ sig_result_release(struct sig_result *r)
  * Contact fields.
  */
 
-enum field {
-	FD_PHONE = 1 << 0,
-	FD_MOBILE = 1 << 1,
-	FD_FAX = 1 << 2,
-	FD_WHATSAPP = 1 << 3,
-	FD_WECHAT = 1 << 4,
-	FD_SKYPE = 1 << 5,
-	FD_EMAIL = 1 << 6,
-	FD_WEBSITE = 1 << 7,
-	FD_ADDRESS = 1 << 8,
-	FD_COMPANY = 1 << 9,
-	FD_TITLE = 1 << 10,
-	FD_NAME = 1 << 11,
-	FD_COUNTRY = 1 << 12,
-	FD_IGNORE = 1 << 13,	/* VAT, tax, bank: not a phone */
-};
-
-#define FD_NUMBERS (FD_PHONE | FD_MOBILE | FD_FAX | FD_WHATSAPP)
 
 /* Labels in front of a value ("Tel:", "手机：", "WhatsApp"), folded. */
 static const struct {
@@ -2281,7 +2292,8 @@ static const struct {
 	{ "座机", FD_PHONE }, { "固话", FD_PHONE }, { "тел", FD_PHONE },
 	{ "телефон", FD_PHONE }, { "전화", FD_PHONE }, { "전화번호", FD_PHONE },
 	{ "điện thoại", FD_PHONE }, { "đt", FD_PHONE }, { "هاتف", FD_PHONE },
-	{ "contact", FD_PHONE | FD_EMAIL }, { "contact number", FD_PHONE },
+	{ "contact", FD_PHONE | FD_EMAIL | FD_NAME },
+	{ "contact number", FD_PHONE },
 	{ "hotline", FD_PHONE }, { "tlf", FD_PHONE }, { "puh", FD_PHONE },
 	{ "mobile", FD_MOBILE }, { "mob", FD_MOBILE }, { "mobil", FD_MOBILE },
 	{ "mobile phone", FD_MOBILE }, { "m", FD_MOBILE },
@@ -2296,7 +2308,8 @@ static const struct {
 	{ "휴대폰", FD_MOBILE }, { "핸드폰", FD_MOBILE }, { "моб", FD_MOBILE },
 	{ "мобильный", FD_MOBILE }, { "сот", FD_MOBILE },
 	{ "di động", FD_MOBILE }, { "dđ", FD_MOBILE }, { "جوال", FD_MOBILE },
-	{ "kom", FD_MOBILE }, { "komórka", FD_MOBILE }, { "tel. kom", FD_MOBILE },
+	{ "kom", FD_MOBILE }, { "komórka", FD_MOBILE },
+	{ "tel. kom", FD_MOBILE },
 	{ "mob. tel", FD_MOBILE }, { "cel.", FD_MOBILE },
 	{ "fax", FD_FAX }, { "f", FD_FAX }, { "facsimile", FD_FAX },
 	{ "telefax", FD_FAX }, { "传真", FD_FAX }, { "傳真", FD_FAX },
@@ -2619,7 +2632,8 @@ social_url(const char *u, size_t n)
 	for (i = 0; i < ARRAY_SIZE(social_hosts); i++) {
 		size_t sl = strlen(social_hosts[i]);
 
-		if (hl >= sl && strncasecmp(end - sl, social_hosts[i], sl) == 0 &&
+		if (hl >= sl &&
+		    strncasecmp(end - sl, social_hosts[i], sl) == 0 &&
 		    (hl == sl || end[-(long)sl - 1] == '.'))
 			return 1;
 	}
@@ -2914,7 +2928,8 @@ take_labelled(struct extract *x, unsigned f, const char *v, size_t len)
 	}
 	if (f & FD_EMAIL) {
 		/* "Email: a@x.com / b@x.com" */
-		for (k = 0; k < len && (at = find_email(v + k, len - k, &n)) >= 0;
+		for (k = 0; k < len &&
+		    (at = find_email(v + k, len - k, &n)) >= 0;
 		    k += (size_t)at + n)
 			take_email(x, v + k + at, n);
 	}
@@ -2938,7 +2953,9 @@ take_labelled(struct extract *x, unsigned f, const char *v, size_t len)
 		set_once(&x->f->company, v, len);
 	if (f & FD_TITLE)
 		take_title(x, v, len);
-	if (f & FD_NAME)
+	/* "Contact: John Smith" but not "Contact: +1 555 ..." */
+	if ((f & FD_NAME) && (f == FD_NAME || (!has_digit(v, len) &&
+	    !memchr(v, '@', len) && name_like(v, len))))
 		take_name(x, v, len, NULL);
 	if ((f & FD_COUNTRY) && !x->f->country) {
 		const char *iso = phone_country_by_name(v, len);
@@ -2982,6 +2999,31 @@ phone_like(const char *s, size_t len)
 			other++;
 	}
 	return digits >= 7 && digits > other;
+}
+
+/* "CEO, Example Corp", "Sales Manager at ACME Ltd", "Buyer - XYZ GmbH" */
+static int
+title_and_company(struct extract *x, const char *s, size_t len)
+{
+	static const char *const seps[] = { ", ", " at ", " - ", " @ ",
+	    " \xE2\x80\x93 ", " / " };
+	const char *p;
+	size_t i, a, b;
+
+	for (i = 0; i < ARRAY_SIZE(seps); i++) {
+		p = memmem(s, len, seps[i], strlen(seps[i]));
+		if (!p)
+			continue;
+		a = (size_t)(p - s);
+		b = a + strlen(seps[i]);
+		if (!title_like(s, a) || company_like(s, a) == 2 ||
+		    !company_like(s + b, len - b))
+			continue;
+		take_title(x, s, a);
+		set_once(&x->f->company, s + b, len - b);
+		return 1;
+	}
+	return 0;
 }
 
 /* "김민수 과장", "王小明 经理": a CJK name, then a title word. */
@@ -3048,6 +3090,9 @@ take_text(struct extract *x, const char *s, size_t len)
 		add_address(x, s, len);
 		return;
 	}
+	if (company && title && !x->f->title && !x->f->company &&
+	    title_and_company(x, s, len))
+		return;
 	if (company == 2 || (company == 1 && !title)) {
 		if (!x->f->company)
 			set_once(&x->f->company, s, len);
@@ -3072,24 +3117,34 @@ value_before(const char *s, size_t len)
 	    has_digit(s, len) || memmem(s, len, "\xEF\xBC\x9A", 3);
 }
 
+/* A separator between fields at s[j]: "|", tab, "｜", "·", "•"; its size. */
+static size_t
+bar_len(const char *s, size_t len, size_t j)
+{
+	if (s[j] == '|' || s[j] == '\t')
+		return 1;
+	if (j + 2 <= len && memcmp(s + j, "\xC2\xB7", 2) == 0)
+		return 2;
+	if (j + 3 <= len && (memcmp(s + j, "\xEF\xBD\x9C", 3) == 0 ||
+	    memcmp(s + j, "\xE2\x80\xA2", 3) == 0))
+		return 3;
+	return 0;
+}
+
 /* Cuts a signature line into segments: "T: +1 ... | E: x@y.com". */
 static void
 take_line(struct extract *x, const char *s, size_t len)
 {
-	size_t j, start = 0, v;
+	size_t j, start = 0, v, n;
 	unsigned f;
 	int colon;
 
 	if (len > FIELD_MAX)
 		len = FIELD_MAX;
 	while (start < len) {
-		/* the end of this segment: a bar, a tab, or the next label */
+		/* the end of this segment: a bar, or the next label */
 		for (j = start; j < len; j++) {
-			if (s[j] == '|' || s[j] == '\t' ||
-			    (j + 3 <= len && memcmp(s + j, "\xEF\xBD\x9C", 3) ==
-			    0) || (j + 2 <= len && memcmp(s + j, "\xC2\xB7", 2) ==
-			    0) || (j + 3 <= len && memcmp(s + j,
-			    "\xE2\x80\xA2", 3) == 0))
+			if (bar_len(s, len, j))
 				break;
 			/* a label in the middle: "Tel: 1 Fax: 2" */
 			if (j > start + 1 && s[j - 1] == ' ' &&
@@ -3108,15 +3163,9 @@ take_line(struct extract *x, const char *s, size_t len)
 		else
 			x->in_addr = 0;
 		start = j;
-		while (start < len && (s[start] == '|' || s[start] == '\t' ||
-		    s[start] == ' '))
-			start++;
-		if (start + 3 <= len && (memcmp(s + start, "\xEF\xBD\x9C", 3) ==
-		    0 || memcmp(s + start, "\xE2\x80\xA2", 3) == 0))
-			start += 3;
-		else if (start + 2 <= len && memcmp(s + start, "\xC2\xB7", 2) ==
-		    0)
-			start += 2;
+		while (start < len && (s[start] == ' ' ||
+		    (n = bar_len(s, len, start)) > 0))
+			start += s[start] == ' ' ? 1 : n;
 	}
 }
 
@@ -3180,7 +3229,8 @@ company_from_domain(struct extract *x)
 			continue;
 		for (k = 0; k < doms.n; k++)
 			if (strlen(doms.v[k]) >= 4 &&
-			    (strstr(doms.v[k], cand) || strstr(cand, doms.v[k])))
+			    (strstr(doms.v[k], cand) ||
+			    strstr(cand, doms.v[k])))
 				x->f->company = xstrdup(x->others[i]);
 	}
 	strlist_release(&doms);
@@ -3230,7 +3280,8 @@ settle_numbers(struct extract *x, const char *country)
 			norm = phone_country_of(out);
 	if (!norm && x->sender && x->sender->addr &&
 	    strchr(x->sender->addr, '@'))
-		norm = phone_country_of_domain(strchr(x->sender->addr, '@') + 1);
+		norm = phone_country_of_domain(strchr(x->sender->addr,
+		    '@') + 1);
 	for (i = 0; i < x->f->emails.n && !norm; i++)
 		norm = phone_country_of_domain(strchr(x->f->emails.v[i], '@') +
 		    1);

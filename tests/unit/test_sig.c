@@ -312,7 +312,8 @@ read_expect(const char *path, struct expect *e, struct address *from)
 
 			if (lt) {
 				*lt = '\0';
-				from->addr = xstrndup(lt + 1, strcspn(lt + 1, ">"));
+				from->addr = xstrndup(lt + 1,
+				    strcspn(lt + 1, ">"));
 				from->name = xstrdup(str_trim(v));
 			} else if (strchr(v, '@')) {
 				from->addr = xstrdup(v);
@@ -726,8 +727,8 @@ test_bounds(void **state)
 		s = repeat(lines[i], 100000);
 		ms = timed(s);
 		if (verbose)
-			print_message("# 100,000 x '%.20s': %llu ms\n", lines[i],
-			    (unsigned long long)ms);
+			print_message("# 100,000 x '%.20s': %llu ms\n",
+			    lines[i], (unsigned long long)ms);
 		worst = MAX(worst, ms);
 		free(s);
 	}
