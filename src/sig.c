@@ -762,16 +762,18 @@ wrote_header(const struct ruleset *rs, const struct doc *d, size_t i,
 	const struct line *l = &d->v[i];
 	char buf[HDR_MAX * 3 + 8], key[64], *f;
 	size_t span, j, n, at;
-	int colon, dashed;
+	int colon, dashed, whole, opens;
 	long w;
 
 	*cut = 0;
-	if (wrote_text(rs, l->s, l->len))
+	whole = wrote_text(rs, l->s, l->len);
+	phrase_key(l->s, MIN(l->len, 60), key, sizeof(key));
+	opens = starts_with_opener(key) || isdigit((unsigned char)key[0]) ||
+	    (l->len > 2 && l->s[skip_ws(l->s, l->len, 0)] == '-');
+	if (whole && opens)
 		return 1;
 	/* wrapped: the first line opens, a later one ends with the tail */
-	phrase_key(l->s, MIN(l->len, 60), key, sizeof(key));
-	if (starts_with_opener(key) || isdigit((unsigned char)key[0]) ||
-	    (l->len > 2 && l->s[skip_ws(l->s, l->len, 0)] == '-')) {
+	if (opens) {
 		n = 0;
 		for (span = 1; span <= 3 && i + span - 1 < d->n; span++) {
 			l = &d->v[i + span - 1];
@@ -786,28 +788,24 @@ wrote_header(const struct ruleset *rs, const struct doc *d, size_t i,
 				return span;
 		}
 	}
-	/* reply text and the header on one line */
+	/* reply text and the header on one line: "reply On ... wrote:" */
 	l = &d->v[i];
 	raw_shape(l->s, l->len, &colon, &dashed);
-	if (!colon || l->len < 20)
-		return 0;
-	f = xmalloc(l->len + 1);
-	phone_fold(l->s, l->len, f);
-	at = 1;
-	for (j = 0; j < ARRAY_SIZE(openers); j++) {
-		w = find_word(f + 1, l->len - 1, openers[j]);
-		if (w < 0)
-			continue;
-		at = (size_t)w + 1;
-		if (wrote_text(rs, l->s + at, l->len - at) &&
-		    has_digit(l->s + at, l->len - at)) {
-			*cut = at;
-			free(f);
-			return 1;
+	if (colon && l->len >= 20) {
+		f = xmalloc(l->len + 1);
+		phone_fold(l->s, l->len, f);
+		for (j = 0; j < ARRAY_SIZE(openers) && !*cut; j++) {
+			w = find_word(f + 1, l->len - 1, openers[j]);
+			if (w < 0)
+				continue;
+			at = (size_t)w + 1;
+			if (wrote_text(rs, l->s + at, l->len - at) &&
+			    has_digit(l->s + at, l->len - at))
+				*cut = at;
 		}
+		free(f);
 	}
-	free(f);
-	return 0;
+	return *cut || whole ? 1 : 0;
 }
 
 /* "-----Original Message-----" (1) or a forward header (2), else 0. */
@@ -950,7 +948,7 @@ mark_headers(const struct ruleset *rs, struct doc *d, size_t *cut_line,
     size_t *cut_at)
 {
 	size_t i, j, span, cut;
-	int o;
+	int o, history = 0;
 
 	*cut_line = d->n;
 	*cut_at = 0;
@@ -963,6 +961,7 @@ mark_headers(const struct ruleset *rs, struct doc *d, size_t *cut_line,
 		}
 		if (is_quote_line(l)) {
 			l->kind = L_QUOTE;
+			history = 1;
 			continue;
 		}
 		if (l->len > HDR_MAX * 3)
@@ -972,6 +971,7 @@ mark_headers(const struct ruleset *rs, struct doc *d, size_t *cut_line,
 		o = original_line(rs, l);
 		if (o) {
 			l->kind = o == 2 ? L_FWD : L_SPLIT;
+			history = 1;
 			continue;
 		}
 		if (l->len <= HDR_MAX && (span = header_block(d, i))) {
@@ -983,13 +983,15 @@ mark_headers(const struct ruleset *rs, struct doc *d, size_t *cut_line,
 			}
 		} else if ((span = wrote_header(rs, d, i, &cut))) {
 			l->kind = L_SPLIT;
-			if (cut && *cut_line == d->n) {
+			/* the reply before it stays, if history starts here */
+			if (cut && !history) {
 				*cut_line = i;
 				*cut_at = cut;
 			}
 		} else {
 			continue;
 		}
+		history = 1;
 		for (j = 1; j < span; j++)
 			d->v[i + j].kind = L_HDR;
 		i += span - 1;
@@ -2808,6 +2810,11 @@ strip_salutation(const char *s, size_t len, size_t *ns, size_t *nlen)
 	while (len > i && strchr(",.;", s[len - 1]) &&
 	    !(len >= 3 && strncasecmp(s + len - 3, "mr.", 3) == 0))
 		len--;
+	if (len <= i) {
+		*ns = i;
+		*nlen = 0;
+		return NULL;
+	}
 	for (j = i; j < len && s[j] != ' '; j++)
 		;
 	if (j < len && (sal = salutation_of(s + i, j - i)))
@@ -2868,6 +2875,8 @@ take_title(struct extract *x, const char *s, size_t len)
 	len = rtrim_len(s, len);
 	while (len > i && strchr(".,;", s[len - 1]))
 		len--;
+	if (len <= i)
+		return;
 	if (len > i + 1 && s[i] == '(' && s[len - 1] == ')') {
 		i++;
 		len--;
@@ -3227,7 +3236,7 @@ company_from_domain(struct extract *x)
 		squash(x->others[i], strlen(x->others[i]), cand, sizeof(cand));
 		if (strlen(cand) < 4)
 			continue;
-		for (k = 0; k < doms.n; k++)
+		for (k = 0; k < doms.n && !x->f->company; k++)
 			if (strlen(doms.v[k]) >= 4 &&
 			    (strstr(doms.v[k], cand) ||
 			    strstr(cand, doms.v[k])))

@@ -738,6 +738,43 @@ test_bounds(void **state)
 	assert_true(worst < 20000);
 }
 
+/* Odd inputs the fuzzer found or could find; none may crash or leak. */
+static void
+test_hostile(void **state)
+{
+	static const char *const texts[] = {
+		"", "\n", "\n\n\n", "        ", "--", "-- \n", ">", "> \n>\n>",
+		"Thanks,", "\xff\xfe\xc3", "On wrote:", "From:\nSent:\nTo:",
+		"a\n\n--\n\xe4\xb8", "Best regards,\n   \n   ,,,\n(((",
+		"Tel: +\nFax: (\nMob: 00\nWhatsApp: wa.me/",
+		"x\n\nRegards\n Mr.\n(Mr)\n先生\n",
+		"reply On Wed, Apr 4, 2012 at 3:59 PM, bob@example.com wrote:",
+	};
+	static const char *const names[] = {
+		NULL, "", "   ", "Mr.", "(Mr)", "先生", "\xff", "Bob,",
+	};
+	struct address from = { NULL, "x@example.de" };
+	struct sig_result r;
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(texts); i++)
+		for (j = 0; j < ARRAY_SIZE(names); j++) {
+			from.name = (char *)names[j];
+			sig_analyse(NULL, texts[i], &from, &r);
+			assert_non_null(r.visible_text);
+			assert_non_null(r.quoted);
+			sig_result_release(&r);
+		}
+	sig_analyse(NULL, NULL, NULL, &r);
+	assert_string_equal(r.visible_text, "");
+	sig_result_release(&r);
+	/* the reply before a header on the same line stays */
+	sig_analyse(NULL, texts[ARRAY_SIZE(texts) - 1], NULL, &r);
+	assert_string_equal(r.visible_text, "reply");
+	sig_result_release(&r);
+}
+
 int
 main(void)
 {
@@ -748,6 +785,7 @@ main(void)
 		cmocka_unit_test(test_corpus_replies),
 		cmocka_unit_test(test_corpus_inquiries),
 		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_hostile),
 	};
 
 	verbose = getenv("SIG_VERBOSE") != NULL;
