@@ -85,13 +85,14 @@ struct store_msg {
 };
 
 /*
- * Looks for a message already stored that is the same as this one: the
- * same Message-ID and body hash, or with no Message-ID the same body hash,
- * sender and date.  Returns its row id, 0 if none, -1 on error.  *status
- * (may be NULL) gets the message's status (static string).
+ * Looks for a message already stored that is the same as this one, in the
+ * same direction (received, or sent when outgoing): the same Message-ID and
+ * body hash, or with no Message-ID the same body hash, sender and date.
+ * Returns its row id, 0 if none, -1 on error.  *status (may be NULL) gets
+ * the message's status (static string).
  */
 int64_t store_find_duplicate(struct store *st, const char *message_id,
-    const char *body_hash, const char *from_addr, int64_t date,
+    const char *body_hash, const char *from_addr, int64_t date, int outgoing,
     const char **status, struct err *e);
 
 /* Row id of the message at this IMAP position, 0 if none, -1 on error. */
@@ -164,6 +165,38 @@ int store_put_inquiry(struct store *st, const struct store_inquiry *q,
  */
 int64_t store_find_thread(struct store *st, const char *in_reply_to,
     const char *references, struct err *e);
+
+/*
+ * The subject as threads compare it: "Re:", "Fwd:", "AW:", "回复:" and
+ * "[tags]" stripped from the front, ASCII lowercased, white space
+ * collapsed.  Malloc'd.
+ */
+char *store_thread_subject(const char *subject);
+
+/*
+ * The latest non-spam inquiry from recipient whose subject threads with
+ * subject (for replies that carry no In-Reply-To).  Returns its id, 0 if
+ * none, -1 on error.
+ */
+int64_t store_find_by_subject(struct store *st, const char *recipient,
+    const char *subject, struct err *e);
+
+/*
+ * Moves an inquiry forward in the funnel (recorded < new < drafted <
+ * replied < quoted < answered); a later or final status (won, lost, spam,
+ * not-inquiry) is kept.  The event is logged either way ("quote_sent" for
+ * ST_QUOTED).
+ */
+int store_advance_status(struct store *st, int64_t inquiry_id,
+    const char *status, const char *source, const char *detail, int64_t at,
+    struct err *e);
+
+/*
+ * A customer wrote again in an inquiry's thread: after our reply it is an
+ * answer (status "answered"); before it, a "followup" event (a chaser).
+ */
+int store_customer_followup(struct store *st, int64_t inquiry_id,
+    const char *source, const char *detail, int64_t at, struct err *e);
 
 /*
  * The rep who handled this company or contact before, for "the same buyer

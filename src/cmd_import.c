@@ -25,6 +25,8 @@ static const char import_usage[] =
 "  --offline        no network lookups during enrichment\n"
 "  --no-drafts      classify and store only\n"
 "  --retry-failed   process again the messages quarantined earlier\n"
+"  --sent           PATH holds mail we sent (a Sent folder): each reply\n"
+"                   moves its inquiry to replied, or quoted with a quote\n"
 "  -q, --quiet      print only the summary\n";
 
 struct import_stats {
@@ -148,6 +150,7 @@ cmd_import(int argc, char **argv, const struct cmd_global *g)
 		{ "offline", no_argument, NULL, 'o' },
 		{ "no-drafts", no_argument, NULL, 'n' },
 		{ "retry-failed", no_argument, NULL, 'r' },
+		{ "sent", no_argument, NULL, 's' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -158,6 +161,7 @@ cmd_import(int argc, char **argv, const struct cmd_global *g)
 	struct import_stats stats;
 	struct progress pg;
 	int c, offline = 0, no_drafts = 0, retry = 0, quiet = g->quiet;
+	int sent = 0;
 	int rc = EXIT_OK, code, i;
 	long total = 0;
 	size_t k;
@@ -168,6 +172,7 @@ cmd_import(int argc, char **argv, const struct cmd_global *g)
 		case 'o': offline = 1; break;
 		case 'n': no_drafts = 1; break;
 		case 'r': retry = 1; break;
+		case 's': sent = 1; break;
 		case 'q': quiet = 1; break;
 		case 'h': return cmd_usage(import_usage, 0);
 		default: return cmd_usage(import_usage, 1);
@@ -218,6 +223,8 @@ cmd_import(int argc, char **argv, const struct cmd_global *g)
 				rc = EXIT_FAIL;
 				continue;
 			}
+			m.origin.outgoing = sent;
+			m.origin.account = po.account;
 			if (import_one(&p, &m, &po, &stats, quiet))
 				rc = EXIT_FAIL;
 			progress_update(&pg, stats.seen);

@@ -653,6 +653,91 @@ out:
 	return rc;
 }
 
+/*
+ * Does a message we sent carry a quotation?  A spreadsheet, or a PDF or
+ * document whose name says quote/offer/proforma in a few languages.
+ */
+static int
+carries_quote(const struct parsed_msg *pm)
+{
+	static const char *const sheet_types[] = {
+		"application/vnd.openxmlformats-officedocument.spreadsheetml",
+		"application/vnd.ms-excel",
+		"application/vnd.oasis.opendocument.spreadsheet",
+	};
+	static const char *const words[] = {
+		"quot", "offer", "proforma", "pro-forma", "pi_", "pi-", "price",
+		"cotiz", "presupuesto", "angebot", "devis", "orcamento",
+		"\xe6\x8a\xa5\xe4\xbb\xb7",	/* 报价 */
+		"\xd0\xba\xd0\xbf",		/* кп */
+	};
+	size_t i, j;
+
+	for (i = 0; i < pm->natt; i++) {
+		const struct attachment *a = &pm->att[i];
+		char *name = a->filename ? str_lower(xstrdup(a->filename)) :
+		    NULL;
+		int yes = 0;
+
+		for (j = 0; j < ARRAY_SIZE(sheet_types) && a->content_type; j++)
+			yes |= starts_with(a->content_type, sheet_types[j]);
+		if (name && (ends_with(name, ".xlsx") ||
+		    ends_with(name, ".xls") || ends_with(name, ".ods")))
+			yes = 1;
+		for (j = 0; j < ARRAY_SIZE(words) && name && !yes; j++)
+			yes = strstr(name, words[j]) != NULL;
+		free(name);
+		if (yes)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A message from a Sent folder: a rep's reply moves its inquiry to
+ * "replied", or "quoted" when a quote is attached.  The thread is found by
+ * In-Reply-To/References, else by recipient and normalised subject.
+ */
+static int
+process_outgoing(struct pipeline *p, const struct source_msg *m,
+    struct parsed_msg *pm, struct pipeline_result *r, struct err *e)
+{
+	int64_t msg_id, thread, when = pm->date ? pm->date :
+	    m->internal_date ? m->internal_date : (int64_t)time(NULL);
+	char *refs = join_refs(pm);
+	const char *to = pm->nto ? pm->to[0].addr : NULL;
+	size_t i;
+
+	thread = store_find_thread(p->st, pm->in_reply_to, refs, e);
+	free(refs);
+	for (i = 0; thread == 0 && i < pm->nto; i++)
+		thread = store_find_by_subject(p->st, pm->to[i].addr,
+		    pm->subject, e);
+	if (thread < 0)
+		return -1;
+	if (put_plain(p, m, pm, "sent", NULL, 0, &msg_id, e))
+		return -1;
+	r->msg_id = msg_id;
+	r->sender = xstrdup_or_null(to);
+	r->subject = xstrdup_or_null(pm->subject);
+	if (!thread) {
+		r->outcome = OUT_IGNORED;
+		r->reason = xstrdup("sent mail outside any inquiry");
+		return 0;
+	}
+	if (store_advance_status(p->st, thread, ST_REPLIED,
+	    m->origin.account ? m->origin.account : "sent", pm->subject, when,
+	    e))
+		return -1;
+	if (carries_quote(pm) && store_advance_status(p->st, thread,
+	    ST_QUOTED, m->origin.account ? m->origin.account : "sent",
+	    pm->subject, when, e))
+		return -1;
+	r->outcome = OUT_FOLLOWUP;
+	r->inquiry_id = thread;
+	return 0;
+}
+
 /* Everything after parsing, inside the transaction. */
 static int
 process_parsed(struct pipeline *p, const struct source_msg *m,
@@ -691,8 +776,8 @@ process_parsed(struct pipeline *p, const struct source_msg *m,
 		goto out;
 	if (thread > 0 && !(pm->flags & (PM_AUTO_REPLY | PM_BOUNCE))) {
 		if (put_plain(p, m, pm, "followup", NULL, 0, &msg_id, e) ||
-		    store_add_event(p->st, thread, "answered",
-		    pm->from.addr, pm->subject, when, e))
+		    store_customer_followup(p->st, thread, pm->from.addr,
+		    pm->subject, when, e))
 			goto out;
 		r->outcome = OUT_FOLLOWUP;
 		r->msg_id = msg_id;
@@ -881,7 +966,7 @@ pipeline_process(struct pipeline *p, const struct source_msg *m,
 		goto commit;
 	}
 	dup = store_find_duplicate(p->st, pm.message_id, pm.body_hash,
-	    pm.from.addr, pm.date, &dup_status, e);
+	    pm.from.addr, pm.date, m->origin.outgoing, &dup_status, e);
 	if (dup < 0)
 		goto fail;
 	if (dup > 0 && !strcmp(dup_status, "failed")) {
@@ -897,7 +982,8 @@ pipeline_process(struct pipeline *p, const struct source_msg *m,
 		r->subject = xstrdup_or_null(pm.subject);
 		goto commit;
 	}
-	if (process_parsed(p, m, o, &pm, r, e))
+	if (m->origin.outgoing ? process_outgoing(p, m, &pm, r, e) :
+	    process_parsed(p, m, o, &pm, r, e))
 		goto fail;
 commit:
 	if (m->origin.uid && store_cursor_set(p->st, m->origin.account,

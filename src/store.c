@@ -92,6 +92,10 @@ static const char *const migrations[] = {
 	"  domain TEXT PRIMARY KEY, json TEXT NOT NULL,"
 	"  fetched_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);"
 	"CREATE TABLE quote_seq (day TEXT PRIMARY KEY, seq INTEGER NOT NULL);",
+	/* 2: thread by recipient and normalised subject (Sent tracking) */
+	"ALTER TABLE inquiries ADD COLUMN thread_subject TEXT;"
+	"CREATE INDEX inquiries_thread ON inquiries(sender_email,"
+	"  thread_subject);",
 };
 
 enum stmt_id {
@@ -120,6 +124,8 @@ enum stmt_id {
 	S_REP_CONTACT,
 	S_REP_COMPANY,
 	S_SET_STATUS,
+	S_GET_STATUS,
+	S_THREAD_SUBJECT,
 	S_ADD_EVENT,
 	S_QSEQ_GET,
 	S_QSEQ_SET,
@@ -137,12 +143,12 @@ enum stmt_id {
 static const char *const stmt_sql[S_COUNT] = {
 	[S_FIND_DUP_ID] =
 	    "SELECT id, status FROM messages WHERE message_id = ?1 AND "
-	    "(body_hash = ?2 OR ?2 IS NULL) AND outgoing = 0 "
+	    "(body_hash = ?2 OR ?2 IS NULL) AND outgoing = ?3 "
 	    "ORDER BY id LIMIT 1",
 	[S_FIND_DUP_NOID] =
 	    "SELECT id, status FROM messages WHERE message_id IS NULL AND "
 	    "body_hash = ?1 AND from_addr IS ?2 AND date IS ?3 AND "
-	    "outgoing = 0 ORDER BY id LIMIT 1",
+	    "outgoing = ?4 ORDER BY id LIMIT 1",
 	[S_FIND_UID] =
 	    "SELECT id FROM messages WHERE account = ?1 AND mailbox = ?2 AND "
 	    "uidvalidity = ?3 AND uid = ?4",
@@ -197,9 +203,9 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " contact_id, company_id, class, status, score_vague,"
 	    " score_detailed, score_spam, lang, country, category,"
 	    " verdict_json, enrich_json, subject, sender_name, sender_email,"
-	    " received_at, created_at, updated_at) VALUES (?1, ?2, ?3, ?4,"
-	    " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-	    " ?19, ?20, ?21, ?21)",
+	    " received_at, created_at, updated_at, thread_subject) VALUES (?1,"
+	    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+	    " ?17, ?18, ?19, ?20, ?21, ?21, ?22)",
 	[S_THREAD_INQ] =
 	    "SELECT q.id FROM inquiries q JOIN messages m ON m.id = q.msg_id"
 	    " WHERE m.message_id = ?1 LIMIT 1",
@@ -215,6 +221,11 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_REP_COMPANY] =
 	    "SELECT rep, id FROM inquiries WHERE company_id = ?1 AND rep IS"
 	    " NOT NULL AND class <> 'spam' ORDER BY id LIMIT 1",
+	[S_GET_STATUS] = "SELECT status FROM inquiries WHERE id = ?1",
+	[S_THREAD_SUBJECT] =
+	    "SELECT id FROM inquiries WHERE sender_email = ?1 AND"
+	    " thread_subject = ?2 AND class <> 'spam' ORDER BY received_at DESC"
+	    " LIMIT 1",
 	[S_SET_STATUS] =
 	    "UPDATE inquiries SET status = ?2, updated_at = ?3 WHERE id = ?1",
 	[S_ADD_EVENT] =
@@ -560,7 +571,7 @@ static const char *
 static_status(const char *s)
 {
 	static const char *const known[] = { "ok", "failed", "ignored",
-	    "recorded", "followup" };
+	    "recorded", "followup", "sent" };
 	size_t i;
 
 	for (i = 0; s && i < ARRAY_SIZE(known); i++)
@@ -571,7 +582,7 @@ static_status(const char *s)
 
 int64_t
 store_find_duplicate(struct store *st, const char *message_id,
-    const char *body_hash, const char *from_addr, int64_t date,
+    const char *body_hash, const char *from_addr, int64_t date, int outgoing,
     const char **status, struct err *e)
 {
 	sqlite3_stmt *s;
@@ -583,6 +594,7 @@ store_find_duplicate(struct store *st, const char *message_id,
 			return -1;
 		bind_text(s, 1, message_id);
 		bind_text(s, 2, body_hash);
+		sqlite3_bind_int(s, 3, outgoing != 0);
 	} else {
 		if (!body_hash)
 			return 0;
@@ -591,6 +603,7 @@ store_find_duplicate(struct store *st, const char *message_id,
 		bind_text(s, 1, body_hash);
 		bind_text(s, 2, from_addr);
 		sqlite3_bind_int64(s, 3, date);
+		sqlite3_bind_int(s, 4, outgoing != 0);
 	}
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
@@ -938,6 +951,12 @@ store_put_inquiry(struct store *st, const struct store_inquiry *q,
 	bind_text(s, 19, q->sender_email);
 	sqlite3_bind_int64(s, 20, q->received_at);
 	sqlite3_bind_int64(s, 21, (sqlite3_int64)time(NULL));
+	if (q->subject) {
+		char *ts = store_thread_subject(q->subject);
+
+		bind_text(s, 22, ts);
+		free(ts);
+	}
 	if (step_done(st, s, "store inquiry", e))
 		return -1;
 	if (id)
@@ -1007,6 +1026,174 @@ store_find_thread(struct store *st, const char *in_reply_to,
 	}
 	free(refs);
 	return id;
+}
+
+char *
+store_thread_subject(const char *subject)
+{
+	static const char *const prefixes[] = {
+		"re:", "re :", "fw:", "fwd:", "fw :", "aw:", "wg:", "sv:",
+		"vs:", "tr:", "rv:", "res:", "enc:", "odp:", "antw:", "ynt:",
+		"\xe5\x9b\x9e\xe5\xa4\x8d:",	/* 回复: */
+		"\xe5\x9b\x9e\xe5\xa4\x8d\xef\xbc\x9a",	/* 回复： */
+		"\xe7\xad\x94\xe5\xa4\x8d:",	/* 答复: */
+		"\xe7\xad\x94\xe5\xa4\x8d\xef\xbc\x9a",	/* 答复： */
+		"\xe8\xbd\xac\xe5\x8f\x91:",	/* 转发: */
+		"\xe8\xbd\xac\xe5\x8f\x91\xef\xbc\x9a",	/* 转发： */
+	};
+	struct buf b = BUF_INIT(BUF_CAP_LINE);
+	const char *p = subject;
+	size_t i;
+	int again = 1, space = 0;
+
+	/* Strip "Re:", "Fwd:", "[External]" and the like, repeatedly. */
+	while (again) {
+		again = 0;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		for (i = 0; i < ARRAY_SIZE(prefixes); i++) {
+			if (starts_with_icase(p, prefixes[i])) {
+				p += strlen(prefixes[i]);
+				again = 1;
+			}
+		}
+		if (*p == '[') {
+			const char *rb = strchr(p, ']');
+
+			if (rb && rb - p < 40) {
+				p = rb + 1;
+				again = 1;
+			}
+		}
+	}
+	/* Lowercase ASCII, collapse white space. */
+	for (; *p; p++) {
+		char c = *p;
+
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+			space = b.len > 0;
+			continue;
+		}
+		if (space)
+			buf_addch(&b, ' ');
+		space = 0;
+		buf_addch(&b, c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+	}
+	return buf_detach(&b, NULL);
+}
+
+int64_t
+store_find_by_subject(struct store *st, const char *recipient,
+    const char *subject, struct err *e)
+{
+	sqlite3_stmt *s;
+	char *ts;
+	int64_t id = 0;
+	int rc;
+
+	if (!recipient || !subject)
+		return 0;
+	ts = store_thread_subject(subject);
+	if (!*ts) {
+		free(ts);
+		return 0;
+	}
+	if (!(s = stmt_get(st, S_THREAD_SUBJECT, e))) {
+		free(ts);
+		return -1;
+	}
+	bind_text(s, 1, recipient);
+	bind_text(s, 2, ts);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	else if (rc != SQLITE_DONE)
+		id = sql_fail(st, rc, "find thread by subject", e);
+	sqlite3_reset(s);
+	free(ts);
+	return id;
+}
+
+/* Funnel order of the statuses that mail can move forward. */
+static int
+status_rank(const char *s)
+{
+	static const char *const order[] = { ST_RECORDED, ST_NEW, ST_DRAFTED,
+	    ST_REPLIED, ST_QUOTED, ST_ANSWERED };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(order); i++)
+		if (!strcmp(s, order[i]))
+			return (int)i;
+	return 100;	/* won, lost, spam, not-inquiry, failed: final */
+}
+
+int
+store_advance_status(struct store *st, int64_t inquiry_id,
+    const char *status, const char *source, const char *detail, int64_t at,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt_get(st, S_GET_STATUS, e);
+	char *cur = NULL;
+	int rc;
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, inquiry_id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		cur = col_text(s, 0);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sql_fail(st, rc, "read status", e);
+	if (!cur)
+		return err_set(e, ERR_PERM, "no inquiry #%lld",
+		    (long long)inquiry_id);
+	/* The event is history either way; the status only moves forward. */
+	if (status_rank(status) > status_rank(cur) &&
+	    status_rank(cur) < 100) {
+		if (!(s = stmt_get(st, S_SET_STATUS, e))) {
+			free(cur);
+			return -1;
+		}
+		sqlite3_bind_int64(s, 1, inquiry_id);
+		bind_text(s, 2, status);
+		sqlite3_bind_int64(s, 3, at);
+		if (step_done(st, s, "set status", e)) {
+			free(cur);
+			return -1;
+		}
+	}
+	free(cur);
+	return store_add_event(st, inquiry_id, !strcmp(status, ST_QUOTED) ?
+	    "quote_sent" : status, source, detail, at, e);
+}
+
+int
+store_customer_followup(struct store *st, int64_t inquiry_id,
+    const char *source, const char *detail, int64_t at, struct err *e)
+{
+	sqlite3_stmt *s = stmt_get(st, S_GET_STATUS, e);
+	int replied = 0, rc;
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, inquiry_id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		const char *cur = (const char *)sqlite3_column_text(s, 0);
+
+		replied = cur && (!strcmp(cur, ST_REPLIED) ||
+		    !strcmp(cur, ST_QUOTED) || !strcmp(cur, ST_ANSWERED));
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sql_fail(st, rc, "read status", e);
+	if (replied)
+		return store_advance_status(st, inquiry_id, ST_ANSWERED, source,
+		    detail, at, e);
+	return store_add_event(st, inquiry_id, "followup", source, detail, at,
+	    e);
 }
 
 int

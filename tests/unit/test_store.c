@@ -86,16 +86,19 @@ test_duplicates(void **state)
 	b = put_msg(f->st, NULL, 0, 0, NULL, "h2", "b@y", 200);
 	assert_true(a > 0 && b > a);
 	/* Same Message-ID and body: the same message. */
-	assert_int_equal(store_find_duplicate(f->st, "m1@x", "h1", "a@x", 100,
+	assert_int_equal(store_find_duplicate(f->st, "m1@x", "h1", "a@x", 100, 0,
 	    &status, &e), a);
 	assert_string_equal(status, "ok");
 	/* Same Message-ID, another body: another message. */
 	assert_int_equal(store_find_duplicate(f->st, "m1@x", "other", "a@x",
-	    100, NULL, &e), 0);
+	    100, 0, NULL, &e), 0);
+	/* The same message in the other direction is not a duplicate. */
+	assert_int_equal(store_find_duplicate(f->st, "m1@x", "h1", "a@x",
+	    100, 1, NULL, &e), 0);
 	/* No Message-ID: body, sender and date decide. */
-	assert_int_equal(store_find_duplicate(f->st, NULL, "h2", "b@y", 200,
+	assert_int_equal(store_find_duplicate(f->st, NULL, "h2", "b@y", 200, 0,
 	    NULL, &e), b);
-	assert_int_equal(store_find_duplicate(f->st, NULL, "h2", "b@y", 201,
+	assert_int_equal(store_find_duplicate(f->st, NULL, "h2", "b@y", 201, 0,
 	    NULL, &e), 0);
 	assert_int_equal(store_find_uid(f->st, &o, &e), a);
 	o.uidvalidity = 8;
@@ -274,6 +277,68 @@ test_inquiries_threads_reps(void **state)
 }
 
 static void
+test_thread_subjects_and_status(void **state)
+{
+	struct fixture *f = *state;
+	static const struct {
+		const char *in, *want;
+	} subj[] = {
+		{ "Re: RFQ  5000 Speakers", "rfq 5000 speakers" },
+		{ "RE: Fwd: AW: [External] RFQ 5000 speakers", "rfq 5000 speakers" },
+		{ "\xe5\x9b\x9e\xe5\xa4\x8d: \xe8\xaf\xa2\xe4\xbb\xb7",
+		    "\xe8\xaf\xa2\xe4\xbb\xb7" },
+		{ "  ", "" },
+	};
+	struct err e = ERR_INIT;
+	struct store_inquiry q;
+	struct inquiry_row row;
+	int64_t id;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(subj); i++) {
+		char *t = store_thread_subject(subj[i].in);
+
+		assert_string_equal(t, subj[i].want);
+		free(t);
+	}
+	memset(&q, 0, sizeof(q));
+	q.msg_id = put_msg(f->st, NULL, 0, 0, "s1@x", "h", "buyer@x", 10);
+	q.cls = "detailed";
+	q.status = ST_DRAFTED;
+	q.subject = "RFQ 5000 Speakers";
+	q.sender_email = "buyer@x";
+	q.received_at = 10;
+	assert_int_equal(store_put_inquiry(f->st, &q, &id, &e), 0);
+	assert_int_equal(store_find_by_subject(f->st, "buyer@x",
+	    "Re: rfq 5000 speakers", &e), id);
+	assert_int_equal(store_find_by_subject(f->st, "other@x",
+	    "Re: rfq 5000 speakers", &e), 0);
+	/* A chaser before our reply keeps the status. */
+	assert_int_equal(store_customer_followup(f->st, id, "buyer@x", NULL,
+	    20, &e), 0);
+	assert_int_equal(store_get(f->st, id, &row, &e), 1);
+	assert_string_equal(row.status, ST_DRAFTED);
+	inquiry_row_release(&row);
+	assert_int_equal(store_advance_status(f->st, id, ST_QUOTED, "sent",
+	    NULL, 30, &e), 0);
+	/* Forward only: replied after quoted changes nothing. */
+	assert_int_equal(store_advance_status(f->st, id, ST_REPLIED, "sent",
+	    NULL, 31, &e), 0);
+	assert_int_equal(store_customer_followup(f->st, id, "buyer@x", NULL,
+	    40, &e), 0);
+	assert_int_equal(store_get(f->st, id, &row, &e), 1);
+	assert_string_equal(row.status, ST_ANSWERED);
+	inquiry_row_release(&row);
+	assert_int_equal(store_set_status(f->st, id, ST_WON, "mark", 50, &e),
+	    0);
+	assert_int_equal(store_advance_status(f->st, id, ST_REPLIED, "sent",
+	    NULL, 60, &e), 0);
+	assert_int_equal(store_get(f->st, id, &row, &e), 1);
+	assert_string_equal(row.status, ST_WON);
+	inquiry_row_release(&row);
+}
+
+static void
 test_reopen_and_cache(void **state)
 {
 	struct fixture *f = *state;
@@ -305,6 +370,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_contact_history, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_inquiries_threads_reps,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_thread_subjects_and_status,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reopen_and_cache, setup,
 		    teardown),
