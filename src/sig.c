@@ -79,39 +79,51 @@ is_blank_byte(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
 }
 
-/* Skips leading blanks and no-break spaces. */
+/*
+ * The size of the blank character that starts at p (left bytes): ASCII
+ * blanks, no-break space, the typographic spaces U+2000..U+200B, narrow
+ * no-break space, medium mathematical space, ideographic space; else 0.
+ */
+static size_t
+blank_at(const unsigned char *p, size_t left)
+{
+	if (left >= 1 && is_blank_byte(p[0]))
+		return 1;
+	if (left >= 2 && p[0] == 0xC2 && p[1] == 0xA0)
+		return 2;
+	if (left >= 3 && p[0] == 0xE2 && p[1] == 0x80 &&
+	    (p[2] <= 0x8B || p[2] == 0xAF))
+		return 3;
+	if (left >= 3 && ((p[0] == 0xE2 && p[1] == 0x81 && p[2] == 0x9F) ||
+	    (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80)))
+		return 3;
+	return 0;
+}
+
+/* Skips leading blanks (blank_at). */
 static size_t
 skip_ws(const char *s, size_t len, size_t i)
 {
-	while (i < len) {
-		if (is_blank_byte((unsigned char)s[i]))
-			i++;
-		else if (i + 1 < len && (unsigned char)s[i] == 0xC2 &&
-		    (unsigned char)s[i + 1] == 0xA0)
-			i += 2;
-		else if (i + 2 < len && (unsigned char)s[i] == 0xE3 &&
-		    (unsigned char)s[i + 1] == 0x80 &&
-		    (unsigned char)s[i + 2] == 0x80)
-			i += 3;	/* ideographic space */
-		else
-			break;
-	}
+	size_t n;
+
+	while (i < len && (n = blank_at((const unsigned char *)s + i,
+	    len - i)) > 0)
+		i += n;
 	return i;
 }
 
-/* Length without trailing blanks (and no-break spaces). */
+/* Length without trailing blanks (blank_at). */
 static size_t
 rtrim_len(const char *s, size_t len)
 {
+	const unsigned char *p = (const unsigned char *)s;
+
 	while (len > 0) {
-		if (is_blank_byte((unsigned char)s[len - 1]))
+		if (blank_at(p + len - 1, 1) == 1)
 			len--;
-		else if (len >= 2 && (unsigned char)s[len - 2] == 0xC2 &&
-		    (unsigned char)s[len - 1] == 0xA0)
+		else if (len >= 2 && blank_at(p + len - 2, 2) == 2)
 			len -= 2;
-		else if (len >= 3 && (unsigned char)s[len - 3] == 0xE3 &&
-		    (unsigned char)s[len - 2] == 0x80 &&
-		    (unsigned char)s[len - 1] == 0x80)
+		else if (len >= 3 && blank_at(p + len - 3, 3) == 3)
 			len -= 3;
 		else
 			break;
@@ -190,10 +202,8 @@ phrase_key(const char *s, size_t len, char *out, size_t size)
 		i += n;
 	}
 	for (; i < len; i++) {
-		if (is_blank_byte(p[i]) || (p[i] == 0xC2 && i + 1 < len &&
-		    p[i + 1] == 0xA0)) {
-			if (p[i] == 0xC2)
-				i++;
+		if ((n = blank_at(p + i, len - i)) > 0) {
+			i += n - 1;
 			space = j > 0;
 			continue;
 		}
@@ -620,6 +630,23 @@ static const char *const device_words[] = {
 	"手机", "手機", "携帯", "휴대폰", "ipad'a", "wechat", "qq", "foxmail",
 	"163", "网易", "邮箱", "zoho", "superhuman", "hey", "newton",
 	"nine", "verizon", "sprint", "t-mobile", "at&t",
+};
+
+/*
+ * A line with one of these and one of strong_devices anywhere is a footer
+ * too: "Sent wirelessly from my BlackBerry device on the Bell network",
+ * "Envoyé sans fil par mon terminal mobile BlackBerry".
+ */
+static const char *const sent_words[] = {
+	"sent", "envoyé", "enviado", "enviada", "gesendet", "inviato",
+	"verstuurd", "verzonden", "skickat", "sendt", "wysłane", "odesláno",
+	"отправлено", "gönderildi", "lähetetty", "发自", "發自", "送信",
+	"보냄", "传送", "傳送",
+};
+static const char *const strong_devices[] = {
+	"iphone", "ipad", "android", "blackberry", "samsung", "galaxy",
+	"huawei", "xiaomi", "nokia", "smartphone", "mobile device",
+	"wireless device", "windows phone",
 };
 
 /* "Sent from" in other words and languages (folded line prefixes). */
@@ -1385,6 +1412,9 @@ name_like(const char *s, size_t len)
 	return upper >= 1;
 }
 
+static int has_word(const char *f, size_t len, const char *const *list,
+    size_t n);
+
 /* Mobile footers: "Sent from my iPhone", "发自我的iPhone", ... */
 static int
 is_footer(const struct ruleset *rs, const char *s, size_t len)
@@ -1421,6 +1451,10 @@ is_footer(const struct ruleset *rs, const char *s, size_t len)
 				return 1;
 		return 0;
 	}
+	if (count_words(key, klen) <= 14 && !strchr(key, '?') &&
+	    has_word(key, klen, sent_words, ARRAY_SIZE(sent_words)) &&
+	    has_word(key, klen, strong_devices, ARRAY_SIZE(strong_devices)))
+		return 1;
 	if (width(key, klen) > 40)
 		return 0;
 	for (i = 0; i < ARRAY_SIZE(footer_cjk_start); i++)
@@ -1756,18 +1790,18 @@ has_word(const char *f, size_t len, const char *const *list, size_t n)
 	return 0;
 }
 
-/* Folded copy of s; no-break spaces become two spaces (same length). */
+/* Folded copy of s; wide blanks become as many spaces (same length). */
 static char *
 fold_dup(const char *s, size_t len)
 {
 	char *f = xmalloc(len + 1);
-	size_t i;
+	size_t i, n;
 
 	phone_fold(s, len, f);
-	for (i = 0; i + 1 < len; i++)
-		if ((unsigned char)f[i] == 0xC2 &&
-		    (unsigned char)f[i + 1] == 0xA0)
-			f[i] = f[i + 1] = ' ';
+	for (i = 0; i < len; i++)
+		if ((unsigned char)f[i] >= 0x80 &&
+		    (n = blank_at((const unsigned char *)f + i, len - i)) > 0)
+			memset(f + i, ' ', n);
 	return f;
 }
 
@@ -2539,6 +2573,27 @@ struct extract {
 	uint64_t deadline;	/* for the rules, now_ms() clock */
 };
 
+/* s (len) with blank runs (tabs, no-break spaces) as one space; owned. */
+static char *
+clean_dup(const char *s, size_t len)
+{
+	char *out = xmalloc(len + 1);
+	size_t i = 0, j = 0, k;
+
+	while (i < len) {
+		k = skip_ws(s, len, i);
+		if (k > i) {
+			if (j > 0 && k < len)
+				out[j++] = ' ';
+			i = k;
+			continue;
+		}
+		out[j++] = s[i++];
+	}
+	out[j] = '\0';
+	return out;
+}
+
 static void
 set_once(char **dst, const char *s, size_t len)
 {
@@ -2549,7 +2604,7 @@ set_once(char **dst, const char *s, size_t len)
 		len = rtrim_len(s, len - 1);
 	if (*dst || len <= i)
 		return;
-	*dst = xstrndup(s + i, len - i);
+	*dst = clean_dup(s + i, len - i);
 }
 
 static void
@@ -2857,7 +2912,7 @@ take_name(struct extract *x, const char *s, size_t len, const char *sal)
 		return;
 	while (nlen && strchr(",.;:", s[ns + nlen - 1]))
 		nlen--;
-	x->f->name = xstrndup(s + ns, nlen);
+	x->f->name = clean_dup(s + ns, nlen);
 	if (!sal)
 		sal = sal2;
 	if (sal && !x->f->salutation)
@@ -3333,7 +3388,7 @@ name_from_sender(struct extract *x)
 	if (!nlen || !name_like(n + ns, nlen) || company_like(n, strlen(n)))
 		return;
 	if (!x->f->name) {
-		x->f->name = xstrndup(n + ns, nlen);
+		x->f->name = clean_dup(n + ns, nlen);
 		if (sal && !x->f->salutation)
 			x->f->salutation = xstrdup(sal);
 	} else if (sal && !x->f->salutation &&
