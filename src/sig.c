@@ -1717,6 +1717,7 @@ static const char *const company_weak_words[] = {
 	"comercial", "comercio", "importadora", "exportadora", "handels",
 	"traders", "supplies", "supply", "products", "factory", "ventures",
 	"international", "intl", "e.k.", "s.c.", "company", "corporate",
+	"sources", "source", "global", "worldwide",
 };
 
 /* Words that put a line in a postal address. */
