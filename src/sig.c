@@ -2022,15 +2022,81 @@ sig_block(const struct kline *K, const size_t *w, const unsigned *fl,
 	return plain <= 2;
 }
 
+static const char *strip_salutation(const char *s, size_t len, size_t *ns,
+    size_t *nlen);
+
+/* Local parts that name a mailbox, not a person. */
+static const char *const role_words[] = {
+	"info", "sales", "admin", "contact", "support", "office", "mail",
+	"buyer", "buyers", "purchase", "purchasing", "procurement", "import",
+	"export", "imports", "exports", "service", "services", "hello",
+	"enquiry", "enquiries", "inquiry", "inquiries", "marketing",
+	"noreply", "reply", "team", "trade", "trading", "order", "orders",
+	"account", "accounts", "finance", "hr", "webmaster", "postmaster",
+	"mailer", "daemon", "newsletter", "news", "notification", "business",
+	"help", "director", "manager", "ceo", "boss", "company", "shop",
+	"store", "general", "customer", "customers",
+};
+
+/*
+ * The names the sender may sign with, folded: the display name without
+ * its salutation, and from an address such as "john.smith@" the words
+ * "john smith" and "john".
+ */
+static void
+sender_names(const struct address *a, struct strlist *out)
+{
+	char f[128], tok[64], first[64] = "", all[128] = "";
+	const char *p, *at;
+	size_t ns, nlen, n, words = 0;
+	int role = 0;
+
+	nlen = 0;
+	if (a->name)
+		strip_salutation(a->name, strlen(a->name), &ns, &nlen);
+	if (nlen >= 2 && nlen < sizeof(f)) {
+		phone_fold(a->name + ns, nlen, f);
+		strlist_push(out, f);
+	}
+	if (!a->addr || !(at = strchr(a->addr, '@')))
+		return;
+	for (p = a->addr; p < at; p += n) {
+		while (p < at && strchr("._-+", *p))
+			p++;
+		for (n = 0; p + n < at && !strchr("._-+", p[n]); n++)
+			;
+		if (!n)
+			break;
+		if (n >= sizeof(tok) || n < 2)
+			return;
+		memcpy(tok, p, n);
+		tok[n] = '\0';
+		for (ns = 0; ns < n; ns++)
+			if (!isalpha((unsigned char)tok[ns]))
+				return;
+		str_lower(tok);
+		role |= in_list(tok, role_words, ARRAY_SIZE(role_words));
+		if (!words++)
+			xstrlcpy(first, tok, sizeof(first));
+		ns = strlen(all);
+		snprintf(all + ns, sizeof(all) - ns, "%s%s", ns ? " " : "", tok);
+	}
+	if (role || !words)
+		return;
+	strlist_push(out, all);
+	if (words > 1 && strlen(first) >= 3)
+		strlist_push(out, first);
+}
+
 static void
 find_signature(const struct ruleset *rs, const struct kline *K, size_t nk,
-    const char *sender, struct sigfind *sf)
+    const struct address *sender, struct sigfind *sf)
 {
+	struct strlist names = STRLIST_INIT;
 	size_t i, j, lb = 0, first = NONE, w[SIG_WINDOW], nw = 0, end = nk;
 	size_t cands[SIG_WINDOW], ncand = 0, c, next, bytes, fnlen = 0;
 	enum cand kind[SIG_WINDOW];
 	unsigned fl[SIG_WINDOW];
-	char fname[128];
 	int found = 0, body, contacts, namey;
 
 	sf->start = sf->footer = NONE;
@@ -2104,21 +2170,21 @@ find_signature(const struct ruleset *rs, const struct kline *K, size_t nk,
 		found = 1;
 	}
 	/* the sender's name on its own line */
-	if (!found && sender && *sender) {
-		fnlen = strlen(sender);
-		if (fnlen < sizeof(fname) && fnlen >= 2) {
-			phone_fold(sender, fnlen, fname);
-			for (i = 0; i < nw && !found; i++) {
-				if (w[i] == first ||
-				    !sender_line(&K[w[i]], fname, fnlen))
-					continue;
-				if (!sig_block(K, w + i, fl + i, nw - i))
-					continue;
-				sf->start = w[i];
-				found = 1;
-			}
+	if (!found && sender)
+		sender_names(sender, &names);
+	for (c = 0; c < names.n && !found; c++) {
+		fnlen = strlen(names.v[c]);
+		for (i = 0; i < nw && !found; i++) {
+			if (w[i] == first ||
+			    !sender_line(&K[w[i]], names.v[c], fnlen))
+				continue;
+			if (!sig_block(K, w + i, fl + i, nw - i))
+				continue;
+			sf->start = w[i];
+			found = 1;
 		}
 	}
+	strlist_release(&names);
 	/*
 	 * A block of short lines at the end with contact details: it starts
 	 * a paragraph with a name, a title, a company or a labelled field,
@@ -2240,7 +2306,7 @@ sig_analyse(const struct ruleset *rs, const char *text,
 		}
 		add_line(&quo, l->s, l->len);
 	}
-	find_signature(rs, K, nk, sender ? sender->name : NULL, &sf);
+	find_signature(rs, K, nk, sender, &sf);
 	for (i = 0; i < nk; i++) {
 		if (sf.start != NONE && i >= sf.start)
 			add_line(&sig, K[i].s, K[i].len);
