@@ -23,7 +23,9 @@
  *  - a table row is one line, its cells separated by " | ";
  *  - list items are lines starting with "- " (numbered "1. " in <ol>);
  *  - white space is collapsed as a browser does (not in <pre>); a
- *    no-break space (U+00A0) is kept as it is;
+ *    no-break space (U+00A0) is kept as it is; blanks that open a line
+ *    right after a tag on the same source line ("<p> \t* item") are
+ *    kept, as plain text turned into HTML has them;
  *  - script, style, head, template, noscript, svg and elements hidden
  *    with the hidden attribute or "display:none" are dropped;
  *  - entities are decoded; spaces at line ends and blank lines at both

@@ -292,6 +292,12 @@ charset_utf8_sanitize(const char *s, size_t n, struct buf *out)
 			if (add_utf8_capped(out, replacement, 3))
 				return -1;
 			repl++;
+			/* A truncated sequence is one U+FFFD (WHATWG). */
+			k = p[i] >= 0xc2 && p[i] <= 0xdf ? 1 : p[i] >= 0xe0 &&
+			    p[i] <= 0xef ? 2 : p[i] >= 0xf0 && p[i] <= 0xf4 ?
+			    3 : 0;
+			while (k-- && i + 1 < n && (p[i + 1] & 0xc0) == 0x80)
+				i++;
 		}
 		i++;
 		start = i;
@@ -499,8 +505,11 @@ mostly_utf8(const char *s, size_t n)
 			good++;
 			i += k;
 		} else {
+			/* A broken sequence counts once. */
 			bad++;
 			i++;
+			while (i < n && (p[i] & 0xc0) == 0x80)
+				i++;
 		}
 	}
 	return good > 0 && bad <= good;
@@ -579,7 +588,7 @@ charset_to_utf8(const char *label, const char *in, size_t len,
 	if (kind != CS_WIDE && kind != CS_7BIT && all_ascii(in, len)) {
 		if (charset_utf8_sanitize(in, len, out) < 0)
 			capped = 1;
-		name = declared ? declared : "US-ASCII";
+		name = "US-ASCII";	/* whatever the label, it reads so */
 		goto out;
 	}
 	if (declared && kind == CS_UTF8 && mostly_utf8(in, len)) {

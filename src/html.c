@@ -23,6 +23,8 @@ struct text_state {
 	char num[16];		/* numbered marker storage */
 	int pre;		/* inside <pre> */
 	int full;		/* out's cap was reached */
+	char lead[16];		/* blanks opening a line, kept */
+	size_t nlead;
 };
 
 struct frame {
@@ -57,6 +59,11 @@ flush(struct text_state *st)
 		st->nl = 0;
 		st->space = 0;
 	}
+	if (st->nlead) {
+		put(st, st->lead, st->nlead);
+		st->nlead = 0;
+		st->space = 0;
+	}
 	for (; st->sep > 0; st->sep--) {
 		if (st->out->len && st->out->data[st->out->len - 1] != '\n')
 			put(st, " | ", 3);
@@ -81,6 +88,13 @@ is_blank(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
+static int
+at_line_start(const struct text_state *st)
+{
+	return st->nl || !st->out->len ||
+	    st->out->data[st->out->len - 1] == '\n';
+}
+
 static void
 text(struct text_state *st, const char *s)
 {
@@ -95,8 +109,23 @@ text(struct text_state *st, const char *s)
 	}
 	while (*p) {
 		if (is_blank((unsigned char)*p)) {
+			start = p;
+			while (is_blank((unsigned char)*p))
+				p++;
+			/*
+			 * Blanks that open a line on the same source line as
+			 * the tag before them ("<p> \t* item") are kept, as
+			 * text/plain turned into HTML has them; indentation
+			 * of the markup (after a newline) is not.
+			 */
+			if (at_line_start(st) && (size_t)(p - start) <
+			    sizeof(st->lead) && !memchr(start, '\n',
+			    (size_t)(p - start)) && !memchr(start, '\r',
+			    (size_t)(p - start))) {
+				st->nlead = (size_t)(p - start);
+				memcpy(st->lead, start, st->nlead);
+			}
 			st->space = 1;
-			p++;
 			continue;
 		}
 		start = p;
@@ -112,6 +141,7 @@ want_nl(struct text_state *st, int n)
 {
 	if (n > st->nl)
 		st->nl = n;
+	st->nlead = 0;
 }
 
 /* Newlines around an element: 2 for paragraphs, 1 for other blocks. */
@@ -216,6 +246,7 @@ open_element(struct text_state *st, struct frame *stack, size_t top)
 	switch (el->tag) {
 	case GUMBO_TAG_BR:
 		st->space = 0;
+		st->nlead = 0;
 		st->nl++;
 		if (!st->out->len)
 			st->nl = 0;

@@ -43,8 +43,10 @@ static const struct {
 	    "visible" },
 	{ "entities and white space",
 	    "<p>Price &lt; 5&nbsp;USD &amp; MOQ&#x3a; 100 &copy;</p>"
-	    "<p>  lots   of\n\n   space  </p>",
+	    "<p>\n  lots   of\n\n   space  </p>",
 	    "Price < 5\xc2\xa0USD & MOQ: 100 \xc2\xa9\n\nlots of space" },
+	{ "blanks opening a line after a tag are kept",
+	    "<p> \t* one<br>\n  two</p>", " \t* one\ntwo" },
 	{ "pre keeps white space",
 	    "<p>x</p><pre>  a  b\n   c</pre>",
 	    "x\n\n  a  b\n   c" },
