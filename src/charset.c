@@ -420,7 +420,20 @@ convert_canon(const char *canon, const char *in, size_t len, struct buf *out,
 	const char *one[2] = { canon, NULL };
 	const char *const *try = ci ? ci->try : one;
 	size_t i;
+	long r;
 	int rc;
+
+	/* iconv's UTF-8 reader lets 5-byte forms and more through. */
+	if (!strcmp(canon, "UTF-8")) {
+		if (!lossy && !charset_utf8_valid(in, len))
+			return NULL;
+		r = charset_utf8_sanitize(in, len, out);
+		if (r < 0)
+			*capped = 1;
+		else if (repl)
+			*repl += r;
+		return "UTF-8";
+	}
 
 	for (i = 0; i < 3 && try[i]; i++) {
 		rc = convert(try[i], in, len, out, lossy, repl);
@@ -559,6 +572,7 @@ charset_to_utf8(const char *label, const char *in, size_t len,
 	long repl = 0;
 	int capped = 0, unknown;
 	enum cs_kind kind;
+	size_t start = out->len;
 
 	declared = charset_canonical(label);
 	if (!declared)
@@ -679,6 +693,17 @@ out:
 		else
 			repl += r;
 		name = "UTF-8";
+	}
+	/* Whatever iconv did, the promise is valid UTF-8. */
+	if (!charset_utf8_valid(out->data + start, out->len - start)) {
+		struct buf tmp = BUF_INIT(out->max);
+		long r = charset_utf8_sanitize(out->data + start,
+		    out->len - start, &tmp);
+
+		buf_setlen(out, start);
+		buf_add(out, tmp.data, tmp.len);
+		buf_release(&tmp);
+		repl += r > 0 ? r : 1;
 	}
 	if (repl)
 		how |= CHARSET_LOSSY;

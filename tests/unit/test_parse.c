@@ -565,6 +565,298 @@ test_inquiry_corpus(void **state)
 	assert_int_equal(from_ok, total);
 }
 
+/*
+ * The inputs the fuzzer once crashed on (tests/data/fuzz-mime), replayed
+ * with the fuzz target's limits: parsed or refused, and clean.
+ */
+static void
+test_fuzz_crashes(void **state)
+{
+	struct dirent **ents;
+	char dir[4096], path[4400];
+	int i, n, count = 0;
+
+	(void)state;
+	xstrlcpy(dir, unit_path("tests/data/fuzz-mime"), sizeof(dir));
+	n = scandir(dir, &ents, NULL, by_name);
+	assert_true(n > 0);
+	for (i = 0; i < n; i++) {
+		struct parse_limits lim = PARSE_LIMITS_INIT;
+		struct buf b = BUF_INIT(BUF_CAP_HUGE);
+		struct parsed_msg pm;
+		struct err e = ERR_INIT;
+
+		if (ents[i]->d_name[0] != '.') {
+			snprintf(path, sizeof(path), "%s/%s", dir,
+			    ents[i]->d_name);
+			assert_int_equal(buf_read_file(&b, path), 0);
+			lim.max_parts = 200;
+			lim.max_depth = 12;
+			lim.max_text = 64 * 1024;
+			lim.max_header = 4096;
+			if (!parse_message(b.data, b.len, &lim, &pm, &e))
+				assert_clean(ents[i]->d_name, &pm);
+			else
+				assert_int_equal(e.kind, ERR_PERM);
+			parsed_msg_release(&pm);
+			buf_release(&b);
+			count++;
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	assert_true(count > 0);
+}
+
+/* ---- Hostile messages ---------------------------------------------- */
+
+typedef void (*gen_fn)(struct buf *b);
+
+static void
+gen_many_parts(struct buf *b)
+{
+	size_t i;
+
+	buf_addstr(b, "From: a@example.com\r\nContent-Type: multipart/mixed;"
+	    " boundary=x\r\n\r\n");
+	for (i = 0; i < 10000; i++)
+		buf_addstr(b, "--x\r\nContent-Type: text/plain\r\n\r\nhi\r\n");
+	buf_addstr(b, "--x--\r\n");
+}
+
+static void
+gen_deep_multipart(struct buf *b)
+{
+	size_t i;
+
+	buf_addstr(b, "From: a@example.com\r\n");
+	for (i = 0; i < 1000; i++)
+		buf_addf(b, "Content-Type: multipart/mixed; boundary=b%zu\r\n"
+		    "\r\n--b%zu\r\n", i, i);
+	buf_addstr(b, "Content-Type: text/plain\r\n\r\ndeep\r\n");
+}
+
+static void
+gen_deep_rfc822(struct buf *b)
+{
+	size_t i;
+
+	for (i = 0; i < 1000; i++)
+		buf_addstr(b, "From: a@example.com\r\nContent-Type: "
+		    "message/rfc822\r\n\r\n");
+	buf_addstr(b, "Subject: inner\r\n\r\ntext\r\n");
+}
+
+static void
+gen_huge_header(struct buf *b)
+{
+	size_t i;
+
+	buf_addstr(b, "From: a@example.com\r\nSubject: ");
+	for (i = 0; i < (1u << 20) / 8; i++)
+		buf_addstr(b, "=?x?Q?a ");
+	buf_addstr(b, "\r\nTo: ");
+	for (i = 0; i < 100000; i++)
+		buf_addstr(b, "a@b, ");
+	buf_addstr(b, "\r\nDate: ");
+	for (i = 0; i < 100000; i++)
+		buf_addstr(b, "Mon ");
+	buf_addstr(b, "\r\n");
+	for (i = 0; i < 100000; i++)
+		buf_addstr(b, "X-Many: field\r\n");
+	buf_addstr(b, "\r\nbody\r\n");
+}
+
+static void
+gen_nul_and_garbage(struct buf *b)
+{
+	size_t i;
+	unsigned seed = 7;
+
+	buf_addstr(b, "From: \xff\xfe <a@example.com>\r\nSubject: \x00\x01"
+	    "\xc0\xaf\r\nContent-Type: text/plain; charset=\"\xff\"\r\n\r\n");
+	for (i = 0; i < 1u << 20; i++) {
+		seed = seed * 1103515245u + 12345u;
+		buf_addch(b, (char)(seed >> 16));
+	}
+}
+
+static void
+gen_endless_base64(struct buf *b)
+{
+	size_t i;
+
+	buf_addstr(b, "From: a@example.com\r\nContent-Type: multipart/mixed; "
+	    "boundary=z\r\n\r\n--z\r\nContent-Type: text/plain\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\n");
+	for (i = 0; i < (20u << 20) / 77; i++)
+		buf_addstr(b, "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9w"
+		    "cXJzdHV2d3h5ejAxMjM0\r\n");
+}
+
+static void
+gen_html_bomb(struct buf *b)
+{
+	size_t i;
+
+	buf_addstr(b, "From: a@example.com\r\nContent-Type: text/html\r\n\r\n");
+	for (i = 0; i < 200000; i++)
+		buf_addstr(b, "<div><table><tr><td>x");
+}
+
+static void
+gen_one_long_line(struct buf *b)
+{
+	size_t i;
+
+	buf_addstr(b, "From: a@example.com\r\nContent-Type: multipart/mixed; "
+	    "boundary=\"");
+	for (i = 0; i < 100000; i++)
+		buf_addch(b, 'b');
+	buf_addstr(b, "\"\r\n\r\n");
+	for (i = 0; i < (8u << 20); i++)
+		buf_addch(b, i % 7 ? '-' : '=');
+}
+
+static void
+test_hostile(void **state)
+{
+	static const struct {
+		const char *name;
+		gen_fn gen;
+		const char *error;	/* expected ERR_PERM, or NULL */
+		unsigned flags;		/* expected among the flags */
+	} cases[] = {
+		{ "10,000 parts", gen_many_parts, "max_parts", 0 },
+		{ "multipart nested 1,000 deep", gen_deep_multipart,
+		    "max_depth", 0 },
+		{ "message/rfc822 nested 1,000 deep", gen_deep_rfc822,
+		    "max_depth", 0 },
+		{ "1 MB header lines", gen_huge_header, NULL, PM_DEFECTS },
+		{ "NUL bytes and garbage", gen_nul_and_garbage, NULL, 0 },
+		{ "base64 that never ends", gen_endless_base64, NULL,
+		    PM_TRUNCATED },
+		{ "HTML bomb", gen_html_bomb, NULL, PM_HTML_ONLY },
+		{ "one 8 MB line", gen_one_long_line, NULL, PM_DEFECTS },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct buf b = BUF_INIT(BUF_CAP_HUGE);
+		struct parsed_msg pm;
+		struct err e = ERR_INIT;
+		uint64_t t0;
+		int rc;
+
+		cases[i].gen(&b);
+		t0 = now_ms();
+		rc = parse_message(b.data, b.len, NULL, &pm, &e);
+		print_message("# %s: %zu bytes in %llu ms: %s\n", cases[i].name,
+		    b.len, (unsigned long long)(now_ms() - t0),
+		    rc ? e.msg : "parsed");
+		if (cases[i].error) {
+			assert_int_equal(rc, -1);
+			assert_int_equal(e.kind, ERR_PERM);
+			assert_non_null(strstr(e.msg, cases[i].error));
+		} else {
+			if (rc)
+				fail_msg("%s: %s", cases[i].name, e.msg);
+			assert_clean(cases[i].name, &pm);
+			assert_true(pm.text_len <= (1u << 20));
+			assert_true((pm.flags & cases[i].flags) ==
+			    cases[i].flags);
+		}
+		if (now_ms() - t0 > 20000)
+			fail_msg("%s took %llu ms", cases[i].name,
+			    (unsigned long long)(now_ms() - t0));
+		parsed_msg_release(&pm);
+		buf_release(&b);
+	}
+}
+
+/* The caps of struct parse_limits, each named in the error. */
+static void
+test_limits(void **state)
+{
+	static const char msg[] = "From: a@example.com\r\nSubject: "
+	    "a rather long subject line\r\nContent-Type: multipart/mixed; "
+	    "boundary=q\r\n\r\n--q\r\nContent-Type: text/plain\r\n\r\n"
+	    "0123456789 0123456789 0123456789\r\n--q\r\nContent-Type: "
+	    "message/rfc822\r\n\r\nSubject: in\r\n\r\nx\r\n--q--\r\n";
+	struct parse_limits lim = PARSE_LIMITS_INIT;
+	struct parsed_msg pm;
+	struct err e = ERR_INIT;
+
+	(void)state;
+	lim.max_size = 100;
+	assert_int_equal(parse_message(msg, strlen(msg), &lim, &pm, &e), -1);
+	assert_non_null(strstr(e.msg, "max_size"));
+	parsed_msg_release(&pm);
+
+	lim = (struct parse_limits)PARSE_LIMITS_INIT;
+	lim.max_parts = 3;
+	err_clear(&e);
+	assert_int_equal(parse_message(msg, strlen(msg), &lim, &pm, &e), -1);
+	assert_non_null(strstr(e.msg, "max_parts"));
+	parsed_msg_release(&pm);
+
+	lim = (struct parse_limits)PARSE_LIMITS_INIT;
+	lim.max_depth = 1;
+	err_clear(&e);
+	assert_int_equal(parse_message(msg, strlen(msg), &lim, &pm, &e), -1);
+	assert_non_null(strstr(e.msg, "max_depth"));
+	parsed_msg_release(&pm);
+
+	lim = (struct parse_limits)PARSE_LIMITS_INIT;
+	lim.max_text = 15;
+	err_clear(&e);
+	assert_int_equal(parse_message(msg, strlen(msg), &lim, &pm, &e), 0);
+	assert_string_equal(pm.text, "0123456789 0123");
+	assert_true(pm.flags & PM_TRUNCATED);
+	parsed_msg_release(&pm);
+
+	lim = (struct parse_limits)PARSE_LIMITS_INIT;
+	lim.max_header = 20;
+	assert_int_equal(parse_message(msg, strlen(msg), &lim, &pm, &e), 0);
+	assert_string_equal(pm.subject, "a rather long subje");
+	assert_true(pm.flags & PM_DEFECTS);
+	parsed_msg_release(&pm);
+}
+
+/* The same message fetched twice, or with other line ends, hashes the
+ * same; another text does not. */
+static void
+test_body_hash(void **state)
+{
+	static const char *same[] = {
+		"From: a@x\r\n\r\nHello  world\r\nline two\r\n",
+		"From: a@x\n\nHello world\nline two\n\n\n",
+		"From: a@x\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+		    "SGVsbG8gd29ybGQNCmxpbmUgdHdvDQo=\r\n",
+	};
+	struct parsed_msg pm;
+	struct err e = ERR_INIT;
+	char first[65];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(same); i++) {
+		assert_int_equal(parse_message(same[i], strlen(same[i]), NULL,
+		    &pm, &e), 0);
+		assert_int_equal(strlen(pm.body_hash), 64);
+		if (!i)
+			xstrlcpy(first, pm.body_hash, sizeof(first));
+		else
+			assert_string_equal(first, pm.body_hash);
+		parsed_msg_release(&pm);
+	}
+	assert_int_equal(parse_message("\n\nHello world!", 15, NULL, &pm,
+	    &e), 0);
+	assert_string_not_equal(first, pm.body_hash);
+	parsed_msg_release(&pm);
+}
+
 int
 main(void)
 {
@@ -572,6 +864,10 @@ main(void)
 		cmocka_unit_test(test_fixtures),
 		cmocka_unit_test(test_mime_corpus),
 		cmocka_unit_test(test_inquiry_corpus),
+		cmocka_unit_test(test_fuzz_crashes),
+		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_body_hash),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
