@@ -528,6 +528,26 @@ mostly_utf8(const char *s, size_t n)
 	return good > 0 && bad <= good;
 }
 
+/*
+ * Most 8-bit bytes come in runs of two or more, as in CJK double-byte
+ * text (Latin accents mostly stand alone between ASCII letters).
+ */
+static int
+high_pairs(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i, high = 0, paired = 0;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] < 0x80)
+			continue;
+		high++;
+		if ((i > 0 && p[i - 1] >= 0x80) || (i + 1 < n && p[i + 1] >= 0x80))
+			paired++;
+	}
+	return high >= 4 && paired * 10 >= high * 8;
+}
+
 static int
 all_ascii(const char *s, size_t n)
 {
@@ -624,7 +644,7 @@ charset_to_utf8(const char *label, const char *in, size_t len,
 		name = "UTF-8";
 		goto out;
 	}
-	if (declared && kind == CS_LATIN) {
+	if (declared && kind == CS_LATIN && high_pairs(in, len)) {
 		/* GBK or Big5 bytes labelled iso-8859-1 or us-ascii. */
 		det = charset_detect(in, len);
 		if (det && kind_of(det) == CS_MULTI) {

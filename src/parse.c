@@ -114,6 +114,40 @@ decoded_or_null(const char *raw, const char *hint)
 	return v;
 }
 
+/*
+ * Length of the blank at s: ASCII blanks, no-break spaces (U+00A0) and
+ * ideographic spaces (U+3000); 0 if s is not blank.
+ */
+static size_t
+blank_len(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (*u == ' ' || *u == '\t')
+		return 1;
+	if (u[0] == 0xc2 && u[1] == 0xa0)
+		return 2;
+	if (u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80)
+		return 3;
+	return 0;
+}
+
+/* The first line of s that has more than blanks on it. */
+static const char *
+skip_blank_lines(const char *s)
+{
+	const char *p = s, *line = s;
+	size_t k;
+
+	for (;;) {
+		while ((k = blank_len(p)))
+			p += k;
+		if (*p != '\n')
+			return line;
+		line = ++p;
+	}
+}
+
 /* ---- Choosing the body ----------------------------------------------- */
 
 static int
@@ -289,12 +323,7 @@ normalise_text(struct buf *t)
 	buf_setlen(t, j);
 	buf_rtrim(t);
 	/* Blank lines at the start. */
-	for (i = j = 0; i < t->len; i++) {
-		if (t->data[i] == '\n')
-			j = i + 1;
-		else if (t->data[i] != ' ' && t->data[i] != '\t')
-			break;
-	}
+	j = (size_t)(skip_blank_lines(t->data) - t->data);
 	if (j) {
 		memmove(t->data, t->data + j, t->len - j);
 		buf_setlen(t, t->len - j);
@@ -738,15 +767,23 @@ from_value(const char *s, const char *e)
 static int
 marker_line(const char *s, const char *e)
 {
-	char *l;
-	int yes;
+	char l[128];
+	size_t i, n = (size_t)(e - s);
+	int hint = 0;
 
-	if (e - s > 120 || e == s)
+	if (n > 120 || !n)
 		return 0;
-	l = str_lower(xstrndup(s, (size_t)(e - s)));
-	yes = contains_any(l, fwd_markers);
-	free(l);
-	return yes;
+	/* Markers are dashed, end in a colon or are not ASCII. */
+	for (i = 0; i < n; i++) {
+		l[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] - 'A' + 'a') :
+		    s[i];
+		if (s[i] == '-' || s[i] == ':' || (unsigned char)s[i] >= 0x80)
+			hint = 1;
+	}
+	if (!hint)
+		return 0;
+	l[n] = '\0';
+	return contains_any(l, fwd_markers);
 }
 
 /*
@@ -874,9 +911,7 @@ inline_forward(struct ctx *c)
 		    (size_t)(b.subj_end - b.subj));
 	}
 	note = note_of(pm->text, b.note_end);
-	body = b.body;
-	while (*body == '\n' || *body == ' ')
-		body++;
+	body = skip_blank_lines(b.body);
 	free(pm->forward_note);
 	pm->forward_note = note;
 	set_text(pm, body, pm->text_len - (size_t)(body - pm->text));
@@ -965,24 +1000,24 @@ copy_headers(struct ctx *c, const char *hint)
 static void
 body_hash(struct parsed_msg *pm)
 {
-	struct buf b = BUF_INIT(BUF_CAP_HUGE);
+	char *n = xmalloc(pm->text_len + 1), hex[65];
 	const char *p;
+	size_t len = 0;
 	int space = 0;
-	char hex[65];
 
 	for (p = pm->text; *p; p++) {
 		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
-			space = b.len > 0;
+			space = len > 0;
 			continue;
 		}
 		if (space)
-			buf_addch(&b, ' ');
+			n[len++] = ' ';
 		space = 0;
-		buf_addch(&b, *p);
+		n[len++] = *p;
 	}
-	hash_sha256_hex(b.data, b.len, hex);
+	hash_sha256_hex(n, len, hex);
 	pm->body_hash = xstrdup(hex);
-	buf_release(&b);
+	free(n);
 }
 
 int
@@ -1024,8 +1059,10 @@ parse_message(const char *raw, size_t len, const struct parse_limits *lim,
 	copy_headers(&c, hint);
 
 	v = mime_part_field(root, "From");
-	first_address(v, hint, &pm->envelope_from);
-	first_address(v, hint, &pm->from);
+	if (first_address(v, hint, &pm->envelope_from)) {
+		pm->from.name = xstrdup_or_null(pm->envelope_from.name);
+		pm->from.addr = xstrdup_or_null(pm->envelope_from.addr);
+	}
 	first_address(mime_part_field(root, "Reply-To"), hint, &pm->reply_to);
 	address_list(mime_part_field(root, "To"), hint, &pm->to, &pm->nto);
 	address_list(mime_part_field(root, "Cc"), hint, &pm->cc, &pm->ncc);

@@ -459,6 +459,40 @@ fixture("fwd-rfc822-attachment", crlf(e.encode()),
          "forward_note": "Forwarding as attachment.",
          "forward_subject": "RFQ for cables", "flags": "FORWARDED",
          "att": ["RFQ.eml | message/rfc822 | %d" % len(crlf(INNER.encode()))]})
+# HTML-only forwards: Gmail's and Outlook's markup.
+html = ('<div dir="ltr">Please quote.<br><br><div class="gmail_quote">'
+        '<div dir="ltr" class="gmail_attr">---------- Forwarded message '
+        '---------<br>From: <strong class="gmail_sendername" dir="auto">'
+        'Ahmed Khan</strong> <span dir="auto">&lt;<a href="mailto:'
+        'ahmed@buyer.example">ahmed@buyer.example</a>&gt;</span><br>Date: '
+        'Mon, Mar 10, 2025 at 9:15 AM<br>Subject: RFQ valves<br>To: &lt;'
+        '<a href="mailto:info@exporter.example">info@exporter.example</a>'
+        '&gt;<br></div><br><br><div dir="ltr">We need 200 ball valves, DN50.'
+        '<br>Regards,<br>Ahmed</div></div></div>')
+e = (HDR.format(frm="Colleague <alice@exporter.example>",
+                subj="Fwd: RFQ valves", name="fwd-gmail-html")
+     + "Content-Type: text/html; charset=utf-8\n\n" + html + "\n")
+fixture("fwd-gmail-html", crlf(e.encode()),
+        {"from": "Ahmed Khan <ahmed@buyer.example>",
+         "text": "We need 200 ball valves, DN50.\nRegards,\nAhmed",
+         "forward_note": "Please quote.", "forward_subject": "RFQ valves",
+         "flags": "FORWARDED HTML_ONLY"})
+html = ('<html><body><div class=WordSection1><p class=MsoNormal>FYI<o:p>'
+        '</o:p></p><div><div style="border:none;border-top:solid #E1E1E1 '
+        '1.0pt;padding:3.0pt 0cm 0cm 0cm"><p class=MsoNormal><b><span '
+        'lang=EN-US>From:</span></b><span lang=EN-US> Ana Souza &lt;'
+        'ana@cliente.example&gt; <br><b>Sent:</b> Monday, March 10, 2025 '
+        '9:15 AM<br><b>To:</b> Info &lt;info@exporter.example&gt;<br><b>'
+        'Subject:</b> Cotação<o:p></o:p></span></p></div></div><p '
+        'class=MsoNormal><o:p>&nbsp;</o:p></p><p class=MsoNormal>Bom dia, '
+        'precisamos de 300 unidades.<o:p></o:p></p></div></body></html>')
+e = (HDR.format(frm="Colleague <alice@exporter.example>",
+                subj="FW: Cotação", name="fwd-outlook-html")
+     + "Content-Type: text/html; charset=utf-8\n\n" + html + "\n")
+fixture("fwd-outlook-html", crlf(e.encode()),
+        {"from": "Ana Souza <ana@cliente.example>",
+         "text": "Bom dia, precisamos de 300 unidades.", "forward_note": "FYI",
+         "flags": "FORWARDED HTML_ONLY"})
 # A reply with quoted history is not a forward, Outlook block or not.
 fwd("fwd-not-reply-outlook", "RE: Inquiry",
     "Thanks, the price is fine.\n\n-----Original Message-----\n"
