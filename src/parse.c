@@ -693,6 +693,7 @@ struct fwd_block {
 	const char *subj, *subj_end;
 	const char *note_end;		/* the forwarder's text ends here */
 	const char *body;		/* the forwarded text starts here */
+	int quoted;			/* the block is quoted with '>' */
 };
 
 /*
@@ -724,6 +725,7 @@ read_block(const char *s, const char *end, struct fwd_block *b)
 		if ((v = labelled(ls, le, from_labels)) && !b->from) {
 			b->from = v;
 			b->from_end = le;
+			b->quoted = *line == '>';
 		} else if ((v = labelled(ls, le, subject_labels))) {
 			b->subj = v;
 			b->subj_end = le;
@@ -914,7 +916,28 @@ inline_forward(struct ctx *c)
 	body = skip_blank_lines(b.body);
 	free(pm->forward_note);
 	pm->forward_note = note;
-	set_text(pm, body, pm->text_len - (size_t)(body - pm->text));
+	if (b.quoted) {
+		/* Apple Mail quotes what it forwards: one level off. */
+		struct buf t = BUF_INIT(BUF_CAP_HUGE);
+		const char *p = body, *end = pm->text + pm->text_len, *nl;
+
+		while (p < end) {
+			nl = memchr(p, '\n', (size_t)(end - p));
+			nl = nl ? nl + 1 : end;
+			if (*p == '>') {
+				p++;
+				if (p < nl && *p == ' ')
+					p++;
+			}
+			buf_add(&t, p, (size_t)(nl - p));
+			p = nl;
+		}
+		body = skip_blank_lines(t.data);
+		set_text(pm, body, t.len - (size_t)(body - t.data));
+		buf_release(&t);
+	} else {
+		set_text(pm, body, pm->text_len - (size_t)(body - pm->text));
+	}
 	pm->flags |= PM_FORWARDED;
 }
 

@@ -428,7 +428,7 @@ fwd("fwd-apple", "Fwd: Order",
     "\n> Subject: Order\n> Date: 10 March 2025 at 09:15:00 CET\n"
     "> To: info@exporter.example\n> \n> Hello,\n> we want 50 cartons.\n",
     {"from": "Maria Garcia <maria@cliente.example>",
-     "text_has": "we want 50 cartons.", "forward_note": "-",
+     "text": "Hello,\nwe want 50 cartons.", "forward_note": "-",
      "flags": "FORWARDED"})
 fwd("fwd-thunderbird", "Fwd: Quote",
     "-------- Forwarded Message --------\nSubject: \tQuote\n"
