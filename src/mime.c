@@ -2397,6 +2397,8 @@ iso_date(const char *s, int64_t *out)
 	if (*p == '.')
 		for (p++; isdigit_c((unsigned char)*p); p++)
 			;
+	while (*p == ' ')
+		p++;
 	if (*p == '+' || *p == '-') {
 		if (sscanf(p + 1, "%2d:%2d", &zh, &zm) == 2 ||
 		    sscanf(p + 1, "%2d%2d", &zh, &zm) >= 1)
@@ -2405,20 +2407,26 @@ iso_date(const char *s, int64_t *out)
 	return civil_to_epoch(y, mo, d, h, mi, se, zone, out);
 }
 
-/* A zone libetpan misreads: "GMT+8", "+08:00", "+8". */
+/*
+ * libetpan is trusted with RFC 5322's numeric zones only: it misreads
+ * "GMT+8" and "+08:00", and names ("UT", "EDT") are the lenient reader's.
+ */
 static int
-odd_zone(const char *s)
+plain_zone(const char *s)
 {
 	const char *p;
 	size_t n;
+	int seen = 0;
 
 	for (p = s; (p = strpbrk(p, "+-")); p++) {
 		for (n = 0; isdigit_c((unsigned char)p[1 + n]); n++)
 			;
 		if (n && (n != 4 || p[1 + n] == ':'))
-			return 1;
+			return 0;
+		if (n == 4)
+			seen = 1;
 	}
-	return 0;
+	return seen;
 }
 
 int
@@ -2435,7 +2443,7 @@ mime_parse_date(const char *raw, int64_t *out)
 		raw++;
 	if (!iso_date(raw, out))
 		return 0;
-	if (!odd_zone(raw) && mailimf_date_time_parse(raw, strlen(raw), &idx,
+	if (plain_zone(raw) && mailimf_date_time_parse(raw, strlen(raw), &idx,
 	    &dt) == MAILIMF_NO_ERROR) {
 		rc = civil_to_epoch(dt->dt_year, dt->dt_month, dt->dt_day,
 		    dt->dt_hour, dt->dt_min, dt->dt_sec, dt->dt_zone, &t);
