@@ -25,6 +25,12 @@ struct address {
 	char *addr;		/* "local@domain", lowercased domain; NULL */
 };
 
+/*
+ * An attachment as listed (its bytes are not kept).  filename is what the
+ * sender wrote: it may hold '/', ".." or control-free oddities, so it is
+ * never a path to write to.  message/rfc822 parts are listed too, and the
+ * attachments inside them.
+ */
 struct attachment {
 	char *filename;		/* decoded (RFC 2047/2231), NULL if none */
 	char *content_type;	/* lowercase "type/subtype" */

@@ -91,7 +91,8 @@ static const struct cs_alias aliases[] = {
 	{ "cp949", "CP949" }, { "uhc", "CP949" }, { "windows949", "CP949" },
 	{ "korean", "CP949" }, { "cseuckr", "CP949" },
 	{ "iso2022kr", "ISO-2022-KR" },
-	{ "iso2022cn", "ISO-2022-CN-EXT" }, { "iso2022cnext", "ISO-2022-CN-EXT" },
+	{ "iso2022cn", "ISO-2022-CN-EXT" },
+	{ "iso2022cnext", "ISO-2022-CN-EXT" },
 	{ "utf16", "UTF-16" }, { "ucs2", "UTF-16" }, { "utf16le", "UTF-16LE" },
 	{ "utf16be", "UTF-16BE" }, { "utf32", "UTF-32" },
 	{ "utf32le", "UTF-32LE" }, { "utf32be", "UTF-32BE" },
@@ -169,7 +170,8 @@ charset_canonical(const char *label)
 			size_t n = strlen(a);
 
 			if (starts_with(a, "iso8859") && !strncmp(sq, a, n) &&
-			    strlen(sq) >= n + 4 && sq[n] == '1' && sq[n + 1] == '9')
+			    strlen(sq) >= n + 4 && sq[n] == '1' &&
+			    sq[n + 1] == '9')
 				return aliases[i].canon;
 		}
 	}
@@ -542,7 +544,8 @@ high_pairs(const char *s, size_t n)
 		if (p[i] < 0x80)
 			continue;
 		high++;
-		if ((i > 0 && p[i - 1] >= 0x80) || (i + 1 < n && p[i + 1] >= 0x80))
+		if ((i > 0 && p[i - 1] >= 0x80) ||
+		    (i + 1 < n && p[i + 1] >= 0x80))
 			paired++;
 	}
 	return high >= 4 && paired * 10 >= high * 8;

@@ -1910,7 +1910,8 @@ encoded_word(const char *s, const char *end, char *cs, size_t cssize,
 			if (*t == '_')
 				buf_addch(bytes, ' ');
 			else if (*t == '=' && t + 2 < q + 1 &&
-			    (h = hexval(t[1])) >= 0 && (l = hexval(t[2])) >= 0) {
+			    (h = hexval(t[1])) >= 0 &&
+			    (l = hexval(t[2])) >= 0) {
 				buf_addch(bytes, (char)(h << 4 | l));
 				t += 2;
 			} else {
@@ -2224,7 +2225,7 @@ mime_addresses_free(struct mime_address *a, size_t n)
 	free(a);
 }
 
-/* ---- Dates ---------------------------------------------------------------- */
+/* ---- Dates --------------------------------------------------------- */
 
 /* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
 static int64_t
@@ -2455,7 +2456,7 @@ mime_parse_date(const char *raw, int64_t *out)
 	return 0;
 }
 
-/* ---- Message ids ---------------------------------------------------------- */
+/* ---- Message ids --------------------------------------------------- */
 
 void
 mime_parse_msgids(const char *raw, struct strlist *out)

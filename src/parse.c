@@ -454,7 +454,7 @@ list_attachments(struct ctx *c)
 	}
 }
 
-/* ---- Flags ---------------------------------------------------------------- */
+/* ---- Flags --------------------------------------------------------- */
 
 static const char *const auto_subjects[] = {
 	"out of office", "out of the office", "automatic reply",
@@ -510,7 +510,8 @@ set_flags(struct ctx *c)
 		} else if (!strcasecmp(n, "Precedence")) {
 			l = lower_copy(v);
 			str_trim(l);
-			if (!strcmp(l, "auto_reply") || !strcmp(l, "auto-reply"))
+			if (!strcmp(l, "auto_reply") ||
+			    !strcmp(l, "auto-reply"))
 				pm->flags |= PM_AUTO_REPLY;
 			else if (!strcmp(l, "bulk") || !strcmp(l, "junk") ||
 			    !strcmp(l, "list"))
@@ -567,7 +568,7 @@ set_flags(struct ctx *c)
 	free(subj);
 }
 
-/* ---- Forwards -------------------------------------------------------------- */
+/* ---- Forwards ------------------------------------------------------ */
 
 static const char *const fwd_prefixes[] = {
 	"fw:", "fwd:", "fw :", "fwd :", "tr:", "tr :", "wg:", "wg :",
@@ -865,8 +866,9 @@ note_of(const char *text, const char *end)
 			ls--;
 		l = str_lower(xstrdup(ls));
 		str_trim(l);
-		sep = b.len && (starts_with(l, "---") || starts_with(l, "___") ||
-		    (strlen(l) < 80 && contains_any(l, separators)));
+		sep = b.len && (starts_with(l, "---") ||
+		    starts_with(l, "___") || (strlen(l) < 80 &&
+		    contains_any(l, separators)));
 		free(l);
 		if (!sep)
 			break;
@@ -1004,7 +1006,7 @@ attached_forward(struct ctx *c)
 	pm->flags |= PM_FORWARDED;
 }
 
-/* ---- The message ---------------------------------------------------------- */
+/* ---- The message --------------------------------------------------- */
 
 static void
 copy_headers(struct ctx *c, const char *hint)
