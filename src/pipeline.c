@@ -126,6 +126,8 @@ pipeline_load(struct pipeline *p, const char *conf_path, unsigned parts,
 			pipeline_release(p);
 			return -1;
 		}
+		/* Temporaries of a quote write that a kill interrupted. */
+		quote_sweep(p->conf.quotes_dir, (int64_t)time(NULL), 3600);
 	}
 	if (parts & PL_ENRICH) {
 		p->en = enrich_new(&p->conf, p->rs, &p->cat, offline);
