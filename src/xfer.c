@@ -398,8 +398,11 @@ hop_connect(struct xfer_fetch *f)
 	curl_easy_setopt(f->easy, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(f->easy, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(f->easy, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (f->o.ca_file)
+	if (f->o.ca_file) {
+		/* The given CA replaces the system store, not adds to it. */
 		curl_easy_setopt(f->easy, CURLOPT_CAINFO, f->o.ca_file);
+		curl_easy_setopt(f->easy, CURLOPT_CAPATH, NULL);
+	}
 	curl_easy_setopt(f->easy, CURLOPT_TIMEOUT_MS,
 	    (long)(f->o.deadline_ms > now ? f->o.deadline_ms - now : 1));
 	f->errbuf[0] = '\0';
@@ -893,8 +896,10 @@ xfer_smtp_send(const struct xfer_smtp *cfg, const char *from,
 		curl_easy_setopt(c, CURLOPT_USERNAME, cfg->user);
 	if (cfg->password)
 		curl_easy_setopt(c, CURLOPT_PASSWORD, cfg->password);
-	if (cfg->ca_file)
+	if (cfg->ca_file) {
 		curl_easy_setopt(c, CURLOPT_CAINFO, cfg->ca_file);
+		curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
+	}
 	if (!cfg->tls_verify) {
 		log_warnx("smtp: not verifying the certificate of '%s' "
 		    "(tls_verify = no)", cfg->url);

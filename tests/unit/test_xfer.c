@@ -326,9 +326,15 @@ test_live_concurrent(void **state)
 	for (i = 0; i < ARRAY_SIZE(urls); i++) {
 		assert_int_equal(g[i].calls, 1);
 		ok += g[i].page.result == XFER_OK;
-		if (g[i].page.result != XFER_OK)
+		if (g[i].page.result != XFER_OK) {
+			size_t j;
+
 			print_message("# %s: %s\n", urls[i],
 			    g[i].page.error);
+			for (j = 0; j < g[i].page.trail.n; j++)
+				print_message("#   %s\n",
+				    g[i].page.trail.v[j]);
+		}
 		xfer_page_release(&g[i].page);
 	}
 	assert_int_equal(ok, 5);
@@ -375,6 +381,147 @@ test_smtp_config_errors(void **state)
 	strlist_release(&rcpts);
 }
 
+static int
+smtp_live(void)
+{
+	return getenv("SMTP_TLS_PORT") && getenv("ENRICH_STATE") &&
+	    getenv("ENRICH_CA");
+}
+
+/* The newest message the server stored, or NULL. */
+static char *
+smtp_received(size_t *len, char **env)
+{
+	struct buf b = BUF_INIT(BUF_CAP_TEXT), e = BUF_INIT(BUF_CAP_LINE);
+	char path[4096];
+	int n;
+
+	for (n = 1; n < 100; n++) {
+		snprintf(path, sizeof(path), "%s/msg-%d.eml",
+		    getenv("ENRICH_STATE"), n + 1);
+		if (access(path, R_OK))
+			break;
+	}
+	snprintf(path, sizeof(path), "%s/msg-%d.eml", getenv("ENRICH_STATE"),
+	    n);
+	if (buf_read_file(&b, path))
+		return NULL;
+	snprintf(path, sizeof(path), "%s/msg-%d.env", getenv("ENRICH_STATE"),
+	    n);
+	buf_read_file(&e, path);
+	*env = buf_detach(&e, NULL);
+	return buf_detach(&b, len);
+}
+
+static const char message[] =
+    "From: Alice Wang <alice@example-gifts.test>\n"
+    "To: Jick <jick@phones.test>\n"
+    "Subject: =?UTF-8?B?5oql5Lu3?= Re: speakers\n"
+    "Message-ID: <q1@example-gifts.test>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: 8bit\n"
+    "\n"
+    "Dear Mr Jick,\n"
+    ".\n"
+    "..a line that starts with dots\n"
+    "Prix: 3,50 \xe2\x82\xac / pi\xc3\xa8" "ce\r\n"
+    "\n"
+    "Best regards\n";
+
+static void
+test_smtp_live(void **state)
+{
+	struct {
+		const char *scheme;
+		const char *port_env;
+		const char *rcpt;
+		const char *password;
+		int use_ca;
+		int want;		/* 0 sent, else the err kind */
+	} t[] = {
+		{ "smtps", "SMTP_TLS_PORT", "jick@phones.test", "s3cret", 1, 0 },
+		{ "smtp", "SMTP_STARTTLS_PORT", "jick@phones.test", "s3cret", 1,
+		    0 },
+		{ "smtps", "SMTP_TLS_PORT", "jick@phones.test", "wrong", 1,
+		    ERR_PERM },
+		{ "smtps", "SMTP_TLS_PORT", "tempfail@phones.test", "s3cret", 1,
+		    ERR_TEMP },
+		{ "smtps", "SMTP_TLS_PORT", "permfail@phones.test", "s3cret", 1,
+		    ERR_PERM },
+		{ "smtps", "SMTP_TLS_PORT", "jick@phones.test", "s3cret", 0,
+		    ERR_PERM },	/* the test CA not given: no trust */
+		{ "smtp", "SMTP_PLAIN_PORT", "jick@phones.test", "s3cret", 1,
+		    ERR_PERM },	/* no STARTTLS offered: never plaintext */
+	};
+	struct strlist rcpts = STRLIST_INIT;
+	struct xfer_smtp cfg;
+	struct err e = ERR_INIT;
+	char url[128], *got, *env = NULL, *want;
+	size_t i, len, j, k;
+	int rc;
+
+	(void)state;
+	if (!smtp_live()) {
+		print_message("# live case: run by tests/integration/"
+		    "enrich.sh\n");
+		return;
+	}
+	/* What the server must receive: the message with CRLF line ends. */
+	want = xmalloc(2 * sizeof(message));
+	for (j = k = 0; message[j]; j++) {
+		if (message[j] == '\n' && (j == 0 || message[j - 1] != '\r'))
+			want[k++] = '\r';
+		want[k++] = message[j];
+	}
+	want[k] = '\0';
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		snprintf(url, sizeof(url), "%s://127.0.0.1:%s", t[i].scheme,
+		    getenv(t[i].port_env));
+		memset(&cfg, 0, sizeof(cfg));
+		cfg.url = url;
+		cfg.user = "rep";
+		cfg.password = t[i].password;
+		cfg.ca_file = t[i].use_ca ? getenv("ENRICH_CA") : NULL;
+		cfg.tls_verify = 1;
+		cfg.timeout_ms = 10000;
+		strlist_release(&rcpts);
+		strlist_push(&rcpts, t[i].rcpt);
+		err_clear(&e);
+		rc = xfer_smtp_send(&cfg, "alice@example-gifts.test", &rcpts,
+		    message, strlen(message), &e);
+		if (rc != (t[i].want ? -1 : 0) ||
+		    (t[i].want && e.kind != (enum err_kind)t[i].want))
+			print_error("case %zu (%s %s): rc %d %s: %s\n", i,
+			    url, t[i].rcpt, rc, err_kind_name(e.kind), e.msg);
+		assert_int_equal(rc, t[i].want ? -1 : 0);
+		if (t[i].want) {
+			assert_int_equal(e.kind, t[i].want);
+			continue;
+		}
+		got = smtp_received(&len, &env);
+		assert_non_null(got);
+		if (len != k || memcmp(got, want, k))
+			print_error("received (%zu bytes):\n%s\n", len, got);
+		assert_int_equal(len, k);
+		assert_memory_equal(got, want, k);
+		assert_non_null(strstr(env, "from alice@example-gifts.test"));
+		assert_non_null(strstr(env, "to jick@phones.test"));
+		assert_non_null(strstr(env, "auth True"));
+		free(got);
+		free(env);
+	}
+	/* Nobody listening: try again later. */
+	snprintf(url, sizeof(url), "smtps://127.0.0.1:9");
+	cfg.url = url;
+	err_clear(&e);
+	assert_int_equal(xfer_smtp_send(&cfg, "a@b.test", &rcpts, "x\r\n",
+	    3, &e), -1);
+	assert_int_equal(e.kind, ERR_TEMP);
+	free(want);
+	strlist_release(&rcpts);
+}
+
 int
 main(void)
 {
@@ -382,6 +529,7 @@ main(void)
 		cmocka_unit_test(test_refused_offline),
 		cmocka_unit_test(test_callback_from_loop),
 		cmocka_unit_test(test_smtp_config_errors),
+		cmocka_unit_test(test_smtp_live),
 		cmocka_unit_test(test_live_fetch),
 		cmocka_unit_test(test_live_caps),
 		cmocka_unit_test(test_live_concurrent),

@@ -4,7 +4,9 @@
 #   ENRICH_DNS        127.0.0.1:PORT of a dnsmasq with the fixture records
 #   ENRICH_HTTPS_PORT, ENRICH_HTTP_PORT   the fixture web server's ports
 #   ENRICH_CA         the test CA that signed its certificate
-#   ENRICH_STATE      where websrv.py logs requests and canary hits
+#   ENRICH_STATE      where websrv.py logs requests and canary hits, and
+#                     smtpsrv.py writes what it received
+#   SMTP_TLS_PORT, SMTP_STARTTLS_PORT, SMTP_PLAIN_PORT   aiosmtpd servers
 # and stops everything at exit.  Returns non-zero (after a not_ok) when a
 # server cannot start.  Ports are picked at run time.
 
@@ -26,14 +28,14 @@ trap enrich_cleanup EXIT INT TERM
 
 # Names the certificate covers.  furniture.test is left out on purpose:
 # its HTTPS fails verification and the fetch falls back to HTTP.
-enrich_tls_names="phones.test parked.test gbk.test big.test slow.test
+enrich_tls_names="mail.test phones.test parked.test gbk.test big.test slow.test
 chain5.test chain3.test toloop.test tolocal.test toftp.test loopa.test
 loop6.test mapped.test mixed.test plain.test"
 
 enrich_make_ca() {
 	d=$ENRICH_TMP/ca
 	mkdir -p "$d"
-	san=
+	san=IP:127.0.0.1
 	for n in $enrich_tls_names; do
 		san="${san:+$san,}DNS:$n"
 	done
@@ -61,6 +63,22 @@ enrich_start_web() {
 	done
 	[ -s "$ENRICH_STATE/ports" ] || return 1
 	read -r ENRICH_HTTPS_PORT ENRICH_HTTP_PORT <"$ENRICH_STATE/ports"
+}
+
+enrich_start_smtp() {
+	/usr/bin/python3 "$enrich_dir/smtpsrv.py" "$ENRICH_TMP/ca/site.pem" \
+	    "$ENRICH_TMP/ca/site.key" "$ENRICH_STATE" \
+	    </dev/null >"$ENRICH_TMP/smtpsrv.log" 2>&1 &
+	enrich_pids="$enrich_pids $!"
+	i=0
+	while [ ! -s "$ENRICH_STATE/smtp-ports" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -s "$ENRICH_STATE/smtp-ports" ] || return 1
+	read -r SMTP_TLS_PORT SMTP_STARTTLS_PORT SMTP_PLAIN_PORT \
+	    <"$ENRICH_STATE/smtp-ports"
+	export SMTP_TLS_PORT SMTP_STARTTLS_PORT SMTP_PLAIN_PORT
 }
 
 enrich_free_udp_port() {
@@ -131,6 +149,10 @@ enrich_start_all() {
 		not_ok "start dnsmasq" "$(tail -5 "$ENRICH_TMP/dnsmasq.out")"
 		return 1
 	fi
+	if ! enrich_start_smtp; then
+		not_ok "start the SMTP servers (aiosmtpd)" "$(tail -5 "$ENRICH_TMP/smtpsrv.log")"
+		return 1
+	fi
 	export ENRICH_DNS ENRICH_HTTPS_PORT ENRICH_HTTP_PORT ENRICH_CA ENRICH_STATE
-	ok "loopback peers up: dnsmasq $ENRICH_DNS, web https $ENRICH_HTTPS_PORT http $ENRICH_HTTP_PORT"
+	ok "loopback peers up: dnsmasq $ENRICH_DNS, web https $ENRICH_HTTPS_PORT http $ENRICH_HTTP_PORT, smtp $SMTP_TLS_PORT/$SMTP_STARTTLS_PORT/$SMTP_PLAIN_PORT"
 }

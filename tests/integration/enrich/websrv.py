@@ -129,10 +129,6 @@ class Canary(BaseHTTPRequestHandler):
             pass
 
 
-class V6Server(ThreadingHTTPServer):
-    address_family = socket.AF_INET6
-
-
 class Quiet(ThreadingHTTPServer):
     daemon_threads = True
 
@@ -144,6 +140,26 @@ class QuietV6(Quiet):
     address_family = socket.AF_INET6
 
 
+class QuietTLS(Quiet):
+    """TLS handshakes in the request's thread, so that a client that
+    stalls or fails one cannot hold up the accept loop."""
+
+    def finish_request(self, request, client_address):
+        request.settimeout(10)
+        try:
+            request = ctx.wrap_socket(request, server_side=True)
+        except (OSError, ssl.SSLError):
+            return
+        request.settimeout(None)
+        super().finish_request(request, client_address)
+
+    def shutdown_request(self, request):
+        try:
+            request.close()
+        except OSError:
+            pass
+
+
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.load_cert_chain(cert, key)
 
@@ -151,9 +167,8 @@ ctx.load_cert_chain(cert, key)
 def bind_all(https, http):
     servers = []
     try:
-        s = Quiet(("127.0.0.1", https), Site, bind_and_activate=False)
-        s.socket = ctx.wrap_socket(s.socket, server_side=True)
-        servers.append(s)
+        servers.append(QuietTLS(("127.0.0.1", https), Site,
+                                bind_and_activate=False))
         servers.append(Quiet(("127.0.0.1", http), Site, bind_and_activate=False))
         for addr in ("127.0.0.2", "127.0.0.3"):
             for p in (https, http):
