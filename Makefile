@@ -80,6 +80,9 @@ build/unit-san/%: tests/unit/%.c $(SAN_OBJ) tests/unit/unit.h | build/unit-san
 build/inquiryd-san: $(SAN_OBJ) $(SAN_MAIN)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $(SAN_OBJ) $(SAN_MAIN) $(LIBS)
 
+# Keep the objects of the unit, sanitizer and fuzz builds between runs.
+.SECONDARY:
+
 build/obj build/ut build/san build/unit build/unit-san build/fuzz:
 	mkdir -p $@
 

@@ -54,6 +54,9 @@ struct rule {
 	size_t nmeta;
 	unsigned max_hits;	/* matches counted per text, default 1 */
 	/* the compiled pattern or list lives in rules.c */
+	unsigned min_hits;	/* fires only with this many matches per text */
+	char *when;		/* "when" condition as written, or NULL */
+	int lang_any;		/* langs empty: runs for every language */
 };
 
 struct rule_capture {
@@ -92,8 +95,10 @@ void ruleset_free(struct ruleset *rs);
 /*
  * Runs each rule whose target is target (and, for "header", whose header
  * is header_name) and whose languages include lang (lang NULL: rules of
- * every language) over text, appending one hit per match up to the rule's
- * max_hits.  Matching stops at deadline_ms (now_ms() clock; 0 = no limit)
+ * every language; several codes may be given, "fr en", and a rule runs
+ * when it has any of them) over text, appending one hit per match up to
+ * the rule's max_hits.  A rule with min_hits keeps its hits only when it
+ * matched that often in this text.  Matching stops at deadline_ms (now_ms() clock; 0 = no limit)
  * and each rule's match and depth limits; a rule that hits a limit is
  * skipped with a line in warnings (may be NULL).  Returns the number of
  * hits appended.
@@ -102,9 +107,53 @@ size_t ruleset_scan(const struct ruleset *rs, const char *target,
     const char *header_name, const char *text, size_t len, const char *lang,
     struct rule_hits *hits, uint64_t deadline_ms, struct strlist *warnings);
 
+/*
+ * After every target of a message was scanned into hits: applies the
+ * rules' "when" conditions (drops the hits of pattern rules whose
+ * condition is false) and appends one hit (match "", no captures) for each
+ * condition-only rule that holds.  lang as for ruleset_scan.  Returns the
+ * number of hits appended.
+ */
+size_t ruleset_resolve(const struct ruleset *rs, struct rule_hits *hits,
+    const char *lang);
+
 /* True when word (case-insensitive) is in the list called name. */
 int ruleset_in_list(const struct ruleset *rs, const char *name,
     const char *word);
+/*
+ * As ruleset_in_list, and also when a parent domain of word is listed
+ * ("mail.yahoo.co.uk" finds "yahoo.co.uk"); for an address, its domain.
+ */
+int ruleset_in_domain_list(const struct ruleset *rs, const char *name,
+    const char *word);
+/*
+ * The entries of a list (lowercased, sorted, borrowed from rs) and their
+ * number in *n; NULL and 0 when there is no such list.
+ */
+const char *const *ruleset_list(const struct ruleset *rs, const char *name,
+    size_t *n);
+/*
+ * The value for key (case-insensitive) in the map called name ("map NAME
+ * FILE", lines "key = value"), borrowed from rs; NULL when absent.
+ */
+const char *ruleset_map_get(const struct ruleset *rs, const char *name,
+    const char *key);
+/* The i-th entry of a map, in file order; 0, or -1 past the end. */
+int ruleset_map_entry(const struct ruleset *rs, const char *name, size_t i,
+    const char **key, const char **value);
+
+/*
+ * True when name is a field a capture or "field" may name: an outline
+ * field, a signature field, or one declared with "fields".
+ */
+int ruleset_known_field(const struct ruleset *rs, const char *name);
+/* True when name is one of the outline fields (not a signature field). */
+int rules_outline_field(const char *name);
+
+/* The per-message time budget ("limit time MS"), in milliseconds. */
+unsigned long ruleset_budget_ms(const struct ruleset *rs);
+/* The most bytes of one text that rules look at ("limit text N"). */
+size_t ruleset_text_cap(const struct ruleset *rs);
 
 /* The decision settings: "threshold CLASS N", "prefer A B C". */
 double ruleset_threshold(const struct ruleset *rs, enum iq_class c);
@@ -112,6 +161,20 @@ double ruleset_threshold(const struct ruleset *rs, enum iq_class c);
 const enum iq_class *ruleset_preference(const struct ruleset *rs);
 /* The class when no threshold is reached. */
 enum iq_class ruleset_default_class(const struct ruleset *rs);
+
+enum rules_decide {
+	DECIDE_ORDER = 0,	/* first class in "prefer" order over its threshold */
+	DECIDE_MARGIN,		/* largest score minus threshold */
+	DECIDE_SCORE,		/* largest score */
+};
+/* "decide order|margin|score". */
+enum rules_decide ruleset_decide_mode(const struct ruleset *rs);
+/*
+ * The decision with rs's settings for these scores; why (may be NULL,
+ * size > 0) gets a one-line reason such as "spam 6.5 >= threshold 5".
+ */
+enum iq_class ruleset_decide(const struct ruleset *rs,
+    const double score[CLASS_COUNT], char *why, size_t whysize);
 
 /* Every rule, in load order, for explain and "rules test". */
 size_t ruleset_count(const struct ruleset *rs);

@@ -1,15 +1,775 @@
 /*
- * cmd_rules.c - "inquiryd rules" (placeholder until its issue lands).
+ * cmd_rules.c - "inquiryd rules check [DIR]" and "inquiryd rules test".
+ *
+ * check loads the rules the way the daemon does (all or nothing) and
+ * prints every error as file:line:column: message; exit 2 on any.
+ *
+ * test classifies a labelled corpus in the format of
+ * ../shared/corpus/inquiries (README there): inquiries.jsonl with a gold
+ * label, requirement keys and questions per message, and the .eml files
+ * it names.  Each message goes through parse, sig and classify as in the
+ * pipeline, and the figures are computed the way that README says:
+ *   - accuracy, lenient accuracy (alt_label accepted), macro-F1 over
+ *     vague/detailed/spam;
+ *   - outline recall: the share of gold requirement keys found, as a
+ *     case-insensitive substring after whitespace and NFKC normalisation,
+ *     in one of the outline's values;
+ *   - question recall: the share of gold questions matched by an
+ *     extracted question (substring either way, or >= 60% of the gold
+ *     question's content words).
  */
+#include <errno.h>
+#include <getopt.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
 #include "cmd.h"
+#include "buf.h"
+#include "classify.h"
+#include "conf.h"
+#include "err.h"
 #include "log.h"
+#include "parse.h"
+#include "rules.h"
+#include "rx.h"
+#include "sig.h"
+
+/*
+ * The parse and sig stages are written in parallel with this one.  Until
+ * they are linked in, "rules test" reads the subject and body from the
+ * JSONL instead of the .eml file and classifies without a signature.
+ */
+#pragma weak parse_message
+#pragma weak parsed_msg_release
+#pragma weak sig_analyse
+#pragma weak sig_result_release
+
+static const char usage_text[] =
+    "usage: inquiryd [-c FILE] rules check [DIR]\n"
+    "       inquiryd [-c FILE] rules test [--rules DIR] [--min-macro-f1 X]\n"
+    "                [--min-outline-recall X] [--min-question-recall X] [-v]"
+    " CORPUS\n"
+    "\n"
+    "check  compiles every rule under DIR (default: the config's rules_dir)\n"
+    "       and prints each error as file:line:column: message.  Exit 0\n"
+    "       when the rules load, 2 when any error was found.\n"
+    "test   classifies a labelled corpus (CORPUS/inquiries.jsonl and the\n"
+    "       .eml files it names) and prints the confusion matrix, accuracy,\n"
+    "       macro-F1, outline and question recall on the detailed items,\n"
+    "       each rule's hits and the rules that never fired.  The --min-*\n"
+    "       options exit 1 when a figure is below X (0 to 1).\n"
+    "       --rules DIR picks the rules (default: the config's rules_dir);\n"
+    "       -v prints each message's verdict and what it missed.\n";
+
+struct test_opts {
+	double min_f1, min_outline, min_questions;
+	int have_f1, have_outline, have_questions;
+	int verbose;
+};
+
+/* The rules directory: the argument, else the config's. */
+static char *
+pick_rules_dir(const char *arg, const struct cmd_global *g, int *rc)
+{
+	struct conf c;
+	struct strlist errs = STRLIST_INIT;
+	const char *path;
+	char *dir = NULL;
+	int explicit_path = 0;
+	size_t i;
+
+	*rc = EXIT_OK;
+	if (arg)
+		return xstrdup(arg);
+	path = conf_pick_path(g->conf_path, &explicit_path);
+	if (!explicit_path && access(path, F_OK) != 0)
+		path = NULL;
+	if (conf_load(&c, path, &errs)) {
+		for (i = 0; i < errs.n; i++)
+			fprintf(stderr, "%s\n", errs.v[i]);
+		*rc = EXIT_USAGE;
+		goto out;
+	}
+	dir = xstrdup(c.rules_dir);
+	conf_release(&c);
+out:
+	strlist_release(&errs);
+	return dir;
+}
+
+static int
+load_rules(const char *dir, struct ruleset **rs)
+{
+	struct strlist errs = STRLIST_INIT;
+	size_t i;
+	int rc = 0;
+
+	if (ruleset_load(rs, dir, &errs)) {
+		for (i = 0; i < errs.n; i++)
+			fprintf(stderr, "%s\n", errs.v[i]);
+		fprintf(stderr, "inquiryd: %zu error%s in '%s'; nothing "
+		    "loaded\n", errs.n, errs.n == 1 ? "" : "s", dir);
+		rc = -1;
+	}
+	strlist_release(&errs);
+	return rc;
+}
+
+static int
+rules_check(int argc, char **argv, const struct cmd_global *g)
+{
+	struct ruleset *rs = NULL;
+	char *dir;
+	char ver[64];
+	int rc;
+
+	if (argc > 2)
+		return cmd_usage(usage_text, 1);
+	dir = pick_rules_dir(argc == 2 ? argv[1] : NULL, g, &rc);
+	if (!dir)
+		goto out;
+	if (load_rules(dir, &rs)) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (!g->quiet)
+		printf("%s: %zu rules ok (%s)\n", dir, ruleset_count(rs),
+		    rx_version(ver, sizeof(ver)));
+	rc = EXIT_OK;
+out:
+	ruleset_free(rs);
+	free(dir);
+	return rc;
+}
+
+/* --- normalisation for scoring ------------------------------------------ */
+
+static size_t
+u8len(unsigned char c)
+{
+	return c < 0xc0 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+}
+
+static uint32_t
+u8dec(const char *s, size_t len, size_t *n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t k = u8len(p[0]), i;
+	uint32_t cp;
+
+	if (k > len || k == 1) {
+		*n = 1;
+		return p[0];
+	}
+	cp = p[0] & (0xff >> (k + 1));
+	for (i = 1; i < k; i++) {
+		if ((p[i] & 0xc0) != 0x80) {
+			*n = 1;
+			return p[0];
+		}
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	*n = k;
+	return cp;
+}
+
+static void
+put_cp(struct buf *b, uint32_t cp)
+{
+	if (cp < 0x80) {
+		buf_addch(b, (int)cp);
+	} else if (cp < 0x800) {
+		buf_addch(b, 0xc0 | (cp >> 6));
+		buf_addch(b, 0x80 | (cp & 0x3f));
+	} else if (cp < 0x10000) {
+		buf_addch(b, 0xe0 | (cp >> 12));
+		buf_addch(b, 0x80 | ((cp >> 6) & 0x3f));
+		buf_addch(b, 0x80 | (cp & 0x3f));
+	} else {
+		buf_addch(b, 0xf0 | (cp >> 18));
+		buf_addch(b, 0x80 | ((cp >> 12) & 0x3f));
+		buf_addch(b, 0x80 | ((cp >> 6) & 0x3f));
+		buf_addch(b, 0x80 | (cp & 0x3f));
+	}
+}
+
+/*
+ * The compatibility mappings of NFKC that occur in mail text (fullwidth
+ * forms, compatibility spaces, ligatures, superscript digits, the degree
+ * signs), then white space runs collapsed to one space and trimmed.
+ * Case is left to the caseless comparison.
+ */
+static char *
+normalise(const char *s)
+{
+	struct buf b = BUF_INIT(BUF_CAP_TEXT);
+	size_t len = strlen(s), i, n;
+	int space = 0;
+
+	for (i = 0; i < len; i += n) {
+		uint32_t cp = u8dec(s + i, len - i, &n);
+		const char *rep = NULL;
+
+		if (cp >= 0xff01 && cp <= 0xff5e)
+			cp -= 0xfee0;
+		else if (cp == 0x3000 || cp == 0xa0 || (cp >= 0x2000 &&
+		    cp <= 0x200a) || cp == 0x202f || cp == 0x205f)
+			cp = ' ';
+		else if (cp == 0xb2 || cp == 0xb3)
+			cp = '0' + cp - 0xb0;
+		else if (cp == 0xb9)
+			cp = '1';
+		else if (cp == 0x2103)
+			rep = "\xc2\xb0" "C";
+		else if (cp == 0x2109)
+			rep = "\xc2\xb0" "F";
+		else if (cp == 0xfb00)
+			rep = "ff";
+		else if (cp == 0xfb01)
+			rep = "fi";
+		else if (cp == 0xfb02)
+			rep = "fl";
+		else if (cp == 0xfb03)
+			rep = "ffi";
+		else if (cp == 0xfb04)
+			rep = "ffl";
+		else if (cp == 0x2026)
+			rep = "...";
+		else if (cp == 0x2122)
+			rep = "TM";
+		if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' ||
+		    cp == '\f' || cp == '\v') {
+			space = b.len > 0;
+			continue;
+		}
+		if (space)
+			buf_addch(&b, ' ');
+		space = 0;
+		if (rep)
+			buf_addstr(&b, rep);
+		else if (cp < 0x80 || n > 1)
+			put_cp(&b, cp);
+		else
+			buf_addch(&b, (int)cp);	/* a stray byte as it was */
+	}
+	return buf_detach(&b, NULL);
+}
+
+/* Is normalised needle inside normalised hay, ignoring case? */
+static int
+contains_icase(const char *hay, const char *needle)
+{
+	struct rx_error e;
+	struct rx *rx;
+	struct rx_scratch *sc;
+	int found = 0;
+
+	if (!*needle)
+		return 1;
+	rx = rx_compile(needle, strlen(needle), RX_LITERAL | RX_CASELESS, &e);
+	if (!rx)
+		return strstr(hay, needle) != NULL;
+	sc = rx_scratch_new(NULL, 0);
+	found = rx_exec(rx, hay, strlen(hay), 0, sc, NULL, 0) == RX_MATCH;
+	rx_scratch_free(sc);
+	rx_free(rx);
+	return found;
+}
+
+static const char *const function_words[] = {
+	"a", "about", "all", "also", "am", "an", "and", "any", "are", "as",
+	"at", "be", "but", "by", "can", "could", "do", "does", "for", "from",
+	"have", "how", "i", "if", "in", "is", "it", "its", "kindly", "let",
+	"me", "my", "no", "not", "of", "on", "or", "our", "please", "so",
+	"that", "the", "their", "them", "there", "these", "this", "to", "us",
+	"was", "we", "what", "when", "where", "which", "will", "with",
+	"would", "you", "your",
+};
+
+/* The content words of a normalised text, lowercased (ASCII). */
+static void
+content_words(const char *s, struct strlist *out)
+{
+	size_t len = strlen(s), i = 0, n, st;
+	size_t k;
+
+	while (i < len) {
+		uint32_t cp = u8dec(s + i, len - i, &n);
+		int letter = (cp >= '0' && cp <= '9') || (cp >= 'a' &&
+		    cp <= 'z') || (cp >= 'A' && cp <= 'Z') || cp >= 0xc0;
+
+		if (!letter) {
+			i += n;
+			continue;
+		}
+		st = i;
+		while (i < len) {
+			cp = u8dec(s + i, len - i, &n);
+			if (!((cp >= '0' && cp <= '9') || (cp >= 'a' &&
+			    cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+			    cp >= 0xc0) || cp == 0x3001 || cp == 0x3002 ||
+			    (cp >= 0xff00 && cp <= 0xff65))
+				break;
+			i += n;
+		}
+		{
+			char *w = xstrndup(s + st, i - st);
+			int skip = 0;
+
+			str_lower(w);
+			for (k = 0; k < ARRAY_SIZE(function_words); k++)
+				if (!strcmp(w, function_words[k]))
+					skip = 1;
+			if (skip || strlist_find(out, w, 0) >= 0)
+				free(w);
+			else
+				strlist_push_owned(out, w);
+		}
+		if (i == st)
+			i += n;
+	}
+}
+
+/* Does extracted question q match gold question g (both normalised)? */
+static int
+question_matches(const char *g, const char *q)
+{
+	struct strlist gw = STRLIST_INIT, qw = STRLIST_INIT;
+	size_t i, hit = 0;
+	int ok;
+
+	if (contains_icase(q, g) || contains_icase(g, q))
+		return 1;
+	content_words(g, &gw);
+	content_words(q, &qw);
+	for (i = 0; i < gw.n; i++)
+		hit += strlist_find(&qw, gw.v[i], 0) >= 0;
+	ok = gw.n > 0 && hit * 10 >= gw.n * 6;
+	strlist_release(&gw);
+	strlist_release(&qw);
+	return ok;
+}
+
+/* --- the corpus ------------------------------------------------------------ */
+
+/* A .eml as a parsed message: the parse stage if linked, else the JSONL. */
+static int
+load_message(const char *path, json_t *rec, struct parsed_msg *pm,
+    int *parsed)
+{
+	struct buf raw = BUF_INIT(64u << 20);
+	struct err e = ERR_INIT;
+	const char *s;
+	int rc = -1;
+
+	*parsed = 0;
+	if (parse_message) {
+		if (buf_read_file(&raw, path)) {
+			fprintf(stderr, "inquiryd: cannot read '%s': %s\n",
+			    path, strerror(errno));
+			goto out;
+		}
+		if (parse_message(raw.data, raw.len, NULL, pm, &e)) {
+			fprintf(stderr, "inquiryd: '%s': %s\n", path, e.msg);
+			parsed_msg_release(pm);
+			goto out;
+		}
+		*parsed = 1;
+		rc = 0;
+		goto out;
+	}
+	memset(pm, 0, sizeof(*pm));
+	s = json_string_value(json_object_get(rec, "subject"));
+	pm->subject = s ? xstrdup(s) : NULL;
+	s = json_string_value(json_object_get(rec, "body"));
+	pm->text = xstrdup(s ? s : "");
+	pm->text_len = strlen(pm->text);
+	s = json_string_value(json_object_get(json_object_get(rec, "eml"),
+	    "from_header"));
+	if (s) {
+		const char *lt = strchr(s, '<'), *gt = lt ? strchr(lt, '>') :
+		    NULL;
+
+		if (lt && gt) {
+			size_t nl = (size_t)(lt - s);
+
+			while (nl > 0 && (s[nl - 1] == ' ' || s[nl - 1] == '"'))
+				nl--;
+			pm->from.name = nl ? xstrndup(s + (*s == '"'),
+			    nl - (*s == '"')) : NULL;
+			pm->from.addr = xstrndup(lt + 1, (size_t)(gt - lt - 1));
+		} else {
+			pm->from.addr = xstrdup(s);
+		}
+	}
+	rc = 0;
+out:
+	buf_release(&raw);
+	return rc;
+}
+
+static void
+release_message(struct parsed_msg *pm, int parsed)
+{
+	if (parsed) {
+		parsed_msg_release(pm);
+		return;
+	}
+	free(pm->subject);
+	free(pm->text);
+	free(pm->from.name);
+	free(pm->from.addr);
+}
+
+struct rule_count {
+	const struct rule *r;
+	unsigned n;
+};
+
+static double
+ratio(double a, double b)
+{
+	return b > 0 ? a / b : 0;
+}
+
+static int
+rules_test_main(const char *dir, const char *corpus,
+    const struct test_opts *o)
+{
+	struct ruleset *rs = NULL;
+	struct rule_count *counts = NULL;
+	char *jsonl = NULL;
+	FILE *fp = NULL;
+	char line[1 << 16];
+	unsigned conf[CLASS_COUNT][CLASS_COUNT] = { { 0 } };
+	unsigned total = 0, right = 0, lenient = 0, lineno = 0;
+	unsigned keys = 0, keys_found = 0, qs = 0, qs_found = 0;
+	unsigned all_qs = 0, all_qs_found = 0, ndetailed = 0;
+	double recall_sum = 0, f1 = 0, ms_total = 0;
+	size_t i, k, nrules;
+	int rc = EXIT_FAIL, parse_used = 0, c;
+
+	if (load_rules(dir, &rs)) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	nrules = ruleset_count(rs);
+	counts = xcalloc(nrules + 1, sizeof(*counts));
+	for (i = 0; i < nrules; i++)
+		counts[i].r = ruleset_rule(rs, i);
+	jsonl = xasprintf("%s/inquiries.jsonl", corpus);
+	fp = fopen(jsonl, "r");
+	if (!fp) {
+		fprintf(stderr, "inquiryd: cannot open '%s': %s\n", jsonl,
+		    strerror(errno));
+		goto out;
+	}
+	while (fgets(line, sizeof(line), fp)) {
+		json_error_t je;
+		json_t *rec, *reqs, *gq;
+		struct parsed_msg pm;
+		struct sig_result sr, *srp = NULL;
+		struct verdict v;
+		const char *id, *label, *alt, *file;
+		char *path;
+		int gold, altc = -1, parsed = 0, is_detailed;
+		size_t j;
+
+		lineno++;
+		if (str_blank(line))
+			continue;
+		rec = json_loads(line, 0, &je);
+		if (!rec) {
+			fprintf(stderr, "%s:%u: %s\n", jsonl, lineno, je.text);
+			goto out;
+		}
+		id = json_string_value(json_object_get(rec, "id"));
+		label = json_string_value(json_object_get(rec, "label"));
+		alt = json_string_value(json_object_get(rec, "alt_label"));
+		file = json_string_value(json_object_get(json_object_get(rec,
+		    "eml"), "file"));
+		gold = label ? class_from_name(label) : -1;
+		if (alt)
+			altc = class_from_name(alt);
+		if (!id || gold < 0 || !file) {
+			fprintf(stderr, "%s:%u: a record needs id, label (vague, "
+			    "detailed or spam) and eml.file\n", jsonl, lineno);
+			json_decref(rec);
+			goto out;
+		}
+		path = xasprintf("%s/%s", corpus, file);
+		if (load_message(path, rec, &pm, &parsed)) {
+			free(path);
+			json_decref(rec);
+			goto out;
+		}
+		parse_used |= parsed;
+		if (parsed && sig_analyse) {
+			sig_analyse(rs, pm.text, &pm.from, &sr);
+			srp = &sr;
+		}
+		classify_message(rs, &pm, srp, &v);
+		ms_total += v.elapsed_ms;
+		total++;
+		conf[gold][v.cls]++;
+		right += (int)v.cls == gold;
+		lenient += (int)v.cls == gold || (int)v.cls == altc;
+		for (j = 0; j < v.hits.n; j++) {
+			for (k = 0; k < j; k++)
+				if (v.hits.v[k].rule == v.hits.v[j].rule)
+					break;
+			if (k < j)
+				continue;
+			for (k = 0; k < nrules; k++)
+				if (counts[k].r == v.hits.v[j].rule)
+					counts[k].n++;
+		}
+		if (o->verbose)
+			printf("%-10s gold %-8s got %-8s%s  (v %g, d %g, s %g)\n",
+			    id, label, class_name(v.cls),
+			    (int)v.cls == gold ? "" : (int)v.cls == altc ?
+			    "  ~alt" : "  WRONG", v.score[0], v.score[1],
+			    v.score[2]);
+		/* Outline and questions, scored on the detailed items. */
+		is_detailed = gold == CLASS_DETAILED;
+		ndetailed += is_detailed;
+		reqs = json_object_get(rec, "requirements");
+		{
+			unsigned mk = 0, mf = 0;
+			json_t *r;
+
+			json_array_foreach(reqs, j, r) {
+				const char *key = json_string_value(
+				    json_object_get(r, "key"));
+				char *nk;
+				int found = 0;
+
+				if (!key)
+					key = json_string_value(
+					    json_object_get(r, "value"));
+				if (!key)
+					continue;
+				nk = normalise(key);
+				for (k = 0; k < v.nreq && !found; k++) {
+					char *nv = normalise(v.req[k].value);
+
+					found = contains_icase(nv, nk);
+					free(nv);
+				}
+				if (is_detailed) {
+					mk++;
+					mf += found;
+				}
+				if (o->verbose && is_detailed && !found)
+					printf("    missed %s: %s\n",
+					    json_string_value(json_object_get(
+					    r, "field")), key);
+				free(nk);
+			}
+			keys += mk;
+			keys_found += mf;
+			if (is_detailed)
+				recall_sum += mk ? (double)mf / mk : 1;
+		}
+		gq = json_object_get(rec, "questions");
+		{
+			json_t *q;
+
+			json_array_foreach(gq, j, q) {
+				const char *gs = json_string_value(q);
+				char *ng;
+				int found = 0;
+
+				if (!gs)
+					continue;
+				ng = normalise(gs);
+				for (k = 0; k < v.questions.n && !found; k++) {
+					char *nq = normalise(v.questions.v[k]);
+
+					found = question_matches(ng, nq);
+					free(nq);
+				}
+				all_qs++;
+				all_qs_found += found;
+				if (is_detailed) {
+					qs++;
+					qs_found += found;
+				}
+				if (o->verbose && !found)
+					printf("    missed question: %s\n", gs);
+				free(ng);
+			}
+		}
+		if (o->verbose > 1) {
+			classify_explain(stdout, &v);
+			putchar('\n');
+		}
+		verdict_release(&v);
+		if (srp)
+			sig_result_release(srp);
+		release_message(&pm, parsed);
+		free(path);
+		json_decref(rec);
+	}
+	if (!total) {
+		fprintf(stderr, "inquiryd: no message in '%s'\n", jsonl);
+		goto out;
+	}
+
+	printf("corpus: %s (%u messages%s)\n", corpus, total, parse_used ?
+	    "" : "; the parse stage is not linked in: texts from the JSONL");
+	printf("\nconfusion matrix (rows: gold, columns: predicted)\n");
+	printf("%-10s %8s %8s %8s\n", "", "vague", "detailed", "spam");
+	for (c = 0; c < CLASS_COUNT; c++)
+		printf("%-10s %8u %8u %8u\n", class_name((enum iq_class)c),
+		    conf[c][0], conf[c][1], conf[c][2]);
+	printf("\n");
+	for (c = 0; c < CLASS_COUNT; c++) {
+		unsigned tp = conf[c][c], fp_ = 0, fn = 0;
+		double p, r, f;
+
+		for (k = 0; k < CLASS_COUNT; k++)
+			if ((int)k != c) {
+				fp_ += conf[k][c];
+				fn += conf[c][k];
+			}
+		p = ratio(tp, tp + fp_);
+		r = ratio(tp, tp + fn);
+		f = p + r > 0 ? 2 * p * r / (p + r) : 0;
+		f1 += f / CLASS_COUNT;
+		printf("%-10s precision %.3f  recall %.3f  F1 %.3f\n",
+		    class_name((enum iq_class)c), p, r, f);
+	}
+	printf("\naccuracy: %.3f (%u/%u)\n", ratio(right, total), right, total);
+	printf("lenient accuracy: %.3f (%u/%u, alt_label accepted)\n",
+	    ratio(lenient, total), lenient, total);
+	printf("macro-F1: %.3f\n", f1);
+	printf("outline recall (detailed): %.3f (%u/%u keys; per message "
+	    "%.3f)\n", ratio(keys_found, keys), keys_found, keys,
+	    ratio(recall_sum, ndetailed));
+	printf("question recall (detailed): %.3f (%u/%u)\n",
+	    qs ? ratio(qs_found, qs) : 1.0, qs_found, qs);
+	printf("question recall (all): %.3f (%u/%u)\n",
+	    all_qs ? ratio(all_qs_found, all_qs) : 1.0, all_qs_found, all_qs);
+	printf("matching time: %.1f ms per message\n", ms_total / total);
+	printf("\nrule hits (messages):\n");
+	for (i = 0; i < nrules; i++)
+		if (counts[i].n)
+			printf("  %4u  %s\n", counts[i].n, counts[i].r->id);
+	printf("\nrules that never fired:\n");
+	for (i = k = 0; i < nrules; i++)
+		if (!counts[i].n) {
+			printf("  %s (%s:%d)\n", counts[i].r->id,
+			    counts[i].r->file, counts[i].r->line);
+			k++;
+		}
+	if (!k)
+		printf("  (none)\n");
+	rc = EXIT_OK;
+	if (o->have_f1 && f1 < o->min_f1) {
+		printf("\nmacro-F1 %.3f is below %.3f\n", f1, o->min_f1);
+		rc = EXIT_FAIL;
+	}
+	if (o->have_outline && ratio(keys_found, keys) < o->min_outline) {
+		printf("\noutline recall %.3f is below %.3f\n",
+		    ratio(keys_found, keys), o->min_outline);
+		rc = EXIT_FAIL;
+	}
+	if (o->have_questions && qs && ratio(qs_found, qs) < o->min_questions) {
+		printf("\nquestion recall %.3f is below %.3f\n",
+		    ratio(qs_found, qs), o->min_questions);
+		rc = EXIT_FAIL;
+	}
+out:
+	if (fp)
+		fclose(fp);
+	free(jsonl);
+	free(counts);
+	ruleset_free(rs);
+	return rc;
+}
+
+static int
+parse_fraction(const char *opt, const char *s, double *out)
+{
+	if (str_to_double(s, out) || *out < 0 || *out > 1) {
+		fprintf(stderr, "inquiryd: %s wants a number from 0 to 1, not "
+		    "'%s'\n", opt, s);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+rules_test(int argc, char **argv, const struct cmd_global *g)
+{
+	static const struct option longopts[] = {
+		{ "rules", required_argument, NULL, 'r' },
+		{ "min-macro-f1", required_argument, NULL, 'm' },
+		{ "min-outline-recall", required_argument, NULL, 'o' },
+		{ "min-question-recall", required_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct test_opts o;
+	const char *rules_arg = NULL;
+	char *dir;
+	int c, rc;
+
+	memset(&o, 0, sizeof(o));
+	o.verbose = g->verbose;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "r:v", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			rules_arg = optarg;
+			break;
+		case 'm':
+			if (parse_fraction("--min-macro-f1", optarg, &o.min_f1))
+				return EXIT_USAGE;
+			o.have_f1 = 1;
+			break;
+		case 'o':
+			if (parse_fraction("--min-outline-recall", optarg,
+			    &o.min_outline))
+				return EXIT_USAGE;
+			o.have_outline = 1;
+			break;
+		case 'q':
+			if (parse_fraction("--min-question-recall", optarg,
+			    &o.min_questions))
+				return EXIT_USAGE;
+			o.have_questions = 1;
+			break;
+		case 'v':
+			o.verbose++;
+			break;
+		default:
+			return cmd_usage(usage_text, 1);
+		}
+	}
+	if (argc - optind != 1)
+		return cmd_usage(usage_text, 1);
+	dir = pick_rules_dir(rules_arg, g, &rc);
+	if (!dir)
+		return rc;
+	rc = rules_test_main(dir, argv[optind], &o);
+	free(dir);
+	return rc;
+}
 
 int
 cmd_rules(int argc, char **argv, const struct cmd_global *g)
 {
-	(void)g;
 	if (cmd_wants_help(argc, argv))
-		return cmd_usage("usage: inquiryd rules (not available yet)\n", 0);
-	log_errx("'rules' is not available in this build yet");
-	return EXIT_FAIL;
+		return cmd_usage(usage_text, 0);
+	if (argc < 2)
+		return cmd_usage(usage_text, 1);
+	if (!strcmp(argv[1], "check"))
+		return rules_check(argc - 1, argv + 1, g);
+	if (!strcmp(argv[1], "test"))
+		return rules_test(argc - 1, argv + 1, g);
+	fprintf(stderr, "inquiryd: unknown 'rules' command '%s'\n", argv[1]);
+	return cmd_usage(usage_text, 1);
 }

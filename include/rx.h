@@ -1,0 +1,123 @@
+/*
+ * rx.h - regular expressions: PCRE2 compiled with error offsets, JIT
+ * where the platform has it, and matched with explicit limits.
+ *
+ * This is the only module that calls PCRE2 (tests/lint/run keeps it so).
+ * Patterns are always UTF-8 (PCRE2_UTF), Unicode-aware for \w \d \b and
+ * case folding (PCRE2_UCP unless RX_ASCII), and invalid UTF-8 in a subject
+ * is tolerated (PCRE2_MATCH_INVALID_UTF), so a hostile message can never
+ * make a match fail for its bytes alone.
+ *
+ * A compiled struct rx is read-only after rx_compile() and may be shared;
+ * the per-match state lives in a struct rx_scratch that each caller
+ * creates for itself (no globals), so an old and a new ruleset can be used
+ * side by side during a reload.
+ */
+#ifndef INQUIRYD_RX_H
+#define INQUIRYD_RX_H
+
+#include <stdint.h>
+
+#include "util.h"
+
+/* Flags, written as letters after a pattern's closing delimiter. */
+enum rx_flag {
+	RX_CASELESS = 1 << 0,	/* i */
+	RX_MULTILINE = 1 << 1,	/* m: ^ and $ at every line */
+	RX_DOTALL = 1 << 2,	/* s: . matches a newline */
+	RX_EXTENDED = 1 << 3,	/* x: white space and # comments ignored */
+	RX_UNGREEDY = 1 << 4,	/* U: quantifiers lazy by default */
+	RX_ASCII = 1 << 5,	/* a: \w \d \b and [[:classes:]] ASCII only */
+	RX_NO_AUTO_CAPTURE = 1 << 6,	/* n: (...) does not capture */
+	RX_LITERAL = 1 << 7,	/* no flag letter: the pattern is a string */
+};
+
+/*
+ * Parses flag letters (imsxUan).  Returns 0, or -1 with *bad set to the
+ * byte offset of the first letter that is not a flag.
+ */
+int rx_parse_flags(const char *s, size_t len, unsigned *flags, size_t *bad);
+
+struct rx_error {
+	size_t offset;		/* byte offset in the pattern */
+	char msg[256];		/* PCRE2's own message */
+};
+
+struct rx;
+
+/*
+ * Compiles len bytes of pattern (need not be NUL-terminated) and tries to
+ * JIT-compile it.  Returns the compiled pattern, or NULL with e filled.
+ */
+struct rx *rx_compile(const char *pattern, size_t len, unsigned flags,
+    struct rx_error *e);
+void rx_free(struct rx *rx);
+
+/* True when the pattern runs through the JIT. */
+int rx_is_jit(const struct rx *rx);
+/* Highest capture group number (0 when there are none). */
+unsigned rx_capture_count(const struct rx *rx);
+/* True when the pattern can match an empty string. */
+int rx_matches_empty(const struct rx *rx);
+
+/*
+ * Named groups: rx_name_count() of them, each with its name (borrowed
+ * from rx) and group number.  With duplicate names (always allowed), a
+ * name appears once per group.
+ */
+size_t rx_name_count(const struct rx *rx);
+const char *rx_name(const struct rx *rx, size_t i, unsigned *group);
+
+/*
+ * Appends s to b as a pattern that matches it literally (ASCII
+ * punctuation escaped; other bytes verbatim).  Returns 0 or -1 (b's cap).
+ */
+struct buf;
+int rx_quote(struct buf *b, const char *s, size_t len);
+
+/* Limits on one match (pcre2_set_match_limit and friends). */
+struct rx_limits {
+	uint32_t match;		/* backtracking steps, default 1,000,000 */
+	uint32_t depth;		/* nested backtracking, default 10,000 */
+	uint32_t heap_kib;	/* interpreter heap, default 20 MiB */
+	size_t jit_stack;	/* JIT stack bytes, default 512 KiB */
+};
+#define RX_LIMITS_INIT { 1000000, 10000, 20480, 512 * 1024 }
+
+/*
+ * Per-caller match state: the match data (sized for up to max_groups
+ * groups), the match context with the limits, and a JIT stack.  Cheap
+ * enough to create once per message.
+ */
+struct rx_scratch;
+struct rx_scratch *rx_scratch_new(const struct rx_limits *lim,
+    unsigned max_groups);
+void rx_scratch_free(struct rx_scratch *sc);
+
+enum rx_result {
+	RX_ERROR = -2,		/* some other PCRE2 error (err says which) */
+	RX_LIMIT = -1,		/* a match, depth, heap or JIT stack limit */
+	RX_NOMATCH = 0,
+	RX_MATCH = 1,
+};
+
+/*
+ * Looks for a match of rx in subject[0..len) starting at byte start
+ * (lookbehinds may look before start).  On RX_MATCH the groups are
+ * read with rx_group(); on RX_LIMIT or RX_ERROR errbuf (may be NULL) gets
+ * PCRE2's message.
+ */
+int rx_exec(const struct rx *rx, const char *subject, size_t len,
+    size_t start, struct rx_scratch *sc, char *errbuf, size_t errsize);
+
+/*
+ * Offsets of group g of the last match (0: the whole match).  Returns 0,
+ * or -1 when the group did not take part in the match.
+ */
+int rx_group(const struct rx_scratch *sc, unsigned g, size_t *start,
+    size_t *end);
+
+/* The PCRE2 version and whether JIT is available, for "rules check". */
+const char *rx_version(char *out, size_t size);
+
+#endif

@@ -1,0 +1,779 @@
+/*
+ * classify.c - the verdict on one message.
+ *
+ * The rules do the work (rules/): this file feeds them the texts of the
+ * message, one target at a time, in the message's languages; lets the
+ * conditions settle (ruleset_resolve); adds the weights of the rules that
+ * fired, once per rule; asks the ruleset for the decision; and turns the
+ * named captures into the requirement outline and the questions, without
+ * duplicates.  Language detection is here too: scripts for the languages
+ * that have their own, common words for the Latin-script ones.
+ */
+#include "classify.h"
+#include "buf.h"
+#include "log.h"
+
+/* --- language ----------------------------------------------------------- */
+
+enum {
+	L_EN = 1 << 0, L_ES = 1 << 1, L_PT = 1 << 2, L_FR = 1 << 3,
+	L_DE = 1 << 4, L_IT = 1 << 5, L_NL = 1 << 6,
+};
+
+static const char *const latin_langs[] = {
+	"en", "es", "pt", "fr", "de", "it", "nl",
+};
+
+/* Common words, sorted (strcmp order) for bsearch; a unit test checks. */
+struct stopword {
+	const char *w;
+	unsigned mask;
+};
+
+static const struct stopword stopwords[] = {
+	{ "a", L_PT | L_IT },
+	{ "al", L_ES },
+	{ "and", L_EN },
+	{ "angebot", L_DE },
+	{ "any", L_EN },
+	{ "ao", L_PT },
+	{ "are", L_EN },
+	{ "as", L_PT },
+	{ "au", L_FR },
+	{ "auch", L_DE },
+	{ "auf", L_DE },
+	{ "aux", L_FR },
+	{ "avec", L_FR },
+	{ "be", L_EN },
+	{ "bedankt", L_NL },
+	{ "besoin", L_FR },
+	{ "bitte", L_DE },
+	{ "bonjour", L_FR },
+	{ "buongiorno", L_IT },
+	{ "can", L_EN },
+	{ "ce", L_FR },
+	{ "cette", L_FR },
+	{ "che", L_IT },
+	{ "com", L_PT },
+	{ "como", L_ES | L_PT },
+	{ "con", L_ES | L_IT },
+	{ "cordialement", L_FR },
+	{ "cotação", L_PT },
+	{ "cotización", L_ES },
+	{ "could", L_EN },
+	{ "da", L_PT },
+	{ "danke", L_DE },
+	{ "das", L_PT | L_DE },
+	{ "dans", L_FR },
+	{ "de", L_ES | L_PT | L_FR | L_NL },
+	{ "del", L_ES | L_IT },
+	{ "della", L_IT },
+	{ "dem", L_DE },
+	{ "den", L_DE },
+	{ "der", L_DE },
+	{ "des", L_FR },
+	{ "di", L_IT },
+	{ "die", L_DE },
+	{ "do", L_PT | L_EN },
+	{ "dos", L_PT },
+	{ "du", L_FR },
+	{ "e", L_IT | L_PT },
+	{ "ein", L_DE },
+	{ "eine", L_DE },
+	{ "el", L_ES },
+	{ "em", L_PT },
+	{ "en", L_ES | L_FR | L_NL },
+	{ "es", L_ES },
+	{ "est", L_FR },
+	{ "esta", L_ES | L_PT },
+	{ "estamos", L_ES | L_PT },
+	{ "este", L_ES | L_PT },
+	{ "et", L_FR },
+	{ "favor", L_ES | L_PT },
+	{ "for", L_EN },
+	{ "freundlichen", L_DE },
+	{ "from", L_EN },
+	{ "für", L_DE },
+	{ "geehrte", L_DE },
+	{ "geehrter", L_DE },
+	{ "gli", L_IT },
+	{ "gostaria", L_PT },
+	{ "graag", L_NL },
+	{ "gracias", L_ES },
+	{ "grazie", L_IT },
+	{ "groeten", L_NL },
+	{ "grüße", L_DE },
+	{ "have", L_EN },
+	{ "het", L_NL },
+	{ "i", L_EN },
+	{ "ich", L_DE },
+	{ "ihre", L_DE },
+	{ "il", L_FR | L_IT },
+	{ "in", L_EN | L_DE | L_IT | L_NL },
+	{ "interessato", L_IT },
+	{ "is", L_EN | L_NL },
+	{ "ist", L_DE },
+	{ "it", L_EN },
+	{ "je", L_FR },
+	{ "kindly", L_EN },
+	{ "la", L_ES | L_FR | L_IT },
+	{ "las", L_ES },
+	{ "le", L_FR | L_IT },
+	{ "les", L_FR },
+	{ "lo", L_ES | L_IT },
+	{ "los", L_ES },
+	{ "mais", L_PT | L_FR },
+	{ "merci", L_FR },
+	{ "met", L_NL },
+	{ "mit", L_DE },
+	{ "my", L_EN },
+	{ "na", L_PT },
+	{ "necesitamos", L_ES },
+	{ "nicht", L_DE },
+	{ "niet", L_NL },
+	{ "no", L_ES | L_PT },
+	{ "nos", L_ES | L_PT },
+	{ "nosotros", L_ES },
+	{ "nous", L_FR },
+	{ "não", L_PT },
+	{ "nós", L_PT },
+	{ "o", L_PT },
+	{ "obrigado", L_PT },
+	{ "of", L_EN },
+	{ "on", L_EN },
+	{ "ons", L_NL },
+	{ "os", L_PT },
+	{ "our", L_EN },
+	{ "para", L_ES | L_PT },
+	{ "pas", L_FR },
+	{ "per", L_IT },
+	{ "pero", L_ES },
+	{ "please", L_EN },
+	{ "por", L_ES | L_PT },
+	{ "pour", L_FR },
+	{ "precio", L_ES },
+	{ "precisamos", L_PT },
+	{ "preis", L_DE },
+	{ "prezzo", L_IT },
+	{ "prijs", L_NL },
+	{ "prix", L_FR },
+	{ "preço", L_PT },
+	{ "qui", L_FR },
+	{ "que", L_ES | L_PT | L_FR },
+	{ "questo", L_IT },
+	{ "regards", L_EN },
+	{ "saludos", L_ES },
+	{ "saluti", L_IT },
+	{ "sehr", L_DE },
+	{ "siamo", L_IT },
+	{ "sie", L_DE },
+	{ "somos", L_ES | L_PT },
+	{ "sono", L_IT },
+	{ "su", L_ES },
+	{ "sua", L_PT },
+	{ "sur", L_FR },
+	{ "thank", L_EN },
+	{ "that", L_EN },
+	{ "the", L_EN },
+	{ "this", L_EN },
+	{ "to", L_EN },
+	{ "u", L_NL },
+	{ "uma", L_PT },
+	{ "un", L_ES | L_FR | L_IT },
+	{ "una", L_ES | L_IT },
+	{ "und", L_DE },
+	{ "une", L_FR },
+	{ "uns", L_DE },
+	{ "us", L_EN },
+	{ "usted", L_ES },
+	{ "uw", L_NL },
+	{ "van", L_NL },
+	{ "voor", L_NL },
+	{ "vorremmo", L_IT },
+	{ "vos", L_FR },
+	{ "votre", L_FR },
+	{ "vous", L_FR },
+	{ "você", L_PT },
+	{ "we", L_EN | L_NL },
+	{ "wij", L_NL },
+	{ "will", L_EN },
+	{ "wir", L_DE },
+	{ "with", L_EN },
+	{ "would", L_EN },
+	{ "y", L_ES },
+	{ "you", L_EN },
+	{ "your", L_EN },
+	{ "zu", L_DE },
+	{ "é", L_PT },
+	{ "è", L_IT },
+};
+
+#ifdef INQUIRYD_UNITTEST
+/* The index of the first stop word out of order, or -1. */
+long
+classify_stopwords_unsorted(void)
+{
+	size_t i;
+
+	for (i = 1; i < ARRAY_SIZE(stopwords); i++)
+		if (strcmp(stopwords[i - 1].w, stopwords[i].w) >= 0)
+			return (long)i;
+	return -1;
+}
+#endif
+
+static size_t
+u8len(unsigned char c)
+{
+	if (c < 0xc0)
+		return 1;
+	if (c < 0xe0)
+		return 2;
+	if (c < 0xf0)
+		return 3;
+	return 4;
+}
+
+static uint32_t
+u8dec(const char *s, size_t len, size_t *n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t k = u8len(p[0]), i;
+	uint32_t cp;
+
+	if (k > len || k == 1) {
+		*n = 1;
+		return p[0];
+	}
+	cp = p[0] & (0xff >> (k + 1));
+	for (i = 1; i < k; i++) {
+		if ((p[i] & 0xc0) != 0x80) {
+			*n = 1;
+			return p[0];
+		}
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	*n = k;
+	return cp;
+}
+
+static int
+cmp_stopword(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct stopword *)elem)->w);
+}
+
+/* A letter of a Latin-script word (ASCII or Latin-1/Extended-A/B). */
+static int
+latin_letter(uint32_t cp)
+{
+	return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+	    (cp >= 0xc0 && cp <= 0x24f && cp != 0xd7 && cp != 0xf7);
+}
+
+/* Lowercases ASCII and Latin-1 letters of a UTF-8 word in place. */
+static void
+lower_latin(char *w)
+{
+	unsigned char *p = (unsigned char *)w;
+
+	for (; *p; p++) {
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (unsigned char)(*p + 32);
+		else if (*p == 0xc3 && p[1] >= 0x80 && p[1] <= 0x9e &&
+		    p[1] != 0x97) {
+			p[1] = (unsigned char)(p[1] + 0x20);
+			p++;
+		}
+	}
+}
+
+#define LANG_SCAN_MAX (16 * 1024)
+
+const char *
+classify_languages(const char *text, char out[8], char *langs, size_t size)
+{
+	size_t len, i, n = 1, wl = 0;
+	size_t latin = 0, han = 0, kana = 0, hangul = 0, cyr = 0, ukr = 0;
+	size_t arabic = 0, hebrew = 0, greek = 0, thai = 0, deva = 0;
+	unsigned lat_score[ARRAY_SIZE(latin_langs)] = { 0 };
+	char word[32];
+	const char *lang = "en";
+	size_t best = 0, k;
+
+	if (!text)
+		text = "";
+	len = strlen(text);
+	if (len > LANG_SCAN_MAX)
+		len = LANG_SCAN_MAX;
+	for (i = 0; i <= len; i += n) {
+		uint32_t cp = i < len ? u8dec(text + i, len - i, &n) : 0;
+
+		if (i == len)
+			n = 1;
+		if (latin_letter(cp)) {
+			latin++;
+			if (wl + n < sizeof(word)) {
+				memcpy(word + wl, text + i, n);
+				wl += n;
+			} else {
+				wl = sizeof(word);	/* too long: no word */
+			}
+			continue;
+		}
+		if (wl && wl < sizeof(word)) {
+			const struct stopword *sw;
+
+			word[wl] = '\0';
+			lower_latin(word);
+			sw = bsearch(word, stopwords, ARRAY_SIZE(stopwords),
+			    sizeof(stopwords[0]), cmp_stopword);
+			for (k = 0; sw && k < ARRAY_SIZE(latin_langs); k++)
+				if (sw->mask & (1u << k))
+					lat_score[k]++;
+		}
+		wl = 0;
+		if ((cp >= 0x4e00 && cp <= 0x9fff) ||
+		    (cp >= 0x3400 && cp <= 0x4dbf) ||
+		    (cp >= 0xf900 && cp <= 0xfaff))
+			han++;
+		else if (cp >= 0x3040 && cp <= 0x30ff)
+			kana++;
+		else if ((cp >= 0xac00 && cp <= 0xd7af) ||
+		    (cp >= 0x1100 && cp <= 0x11ff))
+			hangul++;
+		else if (cp >= 0x400 && cp <= 0x4ff) {
+			cyr++;
+			/* і ї є ґ and their capitals: Ukrainian */
+			if (cp == 0x456 || cp == 0x457 || cp == 0x454 ||
+			    cp == 0x491 || cp == 0x406 || cp == 0x407 ||
+			    cp == 0x404 || cp == 0x490)
+				ukr++;
+		} else if (cp >= 0x600 && cp <= 0x6ff)
+			arabic++;
+		else if (cp >= 0x590 && cp <= 0x5ff)
+			hebrew++;
+		else if (cp >= 0x370 && cp <= 0x3ff)
+			greek++;
+		else if (cp >= 0xe00 && cp <= 0xe7f)
+			thai++;
+		else if (cp >= 0x900 && cp <= 0x97f)
+			deva++;
+	}
+	/* One CJK character says about as much as three Latin letters. */
+	if (kana * 3 >= latin && kana > 0 && kana * 5 >= han)
+		lang = "ja";
+	else if (hangul * 3 >= latin && hangul > 0)
+		lang = "ko";
+	else if (han * 3 >= latin && han > 0)
+		lang = "zh";
+	else if (cyr >= latin && cyr > 0)
+		lang = ukr * 20 >= cyr && ukr > 0 ? "uk" : "ru";
+	else if (arabic >= latin && arabic > 0)
+		lang = "ar";
+	else if (hebrew >= latin && hebrew > 0)
+		lang = "he";
+	else if (greek >= latin && greek > 0)
+		lang = "el";
+	else if (thai >= latin && thai > 0)
+		lang = "th";
+	else if (deva >= latin && deva > 0)
+		lang = "hi";
+	else {
+		/* the most common words; English wins ties and doubt */
+		for (k = 0; k < ARRAY_SIZE(latin_langs); k++)
+			if (lat_score[k] > best) {
+				best = lat_score[k];
+				lang = latin_langs[k];
+			}
+		if (best < 2 || lat_score[0] == best)
+			lang = "en";
+	}
+	snprintf(out, 8, "%s", lang);
+	if (langs && size) {
+		/* English rules too when there is English in the text */
+		if (strcmp(lang, "en") && (lat_score[0] >= 3 ||
+		    (latin > 40 && lat_score[0] >= 1)))
+			snprintf(langs, size, "%s en", lang);
+		else
+			snprintf(langs, size, "%s", lang);
+	}
+	return out;
+}
+
+const char *
+classify_language(const char *text, char out[8])
+{
+	return classify_languages(text, out, NULL, 0);
+}
+
+/* --- the verdict --------------------------------------------------------- */
+
+void
+verdict_release(struct verdict *v)
+{
+	size_t i;
+
+	rule_hits_release(&v->hits);
+	for (i = 0; i < v->nreq; i++) {
+		free(v->req[i].field);
+		free(v->req[i].value);
+	}
+	free(v->req);
+	v->req = NULL;
+	v->nreq = 0;
+	strlist_release(&v->questions);
+	strlist_release(&v->warnings);
+}
+
+static void
+verdict_init(struct verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->hits.v = NULL;
+	strlist_init(&v->questions);
+	strlist_init(&v->warnings);
+	snprintf(v->lang, sizeof(v->lang), "en");
+}
+
+/* The order fields are listed in (others after, in order of appearance). */
+static const char *const field_order[] = {
+	"product", "product_phrase", "model", "brand", "part_number",
+	"quantity", "moq", "order_type", "size", "length", "thickness",
+	"weight", "capacity", "power", "voltage", "material", "colour",
+	"finish", "design", "spec", "quality", "usage", "logo", "packaging",
+	"certification", "documents", "samples", "incoterm", "port",
+	"destination", "shipping", "insurance", "price_basis", "payment",
+	"target_price", "currency", "delivery", "warranty", "includes",
+	"customer_type", "market", "request", "note",
+};
+
+static size_t
+field_rank(const char *f)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(field_order); i++)
+		if (!strcmp(field_order[i], f))
+			return i;
+	return ARRAY_SIZE(field_order);
+}
+
+/* Lowercase copy with white space collapsed, for comparing values. */
+static char *
+fold(const char *s)
+{
+	struct buf b = BUF_INIT(BUF_CAP_LINE);
+	int sp = 0;
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			sp = b.len > 0;
+			continue;
+		}
+		if (sp)
+			buf_addch(&b, ' ');
+		sp = 0;
+		buf_addch(&b, c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	return buf_detach(&b, NULL);
+}
+
+static void
+add_requirement(struct verdict *v, const char *field, const char *value,
+    const struct rule *r)
+{
+	char *fv = fold(value);
+	size_t i;
+
+	for (i = 0; i < v->nreq; i++) {
+		char *fo;
+		int same;
+
+		if (strcmp(v->req[i].field, field))
+			continue;
+		fo = fold(v->req[i].value);
+		same = strstr(fo, fv) != NULL;
+		if (!same && strstr(fv, fo)) {
+			/* the new value says more: it replaces the old */
+			free(v->req[i].value);
+			v->req[i].value = xstrdup(value);
+			v->req[i].rule = r;
+			same = 1;
+		}
+		free(fo);
+		if (same)
+			goto out;
+	}
+	v->req = xrealloc(v->req, (v->nreq + 1) * sizeof(*v->req));
+	v->req[v->nreq].field = xstrdup(field);
+	v->req[v->nreq].value = xstrdup(value);
+	v->req[v->nreq].rule = r;
+	v->nreq++;
+out:
+	free(fv);
+}
+
+static void
+add_question(struct verdict *v, const char *q)
+{
+	char *fq = fold(q);
+	size_t i;
+
+	for (i = 0; i < v->questions.n; i++) {
+		char *fo = fold(v->questions.v[i]);
+		int dup = strstr(fo, fq) != NULL;
+
+		if (!dup && strstr(fq, fo)) {
+			free(v->questions.v[i]);
+			v->questions.v[i] = xstrdup(q);
+			dup = 1;
+		}
+		free(fo);
+		if (dup)
+			goto out;
+	}
+	strlist_push(&v->questions, q);
+out:
+	free(fq);
+}
+
+static int
+cmp_req(const void *a, const void *b)
+{
+	const struct requirement *x = a, *y = b;
+	size_t rx = field_rank(x->field), ry = field_rank(y->field);
+
+	if (rx != ry)
+		return rx < ry ? -1 : 1;
+	return 0;
+}
+
+/* Stable sort by field rank (insertion sort: outlines are short). */
+static void
+sort_outline(struct verdict *v)
+{
+	size_t i, j;
+
+	for (i = 1; i < v->nreq; i++) {
+		struct requirement t = v->req[i];
+
+		for (j = i; j > 0 && cmp_req(&v->req[j - 1], &t) > 0; j--)
+			v->req[j] = v->req[j - 1];
+		v->req[j] = t;
+	}
+}
+
+struct scan_ctx {
+	const struct ruleset *rs;
+	const char *langs;
+	struct verdict *v;
+	uint64_t deadline;
+};
+
+static void
+scan(struct scan_ctx *c, const char *target, const char *header,
+    const char *text)
+{
+	if (!text || !*text)
+		return;
+	ruleset_scan(c->rs, target, header, text, strlen(text), c->langs,
+	    &c->v->hits, c->deadline, &c->v->warnings);
+}
+
+void
+classify_message_opts(const struct ruleset *rs, const struct parsed_msg *pm,
+    const struct sig_result *s, const struct classify_opts *opts,
+    struct verdict *v)
+{
+	struct scan_ctx c;
+	const char *visible, *body, *at;
+	char langs[32];
+	char *from = NULL;
+	uint64_t t0 = now_ms();
+	unsigned long budget;
+	size_t i, k;
+	int counted;
+
+	verdict_init(v);
+	body = pm->text ? pm->text : "";
+	visible = s && s->visible_text && !str_blank(s->visible_text) ?
+	    s->visible_text : body;
+	classify_languages(str_blank(visible) && pm->subject ? pm->subject :
+	    visible, v->lang, langs, sizeof(langs));
+	budget = opts && opts->budget_ms ? opts->budget_ms :
+	    ruleset_budget_ms(rs);
+	c.rs = rs;
+	c.langs = langs;
+	c.v = v;
+	c.deadline = budget ? t0 + budget : 0;
+
+	scan(&c, "subject", NULL, pm->subject);
+	scan(&c, "visible", NULL, visible);
+	scan(&c, "body", NULL, body);
+	if (s) {
+		scan(&c, "quoted", NULL, s->quoted);
+		scan(&c, "signature", NULL, s->signature);
+	}
+	if (pm->from.addr || pm->from.name) {
+		from = xasprintf("%s <%s>", pm->from.name ? pm->from.name : "",
+		    pm->from.addr ? pm->from.addr : "");
+		scan(&c, "from", NULL, from);
+	}
+	scan(&c, "from_name", NULL, pm->from.name);
+	scan(&c, "from_addr", NULL, pm->from.addr);
+	if (pm->from.addr && (at = strrchr(pm->from.addr, '@')))
+		scan(&c, "from_domain", NULL, at + 1);
+	scan(&c, "reply_to", NULL, pm->reply_to.addr);
+	for (i = 0; i < pm->nheaders; i++)
+		scan(&c, "header", pm->headers[i].name, pm->headers[i].value);
+	for (i = 0; i < pm->natt; i++)
+		scan(&c, "attachment", NULL, pm->att[i].filename);
+	scan(&c, "html", NULL, pm->html);
+	scan(&c, "any", NULL, pm->subject);
+	scan(&c, "any", NULL, body);
+	ruleset_resolve(rs, &v->hits, langs);
+
+	/* Weights: once per rule, however often it matched. */
+	for (i = 0; i < v->hits.n; i++) {
+		const struct rule *r = v->hits.v[i].rule;
+
+		counted = 0;
+		for (k = 0; k < i && !counted; k++)
+			counted = v->hits.v[k].rule == r;
+		if (counted)
+			continue;
+		for (k = 0; k < CLASS_COUNT; k++)
+			v->score[k] += r->weight[k];
+	}
+	for (k = 0; k < CLASS_COUNT; k++)
+		v->threshold[k] = ruleset_threshold(rs, (enum iq_class)k);
+	v->cls = ruleset_decide(rs, v->score, v->why, sizeof(v->why));
+
+	/* The outline and the questions, from the captures. */
+	for (i = 0; i < v->hits.n; i++) {
+		const struct rule_hit *h = &v->hits.v[i];
+
+		for (k = 0; k < h->ncaps; k++) {
+			const char *f = h->caps[k].name;
+
+			if (!strcmp(f, "question"))
+				add_question(v, h->caps[k].value);
+			else if (rules_outline_field(f))
+				add_requirement(v, f, h->caps[k].value,
+				    h->rule);
+		}
+	}
+	if (opts && opts->product_lookup) {
+		size_t nreq = v->nreq;
+		const char *name = NULL;
+
+		for (i = 0; i < nreq && !name; i++)
+			if (!strcmp(v->req[i].field, "product"))
+				name = opts->product_lookup(opts->arg,
+				    v->req[i].value);
+		if (!name && pm->subject)
+			name = opts->product_lookup(opts->arg, pm->subject);
+		if (!name)
+			name = opts->product_lookup(opts->arg, visible);
+		if (name) {
+			for (i = 0; i < v->nreq; i++)
+				if (!strcmp(v->req[i].field, "product")) {
+					free(v->req[i].field);
+					v->req[i].field =
+					    xstrdup("product_phrase");
+				}
+			add_requirement(v, "product", name, NULL);
+		}
+	}
+	sort_outline(v);
+	free(from);
+	v->elapsed_ms = (unsigned long)(now_ms() - t0);
+}
+
+void
+classify_message(const struct ruleset *rs, const struct parsed_msg *pm,
+    const struct sig_result *s, struct verdict *v)
+{
+	classify_message_opts(rs, pm, s, NULL, v);
+}
+
+/* --- explain ------------------------------------------------------------- */
+
+static void
+print_weights(FILE *fp, const struct rule *r)
+{
+	int c, any = 0;
+
+	for (c = 0; c < CLASS_COUNT; c++)
+		if (r->weight[c] != 0) {
+			fprintf(fp, "%s%s %+g", any ? ", " : "",
+			    class_name((enum iq_class)c), r->weight[c]);
+			any = 1;
+		}
+	if (!any)
+		fputs("no weight", fp);
+}
+
+void
+classify_explain(FILE *fp, const struct verdict *v)
+{
+	char esc[256];
+	size_t i, k;
+	int c;
+
+	fprintf(fp, "rules that fired:\n");
+	if (!v->hits.n)
+		fprintf(fp, "  (none)\n");
+	for (i = 0; i < v->hits.n; i++) {
+		const struct rule_hit *h = &v->hits.v[i];
+		const struct rule *r = h->rule;
+		int first = 1;
+
+		for (k = 0; k < i; k++)
+			if (v->hits.v[k].rule == r)
+				first = 0;
+		fprintf(fp, "  %-28s %s:%d  %s", r->id, r->file, r->line,
+		    r->target ? r->target : "when");
+		if (r->header)
+			fprintf(fp, ":%s", r->header);
+		if (r->target)
+			fprintf(fp, " \"%s\"", log_escape(h->match, esc,
+			    sizeof(esc)));
+		else if (r->when)
+			fprintf(fp, " %s", r->when);
+		fputs("  ", fp);
+		if (first)
+			print_weights(fp, r);
+		else
+			fputs("(counted once)", fp);
+		fputc('\n', fp);
+		for (k = 0; k < h->ncaps; k++)
+			fprintf(fp, "      %s: %s\n", h->caps[k].name,
+			    log_escape(h->caps[k].value, esc, sizeof(esc)));
+	}
+	fprintf(fp, "totals:");
+	for (c = 0; c < CLASS_COUNT; c++)
+		fprintf(fp, "%s %s %g (threshold %g)", c ? "," : "",
+		    class_name((enum iq_class)c), v->score[c], v->threshold[c]);
+	fprintf(fp, "\ndecision: %s (%s)\n", class_name(v->cls), v->why);
+	fprintf(fp, "language: %s\n", v->lang);
+	fprintf(fp, "outline:\n");
+	if (!v->nreq)
+		fprintf(fp, "  (nothing)\n");
+	for (i = 0; i < v->nreq; i++)
+		fprintf(fp, "  %-14s %s  [%s]\n", v->req[i].field,
+		    log_escape(v->req[i].value, esc, sizeof(esc)),
+		    v->req[i].rule ? v->req[i].rule->id : "catalog");
+	fprintf(fp, "questions:\n");
+	if (!v->questions.n)
+		fprintf(fp, "  (none)\n");
+	for (i = 0; i < v->questions.n; i++)
+		fprintf(fp, "  - %s\n", log_escape(v->questions.v[i], esc,
+		    sizeof(esc)));
+	for (i = 0; i < v->warnings.n; i++)
+		fprintf(fp, "warning: %s\n", v->warnings.v[i]);
+	fprintf(fp, "matching took %lu ms\n", v->elapsed_ms);
+}
