@@ -679,17 +679,15 @@ domain_lookalike(const char *reg, const struct domain_protect *names,
 	skel = domain_skeleton(ulabel);
 	for (i = 0; i < n && !hit; i++) {
 		p = &names[i];
-		if (!strcmp(label, p->label)) {
-			/* google.de is Google; example-gifts.net is not us. */
-			if (p->own && p->domain) {
-				how = "the same name under another suffix";
-				hit = 1;
-			}
-			continue;
-		}
 		free(pskel);
 		pskel = domain_skeleton(p->label);
-		if (!strcmp(skel, pskel)) {
+		if (!strcmp(label, p->label)) {
+			/* google.de is Google; example-gifts.net is not us. */
+			if (!p->own || !p->domain)
+				continue;
+			how = "the same name under another suffix";
+			hit = 1;
+		} else if (!strcmp(skel, pskel)) {
 			how = "letters that look alike";
 			hit = 1;
 		} else if (strlen(pskel) >= 5 &&

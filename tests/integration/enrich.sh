@@ -29,7 +29,7 @@ run_unit() {
 }
 
 export CMOCKA_MESSAGE_OUTPUT=stdout
-for t in xfer; do
+for t in xfer enrich; do
 	run_unit "$t live (plain)" "$INQUIRYD_TOP/build/unit/test_$t"
 	run_unit "$t live (ASan+UBSan)" "$INQUIRYD_TOP/build/unit-san/test_$t"
 done
