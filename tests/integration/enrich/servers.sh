@@ -7,6 +7,9 @@
 #   ENRICH_STATE      where websrv.py logs requests and canary hits, and
 #                     smtpsrv.py writes what it received
 #   SMTP_TLS_PORT, SMTP_STARTTLS_PORT, SMTP_PLAIN_PORT   aiosmtpd servers
+# Set before sourcing: ENRICH_DNS_EXTRA (more dnsmasq options) and
+# ENRICH_TLS_EXTRA (more names, each with its own certificate picked by
+# SNI), as the bench does.
 # and stops everything at exit.  Returns non-zero (after a not_ok) when a
 # server cannot start.  Ports are picked at run time.
 
@@ -48,7 +51,18 @@ enrich_make_ca() {
 	printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth\n' "$san" >"$d/ext" &&
 	openssl x509 -req -in "$d/site.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" \
 	    -CAcreateserial -days 2 -extfile "$d/ext" -out "$d/site.pem" \
-	    >/dev/null 2>&1
+	    >/dev/null 2>&1 || return 1
+	# One small certificate per extra name (websrv.py picks by SNI).
+	[ -n "${ENRICH_TLS_EXTRA:-}" ] || return 0
+	mkdir -p "$ENRICH_STATE/sni"
+	openssl ecparam -name prime256v1 -genkey -noout \
+	    -out "$ENRICH_STATE/sni/key.pem" 2>/dev/null || return 1
+	for n in $ENRICH_TLS_EXTRA; do
+		openssl req -new -x509 -key "$ENRICH_STATE/sni/key.pem" \
+		    -subj "/CN=$n" -addext "subjectAltName=DNS:$n" \
+		    -CA "$d/ca.pem" -CAkey "$d/ca.key" -days 2 \
+		    -out "$ENRICH_STATE/sni/$n.pem" 2>/dev/null || return 1
+	done
 }
 
 enrich_start_web() {

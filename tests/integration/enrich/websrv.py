@@ -21,10 +21,13 @@ Hosts (see tests/data/enrich/sites/*/ and the dnsmasq records):
   toloop.test       redirects to http://127.0.0.2:HTTP/ (a canary)
   tolocal.test      redirects to https://loopa.test/ (resolves to a canary)
   toftp.test        redirects to ftp://chain3.test/
+  dN-bench.test     a small phone shop (tests/bench/enrich.sh); when N
+                    is a multiple of 20 it answers after 1 s
 Stops on SIGTERM, or when the process that started it goes away.
 """
 import os
 import random
+import re
 import socket
 import ssl
 import sys
@@ -45,6 +48,9 @@ def log(name, line):
 
 class Site(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: without this, Nagle and the
+    # client's delayed ACK add 40 ms to every page.
+    disable_nagle_algorithm = True
 
     def log_message(self, fmt, *args):
         pass
@@ -67,6 +73,17 @@ class Site(BaseHTTPRequestHandler):
         log("requests.log", f"{scheme} {host} {self.path}")
         if host == "slow.test":
             stop.wait(60)
+            return
+        m = re.match(r"^d(\d+)-bench\.test$", host)
+        if m:
+            n = int(m.group(1))
+            if n % 20 == 0:         # one site in twenty is slow
+                stop.wait(1.0)
+            self.send(200, (
+                f"<html lang='en'><head><title>Bench Company {n}</title>"
+                f"<meta name='description' content='Mobile phones and "
+                f"accessories, shop {n}.'></head><body><p>We sell "
+                f"smartphones.</p></body></html>").encode())
             return
         if host == "big.test":
             head = (b"<html><head><title>Big Page Trading</title></head>"
@@ -162,6 +179,30 @@ class QuietTLS(Quiet):
 
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.load_cert_chain(cert, key)
+
+# Per-name certificates (STATE_DIR/sni/NAME.pem with sni/key.pem), for
+# the bench's thousand domains: one certificate with a thousand names
+# would make every handshake slow on both sides.
+sni_dir = os.path.join(state, "sni")
+sni_ctx = {}
+
+
+def pick_cert(sock, name, _ctx):
+    if not name:
+        return None
+    c = sni_ctx.get(name)
+    if c is None:
+        pem = os.path.join(sni_dir, name + ".pem")
+        if not os.path.exists(pem):
+            return None
+        c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        c.load_cert_chain(pem, os.path.join(sni_dir, "key.pem"))
+        sni_ctx[name] = c
+    sock.context = c
+    return None
+
+
+ctx.sni_callback = pick_cert
 
 
 def bind_all(https, http):
