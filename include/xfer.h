@@ -47,7 +47,8 @@ struct xfer_fetch_opts {
 	size_t max_bytes;		/* body cap, default 512 KiB */
 	long max_redirects;		/* default 3 */
 	uint64_t deadline_ms;		/* now_ms() clock; 0: 10 s from start */
-	const char *ca_file;		/* NULL: the system store */
+	const char *ca_file;		/* NULL: the system store; else only
+					 * this CA bundle is trusted */
 	long https_port;		/* port for https URLs that name none
 					 * (0: 443); tests use a high port */
 	long http_port;			/* the same for http (0: 80) */

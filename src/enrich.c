@@ -868,6 +868,9 @@ on_page(void *arg, struct xfer_page *p)
 		    xfer_result_name(p->result));
 		free(j->site.url);
 		j->site.url = xstrdup_or_null(p->url);
+		if (p->result == XFER_REFUSED)
+			log_info("enrich: website of '%s' refused: %s",
+			    log_esc(j->info.domain), log_esc(p->error));
 		if (p->result == XFER_REFUSED || p->result == XFER_TIMEOUT) {
 			/* Final: a refusal is policy, a timeout the budget. */
 			j->site.timed_out = p->result == XFER_TIMEOUT;

@@ -341,6 +341,10 @@ test_offline_flags(void **state)
 		{ { "bob@yahoo.com", NULL, NULL, NULL, NULL, NULL, NULL, NULL,
 		    "bob@gmail.com" }, NULL, NULL, NULL, 1 },
 		{ { "buyer@acme-corp.com" }, NULL, NULL, NULL, 0 },
+		/* An IDN address: looked up as punycode, flagged for the rep. */
+		{ { "kontakt@b\xc3\xbc" "cher.de" }, "punycode",
+		    "'xn--bcher-kva.de' is an internationalised domain, shown "
+		    "as 'b\xc3\xbc" "cher.de'", "DE", 0 },
 	};
 	struct conf c;
 	struct enrich *en;
