@@ -392,6 +392,10 @@ country_from_text(const char *text)
 		cc[0] = (char)(low[0] - 'a' + 'A');
 		cc[1] = (char)(low[1] - 'a' + 'A');
 		cc[2] = '\0';
+		if (!strcmp(cc, "UK")) {	/* not ISO, but written */
+			cc[0] = 'G';
+			cc[1] = 'B';
+		}
 		free(low);
 		return cc;
 	}

@@ -66,6 +66,13 @@ test_refused_offline(void **state)
 		{ "http://127.0.0.1/", "loopback" },
 		{ "http://[::1]/", "loopback" },
 		{ "http://localhost/", "not a domain name" },
+		/* Other spellings of 127.0.0.1 and of private addresses. */
+		{ "http://2130706433/", "loopback" },
+		{ "http://0x7f.1/", "loopback" },
+		{ "http://127.1/", "loopback" },
+		{ "http://017700000001/", "loopback" },
+		{ "http://[0:0:0:0:0:ffff:7f00:1]/", "IPv4-mapped loopback" },
+		{ "http://0xa9.0xfe.0xa9.0xfe/", "link-local" },
 		{ "https://exa mple.com/", "not a valid URL" },
 	};
 	struct err e = ERR_INIT;
