@@ -157,6 +157,20 @@ struct enrich_job *enrich_next_done(struct enrich *en);
 size_t enrich_pending(const struct enrich *en);
 void enrich_finish(struct enrich_job *job, struct enrich_info *out);
 
+/*
+ * Drives the enricher from the daemon's evloop (evloop.h) instead of a
+ * hand-written poll loop: its sockets become the loop's fds and its next
+ * deadline a timer, kept in step after every event and every
+ * enrich_start.  on_done(en, arg) is called from the loop whenever jobs
+ * have finished; it must collect every finished job (enrich_next_done and
+ * enrich_finish until NULL).  ev is borrowed and must outlive en, or
+ * enrich_attach(en, NULL, NULL, NULL) must detach first.
+ */
+struct evloop;
+typedef void enrich_done_fn(struct enrich *en, void *arg);
+void enrich_attach(struct enrich *en, struct evloop *ev,
+    enrich_done_fn *on_done, void *arg);
+
 /* The "v" of the JSON cached per domain; older records are ignored. */
 #define ENRICH_CACHE_VERSION 1
 

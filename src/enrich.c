@@ -24,6 +24,7 @@
 #include "domain.h"
 #include "enrich.h"
 #include "err.h"
+#include "evloop.h"
 #include "log.h"
 #include "rules.h"
 #include "xfer.h"
@@ -110,7 +111,16 @@ struct enrich {
 	size_t nprotect;
 	struct enrich_job *jobs;	/* in flight and done, not finished */
 	size_t njobs;
+	struct evloop *ev;	/* borrowed: enrich_attach */
+	enrich_done_fn *on_done;
+	void *done_arg;
+	int *watched;		/* fds registered with ev */
+	size_t nwatched;
+	uint64_t timer;		/* ev timer id, 0 none */
+	int in_ev;		/* inside an ev callback: sync at its end */
 };
+
+static void ev_sync(struct enrich *en);
 
 static void job_check(struct enrich_job *j);
 
@@ -563,6 +573,7 @@ enrich_free(struct enrich *en)
 
 	if (!en)
 		return;
+	enrich_attach(en, NULL, NULL, NULL);
 	while (en->jobs)
 		job_free(en->jobs);
 	xfer_free(en->xfer);
@@ -1463,6 +1474,8 @@ enrich_start(struct enrich *en, const struct parsed_msg *pm,
 	job_offline(j, pm, s);
 	job_lookups(j);
 	job_check(j);
+	if (en->ev && !en->in_ev)
+		ev_sync(en);
 	return j;
 }
 
@@ -1614,4 +1627,95 @@ enrich_sender(struct enrich *en, const struct parsed_msg *pm,
 		enrich_perform(en, fds, n);
 	}
 	enrich_finish(j, out);
+}
+
+/* ---- the evloop adapter ---- */
+
+static void
+ev_after(struct enrich *en)
+{
+	en->in_ev = 1;
+	if (en->on_done && enrich_next_done(en))
+		en->on_done(en, en->done_arg);
+	en->in_ev = 0;
+	if (en->ev)
+		ev_sync(en);
+}
+
+static void
+ev_on_fd(struct evloop *ev, int fd, short revents, void *arg)
+{
+	struct enrich *en = arg;
+	struct pollfd p;
+
+	(void)ev;
+	p.fd = fd;
+	p.events = 0;
+	p.revents = revents;
+	enrich_perform(en, &p, 1);
+	ev_after(en);
+}
+
+static void
+ev_on_timer(struct evloop *ev, void *arg)
+{
+	struct enrich *en = arg;
+
+	(void)ev;
+	en->timer = 0;
+	enrich_perform(en, NULL, 0);
+	ev_after(en);
+}
+
+/* Registers exactly the sockets the engines want, and the next timer. */
+static void
+ev_sync(struct enrich *en)
+{
+	struct pollfd fds[256];
+	size_t n = enrich_pollfds(en, fds, ARRAY_SIZE(fds)), i, k;
+	int t;
+
+	for (i = 0; i < en->nwatched; i++) {
+		for (k = 0; k < n; k++)
+			if (fds[k].fd == en->watched[i])
+				break;
+		if (k == n)
+			evloop_del_fd(en->ev, en->watched[i]);
+	}
+	en->watched = xrealloc(en->watched, (n ? n : 1) *
+	    sizeof(*en->watched));
+	en->nwatched = n;
+	for (k = 0; k < n; k++) {
+		evloop_add_fd(en->ev, fds[k].fd, fds[k].events, ev_on_fd, en);
+		en->watched[k] = fds[k].fd;
+	}
+	if (en->timer)
+		evloop_cancel(en->ev, en->timer);
+	en->timer = 0;
+	t = enrich_next_done(en) ? 0 : next_timeout(en, 0);
+	if (t >= 0)
+		en->timer = evloop_timer(en->ev, (uint64_t)t, ev_on_timer, en);
+}
+
+void
+enrich_attach(struct enrich *en, struct evloop *ev, enrich_done_fn *on_done,
+    void *arg)
+{
+	size_t i;
+
+	if (en->ev) {
+		for (i = 0; i < en->nwatched; i++)
+			evloop_del_fd(en->ev, en->watched[i]);
+		if (en->timer)
+			evloop_cancel(en->ev, en->timer);
+	}
+	free(en->watched);
+	en->watched = NULL;
+	en->nwatched = 0;
+	en->timer = 0;
+	en->ev = ev;
+	en->on_done = on_done;
+	en->done_arg = arg;
+	if (ev)
+		ev_sync(en);
 }

@@ -23,6 +23,7 @@
 #include "conf.h"
 #include "enrich.h"
 #include "err.h"
+#include "evloop.h"
 #include "rules.h"
 
 #if defined(__has_include)
@@ -750,6 +751,99 @@ test_live_concurrent(void **state)
 	conf_release(&c);
 }
 
+struct collected {
+	size_t n;
+	size_t site_ok;
+};
+
+static void
+collect(struct enrich *en, void *arg)
+{
+	struct collected *c = arg;
+	struct enrich_job *j;
+	struct enrich_info ei;
+
+	while ((j = enrich_next_done(en))) {
+		enrich_finish(j, &ei);
+		c->n++;
+		c->site_ok += ei.site_status >= 1;	/* read, or parked */
+		enrich_info_release(&ei);
+	}
+}
+
+static void
+start_one(struct enrich *en, const char *from)
+{
+	struct sender x = { from };
+	struct parsed_msg pm;
+	struct sig_result s;
+	struct verdict v;
+
+	make_msg(&x, &pm, &s, &v);
+	enrich_start(en, &pm, &s, &v);
+	free_msg(&pm, &s);
+}
+
+static void
+test_evloop_offline(void **state)
+{
+	struct conf c;
+	struct enrich *en;
+	struct evloop *ev = evloop_new();
+	struct collected got = { 0 };
+	int rounds = 0;
+
+	(void)state;
+	conf_for_test(&c, 0);
+	en = enrich_new(&c, rs, &cat, 0);
+	enrich_attach(en, ev, collect, &got);
+	start_one(en, "a@mailinator.com");
+	start_one(en, "b@acme-corp.com");
+	assert_int_equal(got.n, 0);	/* reported from the loop */
+	while (got.n < 2 && rounds++ < 10)
+		evloop_once(ev, 100);
+	assert_int_equal(got.n, 2);
+	assert_int_equal(enrich_pending(en), 0);
+	enrich_free(en);	/* detaches */
+	evloop_free(ev);
+	conf_release(&c);
+}
+
+static void
+test_live_evloop(void **state)
+{
+	static const char *const from[] = {
+		"a@slow.test", "b@phones.test", "c@loopa.test",
+		"d@parked.test", "e@ghost.test", "f@mailinator.com",
+	};
+	struct conf c;
+	struct enrich *en;
+	struct evloop *ev;
+	struct collected got = { 0 };
+	size_t i;
+	uint64_t t0;
+
+	(void)state;
+	if (!live())
+		return;
+	ev = evloop_new();
+	conf_for_test(&c, 1);
+	en = enrich_new(&c, rs, &cat, 0);
+	enrich_attach(en, ev, collect, &got);
+	t0 = now_ms();
+	for (i = 0; i < ARRAY_SIZE(from); i++)
+		start_one(en, from[i]);
+	while (got.n < ARRAY_SIZE(from) && now_ms() - t0 < 8000)
+		evloop_once(ev, 500);
+	assert_int_equal(got.n, ARRAY_SIZE(from));
+	assert_int_equal(got.site_ok, 2);	/* phones and parked were read */
+	assert_true(now_ms() - t0 < 4500);	/* one 3 s budget, not six */
+	enrich_attach(en, NULL, NULL, NULL);
+	enrich_free(en);
+	evloop_free(ev);
+	conf_release(&c);
+}
+
 int
 main(void)
 {
@@ -758,10 +852,12 @@ main(void)
 		cmocka_unit_test(test_offline_flags),
 		cmocka_unit_test(test_freemail_override),
 		cmocka_unit_test(test_no_sender),
+		cmocka_unit_test(test_evloop_offline),
 		cmocka_unit_test(test_live_sites),
 		cmocka_unit_test(test_live_cache),
 		cmocka_unit_test(test_live_disabled),
 		cmocka_unit_test(test_live_concurrent),
+		cmocka_unit_test(test_live_evloop),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
