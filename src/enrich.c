@@ -26,6 +26,7 @@
 #include "err.h"
 #include "evloop.h"
 #include "log.h"
+#include "phone.h"
 #include "rules.h"
 #include "xfer.h"
 
@@ -255,53 +256,16 @@ add_country(struct enrich_info *ei, const char *cc, const char *source,
 
 /* ---- country tables ---- */
 
-struct calling_code {
-	const char *code;
-	const char *cc;
-};
-
-/* ITU calling codes of the countries trade mail comes from. */
-static const struct calling_code calling_codes[] = {
-	{ "1", "US" }, { "7", "RU" }, { "20", "EG" }, { "27", "ZA" },
-	{ "30", "GR" }, { "31", "NL" }, { "32", "BE" }, { "33", "FR" },
-	{ "34", "ES" }, { "36", "HU" }, { "39", "IT" }, { "40", "RO" },
-	{ "41", "CH" }, { "43", "AT" }, { "44", "GB" }, { "45", "DK" },
-	{ "46", "SE" }, { "47", "NO" }, { "48", "PL" }, { "49", "DE" },
-	{ "51", "PE" }, { "52", "MX" }, { "53", "CU" }, { "54", "AR" },
-	{ "55", "BR" }, { "56", "CL" }, { "57", "CO" }, { "58", "VE" },
-	{ "60", "MY" }, { "61", "AU" }, { "62", "ID" }, { "63", "PH" },
-	{ "64", "NZ" }, { "65", "SG" }, { "66", "TH" }, { "81", "JP" },
-	{ "82", "KR" }, { "84", "VN" }, { "86", "CN" }, { "90", "TR" },
-	{ "91", "IN" }, { "92", "PK" }, { "93", "AF" }, { "94", "LK" },
-	{ "95", "MM" }, { "98", "IR" }, { "212", "MA" }, { "213", "DZ" },
-	{ "216", "TN" }, { "218", "LY" }, { "221", "SN" }, { "225", "CI" },
-	{ "233", "GH" }, { "234", "NG" }, { "237", "CM" }, { "243", "CD" },
-	{ "244", "AO" }, { "251", "ET" }, { "254", "KE" }, { "255", "TZ" },
-	{ "256", "UG" }, { "260", "ZM" }, { "263", "ZW" }, { "351", "PT" },
-	{ "352", "LU" }, { "353", "IE" }, { "354", "IS" }, { "355", "AL" },
-	{ "356", "MT" }, { "357", "CY" }, { "358", "FI" }, { "359", "BG" },
-	{ "370", "LT" }, { "371", "LV" }, { "372", "EE" }, { "373", "MD" },
-	{ "374", "AM" }, { "375", "BY" }, { "380", "UA" }, { "381", "RS" },
-	{ "385", "HR" }, { "386", "SI" }, { "387", "BA" }, { "389", "MK" },
-	{ "420", "CZ" }, { "421", "SK" }, { "502", "GT" }, { "503", "SV" },
-	{ "504", "HN" }, { "505", "NI" }, { "506", "CR" }, { "507", "PA" },
-	{ "591", "BO" }, { "593", "EC" }, { "595", "PY" }, { "598", "UY" },
-	{ "852", "HK" }, { "853", "MO" }, { "855", "KH" }, { "856", "LA" },
-	{ "880", "BD" }, { "886", "TW" }, { "960", "MV" }, { "961", "LB" },
-	{ "962", "JO" }, { "963", "SY" }, { "964", "IQ" }, { "965", "KW" },
-	{ "966", "SA" }, { "967", "YE" }, { "968", "OM" }, { "971", "AE" },
-	{ "972", "IL" }, { "973", "BH" }, { "974", "QA" }, { "976", "MN" },
-	{ "977", "NP" }, { "992", "TJ" }, { "993", "TM" }, { "994", "AZ" },
-	{ "995", "GE" }, { "996", "KG" }, { "998", "UZ" },
-};
-
-/* The country of an international number ("+49 30 ...", "0086 ..."). */
+/*
+ * The country of an international number ("+49 30 ...", "0086 ...") by
+ * phone.c's table; a national number says nothing on its own.
+ */
 static const char *
 phone_country(const char *phone)
 {
-	char digits[8];
-	size_t n = 0, i, best = 0;
-	const char *p = phone, *cc = NULL;
+	char e164[PHONE_E164_SIZE];
+	const char *p = phone;
+	size_t n = 0;
 
 	while (*p == ' ' || *p == '(')
 		p++;
@@ -311,125 +275,49 @@ phone_country(const char *phone)
 		p += 2;
 	else
 		return NULL;
-	for (; *p && n < sizeof(digits) - 1; p++) {
+	e164[n++] = '+';
+	for (; *p && n < sizeof(e164) - 1; p++) {
 		if (*p >= '0' && *p <= '9')
-			digits[n++] = *p;
-		else if (*p != ' ' && *p != '(' && *p != ')' && *p != '-')
-			break;
-		if (n >= 3)
+			e164[n++] = *p;
+		else if (*p != ' ' && *p != '(' && *p != ')' && *p != '-' &&
+		    *p != '.')
 			break;
 	}
-	digits[n] = '\0';
-	for (i = 0; i < ARRAY_SIZE(calling_codes); i++) {
-		size_t len = strlen(calling_codes[i].code);
-
-		if (len <= n && len > best &&
-		    !strncmp(digits, calling_codes[i].code, len)) {
-			best = len;
-			cc = calling_codes[i].cc;
-		}
-	}
-	return cc;
+	e164[n] = '\0';
+	return n > 3 ? phone_country_of(e164) : NULL;
 }
 
-struct country_name {
-	const char *name;
-	const char *cc;
-};
-
-/* Names a signature uses for a country (lowercase). */
-static const struct country_name country_names[] = {
-	{ "united states of america", "US" }, { "united states", "US" },
-	{ "usa", "US" }, { "u.s.a.", "US" }, { "united kingdom", "GB" },
-	{ "england", "GB" }, { "scotland", "GB" }, { "great britain", "GB" },
-	{ "germany", "DE" }, { "deutschland", "DE" }, { "france", "FR" },
-	{ "spain", "ES" }, { "españa", "ES" }, { "italy", "IT" },
-	{ "italia", "IT" }, { "mexico", "MX" }, { "méxico", "MX" },
-	{ "brazil", "BR" }, { "brasil", "BR" }, { "china", "CN" },
-	{ "p.r. china", "CN" }, { "pr china", "CN" }, { "中国", "CN" },
-	{ "russia", "RU" }, { "russian federation", "RU" },
-	{ "россия", "RU" }, { "india", "IN" }, { "japan", "JP" },
-	{ "日本", "JP" }, { "south korea", "KR" }, { "korea", "KR" },
-	{ "turkey", "TR" }, { "türkiye", "TR" }, { "poland", "PL" },
-	{ "polska", "PL" }, { "netherlands", "NL" },
-	{ "the netherlands", "NL" }, { "nederland", "NL" },
-	{ "belgium", "BE" }, { "switzerland", "CH" }, { "austria", "AT" },
-	{ "österreich", "AT" }, { "sweden", "SE" }, { "norway", "NO" },
-	{ "denmark", "DK" }, { "finland", "FI" }, { "portugal", "PT" },
-	{ "greece", "GR" }, { "ireland", "IE" }, { "canada", "CA" },
-	{ "australia", "AU" }, { "new zealand", "NZ" },
-	{ "south africa", "ZA" }, { "nigeria", "NG" }, { "kenya", "KE" },
-	{ "ghana", "GH" }, { "egypt", "EG" }, { "morocco", "MA" },
-	{ "saudi arabia", "SA" }, { "united arab emirates", "AE" },
-	{ "uae", "AE" }, { "u.a.e.", "AE" }, { "dubai", "AE" },
-	{ "israel", "IL" }, { "pakistan", "PK" }, { "bangladesh", "BD" },
-	{ "vietnam", "VN" }, { "viet nam", "VN" }, { "thailand", "TH" },
-	{ "malaysia", "MY" }, { "singapore", "SG" }, { "indonesia", "ID" },
-	{ "philippines", "PH" }, { "argentina", "AR" }, { "chile", "CL" },
-	{ "colombia", "CO" }, { "peru", "PE" }, { "perú", "PE" },
-	{ "ukraine", "UA" }, { "romania", "RO" }, { "czech republic", "CZ" },
-	{ "czechia", "CZ" }, { "hungary", "HU" }, { "hong kong", "HK" },
-	{ "taiwan", "TW" }, { "sri lanka", "LK" }, { "iran", "IR" },
-	{ "iraq", "IQ" }, { "qatar", "QA" }, { "kuwait", "KW" },
-	{ "zimbabwe", "ZW" }, { "tanzania", "TZ" }, { "ethiopia", "ET" },
-	{ "ecuador", "EC" }, { "venezuela", "VE" }, { "uruguay", "UY" },
-	{ "paraguay", "PY" }, { "bolivia", "BO" }, { "kazakhstan", "KZ" },
-};
-
-static int
-is_word_char(unsigned char c)
-{
-	return c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
-/* The country a name or an address (its last words) names, or NULL. */
+/*
+ * The country a signature's country field or address names: an alpha-2
+ * code, or the country name that ends last ("Berlin, Germany"), by
+ * phone.c's table of names in several languages.
+ */
 static const char *
 country_from_text(const char *text)
 {
-	char *low;
-	const char *best = NULL, *hit;
-	size_t i, n, best_pos = 0;
+	static char cc[3];
+	char *t;
+	const char *r = NULL;
 
 	if (str_blank(text))
 		return NULL;
-	low = str_lower(xstrdup(text));
-	str_trim(low);
-	n = strlen(low);
-	if (n == 2 && low[0] >= 'a' && low[0] <= 'z' && low[1] >= 'a' &&
-	    low[1] <= 'z') {
-		static char cc[3];
-
-		cc[0] = (char)(low[0] - 'a' + 'A');
-		cc[1] = (char)(low[1] - 'a' + 'A');
+	t = str_trim(xstrdup(text));
+	if (strlen(t) == 2 && ((t[0] | 0x20) >= 'a' && (t[0] | 0x20) <= 'z') &&
+	    ((t[1] | 0x20) >= 'a' && (t[1] | 0x20) <= 'z')) {
+		cc[0] = (char)(t[0] & ~0x20);
+		cc[1] = (char)(t[1] & ~0x20);
 		cc[2] = '\0';
 		if (!strcmp(cc, "UK")) {	/* not ISO, but written */
 			cc[0] = 'G';
 			cc[1] = 'B';
 		}
-		free(low);
-		return cc;
+		if (phone_country_known(cc))
+			r = cc;
+	} else {
+		r = phone_country_in_text(t, strlen(t), NULL);
 	}
-	/* The name that appears last wins: "Berlin, Germany". */
-	for (i = 0; i < ARRAY_SIZE(country_names); i++) {
-		size_t len = strlen(country_names[i].name);
-
-		for (hit = strstr(low, country_names[i].name); hit;
-		    hit = strstr(hit + 1, country_names[i].name)) {
-			size_t pos = (size_t)(hit - low);
-
-			if ((pos > 0 && is_word_char((unsigned char)hit[-1]) &&
-			    (unsigned char)hit[0] < 0x80) ||
-			    (is_word_char((unsigned char)hit[len]) &&
-			    (unsigned char)hit[len - 1] < 0x80))
-				continue;
-			if (!best || pos + len > best_pos) {
-				best = country_names[i].cc;
-				best_pos = pos + len;
-			}
-		}
-	}
-	free(low);
-	return best;
+	free(t);
+	return r;
 }
 
 struct lang_country {
