@@ -19,7 +19,7 @@ DOCDIR ?= $(PREFIX)/share/doc/inquiryd
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS = libetpan libcurl libpcre2-8 sqlite3 xlsxwriter inih gumbo uchardet \
-	libcares libpsl jansson nettle gnutls
+	libcares libpsl libidn2 jansson nettle gnutls
 
 VERSION = 0.1.0
 CFLAGS ?= -O2 -g
