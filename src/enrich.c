@@ -938,18 +938,16 @@ sugg_cmp(const void *a, const void *b)
 	return strcmp(x->category, y->category);
 }
 
-/* The catalog's spelling of a category, or NULL if it has none such. */
+/*
+ * The catalog's spelling of a category (catalog_category: case and plurals
+ * ignored), or NULL if it has none such; with no catalog, the map's words.
+ */
 static const char *
-catalog_category(const struct catalog *cat, const char *name)
+category_spelling(const struct catalog *cat, const char *name)
 {
-	size_t i;
-
 	if (!cat || !cat->categories.n)
-		return name;	/* no catalog: keep the map's words */
-	for (i = 0; i < cat->categories.n; i++)
-		if (!strcasecmp(cat->categories.v[i], name))
-			return cat->categories.v[i];
-	return NULL;
+		return name;
+	return catalog_category(cat, name);
 }
 
 static void
@@ -988,7 +986,7 @@ conclude_suggestions(struct enrich_job *j)
 			comma = strchr(p, ',');
 			if (comma)
 				*comma = '\0';
-			cat = catalog_category(en->cat, str_trim(p));
+			cat = category_spelling(en->cat, str_trim(p));
 			if (!cat || !*cat)
 				continue;
 			for (k = 0; k < ei->nsugg; k++)
