@@ -441,7 +441,7 @@ static const char *const field_order[] = {
 	"product", "product_phrase", "model", "brand", "part_number",
 	"quantity", "moq", "order_type", "size", "length", "thickness",
 	"weight", "capacity", "power", "voltage", "material", "colour",
-	"finish", "design", "spec", "quality", "usage", "logo", "packaging",
+	"finish", "shape", "design", "compatibility", "spec", "quality", "usage", "logo", "packaging",
 	"certification", "documents", "samples", "incoterm", "port",
 	"destination", "shipping", "insurance", "price_basis", "payment",
 	"target_price", "currency", "delivery", "warranty", "includes",
@@ -481,13 +481,48 @@ fold(const char *s)
 	return buf_detach(&b, NULL);
 }
 
+/* Drops entry i of the outline. */
+static void
+drop_requirement(struct verdict *v, size_t i)
+{
+	free(v->req[i].field);
+	free(v->req[i].value);
+	memmove(v->req + i, v->req + i + 1, (v->nreq - i - 1) *
+	    sizeof(*v->req));
+	v->nreq--;
+}
+
+/*
+ * Adds field: value to the outline unless it says nothing new: a value of
+ * the same field that contains it is kept (and one it contains is
+ * replaced); a "spec" entry already inside another field's value is left
+ * out, and one inside the new value goes.
+ */
 static void
 add_requirement(struct verdict *v, const char *field, const char *value,
     const struct rule *r)
 {
 	char *fv = fold(value);
+	int is_spec = !strcmp(field, "spec");
 	size_t i;
 
+	for (i = 0; i < v->nreq; i++) {
+		char *fo;
+		int inside;
+
+		if (!strcmp(v->req[i].field, field))
+			continue;
+		fo = fold(v->req[i].value);
+		inside = is_spec && strstr(fo, fv) != NULL;
+		if (!inside && !strcmp(v->req[i].field, "spec") &&
+		    strstr(fv, fo)) {
+			drop_requirement(v, i);
+			i--;
+		}
+		free(fo);
+		if (inside)
+			goto out;
+	}
 	for (i = 0; i < v->nreq; i++) {
 		char *fo;
 		int same;

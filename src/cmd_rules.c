@@ -719,7 +719,7 @@ rules_test(int argc, char **argv, const struct cmd_global *g)
 
 	memset(&o, 0, sizeof(o));
 	o.verbose = g->verbose;
-	optind = 1;
+	optind = 0;	/* glibc: start afresh, permuting */
 	while ((c = getopt_long(argc, argv, "r:v", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':

@@ -97,7 +97,14 @@ struct rmap {
 	size_t n, alloc;
 };
 
+struct define {
+	char *name;		/* "_np" */
+	char *group;		/* "(?<_np>(?i-msx:...))" */
+};
+
 struct ruleset {
+	struct define *defs;
+	size_t ndefs, adefs;
 	struct xrule **rules;
 	size_t nrules, alloc;
 	struct rlist *lists;
@@ -152,7 +159,7 @@ static const char *const outline_fields[] = {
 	"voltage", "weight", "length", "thickness", "finish", "design",
 	"usage", "quality", "shipping", "price_basis", "currency", "moq",
 	"request", "insurance", "includes", "note", "warranty", "documents",
-	"customer_type", "market", "order_type",
+	"customer_type", "market", "order_type", "shape", "compatibility",
 };
 
 /* Fields of a signature (sig.h). */
@@ -1023,19 +1030,138 @@ out:
 }
 
 /*
- * "pattern /.../flags": the pattern is everything between the first and
- * the last '/' of the line, verbatim; flag letters follow.
+ * The /.../flags on a line from pos: the pattern is everything between the
+ * first and the last '/' of the line, verbatim; flag letters follow.
+ * Returns 0 with the pattern's byte range, or -1 (reported).
  */
-static void
-set_pattern(struct parser *p, struct pfile *f, struct xrule *x, size_t pos)
+static int
+split_pattern(struct parser *p, struct pfile *f, size_t pos, size_t *start,
+    size_t *end, unsigned *flags)
 {
 	const char *line = f->line;
 	const char *first, *last;
-	size_t start, end, flen, bad;
+	size_t flen, bad;
+
+	first = strchr(line + pos, '/');
+	if (!first || first != line + pos) {
+		ferr(p, f, pos, "expected a pattern written /.../flags");
+		return -1;
+	}
+	last = strrchr(line, '/');
+	if (last == first) {
+		ferr(p, f, pos, "the pattern has no closing '/'");
+		return -1;
+	}
+	*start = (size_t)(first - line) + 1;
+	*end = (size_t)(last - line);
+	flen = strlen(last + 1);
+	while (flen > 0 && is_blank(last[flen]))
+		flen--;
+	if (rx_parse_flags(last + 1, flen, flags, &bad)) {
+		ferr(p, f, *end + 1 + bad, "unknown pattern flag '%c' (flags: "
+		    "i m s x U a n)", last[1 + bad]);
+		return -1;
+	}
+	if (*end == *start) {
+		ferr(p, f, *start, "empty pattern");
+		return -1;
+	}
+	return 0;
+}
+
+static long
+find_define(const struct ruleset *rs, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < rs->ndefs; i++)
+		if (strlen(rs->defs[i].name) == len &&
+		    !memcmp(rs->defs[i].name, name, len))
+			return (long)i;
+	return -1;
+}
+
+/* Marks the defines text[0..len) calls with (?&NAME) or (?P>NAME). */
+static void
+mark_defines(const struct ruleset *rs, const char *text, size_t len,
+    unsigned char *need)
+{
+	size_t i, n;
+	long d;
+
+	for (i = 0; i + 3 < len; i++) {
+		if (text[i] != '(' || text[i + 1] != '?')
+			continue;
+		if (text[i + 2] == '&')
+			i += 3;
+		else if (text[i + 2] == 'P' && text[i + 3] == '>')
+			i += 4;
+		else
+			continue;
+		for (n = 0; i + n < len && is_ident_char((unsigned char)
+		    text[i + n]) && text[i + n] != '-' && text[i + n] != '.';
+		    n++)
+			;
+		d = find_define(rs, text + i, n);
+		if (d >= 0 && !need[d]) {
+			need[d] = 1;
+			mark_defines(rs, rs->defs[d].group,
+			    strlen(rs->defs[d].group), need);
+		}
+	}
+}
+
+/*
+ * Compiles a pattern with the defines it calls appended in a (?(DEFINE)
+ * ...) group, after the pattern, so its own group numbers and error
+ * offsets stay as written.  *in_def is set when the error lies in a
+ * define.
+ */
+static struct rx *
+compile_pattern(const struct ruleset *rs, const char *pat, size_t len,
+    unsigned flags, struct rx_error *e, int *in_def)
+{
+	unsigned char *need;
+	struct buf b = BUF_INIT(BUF_CAP_TEXT);
+	struct rx *rx;
+	size_t i;
+	int any = 0;
+
+	*in_def = 0;
+	if (!rs->ndefs)
+		return rx_compile(pat, len, flags, e);
+	need = xcalloc(rs->ndefs, 1);
+	mark_defines(rs, pat, len, need);
+	buf_add(&b, pat, len);
+	for (i = 0; i < rs->ndefs; i++)
+		if (need[i]) {
+			if (!any)
+				buf_addstr(&b, "(?(DEFINE)");
+			buf_addstr(&b, rs->defs[i].group);
+			any = 1;
+		}
+	if (any)
+		buf_addch(&b, ')');
+	rx = rx_compile(b.data, b.len, flags, e);
+	if (!rx && e->offset > len) {
+		*in_def = 1;
+		e->offset = len;
+	}
+	free(need);
+	buf_release(&b);
+	return rx;
+}
+
+/* "pattern /.../flags" */
+static void
+set_pattern(struct parser *p, struct pfile *f, struct xrule *x, size_t pos)
+{
+	size_t start, end;
 	unsigned flags = 0;
 	struct rx_error e;
+	int in_def;
 
-	while (is_blank(line[pos]))
+	while (is_blank(f->line[pos]))
 		pos++;
 	if (x->kind != KIND_NONE) {
 		ferr(p, f, pos, "rule '%s' already has a %s", x->r.id,
@@ -1045,37 +1171,87 @@ set_pattern(struct parser *p, struct pfile *f, struct xrule *x, size_t pos)
 	}
 	/* Whatever goes wrong below, the rule has no pattern: say it once. */
 	x->bad = 1;
-	first = strchr(line + pos, '/');
-	if (!first || first != line + pos) {
-		ferr(p, f, pos, "expected a pattern written /.../flags");
+	if (split_pattern(p, f, pos, &start, &end, &flags))
 		return;
-	}
-	last = strrchr(line, '/');
-	if (last == first) {
-		ferr(p, f, pos, "the pattern has no closing '/'");
-		return;
-	}
-	start = (size_t)(first - line) + 1;
-	end = (size_t)(last - line);
-	flen = strlen(last + 1);
-	while (flen > 0 && is_blank(last[flen]))
-		flen--;
-	if (rx_parse_flags(last + 1, flen, &flags, &bad)) {
-		ferr(p, f, end + 1 + bad, "unknown pattern flag '%c' (flags: "
-		    "i m s x U a n)", last[1 + bad]);
-		return;
-	}
-	if (end == start) {
-		ferr(p, f, start, "empty pattern");
-		return;
-	}
-	x->rx = rx_compile(line + start, end - start, flags, &e);
+	x->rx = compile_pattern(p->rs, f->line + start, end - start, flags, &e,
+	    &in_def);
 	if (!x->rx) {
-		ferr(p, f, start + MIN(e.offset, end - start), "%s", e.msg);
+		ferr(p, f, start + MIN(e.offset, end - start), "%s%s", e.msg,
+		    in_def ? " (in a define it calls)" : "");
 		return;
 	}
 	x->kind = KIND_PATTERN;
 	x->bad = 0;
+}
+
+/* "define _NAME /RE/FLAGS": a subpattern patterns call with (?&_NAME). */
+static void
+do_define(struct parser *p, struct pfile *f, size_t pos)
+{
+	struct word name;
+	size_t start, end, i;
+	unsigned flags = 0;
+	struct rx_error e;
+	struct rx *rx;
+	char *group, *n = NULL;
+	char on[8], off[8];
+	int k = 0, j = 0, in_def;
+
+	if (!next_word(f->line, &pos, &name)) {
+		ferr(p, f, pos, "usage: define _NAME /PATTERN/FLAGS");
+		return;
+	}
+	n = word_dup(&name);
+	for (i = 1; n[i]; i++)
+		if (!((n[i] >= 'a' && n[i] <= 'z') || (n[i] >= 'A' &&
+		    n[i] <= 'Z') || (n[i] >= '0' && n[i] <= '9') ||
+		    n[i] == '_'))
+			break;
+	if (n[0] != '_' || i < 2 || n[i] || i > 32) {
+		ferr(p, f, name.off, "bad define name '%s' (an underscore, "
+		    "then letters, digits, '_')", n);
+		goto out;
+	}
+	if (find_define(p->rs, n, strlen(n)) >= 0) {
+		ferr(p, f, name.off, "'%s' is already defined", n);
+		goto out;
+	}
+	while (is_blank(f->line[pos]))
+		pos++;
+	if (split_pattern(p, f, pos, &start, &end, &flags))
+		goto out;
+	if (flags & ~(unsigned)(RX_CASELESS | RX_MULTILINE | RX_DOTALL |
+	    RX_EXTENDED)) {
+		ferr(p, f, end + 1, "a define takes only the flags i m s x");
+		goto out;
+	}
+	on[0] = off[0] = '\0';
+	if (flags & RX_CASELESS) on[k++] = 'i'; else off[j++] = 'i';
+	if (flags & RX_MULTILINE) on[k++] = 'm'; else off[j++] = 'm';
+	if (flags & RX_DOTALL) on[k++] = 's'; else off[j++] = 's';
+	if (flags & RX_EXTENDED) on[k++] = 'x'; else off[j++] = 'x';
+	on[k] = off[j] = '\0';
+	group = xasprintf("(?<%s>(?%s%s%s:%.*s))", n, on, j ? "-" : "", off,
+	    (int)(end - start), f->line + start);
+	/* Check it on its own, with the defines it calls. */
+	rx = compile_pattern(p->rs, group, strlen(group), 0, &e, &in_def);
+	if (!rx) {
+		size_t pre = strlen(n) + 7 + strlen(on) + strlen(off) +
+		    (j ? 1 : 0);
+
+		ferr(p, f, start + (e.offset > pre ? MIN(e.offset - pre,
+		    end - start) : 0), "%s", e.msg);
+		free(group);
+		goto out;
+	}
+	rx_free(rx);
+	GROW(p->rs->defs, p->rs->ndefs + 1, p->rs->adefs);
+	p->rs->defs[p->rs->ndefs].name = n;
+	p->rs->defs[p->rs->ndefs].group = group;
+	p->rs->ndefs++;
+	n = NULL;
+out:
+	free(n);
 }
 
 static void
@@ -1695,7 +1871,7 @@ static const char *const attributes[] = {
 
 static const char *const directives[] = {
 	"rule", "include", "list", "map", "language", "fields", "threshold",
-	"prefer", "default", "decide", "limit",
+	"prefer", "default", "decide", "limit", "define",
 };
 
 static void
@@ -1755,6 +1931,8 @@ parse_line(struct parser *p, struct pfile *f)
 		do_decide(p, f, pos);
 	else if (word_is(&kw, "limit"))
 		do_limit(p, f, pos);
+	else if (word_is(&kw, "define"))
+		do_define(p, f, pos);
 }
 
 /*
@@ -1815,11 +1993,22 @@ parse_file(struct parser *p, const char *path, int depth,
 				nl[-1] = '\0';
 		}
 		f.line = s;
-		if (strlen(s) > BUF_CAP_LINE)
+		if (strlen(s) > BUF_CAP_LINE) {
 			perr(p, path, f.lineno, 1, "line longer than %d bytes",
 			    BUF_CAP_LINE);
-		else
-			parse_line(p, &f);
+		} else {
+			const char *c;
+
+			for (c = s; *c; c++)
+				if ((unsigned char)*c < 0x20 && *c != '\t')
+					break;
+			if (*c)
+				ferr(p, &f, (size_t)(c - s), "control character "
+				    "\\x%02x in the line (write it as an escape "
+				    "in a pattern)", (unsigned char)*c);
+			else
+				parse_line(p, &f);
+		}
 		s = nl ? nl + 1 : NULL;
 	}
 	/* A rule ends with its file. */
@@ -2094,6 +2283,11 @@ ruleset_free(struct ruleset *rs)
 		free(rs->threshold_file[c]);
 	strlist_release(&rs->fields);
 	strlist_release(&rs->files);
+	for (i = 0; i < rs->ndefs; i++) {
+		free(rs->defs[i].name);
+		free(rs->defs[i].group);
+	}
+	free(rs->defs);
 	free(rs);
 }
 
