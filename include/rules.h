@@ -108,6 +108,27 @@ size_t ruleset_scan(const struct ruleset *rs, const char *target,
     struct rule_hits *hits, uint64_t deadline_ms, struct strlist *warnings);
 
 /*
+ * A scanner keeps the per-match state (PCRE2 match data and JIT stack)
+ * between ruleset_scan_with() calls, so that scanning the many targets of
+ * one message allocates it once.  It belongs to one ruleset and one
+ * caller; free it before the ruleset.
+ */
+struct rule_scanner;
+struct rule_scanner *rule_scanner_new(const struct ruleset *rs);
+void rule_scanner_free(struct rule_scanner *s);
+/*
+ * Makes the scanner add the nanoseconds each rule takes to ns[i] (i as
+ * in ruleset_rule(); ruleset_count() entries, borrowed), for "rules test
+ * --bench".
+ */
+void rule_scanner_time(struct rule_scanner *s, uint64_t *ns);
+/* ruleset_scan() with a scanner. */
+size_t ruleset_scan_with(const struct ruleset *rs, struct rule_scanner *scn,
+    const char *target, const char *header_name, const char *text,
+    size_t len, const char *lang, struct rule_hits *hits,
+    uint64_t deadline_ms, struct strlist *warnings);
+
+/*
  * After every target of a message was scanned into hits: applies the
  * rules' "when" conditions (drops the hits of pattern rules whose
  * condition is false) and appends one hit (match "", no captures) for each
@@ -181,5 +202,19 @@ size_t ruleset_count(const struct ruleset *rs);
 const struct rule *ruleset_rule(const struct ruleset *rs, size_t i);
 /* A rule's metadata value for key, or NULL. */
 const char *rule_meta(const struct rule *r, const char *key);
+/*
+ * The compiled pattern of a pattern or words rule (NULL for the others),
+ * for benchmarks that run the same patterns in a bare loop.
+ */
+struct rx;
+const struct rx *rule_rx(const struct rule *r);
+/* How many rules have a prefilter (rx.h) and run only when it allows. */
+size_t ruleset_prefiltered(const struct ruleset *rs);
+/*
+ * The strings one of which a rule needs in a text to run (appended to out
+ * when out is not NULL); returns how many, 0 when it always runs.
+ */
+size_t rule_prefilter(const struct ruleset *rs, const struct rule *r,
+    struct strlist *out);
 
 #endif

@@ -603,6 +603,7 @@ sort_outline(struct verdict *v)
 
 struct scan_ctx {
 	const struct ruleset *rs;
+	struct rule_scanner *scn;
 	const char *langs;
 	struct verdict *v;
 	uint64_t deadline;
@@ -614,8 +615,8 @@ scan(struct scan_ctx *c, const char *target, const char *header,
 {
 	if (!text || !*text)
 		return;
-	ruleset_scan(c->rs, target, header, text, strlen(text), c->langs,
-	    &c->v->hits, c->deadline, &c->v->warnings);
+	ruleset_scan_with(c->rs, c->scn, target, header, text, strlen(text),
+	    c->langs, &c->v->hits, c->deadline, &c->v->warnings);
 }
 
 void
@@ -641,6 +642,9 @@ classify_message_opts(const struct ruleset *rs, const struct parsed_msg *pm,
 	budget = opts && opts->budget_ms ? opts->budget_ms :
 	    ruleset_budget_ms(rs);
 	c.rs = rs;
+	c.scn = rule_scanner_new(rs);
+	if (opts && opts->rule_ns)
+		rule_scanner_time(c.scn, opts->rule_ns);
 	c.langs = langs;
 	c.v = v;
 	c.deadline = budget ? t0 + budget : 0;
@@ -669,6 +673,7 @@ classify_message_opts(const struct ruleset *rs, const struct parsed_msg *pm,
 	scan(&c, "html", NULL, pm->html);
 	scan(&c, "any", NULL, pm->subject);
 	scan(&c, "any", NULL, body);
+	rule_scanner_free(c.scn);
 	ruleset_resolve(rs, &v->hits, langs);
 
 	/* Weights: once per rule, however often it matched. */

@@ -48,8 +48,8 @@
 static const char usage_text[] =
     "usage: inquiryd [-c FILE] rules check [DIR]\n"
     "       inquiryd [-c FILE] rules test [--rules DIR] [--min-macro-f1 X]\n"
-    "                [--min-outline-recall X] [--min-question-recall X] [-v]"
-    " CORPUS\n"
+    "                [--min-outline-recall X] [--min-question-recall X]\n"
+    "                [--bench ROUNDS] [-v] CORPUS\n"
     "\n"
     "check  compiles every rule under DIR (default: the config's rules_dir)\n"
     "       and prints each error as file:line:column: message.  Exit 0\n"
@@ -60,12 +60,23 @@ static const char usage_text[] =
     "       each rule's hits and the rules that never fired.  The --min-*\n"
     "       options exit 1 when a figure is below X (0 to 1).\n"
     "       --rules DIR picks the rules (default: the config's rules_dir);\n"
-    "       -v prints each message's verdict and what it missed.\n";
+    "       -v prints each message's verdict and what it missed (twice:\n"
+    "       the explanation too).  --bench ROUNDS times classification\n"
+    "       beside the same patterns run in a bare JIT loop.\n";
 
 struct test_opts {
 	double min_f1, min_outline, min_questions;
 	int have_f1, have_outline, have_questions;
 	int verbose;
+	long bench;		/* rounds of the benchmark, 0: none */
+};
+
+/* A message kept for the benchmark, parsed and analysed once. */
+struct bench_msg {
+	struct parsed_msg pm;
+	struct sig_result sr;
+	int has_sr;
+	int parsed;
 };
 
 /* The rules directory: the argument, else the config's. */
@@ -133,8 +144,28 @@ rules_check(int argc, char **argv, const struct cmd_global *g)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	if (g->verbose) {
+		size_t i, k;
+
+		for (i = 0; i < ruleset_count(rs); i++) {
+			const struct rule *r = ruleset_rule(rs, i);
+			struct strlist l = STRLIST_INIT;
+
+			printf("%s (%s:%d): ", r->id, r->file, r->line);
+			if (!rule_prefilter(rs, r, &l))
+				printf("always runs");
+			for (k = 0; k < l.n && k < 12; k++)
+				printf("%s\"%s\"", k ? " " : "runs on ",
+				    log_esc(l.v[k]));
+			if (l.n > 12)
+				printf(" (%zu more)", l.n - 12);
+			putchar('\n');
+			strlist_release(&l);
+		}
+	}
 	if (!g->quiet)
-		printf("%s: %zu rules ok (%s)\n", dir, ruleset_count(rs),
+		printf("%s: %zu rules ok, %zu with a literal prefilter (%s)\n",
+		    dir, ruleset_count(rs), ruleset_prefiltered(rs),
 		    rx_version(ver, sizeof(ver)));
 	rc = EXIT_OK;
 out:
@@ -422,6 +453,152 @@ release_message(struct parsed_msg *pm, int parsed)
 	free(pm->from.addr);
 }
 
+/* Seconds of the monotonic clock. */
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Every match of rx in text, as a scan would find them. */
+static unsigned
+bare_matches(const struct rx *rx, const char *text, size_t len,
+    struct rx_scratch *sc, unsigned max)
+{
+	size_t start = 0, s, e;
+	unsigned n = 0;
+
+	while (n < max && start <= len &&
+	    rx_exec(rx, text, len, start, sc, NULL, 0) == RX_MATCH) {
+		rx_group(sc, 0, &s, &e);
+		n++;
+		start = e > start ? e : s + 1;
+	}
+	return n;
+}
+
+/*
+ * Classification throughput with the visible text already extracted,
+ * beside the floor: the same compiled patterns run by JIT over the same
+ * texts (subject, visible text, body) in a bare loop.  The best of
+ * several runs of each is printed.
+ */
+static void
+rules_bench(const struct ruleset *rs, struct bench_msg *m, size_t n,
+    long rounds)
+{
+	struct rx_scratch *sc = rx_scratch_new(NULL, 64);
+	double best_c = 1e30, best_f = 1e30, t;
+	size_t nrules = ruleset_count(rs), i, k, bytes = 0, npat = 0;
+	unsigned sink = 0;
+	long r;
+	int rep;
+
+	for (i = 0; i < n; i++)
+		bytes += m[i].pm.text_len;
+	for (k = 0; k < nrules; k++)
+		npat += rule_rx(ruleset_rule(rs, k)) != NULL;
+	for (rep = 0; rep < 5; rep++) {
+		t = now_s();
+		for (r = 0; r < rounds; r++)
+			for (i = 0; i < n; i++) {
+				struct verdict v;
+
+				classify_message(rs, &m[i].pm, m[i].has_sr ?
+				    &m[i].sr : NULL, &v);
+				sink += v.cls;
+				verdict_release(&v);
+			}
+		t = now_s() - t;
+		if (t < best_c)
+			best_c = t;
+		t = now_s();
+		for (r = 0; r < rounds; r++)
+			for (i = 0; i < n; i++) {
+				const struct parsed_msg *pm = &m[i].pm;
+				const char *vis = m[i].has_sr &&
+				    m[i].sr.visible_text ?
+				    m[i].sr.visible_text : pm->text;
+
+				for (k = 0; k < nrules; k++) {
+					const struct rule *ru =
+					    ruleset_rule(rs, k);
+					const struct rx *rx = rule_rx(ru);
+					const char *txt;
+
+					if (!rx)
+						continue;
+					if (!strcmp(ru->target, "subject"))
+						txt = pm->subject;
+					else if (!strcmp(ru->target, "visible"))
+						txt = vis;
+					else if (!strcmp(ru->target, "body") ||
+					    !strcmp(ru->target, "any"))
+						txt = pm->text;
+					else
+						continue;
+					if (txt)
+						sink += bare_matches(rx, txt,
+						    strlen(txt), sc,
+						    MAX(ru->max_hits,
+						    ru->min_hits));
+				}
+			}
+		t = now_s() - t;
+		if (t < best_f)
+			best_f = t;
+	}
+	printf("\nbenchmark: %zu messages (%.0f bytes on average), %zu "
+	    "patterns, %ld rounds, best of 5\n", n, (double)bytes / n, npat,
+	    rounds);
+	printf("  classify: %.0f messages/s (%.3f ms each)\n",
+	    rounds * n / best_c, best_c * 1e3 / (rounds * n));
+	printf("  floor, the same patterns in a bare JIT loop: %.0f "
+	    "messages/s (%.3f ms each)\n", rounds * n / best_f,
+	    best_f * 1e3 / (rounds * n));
+	printf("  classify / floor: %.2f\n", best_f / best_c);
+	/* The costliest rules in classification, for whoever tunes them. */
+	{
+		uint64_t *ns = xcalloc(nrules + 1, sizeof(*ns));
+		struct classify_opts co = CLASSIFY_OPTS_INIT;
+		size_t top, b;
+
+		co.rule_ns = ns;
+		for (r = 0; r < rounds; r++)
+			for (i = 0; i < n; i++) {
+				struct verdict v;
+
+				classify_message_opts(rs, &m[i].pm,
+				    m[i].has_sr ? &m[i].sr : NULL, &co, &v);
+				verdict_release(&v);
+			}
+		printf("  costliest rules in classification (microseconds "
+		    "per message):\n");
+		for (top = 0; top < 12; top++) {
+			b = nrules;
+			for (k = 0; k < nrules; k++)
+				if (ns[k] && (b == nrules || ns[k] > ns[b]))
+					b = k;
+			if (b == nrules)
+				break;
+			printf("    %7.1f  %s (%s:%d)%s\n",
+			    ns[b] / 1e3 / (rounds * n), ruleset_rule(rs, b)->id,
+			    ruleset_rule(rs, b)->file, ruleset_rule(rs, b)->line,
+			    rule_prefilter(rs, ruleset_rule(rs, b), NULL) ? "" :
+			    "  (no prefilter)");
+			ns[b] = 0;
+		}
+		free(ns);
+	}
+	printf("# figure: classify %.0f msg/s, floor %.0f msg/s, ratio %.2f\n",
+	    rounds * n / best_c, rounds * n / best_f, best_f / best_c);
+	rx_scratch_free(sc);
+	(void)sink;
+}
+
 struct rule_count {
 	const struct rule *r;
 	unsigned n;
@@ -447,7 +624,8 @@ rules_test_main(const char *dir, const char *corpus,
 	unsigned keys = 0, keys_found = 0, qs = 0, qs_found = 0;
 	unsigned all_qs = 0, all_qs_found = 0, ndetailed = 0;
 	double recall_sum = 0, f1 = 0, ms_total = 0;
-	size_t i, k, nrules;
+	struct bench_msg *bm = NULL;
+	size_t i, k, nrules, nbm = 0, abm = 0;
 	int rc = EXIT_FAIL, parse_used = 0, c;
 
 	if (load_rules(dir, &rs)) {
@@ -606,9 +784,20 @@ rules_test_main(const char *dir, const char *corpus,
 			putchar('\n');
 		}
 		verdict_release(&v);
-		if (srp)
-			sig_result_release(srp);
-		release_message(&pm, parsed);
+		if (o->bench) {
+			GROW(bm, nbm + 1, abm);
+			memset(&bm[nbm], 0, sizeof(bm[nbm]));
+			bm[nbm].pm = pm;
+			if (srp)
+				bm[nbm].sr = sr;
+			bm[nbm].has_sr = srp != NULL;
+			bm[nbm].parsed = parsed;
+			nbm++;
+		} else {
+			if (srp)
+				sig_result_release(srp);
+			release_message(&pm, parsed);
+		}
 		free(path);
 		json_decref(rec);
 	}
@@ -681,7 +870,15 @@ rules_test_main(const char *dir, const char *corpus,
 		    ratio(qs_found, qs), o->min_questions);
 		rc = EXIT_FAIL;
 	}
+	if (o->bench && nbm)
+		rules_bench(rs, bm, nbm, o->bench);
 out:
+	for (i = 0; i < nbm; i++) {
+		if (bm[i].has_sr)
+			sig_result_release(&bm[i].sr);
+		release_message(&bm[i].pm, bm[i].parsed);
+	}
+	free(bm);
 	if (fp)
 		fclose(fp);
 	free(jsonl);
@@ -710,6 +907,7 @@ rules_test(int argc, char **argv, const struct cmd_global *g)
 		{ "min-outline-recall", required_argument, NULL, 'o' },
 		{ "min-question-recall", required_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "bench", required_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct test_opts o;
@@ -744,6 +942,13 @@ rules_test(int argc, char **argv, const struct cmd_global *g)
 			break;
 		case 'v':
 			o.verbose++;
+			break;
+		case 'b':
+			if (str_to_long(optarg, 1, 100000, &o.bench)) {
+				fprintf(stderr, "inquiryd: --bench wants a number "
+				    "of rounds, not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
 			break;
 		default:
 			return cmd_usage(usage_text, 1);

@@ -77,6 +77,12 @@ struct xrule {
 	enum expand expand;
 	int max_hits_set;
 	int bad;		/* an error was reported: no follow-up ones */
+	char *pattern;		/* as written, for the prefilter */
+	unsigned flags;
+	size_t *lits;		/* ids of the strings one of which it needs */
+	size_t nlits;		/* 0: no prefilter, always run */
+	int anchored;		/* every match starts with one of them */
+	struct rx *rx_anch;	/* the pattern compiled anchored */
 	unsigned *cap_groups;	/* named groups to report, with names */
 	const char **cap_names;	/* borrowed from rx */
 	size_t ncaps;
@@ -124,6 +130,10 @@ struct ruleset {
 	struct strlist fields;	/* declared with "fields" */
 	struct strlist files;	/* every file read (real paths) */
 	unsigned max_groups;
+	struct rx_lits *lits;	/* the prefilter's strings, or NULL */
+	struct strlist lit_strings;
+	size_t nlits;
+	size_t nprefiltered;	/* rules with a prefilter */
 };
 
 /* While loading. */
@@ -960,10 +970,13 @@ xrule_free(struct xrule *x)
 	free(x->r.meta);
 	free(x->r.when);
 	rx_free(x->rx);
+	rx_free(x->rx_anch);
 	free(x->list);
 	free_expr(x->expr, x->nexpr);
 	free(x->cap_groups);
 	free(x->cap_names);
+	free(x->pattern);
+	free(x->lits);
 	free(x);
 }
 
@@ -1181,6 +1194,8 @@ set_pattern(struct parser *p, struct pfile *f, struct xrule *x, size_t pos)
 		return;
 	}
 	x->kind = KIND_PATTERN;
+	x->pattern = xstrndup(f->line + start, end - start);
+	x->flags = flags;
 	x->bad = 0;
 }
 
@@ -2109,12 +2124,96 @@ build_words(struct parser *p, struct xrule *x, const struct rlist *l)
 		    l->name);
 	} else {
 		x->rx = rx_compile(b.data, b.len, RX_CASELESS, &e);
+		if (x->rx)
+			x->rx_anch = rx_compile(b.data, b.len, RX_CASELESS |
+			    RX_ANCHORED, &e);
 		if (!x->rx)
 			perr(p, x->r.file, x->r.line, x->list_col,
 			    "cannot use list '%s' as words: %s", l->name,
 			    e.msg);
 	}
 	buf_release(&b);
+}
+
+/*
+ * The prefilter (rx.h): the strings one of which each pattern needs, all
+ * in one Aho-Corasick automaton, so that a scan runs only the rules whose
+ * strings the text contains.
+ */
+/* The group text of a define, for the prefilter's analysis. */
+static const char *
+resolve_define(void *arg, const char *name, size_t len, size_t *body_len)
+{
+	const struct ruleset *rs = arg;
+	long d = find_define(rs, name, len);
+
+	if (d < 0)
+		return NULL;
+	*body_len = strlen(rs->defs[d].group);
+	return rs->defs[d].group;
+}
+
+static void
+build_prefilter(struct ruleset *rs)
+{
+	struct strlist all = STRLIST_INIT;
+	size_t i, k;
+
+	for (i = 0; i < rs->nrules; i++) {
+		struct xrule *x = rs->rules[i];
+		struct strlist need = STRLIST_INIT;
+		int ok = -1, prefix = 0;
+
+		if (x->kind == KIND_PATTERN && x->pattern)
+			ok = rx_required_literals(x->pattern,
+			    strlen(x->pattern), x->flags, resolve_define, rs,
+			    &need, &prefix);
+		else if (x->kind == KIND_WORDS) {
+			const struct rlist *l = &rs->lists[x->list_idx];
+			struct buf b = BUF_INIT(BUF_CAP_LINE);
+
+			ok = 0;
+			for (k = 0; k < l->n; k++) {
+				buf_reset(&b);
+				rx_fold(&b, l->v[k], strlen(l->v[k]), NULL,
+				    NULL);
+				if (!b.len)
+					ok = -1;
+				strlist_push(&need, b.data);
+			}
+			buf_release(&b);
+			prefix = x->rx_anch != NULL;
+		}
+		if (ok == 0 && need.n) {
+			x->lits = xcalloc(need.n, sizeof(*x->lits));
+			for (k = 0; k < need.n; k++) {
+				long id = strlist_find(&all, need.v[k], 0);
+
+				if (id < 0) {
+					strlist_push(&all, need.v[k]);
+					id = (long)all.n - 1;
+				}
+				x->lits[x->nlits++] = (size_t)id;
+			}
+			x->anchored = prefix;
+			rs->nprefiltered++;
+			if (prefix && x->kind == KIND_PATTERN) {
+				struct rx_error e;
+				int in_def;
+
+				x->rx_anch = compile_pattern(rs, x->pattern,
+				    strlen(x->pattern), x->flags | RX_ANCHORED,
+				    &e, &in_def);
+				x->anchored = x->rx_anch != NULL;
+			}
+		}
+		strlist_release(&need);
+	}
+	if (all.n) {
+		rs->lits = rx_lits_new(&all);
+		rs->nlits = all.n;
+	}
+	rs->lit_strings = all;
 }
 
 static void
@@ -2219,6 +2318,8 @@ finish_set(struct parser *p)
 			}
 		free(state);
 	}
+	if (!p->nerr)
+		build_prefilter(rs);
 	/* A threshold the rules cannot reach is a mistake. */
 	for (c = 0; c < CLASS_COUNT; c++)
 		if (rs->threshold_set[c] && rs->threshold[c] > 0 &&
@@ -2288,6 +2389,8 @@ ruleset_free(struct ruleset *rs)
 		free(rs->defs[i].group);
 	}
 	free(rs->defs);
+	rx_lits_free(rs->lits);
+	strlist_release(&rs->lit_strings);
 	free(rs);
 }
 
@@ -2628,13 +2731,18 @@ drop_hits_from(struct rule_hits *hits, size_t from)
 	hits->n = from;
 }
 
-/* Runs one pattern rule; 0, or -1 when it hit a limit or the deadline. */
+/*
+ * Runs one pattern rule; 0, or -1 when it hit a limit or the deadline.
+ * cand (ncand of them, ascending): the only offsets a match can start at
+ * (the prefilter's), tried anchored; NULL: search the whole text.
+ */
 static int
 scan_pattern(const struct ruleset *rs, const struct xrule *x,
     const char *text, size_t len, struct rule_hits *hits,
-    struct rx_scratch *sc, uint64_t deadline, struct strlist *warnings)
+    struct rx_scratch *sc, uint64_t deadline, struct strlist *warnings,
+    const size_t *cand, size_t ncand)
 {
-	size_t start = 0, first = hits->n, s, e, k;
+	size_t start = 0, first = hits->n, s, e, k, ci = 0;
 	unsigned n = 0, want = MAX(x->r.max_hits, x->r.min_hits);
 	char msg[256];
 	int rc = 0;
@@ -2649,10 +2757,28 @@ scan_pattern(const struct ruleset *rs, const struct xrule *x,
 			rc = -1;
 			break;
 		}
-		rc = rx_exec(x->rx, text, len, start, sc, msg, sizeof(msg));
-		if (rc == RX_NOMATCH) {
-			rc = 0;
-			break;
+		if (cand) {
+			/* the next place a match can start */
+			while (ci < ncand && cand[ci] < start)
+				ci++;
+			if (ci == ncand) {
+				rc = 0;
+				break;
+			}
+			rc = rx_exec_anchored(x->rx_anch ? x->rx_anch : x->rx,
+			    text, len, cand[ci], sc, msg, sizeof(msg));
+			if (rc == RX_NOMATCH) {
+				ci++;
+				rc = 0;
+				continue;
+			}
+		} else {
+			rc = rx_exec(x->rx, text, len, start, sc, msg,
+			    sizeof(msg));
+			if (rc == RX_NOMATCH) {
+				rc = 0;
+				break;
+			}
 		}
 		if (rc != RX_MATCH) {
 			if (warnings)
@@ -2740,13 +2866,128 @@ scan_inlist(const struct ruleset *rs, const struct xrule *x,
 	return found;
 }
 
-size_t
-ruleset_scan(const struct ruleset *rs, const char *target,
-    const char *header_name, const char *text, size_t len, const char *lang,
-    struct rule_hits *hits, uint64_t deadline_ms, struct strlist *warnings)
+#define MAX_LIT_HITS 50000
+
+struct rule_scanner {
+	const struct ruleset *rs;
+	struct rx_scratch *sc;
+	struct buf folded;	/* the text as the prefilter reads it */
+	size_t *map;		/* folded offset -> text offset */
+	size_t amap;
+	unsigned char *seen;	/* which prefilter strings it contains */
+	unsigned char *want;	/* scratch: the strings of one rule */
+	struct rx_lits_hit *hits;	/* where they are */
+	size_t nhits, ahits;
+	int hits_lost;		/* more than MAX_LIT_HITS: no anchoring */
+	size_t *cand;		/* scratch: where a rule may match */
+	size_t ncand, acand;
+	uint64_t *ns;		/* time per rule, or NULL */
+};
+
+void
+rule_scanner_time(struct rule_scanner *s, uint64_t *ns)
 {
-	struct rx_scratch *sc = NULL;
-	size_t before = hits->n, i;
+	s->ns = ns;
+}
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+struct rule_scanner *
+rule_scanner_new(const struct ruleset *rs)
+{
+	struct rule_scanner *s = xcalloc(1, sizeof(*s));
+
+	s->rs = rs;
+	buf_init(&s->folded, BUF_CAP_HUGE);
+	return s;
+}
+
+void
+rule_scanner_free(struct rule_scanner *s)
+{
+	if (!s)
+		return;
+	rx_scratch_free(s->sc);
+	buf_release(&s->folded);
+	free(s->map);
+	free(s->seen);
+	free(s->want);
+	free(s->hits);
+	free(s->cand);
+	free(s);
+}
+
+/* Folds the text and finds every prefilter string in it, once. */
+static void
+prefilter(struct rule_scanner *scn, const char *text, size_t len)
+{
+	const struct ruleset *rs = scn->rs;
+
+	if (!scn->seen) {
+		scn->seen = xcalloc(rs->nlits, 1);
+		scn->want = xcalloc(rs->nlits, 1);
+	}
+	memset(scn->seen, 0, rs->nlits);
+	buf_reset(&scn->folded);
+	rx_fold(&scn->folded, text, len, &scn->map, &scn->amap);
+	scn->nhits = 0;
+	scn->hits_lost = rx_lits_scan(rs->lits, scn->folded.data,
+	    scn->folded.len, scn->seen, &scn->hits, &scn->nhits, &scn->ahits,
+	    MAX_LIT_HITS) != 0;
+}
+
+static int
+cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Where in the text an anchored rule can start: its strings' places. */
+static void
+candidates(struct rule_scanner *scn, const struct xrule *x)
+{
+	size_t k, w;
+
+	for (k = 0; k < x->nlits; k++)
+		scn->want[x->lits[k]] = 1;
+	scn->ncand = 0;
+	for (k = 0; k < scn->nhits; k++) {
+		const struct rx_lits_hit *h = &scn->hits[k];
+
+		if (!scn->want[h->id])
+			continue;
+		GROW(scn->cand, scn->ncand + 1, scn->acand);
+		scn->cand[scn->ncand++] = scn->map[h->end -
+		    rx_lits_len(scn->rs->lits, h->id)];
+	}
+	for (k = 0; k < x->nlits; k++)
+		scn->want[x->lits[k]] = 0;
+	if (scn->ncand > 1)
+		qsort(scn->cand, scn->ncand, sizeof(*scn->cand), cmp_size);
+	for (k = w = 0; k < scn->ncand; k++)
+		if (!w || scn->cand[w - 1] != scn->cand[k])
+			scn->cand[w++] = scn->cand[k];
+	scn->ncand = w;
+}
+
+size_t
+ruleset_scan_with(const struct ruleset *rs, struct rule_scanner *scn,
+    const char *target, const char *header_name, const char *text,
+    size_t len, const char *lang, struct rule_hits *hits,
+    uint64_t deadline_ms, struct strlist *warnings)
+{
+	size_t before = hits->n, i, k;
+	uint64_t t0;
+	int prefiltered = 0;
 
 	if (!text)
 		return 0;
@@ -2766,6 +3007,18 @@ ruleset_scan(const struct ruleset *rs, const char *target,
 			continue;
 		if (!lang_matches(&x->r, lang))
 			continue;
+		if (x->nlits) {
+			/* one pass over the text for all the rules */
+			if (!prefiltered) {
+				prefilter(scn, text, len);
+				prefiltered = 1;
+			}
+			for (k = 0; k < x->nlits && !scn->seen[x->lits[k]];
+			    k++)
+				;
+			if (k == x->nlits)
+				continue;	/* cannot match */
+		}
 		if (deadline_ms && now_ms() > deadline_ms) {
 			if (warnings)
 				strlist_pushf(warnings, "time budget ran out "
@@ -2778,13 +3031,35 @@ ruleset_scan(const struct ruleset *rs, const char *target,
 			scan_inlist(rs, x, text, len, hits);
 			continue;
 		}
-		if (!sc)
-			sc = rx_scratch_new(&rs->lim, rs->max_groups);
-		scan_pattern(rs, x, text, len, hits, sc, deadline_ms,
-		    warnings);
+		if (!scn->sc)
+			scn->sc = rx_scratch_new(&rs->lim, rs->max_groups);
+		t0 = scn->ns ? now_ns() : 0;
+		if (x->anchored && !scn->hits_lost) {
+			candidates(scn, x);
+			scan_pattern(rs, x, text, len, hits, scn->sc,
+			    deadline_ms, warnings, scn->cand, scn->ncand);
+		} else {
+			scan_pattern(rs, x, text, len, hits, scn->sc,
+			    deadline_ms, warnings, NULL, 0);
+		}
+		if (scn->ns)
+			scn->ns[i] += now_ns() - t0;
 	}
-	rx_scratch_free(sc);
 	return hits->n - before;
+}
+
+size_t
+ruleset_scan(const struct ruleset *rs, const char *target,
+    const char *header_name, const char *text, size_t len, const char *lang,
+    struct rule_hits *hits, uint64_t deadline_ms, struct strlist *warnings)
+{
+	struct rule_scanner *scn = rule_scanner_new(rs);
+	size_t n;
+
+	n = ruleset_scan_with(rs, scn, target, header_name, text, len, lang,
+	    hits, deadline_ms, warnings);
+	rule_scanner_free(scn);
+	return n;
 }
 
 /* --- conditions ------------------------------------------------------- */
@@ -3077,4 +3352,33 @@ rule_meta(const struct rule *r, const char *key)
 		if (!strcmp(r->meta[i].key, key))
 			return r->meta[i].value;
 	return NULL;
+}
+
+const struct rx *
+rule_rx(const struct rule *r)
+{
+	const struct xrule *x = (const struct xrule *)r;
+
+	return x->kind == KIND_PATTERN || x->kind == KIND_WORDS ? x->rx : NULL;
+}
+
+size_t
+ruleset_prefiltered(const struct ruleset *rs)
+{
+	return rs->nprefiltered;
+}
+
+size_t
+rule_prefilter(const struct ruleset *rs, const struct rule *r,
+    struct strlist *out)
+{
+	const struct xrule *x = (const struct xrule *)r;
+	size_t k;
+
+	(void)rs;
+	if (!out)
+		return x->nlits;
+	for (k = 0; k < x->nlits; k++)
+		strlist_push(out, rs->lit_strings.v[x->lits[k]]);
+	return x->nlits;
 }
