@@ -122,6 +122,9 @@ void rule_scanner_free(struct rule_scanner *s);
  * --bench".
  */
 void rule_scanner_time(struct rule_scanner *s, uint64_t *ns);
+/* Turns the literal prefilter (rx.h) off or on (on by default), for tests
+ * that check it never changes what the rules find. */
+void rule_scanner_prefilter(struct rule_scanner *s, int on);
 /* ruleset_scan() with a scanner. */
 size_t ruleset_scan_with(const struct ruleset *rs, struct rule_scanner *scn,
     const char *target, const char *header_name, const char *text,
@@ -211,10 +214,13 @@ const struct rx *rule_rx(const struct rule *r);
 /* How many rules have a prefilter (rx.h) and run only when it allows. */
 size_t ruleset_prefiltered(const struct ruleset *rs);
 /*
- * The strings one of which a rule needs in a text to run (appended to out
- * when out is not NULL); returns how many, 0 when it always runs.
+ * The prefilter of a rule: the strings one of which a text must contain
+ * for it to run (appended to out), and those one of which its matches
+ * start with, the only places it is tried (appended to starts); either
+ * may be NULL.  Returns how many in all, 0 when it always runs
+ * everywhere.
  */
 size_t rule_prefilter(const struct ruleset *rs, const struct rule *r,
-    struct strlist *out);
+    struct strlist *out, struct strlist *starts);
 
 #endif

@@ -138,17 +138,19 @@ int rx_group(const struct rx_scratch *sc, unsigned g, size_t *start,
  */
 
 /*
- * Appends to out the folded strings one of which every match of the
- * pattern contains; *prefix is set when every match even starts with one
- * of them, so the pattern need only be tried where they are.  resolve (may be NULL) gives the body of a subpattern
- * the pattern calls with (?&name), so calls can be looked into; it
- * returns NULL for names it does not know.  Returns 0, or -1 when no such
- * set was found (out is left as it was).
+ * Appends to req the folded strings one of which every match of the
+ * pattern contains, and to prefix those one of which every match starts
+ * with (so the pattern need only be tried where they are); either may
+ * stay empty.  resolve (may be NULL) gives the body of a subpattern the
+ * pattern calls with (?&name), so calls can be looked into; it returns
+ * NULL for names it does not know.  Returns 0, or -1 when neither set was
+ * found.
  */
 typedef const char *rx_resolve_fn(void *arg, const char *name, size_t len,
     size_t *body_len);
 int rx_required_literals(const char *pattern, size_t len, unsigned flags,
-    rx_resolve_fn *resolve, void *arg, struct strlist *out, int *prefix);
+    rx_resolve_fn *resolve, void *arg, struct strlist *req,
+    struct strlist *prefix);
 
 /*
  * Appends text folded for the prefilter: ASCII, Latin-1, Latin

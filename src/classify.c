@@ -63,8 +63,8 @@ static const struct stopword stopwords[] = {
 	{ "could", L_EN },
 	{ "da", L_PT },
 	{ "danke", L_DE },
-	{ "das", L_PT | L_DE },
 	{ "dans", L_FR },
+	{ "das", L_PT | L_DE },
 	{ "de", L_ES | L_PT | L_FR | L_NL },
 	{ "del", L_ES | L_IT },
 	{ "della", L_IT },
@@ -146,7 +146,7 @@ static const struct stopword stopwords[] = {
 	{ "our", L_EN },
 	{ "para", L_ES | L_PT },
 	{ "pas", L_FR },
-	{ "per", L_IT },
+	{ "per", L_IT | L_EN },
 	{ "pero", L_ES },
 	{ "please", L_EN },
 	{ "por", L_ES | L_PT },
@@ -155,12 +155,12 @@ static const struct stopword stopwords[] = {
 	{ "precisamos", L_PT },
 	{ "preis", L_DE },
 	{ "prezzo", L_IT },
+	{ "preço", L_PT },
 	{ "prijs", L_NL },
 	{ "prix", L_FR },
-	{ "preço", L_PT },
-	{ "qui", L_FR },
 	{ "que", L_ES | L_PT | L_FR },
 	{ "questo", L_IT },
+	{ "qui", L_FR },
 	{ "regards", L_EN },
 	{ "saludos", L_ES },
 	{ "saluti", L_IT },
@@ -188,12 +188,12 @@ static const struct stopword stopwords[] = {
 	{ "usted", L_ES },
 	{ "uw", L_NL },
 	{ "van", L_NL },
+	{ "você", L_PT },
 	{ "voor", L_NL },
 	{ "vorremmo", L_IT },
 	{ "vos", L_FR },
 	{ "votre", L_FR },
 	{ "vous", L_FR },
-	{ "você", L_PT },
 	{ "we", L_EN | L_NL },
 	{ "wij", L_NL },
 	{ "will", L_EN },
@@ -204,8 +204,8 @@ static const struct stopword stopwords[] = {
 	{ "you", L_EN },
 	{ "your", L_EN },
 	{ "zu", L_DE },
-	{ "é", L_PT },
 	{ "è", L_IT },
+	{ "é", L_PT },
 };
 
 #ifdef INQUIRYD_UNITTEST
@@ -300,6 +300,7 @@ classify_languages(const char *text, char out[8], char *langs, size_t size)
 	char word[32];
 	const char *lang = "en";
 	size_t best = 0, k;
+	int unsure = 0;
 
 	if (!text)
 		text = "";
@@ -380,20 +381,32 @@ classify_languages(const char *text, char out[8], char *langs, size_t size)
 	else if (deva >= latin && deva > 0)
 		lang = "hi";
 	else {
-		/* the most common words; English wins ties and doubt */
+		/* the most common words; English wins ties */
+		size_t second = 0;
+
 		for (k = 0; k < ARRAY_SIZE(latin_langs); k++)
 			if (lat_score[k] > best) {
+				second = best;
 				best = lat_score[k];
 				lang = latin_langs[k];
+			} else if (lat_score[k] > second) {
+				second = lat_score[k];
 			}
-		if (best < 2 || lat_score[0] == best)
+		/* English, the trade's common language, wins doubt: another
+		 * language must lead it by two words */
+		if (best < 2 || lat_score[0] + 2 > best)
 			lang = "en";
+		/* a few words or a close race say little */
+		unsure = best < 3 || best - second < 2;
 	}
 	snprintf(out, 8, "%s", lang);
 	if (langs && size) {
-		/* English rules too when there is English in the text */
-		if (strcmp(lang, "en") && (lat_score[0] >= 3 ||
+		if (unsure && latin > 0)
+			/* a few words say little: every Latin language */
+			snprintf(langs, size, "en es pt fr de it nl");
+		else if (strcmp(lang, "en") && (lat_score[0] >= 3 ||
 		    (latin > 40 && lat_score[0] >= 1)))
+			/* English rules too when there is English in it */
 			snprintf(langs, size, "%s en", lang);
 		else
 			snprintf(langs, size, "%s", lang);
@@ -513,8 +526,11 @@ add_requirement(struct verdict *v, const char *field, const char *value,
 		if (!strcmp(v->req[i].field, field))
 			continue;
 		fo = fold(v->req[i].value);
-		inside = is_spec && strstr(fo, fv) != NULL;
+		inside = is_spec && strstr(fo, fv) != NULL &&
+		    strncmp(v->req[i].field, "product", 7) &&
+		    strcmp(v->req[i].field, "model");
 		if (!inside && !strcmp(v->req[i].field, "spec") &&
+		    strncmp(field, "product", 7) && strcmp(field, "model") &&
 		    strstr(fv, fo)) {
 			drop_requirement(v, i);
 			i--;

@@ -149,18 +149,24 @@ rules_check(int argc, char **argv, const struct cmd_global *g)
 
 		for (i = 0; i < ruleset_count(rs); i++) {
 			const struct rule *r = ruleset_rule(rs, i);
-			struct strlist l = STRLIST_INIT;
+			struct strlist l = STRLIST_INIT, st = STRLIST_INIT;
 
 			printf("%s (%s:%d): ", r->id, r->file, r->line);
-			if (!rule_prefilter(rs, r, &l))
+			if (!rule_prefilter(rs, r, &l, &st))
 				printf("always runs");
-			for (k = 0; k < l.n && k < 12; k++)
-				printf("%s\"%s\"", k ? " " : "runs on ",
+			for (k = 0; k < l.n && k < 10; k++)
+				printf("%s\"%s\"", k ? " " : "needs ",
 				    log_esc(l.v[k]));
-			if (l.n > 12)
-				printf(" (%zu more)", l.n - 12);
+			if (l.n > 10)
+				printf(" (%zu more)", l.n - 10);
+			for (k = 0; k < st.n && k < 10; k++)
+				printf("%s\"%s\"", k ? " " : l.n ? "; tried at " :
+				    "tried at ", log_esc(st.v[k]));
+			if (st.n > 10)
+				printf(" (%zu more)", st.n - 10);
 			putchar('\n');
 			strlist_release(&l);
+			strlist_release(&st);
 		}
 	}
 	if (!g->quiet)
@@ -587,7 +593,8 @@ rules_bench(const struct ruleset *rs, struct bench_msg *m, size_t n,
 			printf("    %7.1f  %s (%s:%d)%s\n",
 			    ns[b] / 1e3 / (rounds * n), ruleset_rule(rs, b)->id,
 			    ruleset_rule(rs, b)->file, ruleset_rule(rs, b)->line,
-			    rule_prefilter(rs, ruleset_rule(rs, b), NULL) ? "" :
+			    rule_prefilter(rs, ruleset_rule(rs, b), NULL,
+			    NULL) ? "" :
 			    "  (no prefilter)");
 			ns[b] = 0;
 		}

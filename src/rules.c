@@ -81,7 +81,9 @@ struct xrule {
 	unsigned flags;
 	size_t *lits;		/* ids of the strings one of which it needs */
 	size_t nlits;		/* 0: no prefilter, always run */
-	int anchored;		/* every match starts with one of them */
+	int anchored;		/* plits: every match starts with one */
+	size_t *plits;
+	size_t nplits;
 	struct rx *rx_anch;	/* the pattern compiled anchored */
 	unsigned *cap_groups;	/* named groups to report, with names */
 	const char **cap_names;	/* borrowed from rx */
@@ -977,6 +979,7 @@ xrule_free(struct xrule *x)
 	free(x->cap_names);
 	free(x->pattern);
 	free(x->lits);
+	free(x->plits);
 	free(x);
 }
 
@@ -2153,6 +2156,19 @@ resolve_define(void *arg, const char *name, size_t len, size_t *body_len)
 	return rs->defs[d].group;
 }
 
+/* The id of string v in all, added if new. */
+static size_t
+lit_id(struct strlist *all, const char *v)
+{
+	long id = strlist_find(all, v, 0);
+
+	if (id < 0) {
+		strlist_push(all, v);
+		id = (long)all->n - 1;
+	}
+	return (size_t)id;
+}
+
 static void
 build_prefilter(struct ruleset *rs)
 {
@@ -2161,53 +2177,57 @@ build_prefilter(struct ruleset *rs)
 
 	for (i = 0; i < rs->nrules; i++) {
 		struct xrule *x = rs->rules[i];
-		struct strlist need = STRLIST_INIT;
-		int ok = -1, prefix = 0;
+		struct strlist need = STRLIST_INIT, pre = STRLIST_INIT;
 
-		if (x->kind == KIND_PATTERN && x->pattern)
-			ok = rx_required_literals(x->pattern,
-			    strlen(x->pattern), x->flags, resolve_define, rs,
-			    &need, &prefix);
-		else if (x->kind == KIND_WORDS) {
+		if (x->kind == KIND_PATTERN && x->pattern) {
+			rx_required_literals(x->pattern, strlen(x->pattern),
+			    x->flags, resolve_define, rs, &need, &pre);
+		} else if (x->kind == KIND_WORDS) {
 			const struct rlist *l = &rs->lists[x->list_idx];
 			struct buf b = BUF_INIT(BUF_CAP_LINE);
+			int ok = 1;
 
-			ok = 0;
 			for (k = 0; k < l->n; k++) {
 				buf_reset(&b);
 				rx_fold(&b, l->v[k], strlen(l->v[k]), NULL,
 				    NULL);
 				if (!b.len)
-					ok = -1;
+					ok = 0;
 				strlist_push(&need, b.data);
 			}
 			buf_release(&b);
-			prefix = x->rx_anch != NULL;
+			if (!ok)
+				strlist_release(&need);
+			else if (x->rx_anch)
+				for (k = 0; k < need.n; k++)
+					strlist_push(&pre, need.v[k]);
 		}
-		if (ok == 0 && need.n) {
+		if (need.n) {
 			x->lits = xcalloc(need.n, sizeof(*x->lits));
-			for (k = 0; k < need.n; k++) {
-				long id = strlist_find(&all, need.v[k], 0);
-
-				if (id < 0) {
-					strlist_push(&all, need.v[k]);
-					id = (long)all.n - 1;
-				}
-				x->lits[x->nlits++] = (size_t)id;
-			}
-			x->anchored = prefix;
+			for (k = 0; k < need.n; k++)
+				x->lits[x->nlits++] = lit_id(&all, need.v[k]);
 			rs->nprefiltered++;
-			if (prefix && x->kind == KIND_PATTERN) {
-				struct rx_error e;
-				int in_def;
+		}
+		if (pre.n && x->kind == KIND_PATTERN) {
+			struct rx_error e;
+			int in_def;
 
-				x->rx_anch = compile_pattern(rs, x->pattern,
-				    strlen(x->pattern), x->flags | RX_ANCHORED,
-				    &e, &in_def);
-				x->anchored = x->rx_anch != NULL;
-			}
+			x->rx_anch = compile_pattern(rs, x->pattern,
+			    strlen(x->pattern), x->flags | RX_ANCHORED, &e,
+			    &in_def);
+			if (!x->rx_anch)
+				strlist_release(&pre);
+		}
+		if (pre.n) {
+			x->plits = xcalloc(pre.n, sizeof(*x->plits));
+			for (k = 0; k < pre.n; k++)
+				x->plits[x->nplits++] = lit_id(&all, pre.v[k]);
+			x->anchored = 1;
+			if (!need.n)
+				rs->nprefiltered++;
 		}
 		strlist_release(&need);
+		strlist_release(&pre);
 	}
 	if (all.n) {
 		rs->lits = rx_lits_new(&all);
@@ -2882,7 +2902,14 @@ struct rule_scanner {
 	size_t *cand;		/* scratch: where a rule may match */
 	size_t ncand, acand;
 	uint64_t *ns;		/* time per rule, or NULL */
+	int no_prefilter;
 };
+
+void
+rule_scanner_prefilter(struct rule_scanner *s, int on)
+{
+	s->no_prefilter = !on;
+}
 
 void
 rule_scanner_time(struct rule_scanner *s, uint64_t *ns)
@@ -2957,8 +2984,8 @@ candidates(struct rule_scanner *scn, const struct xrule *x)
 {
 	size_t k, w;
 
-	for (k = 0; k < x->nlits; k++)
-		scn->want[x->lits[k]] = 1;
+	for (k = 0; k < x->nplits; k++)
+		scn->want[x->plits[k]] = 1;
 	scn->ncand = 0;
 	for (k = 0; k < scn->nhits; k++) {
 		const struct rx_lits_hit *h = &scn->hits[k];
@@ -2969,8 +2996,8 @@ candidates(struct rule_scanner *scn, const struct xrule *x)
 		scn->cand[scn->ncand++] = scn->map[h->end -
 		    rx_lits_len(scn->rs->lits, h->id)];
 	}
-	for (k = 0; k < x->nlits; k++)
-		scn->want[x->lits[k]] = 0;
+	for (k = 0; k < x->nplits; k++)
+		scn->want[x->plits[k]] = 0;
 	if (scn->ncand > 1)
 		qsort(scn->cand, scn->ncand, sizeof(*scn->cand), cmp_size);
 	for (k = w = 0; k < scn->ncand; k++)
@@ -3007,12 +3034,13 @@ ruleset_scan_with(const struct ruleset *rs, struct rule_scanner *scn,
 			continue;
 		if (!lang_matches(&x->r, lang))
 			continue;
-		if (x->nlits) {
+		if ((x->nlits || x->anchored) && !scn->no_prefilter &&
+		    !prefiltered) {
 			/* one pass over the text for all the rules */
-			if (!prefiltered) {
-				prefilter(scn, text, len);
-				prefiltered = 1;
-			}
+			prefilter(scn, text, len);
+			prefiltered = 1;
+		}
+		if (x->nlits && !scn->no_prefilter) {
 			for (k = 0; k < x->nlits && !scn->seen[x->lits[k]];
 			    k++)
 				;
@@ -3034,7 +3062,7 @@ ruleset_scan_with(const struct ruleset *rs, struct rule_scanner *scn,
 		if (!scn->sc)
 			scn->sc = rx_scratch_new(&rs->lim, rs->max_groups);
 		t0 = scn->ns ? now_ns() : 0;
-		if (x->anchored && !scn->hits_lost) {
+		if (x->anchored && !scn->hits_lost && !scn->no_prefilter) {
 			candidates(scn, x);
 			scan_pattern(rs, x, text, len, hits, scn->sc,
 			    deadline_ms, warnings, scn->cand, scn->ncand);
@@ -3370,15 +3398,14 @@ ruleset_prefiltered(const struct ruleset *rs)
 
 size_t
 rule_prefilter(const struct ruleset *rs, const struct rule *r,
-    struct strlist *out)
+    struct strlist *out, struct strlist *starts)
 {
 	const struct xrule *x = (const struct xrule *)r;
 	size_t k;
 
-	(void)rs;
-	if (!out)
-		return x->nlits;
-	for (k = 0; k < x->nlits; k++)
+	for (k = 0; out && k < x->nlits; k++)
 		strlist_push(out, rs->lit_strings.v[x->lits[k]]);
-	return x->nlits;
+	for (k = 0; starts && k < x->nplits; k++)
+		strlist_push(starts, rs->lit_strings.v[x->plits[k]]);
+	return x->nlits + x->nplits;
 }

@@ -855,10 +855,33 @@ lparse_escape(struct lparse *p, struct lit *l)
 	default:
 		break;
 	}
-	if ((c >= '0' && c <= '9') || c == 'g' || c == 'k' || c == 'o' ||
-	    c == 'c' || c == 'E' || c == 'u' || c == 'U' || c == 'l' ||
-	    c == 'L') {
-		/* backreferences, octal, \c: not analysed */
+	if ((c >= '1' && c <= '9') || c == 'g' || c == 'k') {
+		/* a backreference: some string, maybe empty */
+		if (c >= '1' && c <= '9') {
+			while (lpeek(p, 0) >= '0' && lpeek(p, 0) <= '9')
+				p->i++;
+		} else if (lpeek(p, 0) == '{' || lpeek(p, 0) == '<' ||
+		    lpeek(p, 0) == '\'') {
+			int close = lpeek(p, 0) == '{' ? '}' :
+			    lpeek(p, 0) == '<' ? '>' : '\'';
+
+			p->i++;
+			while (p->i < p->len && p->s[p->i] != close)
+				p->i++;
+			if (p->i < p->len)
+				p->i++;
+		} else {
+			if (lpeek(p, 0) == '-' || lpeek(p, 0) == '+')
+				p->i++;
+			while (lpeek(p, 0) >= '0' && lpeek(p, 0) <= '9')
+				p->i++;
+		}
+		l->nullable = 1;
+		return;
+	}
+	if (c == '0' || c == 'o' || c == 'c' || c == 'E' || c == 'u' ||
+	    c == 'U' || c == 'l' || c == 'L') {
+		/* octal, \c and friends: not analysed */
 		p->fail = 1;
 		return;
 	}
@@ -1392,7 +1415,8 @@ has_single_letter(const struct strlist *s)
 
 int
 rx_required_literals(const char *pattern, size_t len, unsigned flags,
-    rx_resolve_fn *resolve, void *arg, struct strlist *out, int *prefix)
+    rx_resolve_fn *resolve, void *arg, struct strlist *req,
+    struct strlist *prefix)
 {
 	struct lparse p;
 	struct lit l;
@@ -1413,25 +1437,26 @@ rx_required_literals(const char *pattern, size_t len, unsigned flags,
 			buf_release(&b);
 			return -1;
 		}
-		strlist_push(out, b.data);
+		strlist_push(req, b.data);
+		strlist_push(prefix, b.data);
 		buf_release(&b);
-		*prefix = 1;
 		return 0;
 	}
-	*prefix = 0;
 	lparse_alt(&p, &l);
 	if (p.fail || p.i != p.len) {
-		/* nothing */
-	} else if (l.has_pre && !l.nullable && set_minlen(&l.pre) > 0 &&
-	    set_quality(&l.pre) >= 4 && !has_single_letter(&l.pre)) {
-		/* every match starts with one: run only at those places */
-		for (i = 0; i < l.pre.n; i++)
-			strlist_push(out, l.pre.v[i]);
-		*prefix = 1;
-		rc = 0;
-	} else if (l.has_req && set_minlen(&l.req) > 0) {
+		lit_release(&l);
+		return -1;
+	}
+	if (l.has_req && set_minlen(&l.req) > 0) {
 		for (i = 0; i < l.req.n; i++)
-			strlist_push(out, l.req.v[i]);
+			strlist_push(req, l.req.v[i]);
+		rc = 0;
+	}
+	/* every match starts with one: try only at those places */
+	if (l.has_pre && !l.nullable && set_minlen(&l.pre) > 0 &&
+	    set_quality(&l.pre) >= 4 && !has_single_letter(&l.pre)) {
+		for (i = 0; i < l.pre.n; i++)
+			strlist_push(prefix, l.pre.v[i]);
 		rc = 0;
 	}
 	lit_release(&l);
