@@ -19,7 +19,7 @@ DOCDIR ?= $(PREFIX)/share/doc/inquiryd
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS = libetpan libcurl libpcre2-8 sqlite3 xlsxwriter inih gumbo uchardet \
-	libcares libpsl jansson nettle
+	libcares libpsl jansson nettle gnutls
 
 VERSION = 0.1.0
 CFLAGS ?= -O2 -g
@@ -80,6 +80,20 @@ build/unit-san/%: tests/unit/%.c $(SAN_OBJ) tests/unit/unit.h | build/unit-san
 build/inquiryd-san: $(SAN_OBJ) $(SAN_MAIN)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $(SAN_OBJ) $(SAN_MAIN) $(LIBS)
 
+# Test drivers over the library (tests/integration/*-driver.c): plain,
+# and with the sanitizers for the tests.
+DRIVER_SRC := $(sort $(wildcard tests/integration/*-driver.c))
+DRIVER_BIN := $(DRIVER_SRC:tests/integration/%.c=build/%) \
+	$(DRIVER_SRC:tests/integration/%.c=build/%-san)
+build/%-driver: tests/integration/%-driver.c $(UT_OBJ) | build/obj
+	$(CC) $(ALL_CFLAGS) -DINQUIRYD_UNITTEST -o $@ $< $(UT_OBJ) $(LIBS)
+build/%-driver-san: tests/integration/%-driver.c $(SAN_OBJ) | build/obj
+	$(CC) $(ALL_CFLAGS) -DINQUIRYD_UNITTEST $(SAN_FLAGS) -o $@ $< \
+		$(SAN_OBJ) $(LIBS)
+
+# Keep the objects of the unit, sanitizer and fuzz builds between runs.
+.SECONDARY:
+
 build/obj build/ut build/san build/unit build/unit-san build/fuzz:
 	mkdir -p $@
 
@@ -100,7 +114,7 @@ deps-fuzz:
 check: deps-check
 	@$(MAKE) --no-print-directory check-run
 
-check-run: inquiryd $(UNIT_BIN) $(SAN_BIN) build/inquiryd-san
+check-run: inquiryd $(UNIT_BIN) $(SAN_BIN) build/inquiryd-san $(DRIVER_BIN)
 	@tests/run
 
 demo: deps-demo

@@ -9,7 +9,13 @@
 #ifndef INQUIRYD_CMD_H
 #define INQUIRYD_CMD_H
 
+#include <stdint.h>
+
+#include <jansson.h>
+
 #include "util.h"
+
+struct inquiry_row;
 
 #define EXIT_OK 0
 #define EXIT_FAIL 1
@@ -48,5 +54,14 @@ int cmd_usage(const char *text, int error);
  * first so that "inquiryd CMD --help" works without a config.
  */
 int cmd_wants_help(int argc, char **argv);
+
+/*
+ * Parses a --since/--until value: YYYY-MM-DD[THH:MM[:SS]] in UTC, or a
+ * duration back from now ("24h", "7d").  0 or -1.
+ */
+int cmd_parse_when(const char *s, int64_t *out);
+
+/* An inquiry as list --json and show --json print it (new reference). */
+json_t *cmd_row_json(const struct inquiry_row *r);
 
 #endif

@@ -54,6 +54,7 @@ struct conf_account {
 	int track_sent;		/* watch the Sent folder, default 1 */
 	char *flag_processed;	/* optional keyword set after processing */
 	char *move_processed;	/* optional folder to move processed mail to */
+	long timeout;		/* seconds for any one network step, default 60 */
 };
 
 struct conf {

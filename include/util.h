@@ -98,6 +98,14 @@ char *str_lower(char *s);
 /* True when s is NULL or only blanks. */
 int str_blank(const char *s);
 
+/*
+ * Copies s into out (size bytes) cut to at most cols terminal columns
+ * (East Asian wide characters count two), never splitting a UTF-8
+ * sequence; control characters become spaces; pads with spaces to cols
+ * when pad is set.  Returns out.
+ */
+char *utf8_fit(const char *s, size_t cols, int pad, char *out, size_t size);
+
 /* A growable list of owned strings (git's strvec). */
 struct strlist {
 	char **v;		/* owned; v[n] is NULL when n > 0 */

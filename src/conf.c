@@ -105,6 +105,7 @@ static const struct conf_key conf_keys[] = {
 	A("track_sent", CK_BOOL, track_sent, "yes", 0, 0),
 	A("flag_processed", CK_STR, flag_processed, NULL, 0, 0),
 	A("move_processed", CK_STR, move_processed, NULL, 0, 0),
+	A("timeout", CK_SECONDS, timeout, "60", 5, 3600),
 	/* starttls is handled by hand: it only makes sense with imap:// */
 };
 

@@ -478,3 +478,74 @@ parse_time_utc(const char *s, int64_t *out)
 	*out = (int64_t)t;
 	return 0;
 }
+
+/* Decodes one UTF-8 sequence; returns its length (1 for a bad byte). */
+static size_t
+utf8_decode(const unsigned char *s, unsigned *cp)
+{
+	size_t n, i;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xe0) == 0xc0)
+		n = 2, *cp = s[0] & 0x1f;
+	else if ((s[0] & 0xf0) == 0xe0)
+		n = 3, *cp = s[0] & 0x0f;
+	else if ((s[0] & 0xf8) == 0xf0)
+		n = 4, *cp = s[0] & 0x07;
+	else
+		goto bad;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			goto bad;
+		*cp = (*cp << 6) | (s[i] & 0x3f);
+	}
+	return n;
+bad:
+	*cp = 0xfffd;
+	return 1;
+}
+
+static int
+cp_wide(unsigned c)
+{
+	return (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) ||
+	    (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
+	    (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
+	    (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1faff) ||
+	    (c >= 0x20000 && c <= 0x3fffd);
+}
+
+char *
+utf8_fit(const char *s, size_t cols, int pad, char *out, size_t size)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t o = 0, used = 0, n, w;
+	unsigned cp;
+
+	if (!size)
+		return out;
+	while (*p) {
+		n = utf8_decode(p, &cp);
+		w = cp_wide(cp) ? 2 : 1;
+		if (used + w > cols || o + n + 1 > size)
+			break;
+		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) ||
+		    cp == 0xfffd) {
+			out[o++] = cp == 0xfffd ? '?' : ' ';
+		} else {
+			memcpy(out + o, p, n);
+			o += n;
+		}
+		used += w;
+		p += n;
+	}
+	while (pad && used < cols && o + 2 <= size) {
+		out[o++] = ' ';
+		used++;
+	}
+	out[o] = '\0';
+	return out;
+}

@@ -1,0 +1,324 @@
+/*
+ * test_mime.c - composing drafts (read back by Python's email package
+ * with no defects) and reading messages into a part tree.
+ */
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "unit.h"
+
+#include "buf.h"
+#include "err.h"
+#include "mime.h"
+
+/* ---- Composing ------------------------------------------------------- */
+
+static const char xlsx_data[] = "PK\003\004 not really a workbook \000\377";
+static unsigned char all_bytes[256];
+
+static const struct mime_attachment_in att_quote[] = {
+	{ "ACME TRADING SPEAKER QUOTATION FOR MR JICK.xlsx",
+	    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	    xlsx_data, sizeof(xlsx_data) },
+};
+static const struct mime_attachment_in att_cjk[] = {
+	{ "深圳礼品有限公司报价单（蓝牙音箱）- 2026年11月 - 最终版本 - "
+	    "请查收并确认.xlsx", "application/vnd.ms-excel", xlsx_data, 10 },
+	{ "a \"quoted\" \\ name;\r\nX-Evil: 1.pdf", "application/pdf",
+	    all_bytes, sizeof(all_bytes) },
+	{ NULL, "not a type", "", 0 },
+	{ "photo.jpg", "IMAGE/JPEG", all_bytes, 100 },
+};
+static const struct mime_header notes[] = {
+	{ "X-Inquiryd-Notes", "risk: free-mail sender; 价格待确认\r\nBcc: "
+	    "evil@example.com" },
+	{ "X-Inquiryd-Class", "detailed" },
+};
+
+struct compose_case {
+	const char *name;
+	struct mime_out m;
+	/* expected reading; NULL: same as the input */
+	const char *from_name, *to_name, *subject, *text, *html;
+	const char *references;
+	const char *atts[4];	/* "filename\tcontent_type\tsize" */
+	const char *headers[4];	/* "Name\tvalue" */
+	const char *absent;
+};
+
+static const struct compose_case compose_cases[] = {
+	{ "plain",
+	    { "Alice Wang", "alice@example-gifts.com", "Jick Smith",
+		"jick@acme.example", "Re: Bluetooth speakers", "d1@example-gifts.com",
+		"orig@acme.example", "<orig@acme.example>", 1795000000, NULL, 0,
+		"Dear Jick,\n\nThank you for your inquiry.\n\nBest regards,\n"
+		"Alice\n", NULL, NULL, 0 },
+	    NULL, NULL, NULL, NULL, NULL, "<orig@acme.example>",
+	    { NULL }, { NULL }, NULL },
+	{ "cjk-everything",
+	    { "王小明", "wang@example-gifts.com", "José Müller-Lüdenscheidt",
+		"jose@example.de", "回复：关于蓝牙音箱的询价 — Quotation for 500 pcs "
+		"Bluetooth speakers with logo printing and gift box",
+		"d2@example-gifts.com", NULL, NULL, 1795000000, notes, 2,
+		"尊敬的客户：\n\n感谢您的询价。附件是我们的报价单。\n\n此致\n敬礼\n"
+		"王小明\n", "<p>尊敬的客户：</p><p>感谢您的询价。</p>",
+		att_cjk, 4 },
+	    NULL, NULL, NULL, NULL, "<p>尊敬的客户：</p><p>感谢您的询价。</p>\n", NULL,
+	    { "深圳礼品有限公司报价单（蓝牙音箱）- 2026年11月 - 最终版本 - "
+		"请查收并确认.xlsx\tapplication/vnd.ms-excel\t10",
+		"a \"quoted\" \\ name;  X-Evil: 1.pdf\tapplication/pdf\t256",
+		"attachment-3\tapplication/octet-stream\t0",
+		"photo.jpg\timage/jpeg\t100" },
+	    { "X-Inquiryd-Notes\trisk: free-mail sender; 价格待确认  Bcc: "
+		"evil@example.com", "X-Inquiryd-Class\tdetailed" },
+	    "Bcc" },
+	{ "injection",
+	    { "Eve\r\nBcc: victim@example.com", "eve@example-gifts.com",
+		"Mallory\n", "mallory@example.com",
+		"Hello\r\nBcc: victim@example.com\r\n\r\nbody", "d3@x.example",
+		NULL, NULL, 0, NULL, 0, "text", NULL, NULL, 0 },
+	    "Eve  Bcc: victim@example.com", "Mallory",
+	    "Hello  Bcc: victim@example.com    body", "text\n", NULL, NULL,
+	    { NULL }, { NULL }, "Bcc" },
+	{ "long-and-odd-subjects",
+	    { "\"Quoted\" O'Brien, Jr. \\ (Sales)", "ob@example-gifts.com",
+		"A very long ASCII display name that goes on and on past the "
+		"fold", "x@example.com",
+		"Re: Fwd: this subject has =?utf-8?q?literal?= encoded-word "
+		"text and a very long word "
+		"https://www.example.com/a/very/long/path/that/cannot/be/folded/"
+		"anywhere/at/all/index.html?x=1 and then more words to wrap",
+		"d4@x.example", NULL, NULL, 0, NULL, 0,
+		"From the start of a line\n.\nTrailing spaces   \nA long line "
+		"that goes past seventy-six columns for sure, because it keeps "
+		"on going and going and going.\r\nCRLF and lone CR\rdone", NULL,
+		att_quote, 1 },
+	    NULL, NULL, NULL,
+	    "From the start of a line\n.\nTrailing spaces   \nA long line "
+	    "that goes past seventy-six columns for sure, because it keeps "
+	    "on going and going and going.\nCRLF and lone CR\ndone\n", NULL,
+	    NULL,
+	    { "ACME TRADING SPEAKER QUOTATION FOR MR JICK.xlsx\t"
+		"application/vnd.openxmlformats-officedocument.spreadsheetml."
+		"sheet\t30" }, { NULL }, NULL },
+	{ "emoji-and-invalid",
+	    { "Ann 😀 Lee", "ann@example.com", NULL, "bob@example.com",
+		"Price 👍 \xff\xfe ok", "d5@x.example", NULL,
+		"<a@x> bogus <b c> <d@y>", 0, NULL, 0, NULL,
+		"<html><body>only html</body></html>", NULL, 0 },
+	    NULL, "", "Price 👍 \xef\xbf\xbd\xef\xbf\xbd ok", "",
+	    "<html><body>only html</body></html>\n",
+	    "<a@x> <d@y>", { NULL }, { NULL }, NULL },
+};
+
+static void
+put_want(FILE *f, const char *key, const char *val)
+{
+	const unsigned char *p;
+
+	if (!val)
+		return;
+	fprintf(f, "%s ", key);
+	for (p = (const unsigned char *)val; *p; p++)
+		fprintf(f, "%02x", *p);
+	fputc('\n', f);
+}
+
+/* Lines end with CRLF, are ASCII and at most 78 columns. */
+static void
+assert_wire_format(const char *name, const struct buf *b)
+{
+	size_t i, col = 0;
+
+	for (i = 0; i < b->len; i++) {
+		unsigned char c = (unsigned char)b->data[i];
+
+		if (c == '\r') {
+			if (i + 1 >= b->len || b->data[i + 1] != '\n')
+				fail_msg("%s: bare CR at %zu", name, i);
+			i++;
+			col = 0;
+			continue;
+		}
+		if (c == '\n')
+			fail_msg("%s: bare LF at %zu", name, i);
+		if (c >= 0x80 || c == 0)
+			fail_msg("%s: byte 0x%02x at %zu", name, c, i);
+		if (++col > 78)
+			fail_msg("%s: line over 78 columns at %zu", name, i);
+	}
+}
+
+static void
+test_compose_python_reads(void **state)
+{
+	char dir[] = "/tmp/inquiryd-mime-XXXXXX";
+	char path[4200], cmd[4400];
+	size_t i, j;
+	int rc;
+
+	(void)state;
+	for (i = 0; i < sizeof(all_bytes); i++)
+		all_bytes[i] = (unsigned char)i;
+	assert_non_null(mkdtemp(dir));
+	for (i = 0; i < ARRAY_SIZE(compose_cases); i++) {
+		const struct compose_case *c = &compose_cases[i];
+		struct buf b = BUF_INIT(BUF_CAP_TEXT);
+		struct err e = ERR_INIT;
+		FILE *f;
+
+		if (mime_compose(&c->m, &b, &e))
+			fail_msg("%s: %s", c->name, e.msg);
+		snprintf(path, sizeof(path), "%s/%s.eml", dir, c->name);
+		f = fopen(path, "wb");
+		assert_non_null(f);
+		fwrite(b.data, 1, b.len, f);
+		fclose(f);
+		assert_wire_format(path, &b);
+		snprintf(path, sizeof(path), "%s/%s.want", dir, c->name);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		put_want(f, "from_name", c->from_name ? c->from_name :
+		    c->m.from_name);
+		put_want(f, "from_addr", c->m.from_addr);
+		put_want(f, "to_name", c->to_name ? c->to_name :
+		    c->m.to_name ? c->m.to_name : "");
+		put_want(f, "to_addr", c->m.to_addr);
+		put_want(f, "subject", c->subject ? c->subject : c->m.subject);
+		if (c->m.message_id) {
+			char id[300];
+
+			snprintf(id, sizeof(id), "<%s>", c->m.message_id);
+			put_want(f, "message_id", id);
+		}
+		if (c->m.in_reply_to) {
+			char id[300];
+
+			snprintf(id, sizeof(id), "<%s>", c->m.in_reply_to);
+			put_want(f, "in_reply_to", id);
+		}
+		put_want(f, "references", c->references);
+		put_want(f, "text", c->text ? c->text : c->m.text ?
+		    c->m.text : "");
+		put_want(f, "html", c->html ? c->html : c->m.html);
+		for (j = 0; j < ARRAY_SIZE(c->atts) && c->atts[j]; j++)
+			put_want(f, "att", c->atts[j]);
+		for (j = 0; j < ARRAY_SIZE(c->headers) && c->headers[j]; j++) {
+			char key[100];
+			const char *tab = strchr(c->headers[j], '\t');
+
+			snprintf(key, sizeof(key), "header:%.*s",
+			    (int)(tab - c->headers[j]), c->headers[j]);
+			put_want(f, key, tab + 1);
+		}
+		if (c->absent) {
+			fprintf(f, "absent:%s 00\n", c->absent);
+		}
+		fclose(f);
+		buf_release(&b);
+	}
+	snprintf(cmd, sizeof(cmd), "/usr/bin/python3 %s %s 2>&1",
+	    unit_path("tests/lib/mime_check.py"), dir);
+	rc = system(cmd);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (!getenv("INQUIRYD_KEEP") && system(cmd))
+		print_error("cannot remove %s\n", dir);
+	assert_int_equal(rc, 0);
+}
+
+static void
+test_compose_refuses(void **state)
+{
+	static const struct mime_header bad_hdr[] = { { "X Bad", "v" } };
+	static const struct {
+		const char *from, *to, *id;
+		const struct mime_header *extra;
+		const char *want;
+	} cases[] = {
+		{ "a b@example.com", "c@example.com", "i@x", NULL, "From" },
+		{ "a@example.com", NULL, "i@x", NULL, "To" },
+		{ "a@example.com", "<c@example.com>", "i@x", NULL, "To" },
+		{ "a@example.com", "c@example.com", "<i@x>", NULL,
+		    "Message-ID" },
+		{ "a@example.com", "c@example.com", "i@x", bad_hdr,
+		    "header name" },
+		{ "a@example.com", "c@exam\r\nple.com", "i@x", NULL, "To" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct mime_out m;
+		struct buf b = BUF_INIT(BUF_CAP_TEXT);
+		struct err e = ERR_INIT;
+
+		memset(&m, 0, sizeof(m));
+		m.from_addr = cases[i].from;
+		m.to_addr = cases[i].to;
+		m.message_id = cases[i].id;
+		m.extra = cases[i].extra;
+		m.nextra = cases[i].extra ? 1 : 0;
+		m.text = "x";
+		assert_int_equal(mime_compose(&m, &b, &e), -1);
+		assert_int_equal(e.kind, ERR_PERM);
+		if (!strstr(e.msg, cases[i].want))
+			fail_msg("case %zu: '%s' lacks '%s'", i, e.msg,
+			    cases[i].want);
+		assert_int_equal(b.len, 0);
+		buf_release(&b);
+	}
+}
+
+static void
+test_compose_cap(void **state)
+{
+	struct mime_out m;
+	struct buf b = BUF_INIT(200);
+	struct err e = ERR_INIT;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	m.from_addr = "a@example.com";
+	m.to_addr = "b@example.com";
+	m.text = "a text that, with the headers, will not fit in 200 bytes";
+	assert_int_equal(mime_compose(&m, &b, &e), -1);
+	assert_int_equal(e.kind, ERR_PERM);
+	assert_int_equal(b.len, 0);
+	buf_release(&b);
+}
+
+static void
+test_encode_words(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "plain ascii", "plain ascii" },
+		{ "  blanks\tand\r\ncontrols ", "blanks and  controls" },
+		{ "Re: 你好", "Re: =?UTF-8?B?5L2g5aW9?=" },
+		{ "你 好 x", "=?UTF-8?B?5L2gIOWlvQ==?= x" },
+		{ "a =?x?q?y?= b", "a =?UTF-8?B?PT94P3E/eT89?= b" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *got = mime_encode_words(cases[i].in, 60);
+
+		assert_string_equal(got, cases[i].want);
+		free(got);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_encode_words),
+		cmocka_unit_test(test_compose_python_reads),
+		cmocka_unit_test(test_compose_refuses),
+		cmocka_unit_test(test_compose_cap),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
