@@ -35,15 +35,6 @@
 #include "rx.h"
 #include "sig.h"
 
-/*
- * The parse and sig stages are written in parallel with this one.  Until
- * they are linked in, "rules test" reads the subject and body from the
- * JSONL instead of the .eml file and classifies without a signature.
- */
-#pragma weak parse_message
-#pragma weak parsed_msg_release
-#pragma weak sig_analyse
-#pragma weak sig_result_release
 
 static const char usage_text[] =
     "usage: inquiryd [-c FILE] rules check [DIR]\n"
@@ -393,7 +384,7 @@ question_matches(const char *g, const char *q)
 /* A .eml as a parsed message: the parse stage if linked, else the JSONL. */
 static int
 load_message(const char *path, json_t *rec, struct parsed_msg *pm,
-    int *parsed)
+    int *parsed, int verbose)
 {
 	struct buf raw = BUF_INIT(64u << 20);
 	struct err e = ERR_INIT;
@@ -401,21 +392,21 @@ load_message(const char *path, json_t *rec, struct parsed_msg *pm,
 	int rc = -1;
 
 	*parsed = 0;
-	if (parse_message) {
-		if (buf_read_file(&raw, path)) {
-			fprintf(stderr, "inquiryd: cannot read '%s': %s\n",
-			    path, strerror(errno));
-			goto out;
-		}
-		if (parse_message(raw.data, raw.len, NULL, pm, &e)) {
-			fprintf(stderr, "inquiryd: '%s': %s\n", path, e.msg);
-			parsed_msg_release(pm);
-			goto out;
-		}
+	if (buf_read_file(&raw, path)) {
+		fprintf(stderr, "inquiryd: cannot read '%s': %s\n", path,
+		    strerror(errno));
+		goto out;
+	}
+	if (!parse_message(raw.data, raw.len, NULL, pm, &e)) {
 		*parsed = 1;
 		rc = 0;
 		goto out;
 	}
+	/* The JSONL's text stands in (the report counts these). */
+	if (verbose)
+		fprintf(stderr, "inquiryd: '%s': %s; using the text of the "
+		    "JSONL\n", path, e.msg);
+	parsed_msg_release(pm);
 	memset(pm, 0, sizeof(*pm));
 	s = json_string_value(json_object_get(rec, "subject"));
 	pm->subject = s ? xstrdup(s) : NULL;
@@ -633,7 +624,8 @@ rules_test_main(const char *dir, const char *corpus,
 	double recall_sum = 0, f1 = 0, ms_total = 0;
 	struct bench_msg *bm = NULL;
 	size_t i, k, nrules, nbm = 0, abm = 0;
-	int rc = EXIT_FAIL, parse_used = 0, c;
+	unsigned parse_used = 0;
+	int rc = EXIT_FAIL, c;
 
 	if (load_rules(dir, &rs)) {
 		rc = EXIT_USAGE;
@@ -684,13 +676,13 @@ rules_test_main(const char *dir, const char *corpus,
 			goto out;
 		}
 		path = xasprintf("%s/%s", corpus, file);
-		if (load_message(path, rec, &pm, &parsed)) {
+		if (load_message(path, rec, &pm, &parsed, o->verbose)) {
 			free(path);
 			json_decref(rec);
 			goto out;
 		}
-		parse_used |= parsed;
-		if (parsed && sig_analyse) {
+		parse_used += parsed;
+		if (parsed) {
 			sig_analyse(rs, pm.text, &pm.from, &sr);
 			srp = &sr;
 		}
@@ -813,8 +805,11 @@ rules_test_main(const char *dir, const char *corpus,
 		goto out;
 	}
 
-	printf("corpus: %s (%u messages%s)\n", corpus, total, parse_used ?
-	    "" : "; the parse stage is not linked in: texts from the JSONL");
+	printf("corpus: %s (%u messages", corpus, total);
+	if (parse_used < total)
+		printf("; %u read from the JSONL: their .eml did not parse",
+		    total - parse_used);
+	printf(")\n");
 	printf("\nconfusion matrix (rows: gold, columns: predicted)\n");
 	printf("%-10s %8s %8s %8s\n", "", "vague", "detailed", "spam");
 	for (c = 0; c < CLASS_COUNT; c++)
