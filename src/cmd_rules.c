@@ -393,21 +393,24 @@ load_message(const char *path, json_t *rec, struct parsed_msg *pm,
 
 	*parsed = 0;
 	if (buf_read_file(&raw, path)) {
-		fprintf(stderr, "inquiryd: cannot read '%s': %s\n", path,
-		    strerror(errno));
-		goto out;
-	}
-	if (!parse_message(raw.data, raw.len, NULL, pm, &e)) {
+		err_set_errno(&e, ERR_PERM, "cannot read it");
+	} else if (!parse_message(raw.data, raw.len, NULL, pm, &e)) {
 		*parsed = 1;
 		rc = 0;
 		goto out;
+	} else {
+		parsed_msg_release(pm);
 	}
 	/* The JSONL's text stands in (the report counts these). */
+	memset(pm, 0, sizeof(*pm));
+	if (!json_string_value(json_object_get(rec, "body"))) {
+		fprintf(stderr, "inquiryd: '%s': %s, and the JSONL has no "
+		    "body\n", path, e.msg);
+		goto out;
+	}
 	if (verbose)
 		fprintf(stderr, "inquiryd: '%s': %s; using the text of the "
 		    "JSONL\n", path, e.msg);
-	parsed_msg_release(pm);
-	memset(pm, 0, sizeof(*pm));
 	s = json_string_value(json_object_get(rec, "subject"));
 	pm->subject = s ? xstrdup(s) : NULL;
 	s = json_string_value(json_object_get(rec, "body"));

@@ -105,6 +105,13 @@ struct rmap {
 	size_t n, alloc;
 };
 
+/* The rules that look at one target, in load order. */
+struct target_index {
+	const char *target;	/* borrowed from a rule */
+	size_t *rules;
+	size_t n;
+};
+
 struct define {
 	char *name;		/* "_np" */
 	char *group;		/* "(?<_np>(?i-msx:...))" */
@@ -132,6 +139,8 @@ struct ruleset {
 	struct strlist fields;	/* declared with "fields" */
 	struct strlist files;	/* every file read (real paths) */
 	unsigned max_groups;
+	struct target_index *tix;	/* rules by target */
+	size_t ntix;
 	struct rx_lits *lits;	/* the prefilter's strings, or NULL */
 	struct strlist lit_strings;
 	size_t nlits;
@@ -2237,6 +2246,33 @@ build_prefilter(struct ruleset *rs)
 }
 
 static void
+build_target_index(struct ruleset *rs)
+{
+	size_t i, k;
+
+	for (i = 0; i < rs->nrules; i++) {
+		const struct xrule *x = rs->rules[i];
+		struct target_index *t = NULL;
+
+		if (x->kind == KIND_META || !x->r.target)
+			continue;
+		for (k = 0; k < rs->ntix; k++)
+			if (!strcmp(rs->tix[k].target, x->r.target))
+				t = &rs->tix[k];
+		if (!t) {
+			rs->tix = xrealloc(rs->tix, (rs->ntix + 1) *
+			    sizeof(*rs->tix));
+			t = &rs->tix[rs->ntix++];
+			t->target = x->r.target;
+			t->rules = NULL;
+			t->n = 0;
+		}
+		t->rules = xrealloc(t->rules, (t->n + 1) * sizeof(*t->rules));
+		t->rules[t->n++] = i;
+	}
+}
+
+static void
 finish_set(struct parser *p)
 {
 	struct ruleset *rs = p->rs;
@@ -2338,8 +2374,10 @@ finish_set(struct parser *p)
 			}
 		free(state);
 	}
-	if (!p->nerr)
+	if (!p->nerr) {
 		build_prefilter(rs);
+		build_target_index(rs);
+	}
 	/* A threshold the rules cannot reach is a mistake. */
 	for (c = 0; c < CLASS_COUNT; c++)
 		if (rs->threshold_set[c] && rs->threshold[c] > 0 &&
@@ -2411,6 +2449,9 @@ ruleset_free(struct ruleset *rs)
 	free(rs->defs);
 	rx_lits_free(rs->lits);
 	strlist_release(&rs->lit_strings);
+	for (i = 0; i < rs->ntix; i++)
+		free(rs->tix[i].rules);
+	free(rs->tix);
 	free(rs);
 }
 
@@ -3012,7 +3053,7 @@ ruleset_scan_with(const struct ruleset *rs, struct rule_scanner *scn,
     size_t len, const char *lang, struct rule_hits *hits,
     uint64_t deadline_ms, struct strlist *warnings)
 {
-	size_t before = hits->n, i, k;
+	size_t before = hits->n, i, k, j, ti;
 	uint64_t t0;
 	int prefiltered = 0;
 
@@ -3023,12 +3064,16 @@ ruleset_scan_with(const struct ruleset *rs, struct rule_scanner *scn,
 		while (len > 0 && ((unsigned char)text[len] & 0xc0) == 0x80)
 			len--;
 	}
-	for (i = 0; i < rs->nrules; i++) {
-		const struct xrule *x = rs->rules[i];
+	for (j = 0; j < rs->ntix; j++)
+		if (!strcmp(rs->tix[j].target, target))
+			break;
+	if (j == rs->ntix)
+		return 0;
+	for (ti = 0; ti < rs->tix[j].n; ti++) {
+		const struct xrule *x;
 
-		if (x->kind == KIND_META || !x->r.target ||
-		    strcmp(x->r.target, target))
-			continue;
+		i = rs->tix[j].rules[ti];
+		x = rs->rules[i];
 		if (x->r.header && (!header_name ||
 		    strcasecmp(x->r.header, header_name)))
 			continue;

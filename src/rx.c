@@ -27,7 +27,8 @@ struct rx {
 struct rx_scratch {
 	pcre2_match_data *md;
 	pcre2_match_context *mc;
-	pcre2_jit_stack *js;
+	pcre2_jit_stack *js;	/* mapped on first need */
+	size_t jit_stack_max;
 	unsigned ngroups;
 };
 
@@ -241,10 +242,10 @@ rx_scratch_new(const struct rx_limits *lim, unsigned max_groups)
 	pcre2_set_match_limit(sc->mc, lim->match);
 	pcre2_set_depth_limit(sc->mc, lim->depth);
 	pcre2_set_heap_limit(sc->mc, lim->heap_kib);
+	/* The JIT runs on PCRE2's 32 KiB machine-stack area until a match
+	 * needs more; only then is the big stack mapped (exec_opts). */
 	js = lim->jit_stack < 32 * 1024 ? 32 * 1024 : lim->jit_stack;
-	sc->js = pcre2_jit_stack_create(32 * 1024, js, NULL);
-	if (sc->js)
-		pcre2_jit_stack_assign(sc->mc, NULL, sc->js);
+	sc->jit_stack_max = js;
 	return sc;
 }
 
@@ -279,6 +280,15 @@ exec_opts(const struct rx *rx, const char *subject, size_t len,
 	 * the first groups are kept, which rx_group() reports as unset. */
 	rc = pcre2_match(rx->code, (PCRE2_SPTR)subject, len, start, opts,
 	    sc->md, sc->mc);
+	if (rc == PCRE2_ERROR_JIT_STACKLIMIT && !sc->js) {
+		sc->js = pcre2_jit_stack_create(32 * 1024, sc->jit_stack_max,
+		    NULL);
+		if (sc->js) {
+			pcre2_jit_stack_assign(sc->mc, NULL, sc->js);
+			rc = pcre2_match(rx->code, (PCRE2_SPTR)subject, len,
+			    start, opts, sc->md, sc->mc);
+		}
+	}
 	if (rc >= 0)
 		return RX_MATCH;
 	if (rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_PARTIAL)
@@ -999,7 +1009,7 @@ lparse_class(struct lparse *p, struct lit *l)
 static void
 lparse_group(struct lparse *p, struct lit *l)
 {
-	int zero = 0;
+	int zero = 0, off;
 
 	lit_init(l);
 	if (lpeek(p, 0) == '*') {
@@ -1062,8 +1072,7 @@ lparse_group(struct lparse *p, struct lit *l)
 		} else {
 flags:
 			/* (?i) (?-i:...) (?x)...: extended mode is not read */
-			int off = 0;
-
+			off = 0;
 			p->i--;
 			while (p->i < p->len && ((p->s[p->i] >= 'a' &&
 			    p->s[p->i] <= 'z') || (p->s[p->i] >= 'A' &&
