@@ -18,7 +18,7 @@
 struct requirement {
 	char *field;		/* product, quantity, incoterm, port, ... */
 	char *value;		/* as the customer wrote it */
-	const struct rule *rule;	/* borrowed: the rule that produced it */
+	const struct rule *rule;	/* borrowed: the rule that found it */
 };
 
 struct verdict {

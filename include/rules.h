@@ -44,7 +44,7 @@ struct rule {
 	char *id;
 	char *file;		/* as given to ruleset_load, joined with dir */
 	int line;		/* line of the "rule" keyword */
-	char *target;		/* what it looks at, e.g. "visible", "sigline" */
+	char *target;		/* what it looks at: "visible", "sigline"... */
 	char *header;		/* for target "header": the field name */
 	char *describe;
 	struct strlist langs;	/* empty: every language */
@@ -66,7 +66,7 @@ struct rule_capture {
 
 struct rule_hit {
 	const struct rule *rule;	/* borrowed from the ruleset */
-	char *match;		/* owned: the matched text (capped at 200 bytes) */
+	char *match;		/* owned: the matched text (max 200 bytes) */
 	size_t offset;		/* byte offset in the scanned text */
 	size_t length;		/* length of the full match */
 	struct rule_capture *caps;	/* owned: named groups that matched */
@@ -98,10 +98,12 @@ void ruleset_free(struct ruleset *rs);
  * every language; several codes may be given, "fr en", and a rule runs
  * when it has any of them) over text, appending one hit per match up to
  * the rule's max_hits.  A rule with min_hits keeps its hits only when it
- * matched that often in this text.  Matching stops at deadline_ms (now_ms() clock; 0 = no limit)
- * and each rule's match and depth limits; a rule that hits a limit is
- * skipped with a line in warnings (may be NULL).  Returns the number of
- * hits appended.
+ * matched that often in this text.  Matching stops at deadline_ms
+ * (now_ms() clock; 0 = no limit) and each rule's match and depth limits;
+ * a rule that hits a limit is skipped with a line in warnings (may be
+ * NULL).  Returns the number of hits appended.  Named groups and "field"
+ * become the hit's captures (white space collapsed); with "expand" the
+ * field gets the whole sentence or line around the match.
  */
 size_t ruleset_scan(const struct ruleset *rs, const char *target,
     const char *header_name, const char *text, size_t len, const char *lang,
@@ -187,7 +189,7 @@ const enum iq_class *ruleset_preference(const struct ruleset *rs);
 enum iq_class ruleset_default_class(const struct ruleset *rs);
 
 enum rules_decide {
-	DECIDE_ORDER = 0,	/* first class in "prefer" order over its threshold */
+	DECIDE_ORDER = 0,	/* first in "prefer" order over its threshold */
 	DECIDE_MARGIN,		/* largest score minus threshold */
 	DECIDE_SCORE,		/* largest score */
 };

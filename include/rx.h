@@ -30,7 +30,7 @@ enum rx_flag {
 	RX_ASCII = 1 << 5,	/* a: \w \d \b and [[:classes:]] ASCII only */
 	RX_NO_AUTO_CAPTURE = 1 << 6,	/* n: (...) does not capture */
 	RX_LITERAL = 1 << 7,	/* no flag letter: the pattern is a string */
-	RX_ANCHORED = 1 << 8,	/* no letter: matches only at the start offset */
+	RX_ANCHORED = 1 << 8,	/* no letter: only at the start offset */
 };
 
 /*

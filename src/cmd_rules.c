@@ -151,8 +151,9 @@ rules_check(int argc, char **argv, const struct cmd_global *g)
 			if (l.n > 10)
 				printf(" (%zu more)", l.n - 10);
 			for (k = 0; k < st.n && k < 10; k++)
-				printf("%s\"%s\"", k ? " " : l.n ? "; tried at " :
-				    "tried at ", log_esc(st.v[k]));
+				printf("%s\"%s\"", k ? " " : l.n ?
+				    "; tried at " : "tried at ",
+				    log_esc(st.v[k]));
 			if (st.n > 10)
 				printf(" (%zu more)", st.n - 10);
 			putchar('\n');
@@ -379,7 +380,7 @@ question_matches(const char *g, const char *q)
 	return ok;
 }
 
-/* --- the corpus ------------------------------------------------------------ */
+/* --- the corpus ------------------------------------------------------ */
 
 /* A .eml as a parsed message: the parse stage if linked, else the JSONL. */
 static int
@@ -586,7 +587,8 @@ rules_bench(const struct ruleset *rs, struct bench_msg *m, size_t n,
 				break;
 			printf("    %7.1f  %s (%s:%d)%s\n",
 			    ns[b] / 1e3 / (rounds * n), ruleset_rule(rs, b)->id,
-			    ruleset_rule(rs, b)->file, ruleset_rule(rs, b)->line,
+			    ruleset_rule(rs, b)->file,
+			    ruleset_rule(rs, b)->line,
 			    rule_prefilter(rs, ruleset_rule(rs, b), NULL,
 			    NULL) ? "" :
 			    "  (no prefilter)");
@@ -673,8 +675,9 @@ rules_test_main(const char *dir, const char *corpus,
 		if (alt)
 			altc = class_from_name(alt);
 		if (!id || gold < 0 || !file) {
-			fprintf(stderr, "%s:%u: a record needs id, label (vague, "
-			    "detailed or spam) and eml.file\n", jsonl, lineno);
+			fprintf(stderr, "%s:%u: a record needs id, label "
+			    "(vague, detailed or spam) and eml.file\n", jsonl,
+			    lineno);
 			json_decref(rec);
 			goto out;
 		}
@@ -706,7 +709,8 @@ rules_test_main(const char *dir, const char *corpus,
 					counts[k].n++;
 		}
 		if (o->verbose)
-			printf("%-10s gold %-8s got %-8s%s  (v %g, d %g, s %g)\n",
+			printf("%-10s gold %-8s got %-8s%s  "
+			    "(v %g, d %g, s %g)\n",
 			    id, label, class_name(v.cls),
 			    (int)v.cls == gold ? "" : (int)v.cls == altc ?
 			    "  ~alt" : "  WRONG", v.score[0], v.score[1],
@@ -950,8 +954,8 @@ rules_test(int argc, char **argv, const struct cmd_global *g)
 			break;
 		case 'b':
 			if (str_to_long(optarg, 1, 100000, &o.bench)) {
-				fprintf(stderr, "inquiryd: --bench wants a number "
-				    "of rounds, not '%s'\n", optarg);
+				fprintf(stderr, "inquiryd: --bench wants a "
+				    "number of rounds, not '%s'\n", optarg);
 				return EXIT_USAGE;
 			}
 			break;

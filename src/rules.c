@@ -173,7 +173,8 @@ static const char *const targets[] = {
 
 /* Fields of the requirement outline (classify.h), and "question". */
 static const char *const outline_fields[] = {
-	"product", "product_phrase", "quantity", "size", "material", "colour", "logo",
+	"product", "product_phrase", "quantity", "size", "material",
+	"colour", "logo",
 	"packaging", "incoterm", "port", "destination", "payment",
 	"delivery", "certification", "samples", "target_price", "question",
 	"model", "brand", "part_number", "spec", "capacity", "power",
@@ -313,7 +314,8 @@ dup_clean(const char *s, size_t len, size_t max)
 			continue;
 		}
 		/* U+00A0 no-break space */
-		if (c == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] == 0xa0) {
+		if (c == 0xc2 && i + 1 < len &&
+		    (unsigned char)s[i + 1] == 0xa0) {
 			space = b.len > 0;
 			i++;
 			continue;
@@ -954,7 +956,8 @@ do_when(struct parser *p, struct pfile *f, size_t pos, struct xrule *x)
 
 		for (i = 0; i < e.n; i++)
 			if (e.v[i].op == E_REF)
-				e.v[i].col = column(f->line, (size_t)e.v[i].col);
+				e.v[i].col = column(f->line,
+				    (size_t)e.v[i].col);
 	}
 }
 
@@ -1376,7 +1379,8 @@ set_number(struct parser *p, struct pfile *f, size_t pos, const char *what,
 	}
 	s = word_dup(&w);
 	if (str_to_long(s, min, max, &v))
-		ferr(p, f, w.off, "bad %s '%s' (%ld to %ld)", what, s, min, max);
+		ferr(p, f, w.off, "bad %s '%s' (%ld to %ld)", what, s, min,
+		    max);
 	else if (next_word(f->line, &pos, &extra))
 		ferr(p, f, extra.off, "unexpected '%.*s'", (int)extra.len,
 		    extra.s);
@@ -1916,15 +1920,16 @@ parse_line(struct parser *p, struct pfile *f)
 		snprintf(name, sizeof(name), "%.30s...", kw.s);
 	if (in_table(attributes, ARRAY_SIZE(attributes), name)) {
 		if (!p->cur) {
-			ferr(p, f, kw.off, "'%s' outside a rule (start one with "
-			    "'rule ID')", name);
+			ferr(p, f, kw.off, "'%s' outside a rule (start one "
+			    "with 'rule ID')", name);
 			return;
 		}
 		do_attribute(p, f, &kw, pos);
 		return;
 	}
 	if (!in_table(directives, ARRAY_SIZE(directives), name)) {
-		const char *all[ARRAY_SIZE(attributes) + ARRAY_SIZE(directives)];
+		const char *all[ARRAY_SIZE(attributes) +
+		    ARRAY_SIZE(directives)];
 		size_t i;
 
 		for (i = 0; i < ARRAY_SIZE(attributes); i++)
@@ -2030,9 +2035,10 @@ parse_file(struct parser *p, const char *path, int depth,
 				if ((unsigned char)*c < 0x20 && *c != '\t')
 					break;
 			if (*c)
-				ferr(p, &f, (size_t)(c - s), "control character "
-				    "\\x%02x in the line (write it as an escape "
-				    "in a pattern)", (unsigned char)*c);
+				ferr(p, &f, (size_t)(c - s), "control "
+				    "character \\x%02x in the line (write it "
+				    "as an escape in a pattern)",
+				    (unsigned char)*c);
 			else
 				parse_line(p, &f);
 		}

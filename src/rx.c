@@ -513,7 +513,7 @@ rx_fold(struct buf *b, const char *text, size_t len, size_t **map,
 		if (map && !rc) {
 			GROW(*map, b->len + 1, *alloc);
 			for (k = at; k < b->len; k++)
-				(*map)[k] = i;	/* every byte: the char's start */
+				(*map)[k] = i;	/* the char's start */
 		}
 		i += n;
 	}
@@ -947,7 +947,8 @@ lparse_class(struct lparse *p, struct lit *l)
 			} else if ((e >= 'a' && e <= 'z') || (e >= 'A' &&
 			    e <= 'Z') || (e >= '0' && e <= '9')) {
 				any = 1;
-				if ((e == 'p' || e == 'P') && lpeek(p, 0) == '{')
+				if ((e == 'p' || e == 'P') &&
+				    lpeek(p, 0) == '{')
 					while (p->i < p->len &&
 					    p->s[p->i++] != '}')
 						;
@@ -959,7 +960,8 @@ lparse_class(struct lparse *p, struct lit *l)
 			cp = dec_utf8(p->s + p->i, p->len - p->i, &n);
 			p->i += n;
 		}
-		if (lpeek(p, 0) == '-' && lpeek(p, 1) != ']' && lpeek(p, 1) >= 0) {
+		if (lpeek(p, 0) == '-' && lpeek(p, 1) != ']' &&
+		    lpeek(p, 1) >= 0) {
 			uint32_t hi = 0, c2;
 
 			p->i++;
@@ -1041,8 +1043,8 @@ lparse_group(struct lparse *p, struct lit *l)
 			lit_zero(l);
 			return;
 		} else if (c == '&' || c == 'R' || c == '+' || c == '-' ||
-		    (c >= '0' && c <= '9') || (c == 'P' && (lpeek(p, 0) == '>' ||
-		    lpeek(p, 0) == '='))) {
+		    (c >= '0' && c <= '9') || (c == 'P' &&
+		    (lpeek(p, 0) == '>' || lpeek(p, 0) == '='))) {
 			/* subroutine call, recursion, backreference */
 			size_t name = p->i + (c == 'P'), blen;
 			const char *body;
@@ -1054,8 +1056,9 @@ lparse_group(struct lparse *p, struct lit *l)
 			/* a call of a define: analyse its body there */
 			if ((c == '&' || (c == 'P' && p->s[name - 1] == '>')) &&
 			    p->resolve && !p->fail && p->depth < 20 &&
-			    (body = p->resolve(p->arg, (const char *)p->s + name,
-			    p->i - 1 - name, &blen))) {
+			    (body = p->resolve(p->arg,
+			    (const char *)p->s + name, p->i - 1 - name,
+			    &blen))) {
 				struct lparse sub = *p;
 
 				sub.s = (const unsigned char *)body;
@@ -1478,7 +1481,7 @@ struct ac_node {
 	int child;		/* first child, -1 */
 	int sibling;		/* next sibling, -1 */
 	int fail;
-	int dict;		/* nearest node on the fail chain that ends a string */
+	int dict;		/* nearest fail-chain node ending a string */
 	int term;		/* id of the string ending here, -1 */
 	unsigned char byte;
 };
@@ -1549,7 +1552,7 @@ rx_lits_new(const struct strlist *strings)
 			node = next >= 0 ? next : ac_add_node(a, node, *s);
 		}
 		if (node)
-			a->v[node].term = (int)i;	/* duplicates: last id */
+			a->v[node].term = (int)i;	/* last id wins */
 	}
 	/* Breadth first: fail and dictionary links. */
 	queue = xcalloc(a->n + 1, sizeof(*queue));

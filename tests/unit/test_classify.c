@@ -151,7 +151,7 @@ test_targets(void **state)
 	classify_message(rs, &pm, &s, &v);
 	assert_true(fired(&v, "SUBJ"));
 	assert_true(fired(&v, "VIS"));
-	assert_false(fired(&v, "VIS_SIG"));	/* the signature is not visible */
+	assert_false(fired(&v, "VIS_SIG"));	/* not in the visible text */
 	assert_true(fired(&v, "BODY"));
 	assert_true(fired(&v, "SIG"));
 	assert_true(fired(&v, "QUO"));
