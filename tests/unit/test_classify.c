@@ -345,6 +345,51 @@ test_explain_and_catalog(void **state)
 	verdict_release(&v);
 }
 
+/* The shipped spam rules see headers and attachments too. */
+static void
+test_shipped_spam_signals(void **state)
+{
+	struct parsed_msg pm;
+	struct verdict v;
+	struct attachment att = { (char *)"PO_4512.pdf.exe", NULL, 1000 };
+	struct header to = { (char *)"To", (char *)"undisclosed-recipients:;" };
+
+	(void)state;
+	msg_init(&pm, "Dear Sir,\nPlease find attached our new order.\n"
+	    "Regards");
+	pm.subject = (char *)"New PO#4512";
+	pm.att = &att;
+	pm.natt = 1;
+	pm.headers = &to;
+	pm.nheaders = 1;
+	pm.from.name = (char *)"Alibaba Trade Center";
+	pm.from.addr = (char *)"notice@alibaba-service.example";
+	classify_message(shipped, &pm, NULL, &v);
+	assert_int_equal(v.cls, CLASS_SPAM);
+	assert_true(fired(&v, "SPAM_ATTACH_DOUBLE"));
+	assert_true(fired(&v, "SPAM_UNDISCLOSED"));
+	assert_true(fired(&v, "SPAM_NAME_MISMATCH"));
+	assert_true(fired(&v, "SPAM_SUBJECT_LURE"));
+	verdict_release(&v);
+
+	/* the same brand on its own domain is not a mismatch */
+	pm.from.addr = (char *)"notice@service.alibaba.com";
+	classify_message(shipped, &pm, NULL, &v);
+	assert_false(fired(&v, "SPAM_NAME_MISMATCH"));
+	verdict_release(&v);
+	/* an address in the display name that is not the sender's */
+	pm.from.name = (char *)"sales@bigbuyer.example";
+	pm.from.addr = (char *)"x1@mailer.example";
+	classify_message(shipped, &pm, NULL, &v);
+	assert_true(fired(&v, "SPAM_NAME_MISMATCH"));
+	verdict_release(&v);
+	pm.from.name = (char *)"joe@acme.example";
+	pm.from.addr = (char *)"joe@acme.example";
+	classify_message(shipped, &pm, NULL, &v);
+	assert_false(fired(&v, "SPAM_NAME_MISMATCH"));
+	verdict_release(&v);
+}
+
 /* Decodes the \n of a case's text. */
 static char *
 unescape(const char *s)
@@ -454,6 +499,7 @@ main(void)
 		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_language),
 		cmocka_unit_test(test_explain_and_catalog),
+		cmocka_unit_test(test_shipped_spam_signals),
 		cmocka_unit_test(test_outline_table),
 	};
 
