@@ -621,7 +621,9 @@ rules_test_main(const char *dir, const char *corpus,
 	struct rule_count *counts = NULL;
 	char *jsonl = NULL;
 	FILE *fp = NULL;
-	char line[1 << 16];
+	char *line = NULL;
+	size_t lalloc = 0;
+	ssize_t llen;
 	unsigned conf[CLASS_COUNT][CLASS_COUNT] = { { 0 } };
 	unsigned total = 0, right = 0, lenient = 0, lineno = 0;
 	unsigned keys = 0, keys_found = 0, qs = 0, qs_found = 0;
@@ -647,7 +649,7 @@ rules_test_main(const char *dir, const char *corpus,
 		    strerror(errno));
 		goto out;
 	}
-	while (fgets(line, sizeof(line), fp)) {
+	while ((llen = getline(&line, &lalloc, fp)) >= 0) {
 		json_error_t je;
 		json_t *rec, *reqs, *gq;
 		struct parsed_msg pm;
@@ -661,6 +663,10 @@ rules_test_main(const char *dir, const char *corpus,
 		lineno++;
 		if (str_blank(line))
 			continue;
+		if (llen > 16 * 1024 * 1024) {
+			fprintf(stderr, "%s:%u: line too long\n", jsonl, lineno);
+			goto out;
+		}
 		rec = json_loads(line, 0, &je);
 		if (!rec) {
 			fprintf(stderr, "%s:%u: %s\n", jsonl, lineno, je.text);
@@ -888,6 +894,7 @@ out:
 		release_message(&bm[i].pm, bm[i].parsed);
 	}
 	free(bm);
+	free(line);
 	if (fp)
 		fclose(fp);
 	free(jsonl);
