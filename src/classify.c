@@ -592,15 +592,39 @@ out:
 	free(fq);
 }
 
+/*
+ * Within a field, what the customer wrote comes before the subject (a
+ * platform RFQ's subject is the seller's listing title) and before what
+ * the catalog lookup added.
+ */
+static int
+target_rank(const struct rule *r)
+{
+	if (!r || !r->target)
+		return 5;
+	if (!strcmp(r->target, "visible"))
+		return 0;
+	if (!strcmp(r->target, "body"))
+		return 1;
+	if (!strcmp(r->target, "any"))
+		return 2;
+	if (!strcmp(r->target, "subject"))
+		return 4;
+	return 3;
+}
+
 static int
 cmp_req(const void *a, const void *b)
 {
 	const struct requirement *x = a, *y = b;
 	size_t rx = field_rank(x->field), ry = field_rank(y->field);
+	int tx, ty;
 
 	if (rx != ry)
 		return rx < ry ? -1 : 1;
-	return 0;
+	tx = target_rank(x->rule);
+	ty = target_rank(y->rule);
+	return tx < ty ? -1 : tx > ty;
 }
 
 /* Stable sort by field rank (insertion sort: outlines are short). */
@@ -800,7 +824,8 @@ classify_explain(FILE *fp, const struct verdict *v)
 			fprintf(fp, " \"%s\"", log_escape(h->match, esc,
 			    sizeof(esc)));
 		else if (r->when)
-			fprintf(fp, " %s", r->when);
+			fprintf(fp, " %.60s%s", r->when,
+			    strlen(r->when) > 60 ? "..." : "");
 		fputs("  ", fp);
 		if (first)
 			print_weights(fp, r);
