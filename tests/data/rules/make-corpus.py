@@ -147,6 +147,11 @@ We are an international freight forwarder offering the best shipping rates from 
 Best regards""", "Shipping rates from China")
 add("spam", """DHL Express: Your parcel is on hold due to unpaid customs fee. Click here to confirm delivery and pay the fee.""", "DHL delivery notification")
 
+# ---------------- platform RFQs with the listing's attributes appended
+add("vague", """Hello, I'm interested in this product, please send me price.Material:Cotton Size:S,M,L Color:Red,Blue Style:Casual Feature:Breathable ...""", "Summer Casual Shirt Men Short Sleeve Breathable", q=["please send me price."])
+add("vague", """hi i want to know the price of this item Type:Power Bank Capacity:10000mAh Output:5V/2A Material:ABS ...""", "Fast Charging Portable Power Bank 10000mAh", q=["i want to know the price of this item"])
+add("detailed", """I need 300 pcs with my logo, delivery to Manila. Material:Canvas Size:38x42cm Handle:Cotton rope ...""", "Custom Printed Canvas Tote Bags", req=[("quantity","300 pcs"),("logo","logo"),("destination","Manila")])
+
 top = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
 os.makedirs(os.path.join(top, "eml"), exist_ok=True)
 out = open(os.path.join(top, "inquiries.jsonl"), "w")
