@@ -80,7 +80,7 @@ enrich_start_web() {
 }
 
 enrich_start_smtp() {
-	/usr/bin/python3 "$enrich_dir/smtpsrv.py" "$ENRICH_TMP/ca/site.pem" \
+	/usr/bin/python3 "$INQUIRYD_TOP/tests/lib/smtpsrv.py" "$ENRICH_TMP/ca/site.pem" \
 	    "$ENRICH_TMP/ca/site.key" "$ENRICH_STATE" \
 	    </dev/null >"$ENRICH_TMP/smtpsrv.log" 2>&1 &
 	enrich_pids="$enrich_pids $!"
