@@ -31,6 +31,7 @@
 #include "err.h"
 #include "log.h"
 #include "parse.h"
+#include "pipeline.h"
 #include "rules.h"
 #include "rx.h"
 #include "sig.h"
@@ -42,9 +43,11 @@ static const char usage_text[] =
     "                [--min-outline-recall X] [--min-question-recall X]\n"
     "                [--bench ROUNDS] [-v] CORPUS\n"
     "\n"
-    "check  compiles every rule under DIR (default: the config's rules_dir)\n"
-    "       and prints each error as file:line:column: message.  Exit 0\n"
-    "       when the rules load, 2 when any error was found.\n"
+    "check  compiles every rule under DIR and prints each error as\n"
+    "       file:line:column: message.  Without DIR it checks everything\n"
+    "       the config names, as the daemon would load it, without touching\n"
+    "       mail: the config itself, the rules, the templates and the\n"
+    "       catalog.  Exit 0 when all load, 2 when any error was found.\n"
     "test   classifies a labelled corpus (CORPUS/inquiries.jsonl and the\n"
     "       .eml files it names) and prints the confusion matrix, accuracy,\n"
     "       macro-F1, outline and question recall on the detailed items,\n"
@@ -126,14 +129,40 @@ rules_check(int argc, char **argv, const struct cmd_global *g)
 	char ver[64];
 	int rc;
 
+	struct pipeline p;
+	int whole = argc == 1;
+
 	if (argc > 2)
 		return cmd_usage(usage_text, 1);
-	dir = pick_rules_dir(argc == 2 ? argv[1] : NULL, g, &rc);
-	if (!dir)
-		goto out;
-	if (load_rules(dir, &rs)) {
-		rc = EXIT_USAGE;
-		goto out;
+	memset(&p, 0, sizeof(p));
+	if (whole) {
+		/* Everything the daemon loads, all errors at once. */
+		struct strlist errs = STRLIST_INIT;
+		size_t i;
+
+		if (pipeline_load(&p, g->conf_path, PL_RULES | PL_TEMPLATES |
+		    PL_CATALOG, 1, &errs, &rc)) {
+			for (i = 0; i < errs.n; i++)
+				fprintf(stderr, "%s\n", errs.v[i]);
+			fprintf(stderr, "inquiryd: %zu error%s; nothing "
+			    "loaded\n", errs.n, errs.n == 1 ? "" : "s");
+			strlist_release(&errs);
+			dir = NULL;
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		strlist_release(&errs);
+		dir = xstrdup(p.conf.rules_dir);
+		rs = p.rs;
+		p.rs = NULL;
+	} else {
+		dir = pick_rules_dir(argv[1], g, &rc);
+		if (!dir)
+			goto out;
+		if (load_rules(dir, &rs)) {
+			rc = EXIT_USAGE;
+			goto out;
+		}
 	}
 	if (g->verbose) {
 		size_t i, k;
@@ -165,9 +194,18 @@ rules_check(int argc, char **argv, const struct cmd_global *g)
 		printf("%s: %zu rules ok, %zu with a literal prefilter (%s)\n",
 		    dir, ruleset_count(rs), ruleset_prefiltered(rs),
 		    rx_version(ver, sizeof(ver)));
+	if (whole && !g->quiet) {
+		printf("%s: config ok, %zu account%s\n", p.conf_path ?
+		    p.conf_path : "(built-in defaults)", p.conf.naccounts,
+		    p.conf.naccounts == 1 ? "" : "s");
+		printf("%s: templates ok\n", p.conf.templates_dir);
+		printf("%s: %zu products in %zu categories ok\n",
+		    p.conf.catalog, p.cat.n, p.cat.categories.n);
+	}
 	rc = EXIT_OK;
 out:
 	ruleset_free(rs);
+	pipeline_release(&p);
 	free(dir);
 	return rc;
 }
