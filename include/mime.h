@@ -122,17 +122,22 @@ struct mime_tree {
 };
 
 /*
- * Reads raw[0..len) into t, which the call initialises and the caller
- * releases with mime_tree_release either way; raw must outlive t.
+ * Reads raw[0..len) into t with libetpan's MIME parser (mailmime_parse);
+ * t is initialised by the call and released by the caller with
+ * mime_tree_release either way; raw must outlive t.
  * Tolerated and noted in t->defects: a leading mbox "From " line, header
- * lines that are not fields (the body starts there), fields longer than
- * max_header (cut), bare LF or CR line ends, NUL bytes (read as spaces),
- * missing or broken boundaries (a multipart without any is read as
- * text/plain, an unclosed one ends at its parent's end), unknown transfer
- * encodings (read as 8bit), encoded message/rfc822 parts.
+ * fields longer than max_header (cut), NUL bytes in header values (read
+ * as spaces), CR-only line ends, a multipart without its closing
+ * delimiter (closed at the end), a multipart without a boundary or whose
+ * boundary never occurs (read as text/plain), unknown transfer encodings
+ * (read as 8bit), encoded message/rfc822 parts (decoded and parsed), a
+ * Content-Type without a subtype (text/plain).
  * Fails with ERR_PERM, naming the limit ("max_parts", "max_depth"), when
- * the message has more parts or deeper nesting than lim allows.
- * Time and memory are linear in len times the nesting depth.
+ * the message has more parts or deeper nesting than lim allows, or when
+ * a linear pre-scan shows that it may have many more (4 x max_parts) or
+ * may nest deeper than libetpan can parse in bounded time and stack.
+ * Time: linear in len for the pre-scan, len x nesting depth for libetpan
+ * (at most 2^30 byte steps); memory linear in len and the part count.
  */
 int mime_parse(const char *raw, size_t len, const struct mime_limits *lim,
     struct mime_tree *t, struct err *e);
