@@ -506,6 +506,53 @@ fwd("fwd-not-reply-gmail", "Re: Inquiry",
     {"from": "Colleague <alice@exporter.example>",
      "text_has": "Yes, 500 pcs.", "flags": "-"})
 
+# ---- B2B platform relays ------------------------------------------------------------
+
+def relay(name, frm, body, expect, extra=""):
+    e = (HDR.format(frm=frm, subj="New inquiry from your product page",
+                    name=name) + extra
+         + "Content-Type: text/plain; charset=utf-8\n"
+         "Content-Transfer-Encoding: 8bit\n\n" + body)
+    fixture(name, crlf(e.encode()), expect)
+
+
+ASK = ("Message:\nWe are interested in your Bluetooth speakers, 500 pcs, "
+       "FOB Shenzhen.\nPlease quote.\n")
+relay("relay-alibaba-reply-to",
+      "Alibaba.com <notice@service.alibaba.com>",
+      "Dear Supplier,\n\nYou have received a new inquiry.\n\n" + ASK,
+      {"from": "John Smith <john.smith@acme-trading.example>",
+       "envelope_from": "Alibaba.com <notice@service.alibaba.com>",
+       "reply_to": "John Smith <john.smith@acme-trading.example>",
+       "text_has": "500 pcs", "flags": "FORWARDED RELAYED"},
+      extra="Reply-To: John Smith <john.smith@acme-trading.example>\n")
+relay("relay-made-in-china-body",
+      "Made-in-China.com <inquiry@made-in-china.com>",
+      "New inquiry via Made-in-China.com\n\nBuyer: Maria Lopez\n"
+      "Company: Lopez Import S.L.\nCountry: Spain\n"
+      "E-mail: maria@lopez-import.example\n\n" + ASK,
+      {"from": "Maria Lopez <maria@lopez-import.example>",
+       "envelope_from": "Made-in-China.com <inquiry@made-in-china.com>",
+       "reply_to": "-", "flags": "FORWARDED RELAYED"},
+      extra="Reply-To: <noreply@made-in-china.com>\n")
+relay("relay-globalsources-from-line",
+      "Global Sources <inquiries@globalsources.com>",
+      "**From:** Ahmed Khan <ahmed.khan@khan-traders.example>\n"
+      "**Product:** Bluetooth speaker BT-200\n\n" + ASK,
+      {"from": "Ahmed Khan <ahmed.khan@khan-traders.example>",
+       "envelope_from": "Global Sources <inquiries@globalsources.com>",
+       "flags": "FORWARDED RELAYED"})
+relay("relay-indiamart-name-only",
+      "IndiaMART <buyleads@indiamart.com>",
+      "Buyer Name: Rajesh Kumar\nCity: Pune\n\n" + ASK,
+      {"from": "Rajesh Kumar <buyleads@indiamart.com>",
+       "envelope_from": "IndiaMART <buyleads@indiamart.com>",
+       "flags": "FORWARDED RELAYED"})
+relay("relay-not-a-relay",
+      "Bob <bob@notalibaba.example>",
+      "Buyer: Someone Else\nE-mail: someone@else.example\n\n" + ASK,
+      {"from": "Bob <bob@notalibaba.example>", "flags": "-"})
+
 # ---- Caps ---------------------------------------------------------------------------
 
 parts = "".join("--p\nContent-Type: text/plain\n\npart %d\n" % i
