@@ -291,6 +291,36 @@ e = (HDR.format(frm="a@example.com", subj="broken", name="b1")
 fixture("broken-no-close-bad-base64", crlf(e.encode()),
         {"text": "Hello, world!", "flags": "DEFECTS",
          "att": ["- | application/pdf | 8"]})
+# No closing delimiters: libetpan alone ends the last part at its last
+# line starting with '-', losing the signature and what follows.
+e = (HDR.format(frm="a@example.com", subj="broken", name="b6")
+     + 'Content-Type: multipart/mixed; boundary="outer"\n\n'
+     "--outer\nContent-Type: multipart/alternative; boundary=\"inner\"\n\n"
+     "--inner\nContent-Type: text/plain; charset=utf-8\n\n"
+     "We need:\n- 500 speakers\n- 200 cables\nDelivery by May.\n\n-- \n"
+     "John Smith\nACME Trading\n")
+fixture("broken-unclosed-nested", crlf(e.encode()),
+        {"text": "We need:\n- 500 speakers\n- 200 cables\nDelivery by May."
+         "\n\n-- \nJohn Smith\nACME Trading", "flags": "DEFECTS"})
+# RFC 2231 boundary, which libetpan does not read by itself.
+e = (HDR.format(frm="a@example.com", subj="rfc2231 boundary", name="b7")
+     + "Content-Type: multipart/alternative;\n"
+     " boundary*=us-ascii''b2231\n\n"
+     "--b2231\nContent-Type: text/plain; charset=utf-8\n\nplain part\n"
+     "--b2231\nContent-Type: text/html; charset=utf-8\n\n<p>html part</p>\n"
+     "--b2231--\n")
+fixture("broken-boundary-rfc2231", crlf(e.encode()),
+        {"text": "plain part", "html": "yes", "flags": "-"})
+e = (HDR.format(frm="a@example.com", subj="no subtype", name="b8")
+     + "Content-Type: text; charset=us-ascii\n\nJust text.\n")
+fixture("broken-type-no-subtype", crlf(e.encode()),
+        {"text": "Just text.", "flags": "DEFECTS"})
+e = (HDR.format(frm="Old Mac <mac@example.com>", subj="CR only",
+                name="b9")
+     + "Content-Type: text/plain\n\nline one\nline two\n")
+fixture("broken-cr-only", e.replace("\n", "\r").encode(),
+        {"from": "Old Mac <mac@example.com>", "subject": "CR only",
+         "text": "line one\nline two", "flags": "DEFECTS"})
 e = (HDR.format(frm="a@example.com", subj="broken", name="b2")
      + 'Content-Type: multipart/alternative\n\nno boundary at all\n')
 fixture("broken-no-boundary", crlf(e.encode()),
