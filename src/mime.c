@@ -2489,11 +2489,17 @@ mime_decode_header(const char *raw, const char *hint)
 	struct buf word = BUF_INIT(BUF_CAP_LINE * 4);
 	char cs[64], pend_cs[64] = "";
 	const char *p, *end, *lit, *we, *q, *g;
-	unsigned char *u;
+	const unsigned char *u;
 	size_t i, j;
 
 	if (!raw)
 		return xstrdup("");
+	/* Most values: printable ASCII without encoded-words. */
+	for (u = (const unsigned char *)raw; *u >= 0x20 && *u < 0x7f; u++)
+		if (u[0] == '=' && u[1] == '?')
+			break;
+	if (!*u)
+		return str_trim(xstrdup(raw));
 	p = lit = raw;
 	end = raw + strlen(raw);
 	while (p < end && (q = memchr(p, '=', (size_t)(end - p)))) {
@@ -2529,12 +2535,10 @@ mime_decode_header(const char *raw, const char *hint)
 	buf_release(&word);
 
 	/* Controls to spaces; NUL bytes cannot occur (C strings). */
-	u = (unsigned char *)out.data;
 	for (i = j = 0; i < out.len; i++) {
-		if (u[i] < 0x20 || u[i] == 0x7f)
-			u[j++] = ' ';
-		else
-			u[j++] = u[i];
+		unsigned char c = (unsigned char)out.data[i];
+
+		out.data[j++] = c < 0x20 || c == 0x7f ? ' ' : (char)c;
 	}
 	buf_setlen(&out, j);
 	return str_trim(buf_detach(&out, NULL));
