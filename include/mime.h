@@ -119,6 +119,7 @@ struct mime_tree {
 	size_t nparts;
 	struct strlist defects;	/* what was tolerated, for people */
 	struct strlist owned;	/* decoded bodies of encoded messages */
+	void *imf;		/* libetpan's reading of the root header */
 };
 
 /*
@@ -181,6 +182,15 @@ struct mime_address {
 size_t mime_parse_addresses(const char *raw, const char *hint,
     struct mime_address **out);
 void mime_addresses_free(struct mime_address *a, size_t n);
+
+/*
+ * As mime_parse_addresses for the first field called name ("From",
+ * "Reply-To", "To", "Cc") of t's root header, using the reading libetpan
+ * made of it while parsing the tree (not parsing it twice) when it is
+ * whole and sound.
+ */
+size_t mime_tree_addresses(const struct mime_tree *t, const char *name,
+    const char *hint, struct mime_address **out);
 
 /*
  * A Date header to seconds since the epoch: RFC 5322 (libetpan), then

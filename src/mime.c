@@ -2179,6 +2179,10 @@ parse_bytes(struct reader *r, struct mime_part *p, const char *s, size_t n,
 		p->body_len = n - hlen;
 		return 0;
 	}
+	if (mode == PB_TOP) {	/* its reading of the header, for addresses */
+		r->t->imf = mm->mm_data.mm_message.mm_fields;
+		mm->mm_data.mm_message.mm_fields = NULL;
+	}
 	if (mode != PB_MULTIPART) {
 		rc = read_message(r, p, mm, s, s + n);
 	} else {
@@ -2247,6 +2251,9 @@ mime_tree_release(struct mime_tree *t)
 	t->nparts = 0;
 	strlist_release(&t->defects);
 	strlist_release(&t->owned);
+	if (t->imf)
+		mailimf_fields_free(t->imf);
+	t->imf = NULL;
 }
 
 /* ---- Transfer decoding -------------------------------------------------- */
@@ -2705,7 +2712,7 @@ bad_addr_spec(const char *a)
  * holds the name ("a@b (Name)"): the lenient reading does better.
  */
 static int
-etpan_suspect(struct mailimf_address_list *al, const char *raw)
+etpan_suspect(const struct mailimf_address_list *al, const char *raw)
 {
 	clistiter *it, *jt;
 	const struct mailimf_mailbox *mb;
@@ -2732,6 +2739,29 @@ etpan_suspect(struct mailimf_address_list *al, const char *raw)
 	return 0;
 }
 
+/* Appends the mailboxes of libetpan's address list al, group members
+ * included. */
+static void
+push_address_list(const struct mailimf_address_list *al, const char *hint,
+    struct mime_address **v, size_t *n, size_t *alloc)
+{
+	clistiter *it, *jt;
+
+	for (it = clist_begin(al->ad_list); it; it = clist_next(it)) {
+		struct mailimf_address *a = clist_content(it);
+
+		if (a->ad_type == MAILIMF_ADDRESS_MAILBOX) {
+			push_mailbox(v, n, alloc, a->ad_data.ad_mailbox, hint);
+			continue;
+		}
+		if (!a->ad_data.ad_group->grp_mb_list)
+			continue;
+		for (jt = clist_begin(a->ad_data.ad_group->grp_mb_list->
+		    mb_list); jt; jt = clist_next(jt))
+			push_mailbox(v, n, alloc, clist_content(jt), hint);
+	}
+}
+
 size_t
 mime_parse_addresses(const char *raw, const char *hint,
     struct mime_address **out)
@@ -2739,7 +2769,6 @@ mime_parse_addresses(const char *raw, const char *hint,
 	struct mailimf_address_list *al = NULL;
 	struct mime_address *v = NULL;
 	size_t n = 0, alloc = 0, idx = 0, len;
-	clistiter *it, *jt;
 	int r;
 
 	*out = NULL;
@@ -2751,27 +2780,97 @@ mime_parse_addresses(const char *raw, const char *hint,
 	while (r == MAILIMF_NO_ERROR && idx < len && (raw[idx] == ' ' ||
 	    raw[idx] == '\t' || raw[idx] == '\r' || raw[idx] == '\n'))
 		idx++;
-	if (r == MAILIMF_NO_ERROR && idx == len && !etpan_suspect(al, raw)) {
-		for (it = clist_begin(al->ad_list); it; it = clist_next(it)) {
-			struct mailimf_address *a = clist_content(it);
-
-			if (a->ad_type == MAILIMF_ADDRESS_MAILBOX) {
-				push_mailbox(&v, &n, &alloc,
-				    a->ad_data.ad_mailbox, hint);
-				continue;
-			}
-			if (!a->ad_data.ad_group->grp_mb_list)
-				continue;
-			for (jt = clist_begin(a->ad_data.ad_group->
-			    grp_mb_list->mb_list); jt; jt = clist_next(jt))
-				push_mailbox(&v, &n, &alloc, clist_content(jt),
-				    hint);
-		}
-	} else {
+	if (r == MAILIMF_NO_ERROR && idx == len && !etpan_suspect(al, raw))
+		push_address_list(al, hint, &v, &n, &alloc);
+	else
 		lenient_addresses(raw, hint, &v, &n, &alloc);
-	}
 	if (al)
 		mailimf_address_list_free(al);
+	*out = v;
+	return n;
+}
+
+/*
+ * The first field called name of libetpan's reading of the message
+ * header, when libetpan read it as an address field; NULL otherwise.
+ */
+static const struct mailimf_field *
+imf_address_field(const struct mailimf_fields *fl, const char *name)
+{
+	static const struct {
+		int type;
+		const char *name;
+	} known[] = {
+		{ MAILIMF_FIELD_FROM, "From" }, { MAILIMF_FIELD_SENDER,
+		"Sender" }, { MAILIMF_FIELD_REPLY_TO, "Reply-To" },
+		{ MAILIMF_FIELD_TO, "To" }, { MAILIMF_FIELD_CC, "Cc" },
+		{ MAILIMF_FIELD_BCC, "Bcc" },
+	};
+	clistiter *it;
+	const char *fname;
+	size_t i;
+
+	for (it = fl ? clist_begin(fl->fld_list) : NULL; it;
+	    it = clist_next(it)) {
+		const struct mailimf_field *f = clist_content(it);
+
+		fname = NULL;
+		if (f->fld_type == MAILIMF_FIELD_OPTIONAL_FIELD)
+			fname = f->fld_data.fld_optional_field->fld_name;
+		for (i = 0; !fname && i < ARRAY_SIZE(known); i++)
+			if (f->fld_type == known[i].type)
+				fname = known[i].name;
+		if (fname && !strcasecmp(fname, name))
+			return f->fld_type == MAILIMF_FIELD_OPTIONAL_FIELD ?
+			    NULL : f;
+	}
+	return NULL;
+}
+
+size_t
+mime_tree_addresses(const struct mime_tree *t, const char *name,
+    const char *hint, struct mime_address **out)
+{
+	const struct mailimf_field *f = imf_address_field(t->imf, name);
+	const char *raw = t->root ? mime_part_field(t->root, name) : NULL;
+	const struct mailimf_address_list *al = NULL;
+	const struct mailimf_mailbox_list *ml = NULL;
+	struct mime_address *v = NULL;
+	size_t n = 0, alloc = 0;
+	clistiter *it;
+
+	*out = NULL;
+	if (!raw || !f)
+		return mime_parse_addresses(raw, hint, out);
+	if (f->fld_type == MAILIMF_FIELD_FROM)
+		ml = f->fld_data.fld_from->frm_mb_list;
+	else if (f->fld_type == MAILIMF_FIELD_SENDER)
+		return mime_parse_addresses(raw, hint, out);
+	else if (f->fld_type == MAILIMF_FIELD_REPLY_TO)
+		al = f->fld_data.fld_reply_to->rt_addr_list;
+	else if (f->fld_type == MAILIMF_FIELD_TO)
+		al = f->fld_data.fld_to->to_addr_list;
+	else if (f->fld_type == MAILIMF_FIELD_CC)
+		al = f->fld_data.fld_cc->cc_addr_list;
+	else if (f->fld_type == MAILIMF_FIELD_BCC)
+		al = f->fld_data.fld_bcc->bcc_addr_list;
+	if (ml) {
+		for (it = clist_begin(ml->mb_list); it; it = clist_next(it)) {
+			const struct mailimf_mailbox *mb = clist_content(it);
+
+			if (bad_addr_spec(mb->mb_addr_spec) ||
+			    (!mb->mb_display_name && strchr(raw, '(')))
+				return mime_parse_addresses(raw, hint, out);
+		}
+		for (it = clist_begin(ml->mb_list); it; it = clist_next(it))
+			push_mailbox(&v, &n, &alloc, clist_content(it), hint);
+	} else if (al && !etpan_suspect(al, raw)) {
+		push_address_list(al, hint, &v, &n, &alloc);
+	} else {
+		return mime_parse_addresses(raw, hint, out);
+	}
+	if (!n)		/* nothing libetpan could read: the lenient way */
+		return mime_parse_addresses(raw, hint, out);
 	*out = v;
 	return n;
 }

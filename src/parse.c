@@ -86,12 +86,27 @@ first_address(const char *raw, const char *hint, struct address *dst)
 	return n > 0;
 }
 
-static void
-address_list(const char *raw, const char *hint, struct address **out,
-    size_t *nout)
+/* As first_address, for a field of the message header. */
+static int
+root_address(const struct mime_tree *t, const char *name, const char *hint,
+    struct address *dst)
 {
 	struct mime_address *v;
-	size_t i, n = mime_parse_addresses(raw, hint, &v);
+	size_t n = mime_tree_addresses(t, name, hint, &v);
+
+	if (n)
+		address_set(dst, &v[0]);
+	mime_addresses_free(v, n);
+	return n > 0;
+}
+
+/* The mailboxes of a field of the message header. */
+static void
+address_list(const struct mime_tree *t, const char *name, const char *hint,
+    struct address **out, size_t *nout)
+{
+	struct mime_address *v;
+	size_t i, n = mime_tree_addresses(t, name, hint, &v);
 
 	*out = NULL;
 	*nout = 0;
@@ -1173,7 +1188,7 @@ parse_message(const char *raw, size_t len, const struct parse_limits *lim,
 	struct mime_limits ml;
 	struct ctx c;
 	struct mime_part *root;
-	const char *hint, *v;
+	const char *hint;
 	struct strlist ids = STRLIST_INIT;
 	size_t i;
 	int rc = -1;
@@ -1203,14 +1218,13 @@ parse_message(const char *raw, size_t len, const struct parse_limits *lim,
 	hint = c.plain ? c.plain->charset : c.html ? c.html->charset : NULL;
 	copy_headers(&c, hint);
 
-	v = mime_part_field(root, "From");
-	if (first_address(v, hint, &pm->envelope_from)) {
+	if (root_address(&c.tree, "From", hint, &pm->envelope_from)) {
 		pm->from.name = xstrdup_or_null(pm->envelope_from.name);
 		pm->from.addr = xstrdup_or_null(pm->envelope_from.addr);
 	}
-	first_address(mime_part_field(root, "Reply-To"), hint, &pm->reply_to);
-	address_list(mime_part_field(root, "To"), hint, &pm->to, &pm->nto);
-	address_list(mime_part_field(root, "Cc"), hint, &pm->cc, &pm->ncc);
+	root_address(&c.tree, "Reply-To", hint, &pm->reply_to);
+	address_list(&c.tree, "To", hint, &pm->to, &pm->nto);
+	address_list(&c.tree, "Cc", hint, &pm->cc, &pm->ncc);
 	pm->subject = decoded_or_null(mime_part_field(root, "Subject"), hint);
 	pm->date_raw = decoded_or_null(mime_part_field(root, "Date"), hint);
 	if (pm->date_raw && mime_parse_date(pm->date_raw, &pm->date))
