@@ -138,7 +138,7 @@ struct mime_tree {
  * a linear pre-scan shows that it may have many more (4 x max_parts) or
  * may nest deeper than libetpan can parse in bounded time and stack.
  * Time: linear in len for the pre-scan, len x nesting depth for libetpan
- * (at most 2^30 byte steps); memory linear in len and the part count.
+ * (at most 2^31 byte steps); memory linear in len and the part count.
  */
 int mime_parse(const char *raw, size_t len, const struct mime_limits *lim,
     struct mime_tree *t, struct err *e);

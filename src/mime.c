@@ -965,7 +965,7 @@ out:
 
 #define MIME_HARD_DEPTH 200	/* our tree, whatever the limits say */
 #define MIME_ETPAN_DEPTH 1000	/* libetpan's recursion: the C stack */
-#define MIME_WORK ((size_t)1 << 30)	/* nesting x bytes libetpan scans */
+#define MIME_WORK ((size_t)1 << 31)	/* nesting x bytes: ~4 s at worst */
 #define MIME_PARTS_SLACK 4	/* exact count up to 4 x max_parts */
 #define MIME_MAX_BOUNDARIES 4096	/* values kept by the pre-scan */
 #define MIME_REPAIR_BOUNDARIES 64	/* close_multiparts() looks at */
@@ -1765,6 +1765,7 @@ type_string(const struct mailmime_content *ct)
 	static const char *const discrete[] = { NULL, "text", "image",
 		"audio", "video", "application" };
 	const char *t = NULL;
+	size_t tl, sl;
 	char *s;
 
 	if (!ct || !ct->ct_type || !ct->ct_subtype)
@@ -1791,8 +1792,13 @@ type_string(const struct mailmime_content *ct)
 	}
 	if (!t)
 		return NULL;
-	s = str_lower(xasprintf("%s/%s", t, ct->ct_subtype));
-	if (!valid_type(s))
+	tl = strlen(t);
+	sl = strlen(ct->ct_subtype);
+	s = xmalloc(tl + sl + 2);
+	memcpy(s, t, tl);
+	s[tl] = '/';
+	memcpy(s + tl + 1, ct->ct_subtype, sl + 1);
+	if (!valid_type(str_lower(s)))
 		FREE_AND_NULL(s);
 	return s;
 }

@@ -649,6 +649,22 @@ gen_deep_rfc822(struct buf *b)
 	buf_addstr(b, "Subject: inner\r\n\r\ntext\r\n");
 }
 
+/* Nesting under the bound that libetpan is let parse, over 20 MB. */
+static void
+gen_deep_and_big(struct buf *b)
+{
+	size_t i;
+
+	buf_addstr(b, "From: a@example.com\r\n");
+	for (i = 0; i < 40; i++)
+		buf_addf(b, "Content-Type: multipart/mixed; boundary=b%zu\r\n"
+		    "\r\n--b%zu\r\n", i, i);
+	buf_addstr(b, "Content-Type: text/plain\r\n\r\n");
+	for (i = 0; i < (20u << 20) / 64; i++)
+		buf_addstr(b, "We need 500 pcs of speakers, FOB Shenzhen, by May "
+		    "2025, thanks\r\n");
+}
+
 static void
 gen_huge_header(struct buf *b)
 {
@@ -733,6 +749,8 @@ test_hostile(void **state)
 		{ "multipart nested 1,000 deep", gen_deep_multipart,
 		    "max_depth", 0 },
 		{ "message/rfc822 nested 1,000 deep", gen_deep_rfc822,
+		    "max_depth", 0 },
+		{ "multipart nested 40 deep over 20 MB", gen_deep_and_big,
 		    "max_depth", 0 },
 		{ "1 MB header lines", gen_huge_header, NULL, PM_DEFECTS },
 		{ "NUL bytes and garbage", gen_nul_and_garbage, NULL, 0 },
