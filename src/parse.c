@@ -1069,9 +1069,24 @@ relay_address(const struct parse_limits *lim, const char *addr)
 	    "relay_domains", addr);
 }
 
+/* Whether addr is one the message went to (ours, quoted in history). */
+static int
+recipient(const struct parsed_msg *pm, const char *addr)
+{
+	size_t i;
+
+	for (i = 0; i < pm->nto; i++)
+		if (pm->to[i].addr && !strcasecmp(pm->to[i].addr, addr))
+			return 1;
+	for (i = 0; i < pm->ncc; i++)
+		if (pm->cc[i].addr && !strcasecmp(pm->cc[i].addr, addr))
+			return 1;
+	return 0;
+}
+
 /*
- * The value of a sender line: a mailbox not at a relay (*addr, and its
- * name), else, with names, a plain name.
+ * The value of a sender line: a mailbox neither at a relay nor among the
+ * recipients (*addr, and its name), else, with names, a plain name.
  */
 static void
 sender_value(struct ctx *c, const char *v, const char *e, int names,
@@ -1083,7 +1098,8 @@ sender_value(struct ctx *c, const char *v, const char *e, int names,
 
 	str_trim(val);
 	if (n && a[0].addr && strchr(a[0].addr, '@')) {
-		if (!*addr && !relay_address(c->lim, a[0].addr)) {
+		if (!*addr && !relay_address(c->lim, a[0].addr) &&
+		    !recipient(c->pm, a[0].addr)) {
 			*addr = xstrdup(a[0].addr);
 			if (!*name && a[0].name)
 				*name = xstrdup(a[0].name);

@@ -578,6 +578,14 @@ relay("relay-indiamart-name-only",
       {"from": "Rajesh Kumar <buyleads@indiamart.com>",
        "envelope_from": "IndiaMART <buyleads@indiamart.com>",
        "flags": "FORWARDED RELAYED"})
+relay("relay-reply-with-history",
+      "EC21 <noreply@ec21.com>",
+      "Yes, 500 pcs is fine.\n\n-----Original Message-----\n"
+      "From: Sales <sales@exporter.example>\nSubject: Re: speakers\n\n"
+      "Our price is USD 5.\n",
+      {"from": "EC21 <noreply@ec21.com>",
+       "envelope_from": "EC21 <noreply@ec21.com>",
+       "flags": "-"})
 relay("relay-not-a-relay",
       "Bob <bob@notalibaba.example>",
       "Buyer: Someone Else\nE-mail: someone@else.example\n\n" + ASK,
