@@ -144,19 +144,3 @@ draft_render(const struct conf *c, const struct conf_account *a,
 WEAK int draft_write(struct draft *d, const char *dir, struct err *e)
 { (void)d; (void)dir; (void)e; return -1; }
 WEAK void draft_release(struct draft *d) { (void)d; }
-WEAK int
-report_xlsx(struct report *r, struct store *st, const char *path,
-    struct err *e)
-{
-	(void)r; (void)st;
-	return err_set(e, ERR_PERM, "cannot write '%s': XLSX reports are not "
-	    "built yet", path);
-}
-WEAK int
-contacts_write_xlsx(const struct contacts_table *t, const char *path,
-    struct err *e)
-{
-	(void)t;
-	return err_set(e, ERR_PERM, "cannot write '%s': XLSX export is not "
-	    "built yet", path);
-}
