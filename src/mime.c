@@ -1016,7 +1016,7 @@ defect(struct reader *r, const char *fmt, ...)
 /* ---- The pre-scan ------------------------------------------------------- */
 
 struct scan {
-	size_t dash_lines;	/* lines starting "--" */
+	size_t dash_lines;	/* lines starting "--", or "--" after a CR */
 	size_t messages;	/* "rfc822" anywhere */
 	size_t hdr_end;		/* the first blank line, or len */
 	int hdr_boundary;	/* "boundary" before it */
@@ -1067,6 +1067,9 @@ prescan(const char *s, size_t n, struct scan *sc)
 			sc->hdr_end = (size_t)(p - s);
 		p = nl + 1;
 	}
+	/* libetpan takes a first delimiter after a lone CR too. */
+	for (p = s; (p = memmem(p, (size_t)(end - p), "\r--", 3)); p += 3)
+		sc->dash_lines++;
 	if (!sc->lf)
 		sc->cr = memchr(s, '\r', n) != NULL;
 	sc->hdr_boundary = count_boundary(s, sc->hdr_end, 1) > 0;
@@ -1247,34 +1250,26 @@ bvals_line(struct bvals *b, const char *x, size_t xn)
 	return any;
 }
 
-/* Marks the values of the "--" lines of s; returns how many lines. */
+/*
+ * Marks the values of the "--" lines of s (after an LF, or a lone CR, as
+ * libetpan reads a first delimiter); returns how many lines.
+ */
 static size_t
 bvals_lines(struct bvals *b, const char *s, size_t n)
 {
-	const char *p = s, *end = s + n, *nl;
+	const char *p = s, *end = s + n, *e;
 	size_t count = 0;
 
 	while (p < end) {
-		nl = memchr(p, '\n', (size_t)(end - p));
+		for (e = p; e < end && *e != '\n' && *e != '\r'; e++)
+			;
 		if (end - p >= 2 && p[0] == '-' && p[1] == '-')
-			count += (size_t)bvals_line(b, p + 2,
-			    (size_t)((nl ? nl : end) - p - 2));
-		p = nl ? nl + 1 : end;
+			count += (size_t)bvals_line(b, p + 2, (size_t)(e - p - 2));
+		p = e + 1;
 	}
 	return count;
 }
 
-/*
- * libetpan ends the last part of a multipart that lacks its close line at
- * the last line starting with '-' (its scan keeps the start of a line
- * that turned out not to be a delimiter): the text after it is lost, and
- * a nested multipart with it.  When the message header declares a
- * multipart, each boundary whose delimiters occur but whose close line
- * does not is closed at the end of the message, innermost (last
- * declared) first.  Returns an owned copy, or NULL when none is missing
- * (or when the message ends with a close line: the outer multipart is
- * closed, and an inner one would end at its parent's next delimiter).
- */
 /* Whether the last line with text is a close line "--...--". */
 static int
 ends_closed(const char *s, size_t n)

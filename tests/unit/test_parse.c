@@ -649,6 +649,22 @@ gen_deep_rfc822(struct buf *b)
 	buf_addstr(b, "Subject: inner\r\n\r\ntext\r\n");
 }
 
+/*
+ * libetpan takes a first delimiter after a lone CR: 100,000 levels so
+ * nested would overflow its stack if the pre-scan did not count them.
+ */
+static void
+gen_deep_lone_cr(struct buf *b)
+{
+	size_t i;
+
+	buf_addstr(b, "From: a@example.com\r\n");
+	for (i = 0; i < 100000; i++)
+		buf_addf(b, "Content-Type: multipart/mixed; boundary=b%zu\r\n"
+		    "\r\nx\r--b%zu\r\n", i, i);
+	buf_addstr(b, "Content-Type: text/plain\r\n\r\ndeep\r\n");
+}
+
 /* Nesting under the bound that libetpan is let parse, over 20 MB. */
 static void
 gen_deep_and_big(struct buf *b)
@@ -752,6 +768,8 @@ test_hostile(void **state)
 		    "max_depth", 0 },
 		{ "multipart nested 40 deep over 20 MB", gen_deep_and_big,
 		    "max_depth", 0 },
+		{ "100,000 levels behind lone CRs", gen_deep_lone_cr, "max_",
+		    0 },
 		{ "1 MB header lines", gen_huge_header, NULL, PM_DEFECTS },
 		{ "NUL bytes and garbage", gen_nul_and_garbage, NULL, 0 },
 		{ "base64 that never ends", gen_endless_base64, NULL,
