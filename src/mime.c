@@ -3054,9 +3054,11 @@ iso_date(const char *s, int64_t *out)
 		return -1;
 	p = s + n;
 	if (*p == ':' && isdigit_c((unsigned char)p[1])) {
-		se = (p[1] - '0') * 10 + (isdigit_c((unsigned char)p[2]) ?
-		    p[2] - '0' : 0);
-		p += 3;
+		/* "hh:mm:s" at the very end: no reading past the NUL */
+		se = p[1] - '0';
+		p += 2;
+		if (isdigit_c((unsigned char)*p))
+			se = se * 10 + (*p++ - '0');
 	}
 	if (*p == '.')
 		for (p++; isdigit_c((unsigned char)*p); p++)
