@@ -1352,18 +1352,18 @@ check_bounds(struct reader *r, const char *s, size_t n,
 		parts = 1 + 2 * delims + sc->messages;
 	}
 	if (parts / MIME_PARTS_SLACK > parts_left)
-		return err_set(r->e, ERR_PERM, "message may have up to %zu "
-		    "MIME parts, more than %zu (max_parts)", parts,
-		    lim->max_parts);
+		return err_set(r->e, ERR_PERM, "message may have more than "
+		    "%zu MIME parts (max_parts): up to %zu by its delimiter "
+		    "lines", lim->max_parts, parts);
 	nest = 1 + 2 * (delims + sc->messages);
 	if (nest > depth_left)	/* a multipart needs its "boundary" too */
 		nest = 1 + 2 * (MIN(delims, count_boundary(s, n, delims)) +
 		    sc->messages);
 	if (nest > depth_left && (nest > MIME_ETPAN_DEPTH ||
 	    nest > MIME_WORK / (n ? n : 1)))
-		return err_set(r->e, ERR_PERM, "MIME parts may nest %zu deep "
-		    "in %zu bytes, deeper than %zu (max_depth)", nest, n,
-		    lim->max_depth);
+		return err_set(r->e, ERR_PERM, "MIME parts may be nested "
+		    "deeper than %zu (max_depth): up to %zu levels in %zu "
+		    "bytes", lim->max_depth, nest, n);
 	return 0;
 }
 
