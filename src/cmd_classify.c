@@ -91,6 +91,7 @@ cmd_classify(int argc, char **argv, const struct cmd_global *g)
 	struct enrich_info ei;
 	struct enrich *en = NULL;
 	struct catalog none;
+	struct parse_limits lim = PARSE_LIMITS_INIT;
 	struct err e = ERR_INIT;
 	int c, code, explain = 0, json = 0, online = 0, rc = EXIT_FAIL;
 	size_t k;
@@ -122,7 +123,8 @@ cmd_classify(int argc, char **argv, const struct cmd_global *g)
 		log_errx("%s", e.msg);
 		goto out;
 	}
-	if (parse_message(raw.data, raw.len, NULL, &pm, &e)) {
+	lim.rules = p.rs;	/* the admin's relay-domains list */
+	if (parse_message(raw.data, raw.len, &lim, &pm, &e)) {
 		log_errx("%s: %s", argv[optind], e.msg);
 		goto out;
 	}

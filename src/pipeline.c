@@ -355,6 +355,8 @@ verdict_obj(const struct parsed_msg *pm, const struct sig_result *s,
 			json_array_append_new(fl, json_string("bulk"));
 		if (pm->flags & PM_FORWARDED)
 			json_array_append_new(fl, json_string("forwarded"));
+		if (pm->flags & PM_RELAYED)
+			json_array_append_new(fl, json_string("relayed"));
 		if (pm->flags & PM_CHARSET_GUESSED)
 			json_array_append_new(fl,
 			    json_string("charset-guessed"));
@@ -990,6 +992,7 @@ pipeline_process(struct pipeline *p, const struct source_msg *m,
 		if (a)
 			lim.max_size = a->max_message_size;
 	}
+	lim.rules = p->rs;	/* the admin's relay-domains list */
 	STAGE(p, STAGE_PARSE, rc = parse_message(m->raw, m->len, &lim, &pm,
 	    &pe));
 	parsed = 1;
@@ -1089,8 +1092,13 @@ pipeline_redraft(struct pipeline *p, int64_t inquiry_id,
 		}
 		raw = buf_detach(&b, &len);
 	}
-	if (parse_message(raw, len, NULL, &pm, e))
-		goto out;
+	{
+		struct parse_limits lim = PARSE_LIMITS_INIT;
+
+		lim.rules = p->rs;
+		if (parse_message(raw, len, &lim, &pm, e))
+			goto out;
+	}
 	a = row.account ? conf_account(&p->conf, row.account) : NULL;
 	if (!a)
 		a = pick_account(p, NULL);
