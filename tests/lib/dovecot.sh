@@ -115,6 +115,21 @@ _dc_make_certs() {
 	DOVECOT_CA=$_d/ca.crt
 }
 
+# As root, Dovecot's auth and mail processes run as other users: they must
+# be able to pass through every directory above DIR.  tests/run and
+# mktemp make private (0700) temporary directories, so give those (only
+# those under /tmp or $TMPDIR) the search bit for others, never read.
+_dc_traversable() {
+	_p=$(cd "$1/.." && pwd)
+	while [ -n "$_p" ] && [ "$_p" != / ]; do
+		case $_p/ in
+		/tmp/*|"${TMPDIR:-/tmp}"/*)
+			[ -O "$_p" ] && chmod o+x "$_p" ;;
+		esac
+		_p=${_p%/*}
+	done
+}
+
 _dc_write_conf() {
 	_user=$(id -un)
 	_group=$(id -gn)
@@ -138,6 +153,7 @@ _dc_write_conf() {
 	mkdir -p "$DOVECOT_DIR/run" "$DOVECOT_DIR/state" "$DOVECOT_DIR/mail"
 	chown "$_muid:$_mgid" "$DOVECOT_DIR/mail"
 	chmod 755 "$DOVECOT_DIR"
+	[ "$(id -u)" -eq 0 ] && _dc_traversable "$DOVECOT_DIR"
 	DOVECOT_MAIL_UID=$_muid
 	DOVECOT_MAIL_GID=$_mgid
 	printf '%s:{PLAIN}%s:%s:%s::%s/mail/%s::\n' "$DOVECOT_USER" \
