@@ -1741,3 +1741,41 @@ store_enrich_cache(struct store *st, struct enrich_cache *out)
 	out->get = cache_get;
 	out->put = cache_put;
 }
+
+/* --- the outbox: drafts waiting for their APPEND ------------------------ */
+
+int
+store_undelivered_drafts(struct store *st, const char *account,
+    int (*fn)(const struct store_outbox_draft *d, void *arg), void *arg,
+    struct err *e)
+{
+	/* Only the latest draft of an inquiry: "inquiryd draft ID" makes a
+	 * new one (a new Message-ID) that replaces an older one. */
+	static const char sql[] =
+	    "SELECT d.inquiry_id, d.message_id, d.path FROM drafts d"
+	    " WHERE d.account = ?1 AND d.delivered_at IS NULL"
+	    " AND d.id = (SELECT max(x.id) FROM drafts x"
+	    "  WHERE x.inquiry_id = d.inquiry_id)"
+	    " ORDER BY d.id";
+	struct store_outbox_draft d;
+	sqlite3_stmt *s = NULL;
+	int rc, res = 0;
+
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return sql_fail(st, rc, "undelivered drafts", e);
+	bind_text(s, 1, account);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		d.inquiry_id = sqlite3_column_int64(s, 0);
+		d.message_id = (const char *)sqlite3_column_text(s, 1);
+		d.path = (const char *)sqlite3_column_text(s, 2);
+		if (!d.message_id || !d.path)
+			continue;
+		if ((res = fn(&d, arg)) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		res = sql_fail(st, rc, "undelivered drafts", e);
+	sqlite3_finalize(s);
+	return res;
+}
