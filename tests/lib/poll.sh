@@ -18,8 +18,9 @@
 #   run_start NAME CONF [ARGS...]  start "inquiryd run" in the background;
 #                         its stderr goes to $T/NAME.log, its pid to
 #                         RUN_PID (and to $T/NAME.pid)
-#   run_stop PID          SIGTERM, wait up to 20 s, then SIGKILL; prints
-#                         the exit status
+#   run_stop PID          SIGTERM, wait up to 20 s, then SIGKILL; the exit
+#                         status in RUN_RC (not in a $(...): the shell
+#                         that started it must wait for it)
 PY=/usr/bin/python3
 
 poll_conf() {
@@ -94,5 +95,5 @@ run_stop() {
 	done
 	kill -KILL "$1" 2>/dev/null
 	wait "$1"
-	echo $?
+	RUN_RC=$?
 }
