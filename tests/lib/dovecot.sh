@@ -131,6 +131,7 @@ _dc_traversable() {
 		esac
 		_p=${_p%/*}
 	done
+	return 0
 }
 
 _dc_write_conf() {
