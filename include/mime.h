@@ -66,4 +66,130 @@ int mime_compose(const struct mime_out *m, struct buf *out, struct err *e);
  */
 char *mime_encode_words(const char *utf8, size_t first_room);
 
+/* ---- Reading ---------------------------------------------------------- */
+
+enum mime_enc {
+	MIME_ENC_NONE = 0,	/* 7bit, 8bit, binary, or unknown */
+	MIME_ENC_QP,
+	MIME_ENC_BASE64,
+};
+
+enum mime_disp {
+	MIME_DISP_NONE = 0,
+	MIME_DISP_INLINE,
+	MIME_DISP_ATTACHMENT,
+};
+
+/* A header field as written, unfolded. */
+struct mime_field {
+	char *name;		/* as written, e.g. "X-Mailer" */
+	char *value;		/* raw bytes (maybe 8-bit), NUL-free, trimmed */
+};
+
+/*
+ * One part of the tree.  A multipart's parts are its children; a
+ * message/rfc822 part has one child, the embedded message.  All strings
+ * are owned by the tree; body points into the raw message given to
+ * mime_parse (or into a buffer the tree owns) and is still
+ * transfer-encoded (mime_decode_body).
+ */
+struct mime_part {
+	struct mime_part *parent, *child, *next;
+	size_t depth;		/* 0 for the message itself */
+	struct mime_field *fields;
+	size_t nfields;
+	char *type;		/* lowercase "type/subtype", never NULL */
+	char *charset;		/* lowercase charset parameter, or NULL */
+	char *boundary;		/* multipart boundary, or NULL */
+	char *filename;		/* UTF-8, from filename= or name=, or NULL */
+	enum mime_disp disp;
+	enum mime_enc enc;
+	const char *body;	/* borrowed, body_len bytes */
+	size_t body_len;
+};
+
+struct mime_limits {
+	size_t max_parts;	/* parts in the whole tree */
+	size_t max_depth;	/* nesting of multiparts and messages */
+	size_t max_header;	/* bytes of one unfolded header field */
+};
+
+struct mime_tree {
+	struct mime_part *root;
+	size_t nparts;
+	struct strlist defects;	/* what was tolerated, for people */
+	struct strlist owned;	/* decoded bodies of encoded messages */
+};
+
+/*
+ * Reads raw[0..len) into t, which the call initialises and the caller
+ * releases with mime_tree_release either way; raw must outlive t.
+ * Tolerated and noted in t->defects: a leading mbox "From " line, header
+ * lines that are not fields (the body starts there), fields longer than
+ * max_header (cut), bare LF or CR line ends, NUL bytes (read as spaces),
+ * missing or broken boundaries (a multipart without any is read as
+ * text/plain, an unclosed one ends at its parent's end), unknown transfer
+ * encodings (read as 8bit), encoded message/rfc822 parts.
+ * Fails with ERR_PERM, naming the limit ("max_parts", "max_depth"), when
+ * the message has more parts or deeper nesting than lim allows.
+ * Time and memory are linear in len times the nesting depth.
+ */
+int mime_parse(const char *raw, size_t len, const struct mime_limits *lim,
+    struct mime_tree *t, struct err *e);
+void mime_tree_release(struct mime_tree *t);
+
+/* The first field called name (case-insensitive) of p, raw, or NULL. */
+const char *mime_part_field(const struct mime_part *p, const char *name);
+
+/*
+ * Appends p's transfer-decoded body to out (base64 and quoted-printable
+ * are decoded leniently: stray characters skipped, bad escapes kept).
+ * Returns 0, or -1 when out's cap cut it.
+ */
+int mime_decode_body(const struct mime_part *p, struct buf *out);
+
+/* The size of p's decoded body, computed without decoding it. */
+size_t mime_decoded_size(const struct mime_part *p);
+
+/*
+ * A header value for people: RFC 2047 encoded-words decoded (adjacent
+ * words of one charset joined before conversion, so a character split
+ * between words survives), raw 8-bit text converted from UTF-8 or, when
+ * it is not UTF-8, from hint (a charset label, e.g. the body's; may be
+ * NULL: detected).  Controls become spaces, the ends are trimmed.
+ * Returns an owned UTF-8 string, never NULL.
+ */
+char *mime_decode_header(const char *raw, const char *hint);
+
+/* One mailbox of an address header. */
+struct mime_address {
+	char *name;		/* decoded display name, or NULL */
+	char *addr;		/* "local@domain", domain lowercased, or NULL */
+};
+
+/*
+ * The mailboxes of an address header (From, To, Cc, Reply-To), group
+ * members included, at most 200: libetpan's RFC 5322 parser first, a
+ * lenient reading of what it refuses.  Returns the count and *out (owned,
+ * free with mime_addresses_free), 0 and NULL for none.
+ */
+size_t mime_parse_addresses(const char *raw, const char *hint,
+    struct mime_address **out);
+void mime_addresses_free(struct mime_address *a, size_t n);
+
+/*
+ * A Date header to seconds since the epoch: RFC 5322 (libetpan), then
+ * the broken forms seen in the wild (no weekday, two-digit years, zone
+ * names, "GMT+8", ISO 8601, asctime).  Returns 0, or -1 when no date can
+ * be read (*out untouched).
+ */
+int mime_parse_date(const char *raw, int64_t *out);
+
+/*
+ * Appends the ids of a Message-ID, In-Reply-To or References value to
+ * out, without <>, in order, at most 100 (the newest kept); bare ids with
+ * an '@' are taken when there are no brackets.
+ */
+void mime_parse_msgids(const char *raw, struct strlist *out);
+
 #endif

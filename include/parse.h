@@ -25,6 +25,12 @@ struct address {
 	char *addr;		/* "local@domain", lowercased domain; NULL */
 };
 
+/*
+ * An attachment as listed (its bytes are not kept).  filename is what the
+ * sender wrote: it may hold '/', ".." or control-free oddities, so it is
+ * never a path to write to.  message/rfc822 parts are listed too, and the
+ * attachments inside them.
+ */
 struct attachment {
 	char *filename;		/* decoded (RFC 2047/2231), NULL if none */
 	char *content_type;	/* lowercase "type/subtype" */
@@ -84,12 +90,39 @@ struct parsed_msg {
 	char *body_hash;	/* hex SHA-256 of the normalised text */
 	size_t raw_size;
 	struct strlist defects;	/* what was tolerated, human-readable */
+	/*
+	 * Forwards (PM_FORWARDED): from, reply_to and text are the
+	 * forwarded message's; what the forwarder wrote above it and the
+	 * forwarded Subject are kept here (NULL otherwise).  subject,
+	 * message_id and the threading ids stay the outer message's.
+	 */
+	char *forward_note;	/* the forwarder's own text, or NULL */
+	char *forward_subject;	/* the forwarded message's Subject */
 };
 
 /*
  * Parses len bytes of raw message.  lim NULL means PARSE_LIMITS_INIT.
  * Returns 0, or -1 with e set (ERR_PERM: over a cap; the reason names it).
  * pm is initialised by the call and must be released either way.
+ *
+ * The text is the first text/plain part that is not an attachment (in a
+ * multipart/alternative the plain part, with the HTML kept in pm->html),
+ * else the first HTML part converted (PM_HTML_ONLY), else the same search
+ * inside attached messages; line ends are LF, format=flowed is joined,
+ * controls other than tab and newline are dropped, trailing blanks at the
+ * end are trimmed, and more than max_text bytes are cut (PM_TRUNCATED).
+ * body_hash is the SHA-256 of the text with white space runs collapsed to
+ * one space and the ends trimmed.
+ *
+ * Forwards: a message/rfc822 part under a forward subject (Fw:, Fwd:,
+ * TR:, WG:, 转发:...) or with little text of its own, an explicit forward
+ * marker in the text (Gmail "---------- Forwarded message ---------",
+ * Apple "Begin forwarded message:", Thunderbird "-------- Forwarded
+ * Message --------" and their translations), or an Outlook header block
+ * (From:/Sent:/To:/Subject: and their translations: "De:", "Von:",
+ * "发件人:"...) under a forward subject.  A reply quoting history is not a
+ * forward.  The first (outermost) forwarded message with a sender address
+ * is taken.
  */
 int parse_message(const char *raw, size_t len, const struct parse_limits *lim,
     struct parsed_msg *pm, struct err *e);

@@ -29,6 +29,14 @@ struct sig_fields {
 	struct strlist faxes;
 	struct strlist emails;	/* other addresses in the signature */
 	char *salutation;	/* "Mr", "Ms", "Mrs", "Dr" when stated, else NULL */
+	/* Captured only by "sigline" rules (rules/70-signature.rules): */
+	char *department;
+	char *city;
+	char *telegram;
+	char *qq;
+	char *viber;
+	char *line;		/* LINE messenger id */
+	char *linkedin;
 };
 
 struct sig_result {
@@ -39,8 +47,34 @@ struct sig_result {
 };
 
 /*
- * Analyses text (UTF-8) written by sender (may be NULL) with the signature
- * patterns of rs (may be NULL: built-in heuristics only).  out is
+ * Analyses text (UTF-8, "\n" or "\r\n" lines) written by sender (may be
+ * NULL; its display name helps find the signature, its address is left
+ * out of f.emails and its ccTLD is the last guess for national phone
+ * numbers) with the signature patterns of rs (may be NULL: built-in
+ * heuristics only).
+ *
+ * visible_text is what the customer wrote now: quoted history (replies,
+ * forwards headers in many languages, "> " blocks) and the signature are
+ * cut, except that text the customer wrote between or under quotes stays.
+ * A forward ("---------- Forwarded message ----------" first) is kept
+ * whole: its text is what the customer sends us.  quoted is what was cut
+ * as history ("" if none).  signature is the signature block, including
+ * a mobile footer ("Sent from my iPhone"), or NULL.
+ *
+ * Fields: each "sigline" rule's named captures fill the field of that
+ * name; the built-in patterns fill what the rules leave empty.  Phone
+ * numbers are E.164 ("+8675512345678") when the country is known (a "+"
+ * prefix, the country or postal code in the signature's address, another
+ * number's calling code, the sender's ccTLD), else as written.  country
+ * is ISO 3166 alpha-2 (from the address, else the first phone's calling
+ * code).  salutation is only what the text states ("Mr. John Smith",
+ * "Edward Reed (Mr)", a display name "Ms Jane Doe"): never guessed from a
+ * first name.  When no signature block is found, name may still come
+ * from a closing line ("... Thank you, Daniel.") or the display name.
+ *
+ * Bounded: linear in the size of the text (lines are looked at through
+ * fixed windows, the signature only in the last 15 non-empty lines, and
+ * the rules within the ruleset's time budget).  Never fails; out is
  * initialised by the call; release it with sig_result_release.
  */
 void sig_analyse(const struct ruleset *rs, const char *text,

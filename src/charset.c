@@ -91,7 +91,8 @@ static const struct cs_alias aliases[] = {
 	{ "cp949", "CP949" }, { "uhc", "CP949" }, { "windows949", "CP949" },
 	{ "korean", "CP949" }, { "cseuckr", "CP949" },
 	{ "iso2022kr", "ISO-2022-KR" },
-	{ "iso2022cn", "ISO-2022-CN-EXT" }, { "iso2022cnext", "ISO-2022-CN-EXT" },
+	{ "iso2022cn", "ISO-2022-CN-EXT" },
+	{ "iso2022cnext", "ISO-2022-CN-EXT" },
 	{ "utf16", "UTF-16" }, { "ucs2", "UTF-16" }, { "utf16le", "UTF-16LE" },
 	{ "utf16be", "UTF-16BE" }, { "utf32", "UTF-32" },
 	{ "utf32le", "UTF-32LE" }, { "utf32be", "UTF-32BE" },
@@ -169,7 +170,8 @@ charset_canonical(const char *label)
 			size_t n = strlen(a);
 
 			if (starts_with(a, "iso8859") && !strncmp(sq, a, n) &&
-			    strlen(sq) >= n + 4 && sq[n] == '1' && sq[n + 1] == '9')
+			    strlen(sq) >= n + 4 && sq[n] == '1' &&
+			    sq[n + 1] == '9')
 				return aliases[i].canon;
 		}
 	}
@@ -292,6 +294,12 @@ charset_utf8_sanitize(const char *s, size_t n, struct buf *out)
 			if (add_utf8_capped(out, replacement, 3))
 				return -1;
 			repl++;
+			/* A truncated sequence is one U+FFFD (WHATWG). */
+			k = p[i] >= 0xc2 && p[i] <= 0xdf ? 1 : p[i] >= 0xe0 &&
+			    p[i] <= 0xef ? 2 : p[i] >= 0xf0 && p[i] <= 0xf4 ?
+			    3 : 0;
+			while (k-- && i + 1 < n && (p[i + 1] & 0xc0) == 0x80)
+				i++;
 		}
 		i++;
 		start = i;
@@ -414,7 +422,20 @@ convert_canon(const char *canon, const char *in, size_t len, struct buf *out,
 	const char *one[2] = { canon, NULL };
 	const char *const *try = ci ? ci->try : one;
 	size_t i;
+	long r;
 	int rc;
+
+	/* iconv's UTF-8 reader lets 5-byte forms and more through. */
+	if (!strcmp(canon, "UTF-8")) {
+		if (!lossy && !charset_utf8_valid(in, len))
+			return NULL;
+		r = charset_utf8_sanitize(in, len, out);
+		if (r < 0)
+			*capped = 1;
+		else if (repl)
+			*repl += r;
+		return "UTF-8";
+	}
 
 	for (i = 0; i < 3 && try[i]; i++) {
 		rc = convert(try[i], in, len, out, lossy, repl);
@@ -499,11 +520,35 @@ mostly_utf8(const char *s, size_t n)
 			good++;
 			i += k;
 		} else {
+			/* A broken sequence counts once. */
 			bad++;
 			i++;
+			while (i < n && (p[i] & 0xc0) == 0x80)
+				i++;
 		}
 	}
 	return good > 0 && bad <= good;
+}
+
+/*
+ * Most 8-bit bytes come in runs of two or more, as in CJK double-byte
+ * text (Latin accents mostly stand alone between ASCII letters).
+ */
+static int
+high_pairs(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i, high = 0, paired = 0;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] < 0x80)
+			continue;
+		high++;
+		if ((i > 0 && p[i - 1] >= 0x80) ||
+		    (i + 1 < n && p[i + 1] >= 0x80))
+			paired++;
+	}
+	return high >= 4 && paired * 10 >= high * 8;
 }
 
 static int
@@ -550,6 +595,7 @@ charset_to_utf8(const char *label, const char *in, size_t len,
 	long repl = 0;
 	int capped = 0, unknown;
 	enum cs_kind kind;
+	size_t start = out->len;
 
 	declared = charset_canonical(label);
 	if (!declared)
@@ -579,7 +625,7 @@ charset_to_utf8(const char *label, const char *in, size_t len,
 	if (kind != CS_WIDE && kind != CS_7BIT && all_ascii(in, len)) {
 		if (charset_utf8_sanitize(in, len, out) < 0)
 			capped = 1;
-		name = declared ? declared : "US-ASCII";
+		name = "US-ASCII";	/* whatever the label, it reads so */
 		goto out;
 	}
 	if (declared && kind == CS_UTF8 && mostly_utf8(in, len)) {
@@ -601,7 +647,7 @@ charset_to_utf8(const char *label, const char *in, size_t len,
 		name = "UTF-8";
 		goto out;
 	}
-	if (declared && kind == CS_LATIN) {
+	if (declared && kind == CS_LATIN && high_pairs(in, len)) {
 		/* GBK or Big5 bytes labelled iso-8859-1 or us-ascii. */
 		det = charset_detect(in, len);
 		if (det && kind_of(det) == CS_MULTI) {
@@ -670,6 +716,17 @@ out:
 		else
 			repl += r;
 		name = "UTF-8";
+	}
+	/* Whatever iconv did, the promise is valid UTF-8. */
+	if (!charset_utf8_valid(out->data + start, out->len - start)) {
+		struct buf tmp = BUF_INIT(out->max);
+		long r = charset_utf8_sanitize(out->data + start,
+		    out->len - start, &tmp);
+
+		buf_setlen(out, start);
+		buf_add(out, tmp.data, tmp.len);
+		buf_release(&tmp);
+		repl += r > 0 ? r : 1;
 	}
 	if (repl)
 		how |= CHARSET_LOSSY;

@@ -1776,7 +1776,8 @@ render_part(const struct templates *t, const char *lang, const char *cls,
 
 static char *
 make_message_id(const struct conf *c, const char *from_addr,
-    const struct parsed_msg *pm, const struct conf_account *a, int64_t now)
+    const struct parsed_msg *pm, const struct conf_account *a,
+    const char *salt, int64_t now)
 {
 	struct buf b = BUF_INIT(BUF_CAP_LINE);
 	const char *domain = c && c->company_domain ? c->company_domain :
@@ -1788,7 +1789,9 @@ make_message_id(const struct conf *c, const char *from_addr,
 		domain = strchr(from_addr, '@') + 1;
 	if (!domain)
 		domain = "inquiryd.invalid";
-	buf_addf(&b, "%s|%s|%s|%s|%s|%lld",
+	/* The quote number (unique per store) keeps a re-draft in the same
+	 * second from reusing the id. */
+	buf_addf(&b, "%s|%s|%s|%s|%s|%s|%lld", salt ? salt : "",
 	    pm && pm->message_id ? pm->message_id : "",
 	    pm && pm->body_hash ? pm->body_hash : "",
 	    pm && pm->from.addr ? pm->from.addr : "",
@@ -1965,7 +1968,8 @@ draft_render(const struct conf *c, const struct conf_account *a,
 	d->subject = draft_reply_subject(subj.data, "Your inquiry");
 	d->to = xstrdup(to->addr);
 	d->lang = xstrdup(lang);
-	d->message_id = make_message_id(c, from_addr, pm, a, now);
+	d->message_id = make_message_id(c, from_addr, pm, a,
+	    o ? o->number : NULL, now);
 	d->notes = join_notes(&notes, "\n", 0);
 	notes_hdr = join_notes(&notes, "; ", NOTES_HEADER_MAX);
 	refs = references(pm);

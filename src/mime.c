@@ -931,3 +931,1580 @@ out:
 	compose_release(&c);
 	return rc;
 }
+
+/* ==== Reading ========================================================== */
+
+/* ASCII classes that do not depend on the locale. */
+static int
+isdigit_c(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int
+isalnum_c(int c)
+{
+	return isdigit_c(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int
+tolower_c(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+#define MIME_HARD_DEPTH 200	/* whatever the limits say: the C stack */
+#define MIME_MAX_FIELDS 1000	/* fields kept per part */
+#define MIME_MAX_PARAMS 64	/* parameters read per field */
+
+struct reader {
+	struct mime_tree *t;
+	const struct mime_limits *lim;
+	struct err *e;
+	int header_cut_noted;
+};
+
+static void
+defect(struct reader *r, const char *fmt, ...) ATTR_PRINTF(2, 3);
+
+static void
+defect(struct reader *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->t->defects.n >= 50)
+		return;
+	va_start(ap, fmt);
+	strlist_push_owned(&r->t->defects, xvasprintf(fmt, ap));
+	va_end(ap);
+}
+
+/* End of the line at p (after its LF, CRLF or lone CR). */
+static const char *
+line_end(const char *p, const char *end, const char **content_end)
+{
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	const char *cr;
+
+	if (!nl) {
+		/* A lone CR ends a line only where there is no LF at all. */
+		cr = memchr(p, '\r', (size_t)(end - p));
+		if (cr && cr + 1 < end) {
+			*content_end = cr;
+			return cr + 1;
+		}
+		*content_end = end;
+		return end;
+	}
+	*content_end = nl > p && nl[-1] == '\r' ? nl - 1 : nl;
+	return nl + 1;
+}
+
+static int
+field_name_char(unsigned char c)
+{
+	return c > 32 && c < 127 && c != ':';
+}
+
+static void
+add_field(struct reader *r, struct mime_part *p, const char *name,
+    size_t nlen, const char *val, size_t vlen, size_t *alloc)
+{
+	struct mime_field *f;
+
+	if (p->nfields >= MIME_MAX_FIELDS) {
+		if (p->nfields == MIME_MAX_FIELDS)
+			defect(r, "more than %d header fields; the rest "
+			    "ignored", MIME_MAX_FIELDS);
+		p->nfields++;	/* counted, not kept */
+		return;
+	}
+	GROW(p->fields, p->nfields + 1, *alloc);
+	f = &p->fields[p->nfields++];
+	f->name = xstrndup(name, nlen);
+	f->value = xstrndup(val, vlen);
+}
+
+/*
+ * Appends a value line to buf v (capped at max_header), NUL bytes read as
+ * spaces.
+ */
+static void
+value_add(struct reader *r, struct buf *v, const char *s, size_t n)
+{
+	size_t i, start = v->len;
+
+	if (buf_add(v, s, n)) {
+		buf_add(v, s, v->max - v->len);
+		if (!r->header_cut_noted++)
+			defect(r, "header field longer than %zu bytes cut",
+			    r->lim->max_header);
+	}
+	for (i = start; i < v->len; i++)
+		if (!v->data[i])
+			v->data[i] = ' ';
+}
+
+static void
+finish_field(struct reader *r, struct mime_part *p, struct buf *name,
+    struct buf *v, size_t *alloc)
+{
+	const char *s = v->data;
+	size_t n = v->len;
+
+	if (!name->len)
+		return;
+	while (n && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	add_field(r, p, name->data, name->len, s, n, alloc);
+	buf_reset(name);
+	buf_reset(v);
+}
+
+/*
+ * Reads the header of the part that starts at s; returns where its body
+ * starts.
+ */
+static const char *
+read_header(struct reader *r, struct mime_part *p, const char *s,
+    const char *end, int top)
+{
+	struct buf name = BUF_INIT(1000);
+	struct buf v = BUF_INIT(r->lim->max_header);
+	const char *line = s, *next, *ce, *colon, *q;
+	size_t alloc = 0;
+
+	if (top && end - line >= 5 && !memcmp(line, "From ", 5)) {
+		line = line_end(line, end, &ce);	/* mbox separator */
+		defect(r, "mbox 'From ' line skipped");
+	}
+	while (line < end) {
+		next = line_end(line, end, &ce);
+		if (ce == line) {	/* the blank line */
+			line = next;
+			break;
+		}
+		if (*line == ' ' || *line == '\t') {
+			if (name.len)
+				value_add(r, &v, line, (size_t)(ce - line));
+			else
+				defect(r, "header starts with a "
+				    "continuation line");
+			line = next;
+			continue;
+		}
+		colon = memchr(line, ':', (size_t)(ce - line));
+		q = line;
+		if (colon) {
+			while (q < colon && field_name_char((unsigned char)*q))
+				q++;
+			/* "Subject : x" */
+			while (q < colon && (*q == ' ' || *q == '\t'))
+				q++;
+		}
+		if (!colon || colon == line || q != colon) {
+			defect(r, "missing blank line between header and "
+			    "body");
+			break;
+		}
+		finish_field(r, p, &name, &v, &alloc);
+		q = colon;
+		while (q > line && (q[-1] == ' ' || q[-1] == '\t'))
+			q--;
+		buf_add(&name, line, (size_t)(q - line));
+		value_add(r, &v, colon + 1, (size_t)(ce - colon - 1));
+		line = next;
+	}
+	finish_field(r, p, &name, &v, &alloc);
+	buf_release(&name);
+	buf_release(&v);
+	return line;
+}
+
+const char *
+mime_part_field(const struct mime_part *p, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < p->nfields && i < MIME_MAX_FIELDS; i++)
+		if (!strcasecmp(p->fields[i].name, name))
+			return p->fields[i].value;
+	return NULL;
+}
+
+/* ---- Parameters (RFC 2045, RFC 2231) ----------------------------------- */
+
+struct param {
+	char *name;		/* lowercase, without "*N" or "*" */
+	int section;		/* -1 when not continued */
+	int extended;		/* value is RFC 2231 %-encoded */
+	char *value;
+};
+
+struct params {
+	char *value;		/* the part before the first ';' */
+	struct param p[MIME_MAX_PARAMS];
+	size_t n;
+};
+
+static const char *
+skip_cfws(const char *s)
+{
+	int depth;
+
+	for (;;) {
+		while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+			s++;
+		if (*s != '(')
+			return s;
+		/* A comment, nested, with quoted pairs. */
+		for (depth = 0; *s; s++) {
+			if (*s == '\\' && s[1])
+				s++;
+			else if (*s == '(')
+				depth++;
+			else if (*s == ')' && !--depth) {
+				s++;
+				break;
+			}
+		}
+	}
+}
+
+static void
+params_parse(const char *v, struct params *ps)
+{
+	struct buf b = BUF_INIT(BUF_CAP_LINE);
+	const char *s = skip_cfws(v), *start;
+	char *star;
+	struct param *p;
+	long sec;
+
+	memset(ps, 0, sizeof(*ps));
+	start = s;
+	while (*s && *s != ';')
+		s++;
+	ps->value = xstrndup(start, (size_t)(s - start));
+	/* Comments after the value, "text/plain (old)": drop them. */
+	if ((star = strchr(ps->value, '(')))
+		*star = '\0';
+	str_trim(ps->value);
+	while (*s == ';' && ps->n < MIME_MAX_PARAMS) {
+		s = skip_cfws(s + 1);
+		start = s;
+		while (*s && *s != '=' && *s != ';' && *s != ' ' &&
+		    *s != '\t')
+			s++;
+		if (s == start) {
+			while (*s && *s != ';')
+				s++;
+			continue;
+		}
+		p = &ps->p[ps->n];
+		p->name = str_lower(xstrndup(start, (size_t)(s - start)));
+		p->section = -1;
+		s = skip_cfws(s);
+		buf_reset(&b);
+		if (*s == '=') {
+			s = skip_cfws(s + 1);
+			if (*s == '"') {
+				for (s++; *s && *s != '"'; s++) {
+					if (*s == '\\' && s[1])
+						s++;
+					buf_addch(&b, *s);
+				}
+				if (*s == '"')
+					s++;
+				while (*s && *s != ';')
+					s++;
+			} else {
+				/* Lenient: up to ';', blanks inside kept. */
+				start = s;
+				while (*s && *s != ';')
+					s++;
+				buf_add(&b, start, (size_t)(s - start));
+				buf_rtrim(&b);
+			}
+		} else {
+			while (*s && *s != ';')
+				s++;
+		}
+		p->value = xstrdup(b.data);
+		/* name*, name*N, name*N* */
+		star = strchr(p->name, '*');
+		if (star) {
+			size_t l = strlen(star);
+
+			if (star[l - 1] == '*' && l > 0) {
+				p->extended = 1;
+				star[l - 1] = '\0';
+			}
+			if (star[1] && !str_to_long(star + 1, 0, 999, &sec))
+				p->section = (int)sec;
+			*star = '\0';
+		}
+		ps->n++;
+	}
+	buf_release(&b);
+}
+
+static void
+params_release(struct params *ps)
+{
+	size_t i;
+
+	for (i = 0; i < ps->n; i++) {
+		free(ps->p[i].name);
+		free(ps->p[i].value);
+	}
+	free(ps->value);
+	ps->n = 0;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static void
+pct_decode(struct buf *b, const char *s)
+{
+	int h, l;
+
+	for (; *s; s++) {
+		if (*s == '%' && (h = hexval(s[1])) >= 0 &&
+		    (l = hexval(s[2])) >= 0) {
+			buf_addch(b, (char)(h << 4 | l));
+			s += 2;
+		} else {
+			buf_addch(b, *s);
+		}
+	}
+}
+
+/*
+ * The value of parameter name as UTF-8 (owned) or NULL: RFC 2231
+ * continuations and charsets, or encoded-words or raw 8-bit text in a
+ * plain value (what many mailers write), converted with hint.
+ */
+static char *
+param_get(const struct params *ps, const char *name, const char *hint)
+{
+	struct buf raw = BUF_INIT(BUF_CAP_LINE);
+	struct buf out = BUF_INIT(BUF_CAP_LINE);
+	const struct param *p, *plain = NULL;
+	char *cs = NULL, *res = NULL;
+	int sec, found = 0, any_ext = 0;
+	size_t i;
+
+	for (sec = 0; sec < MIME_MAX_PARAMS; sec++) {
+		p = NULL;
+		for (i = 0; i < ps->n; i++) {
+			if (strcmp(ps->p[i].name, name))
+				continue;
+			if (ps->p[i].section == -1 && ps->p[i].extended &&
+			    sec == 0)
+				p = &ps->p[i];	/* name*= */
+			else if (ps->p[i].section == sec)
+				p = &ps->p[i];
+			else if (ps->p[i].section == -1 && !plain &&
+			    !ps->p[i].extended)
+				plain = &ps->p[i];
+			if (p)
+				break;
+		}
+		if (!p)
+			break;
+		found = 1;
+		if (p->extended) {
+			const char *v = p->value;
+
+			any_ext = 1;
+			if (sec == 0) {
+				const char *q1 = strchr(v, '\''), *q2;
+
+				if (q1 && (q2 = strchr(q1 + 1, '\''))) {
+					cs = xstrndup(v, (size_t)(q1 - v));
+					v = q2 + 1;
+				}
+			}
+			pct_decode(&raw, v);
+		} else {
+			buf_addstr(&raw, p->value);
+		}
+		if (p->section == -1)
+			break;
+	}
+	if (!found) {
+		if (!plain)
+			goto out;
+		buf_addstr(&raw, plain->value);
+	}
+	if (any_ext) {
+		charset_to_utf8(cs && *cs ? cs : hint, raw.data, raw.len, &out,
+		    NULL);
+		res = buf_detach(&out, NULL);
+	} else {
+		res = mime_decode_header(raw.data, hint);
+	}
+	if (res && !*res)
+		FREE_AND_NULL(res);
+out:
+	free(cs);
+	buf_release(&raw);
+	buf_release(&out);
+	return res;
+}
+
+/* A raw parameter (the boundary): as written, or NULL. */
+static char *
+param_raw(const struct params *ps, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ps->n; i++)
+		if (!strcmp(ps->p[i].name, name) && ps->p[i].section == -1 &&
+		    !ps->p[i].extended && ps->p[i].value[0])
+			return xstrdup(ps->p[i].value);
+	return NULL;
+}
+
+/* ---- The part tree ------------------------------------------------------ */
+
+/* A charset label we may keep: short printable ASCII. */
+static int
+plain_label(const char *s)
+{
+	const unsigned char *p;
+
+	if (strlen(s) > 40)
+		return 0;
+	for (p = (const unsigned char *)s; *p; p++)
+		if (*p < 32 || *p >= 127)
+			return 0;
+	return 1;
+}
+
+static int valid_type(const char *t);
+
+/* Reads Content-Type, -Transfer-Encoding, -Disposition of p. */
+static void
+interpret(struct reader *r, struct mime_part *p, const char *deftype)
+{
+	struct params ct, cd;
+	const char *v;
+	char *cte;
+
+	memset(&ct, 0, sizeof(ct));
+	memset(&cd, 0, sizeof(cd));
+	v = mime_part_field(p, "Content-Type");
+	if (v) {
+		params_parse(v, &ct);
+		str_lower(ct.value);
+		if (valid_type(ct.value)) {
+			p->type = xstrdup(ct.value);
+		} else {
+			defect(r, "invalid Content-Type '%.60s'", ct.value);
+			deftype = "text/plain";
+		}
+		p->charset = param_raw(&ct, "charset");
+		if (!p->charset)	/* charset*=us-ascii''utf-8 */
+			p->charset = param_get(&ct, "charset", NULL);
+		if (p->charset && !plain_label(p->charset)) {
+			defect(r, "unreadable charset label");
+			FREE_AND_NULL(p->charset);
+		}
+		if (p->charset) {
+			str_lower(p->charset);
+			str_trim(p->charset);
+		}
+		p->boundary = param_raw(&ct, "boundary");
+		if (!p->boundary)
+			p->boundary = param_get(&ct, "boundary", NULL);
+	}
+	if (!p->type)
+		p->type = xstrdup(deftype);
+
+	v = mime_part_field(p, "Content-Transfer-Encoding");
+	if (v) {
+		cte = str_lower(xstrdup(v));
+		str_trim(cte);
+		if (!strcmp(cte, "base64"))
+			p->enc = MIME_ENC_BASE64;
+		else if (!strcmp(cte, "quoted-printable"))
+			p->enc = MIME_ENC_QP;
+		else if (strcmp(cte, "7bit") && strcmp(cte, "8bit") &&
+		    strcmp(cte, "binary"))
+			defect(r, "unknown Content-Transfer-Encoding "
+			    "'%.40s' read as 8bit", cte);
+		free(cte);
+	}
+
+	v = mime_part_field(p, "Content-Disposition");
+	if (v) {
+		params_parse(v, &cd);
+		if (!strcasecmp(cd.value, "attachment"))
+			p->disp = MIME_DISP_ATTACHMENT;
+		else if (!strcasecmp(cd.value, "inline"))
+			p->disp = MIME_DISP_INLINE;
+		p->filename = param_get(&cd, "filename", p->charset);
+	}
+	if (!p->filename && v)
+		p->filename = param_get(&cd, "name", p->charset);
+	if (!p->filename && ct.value)
+		p->filename = param_get(&ct, "name", p->charset);
+	params_release(&ct);
+	params_release(&cd);
+}
+
+/* "type/subtype" of RFC 2045 token characters. */
+static int
+valid_type(const char *t)
+{
+	const char *slash = strchr(t, '/');
+	const unsigned char *p;
+
+	if (!slash || slash == t || !slash[1] || strchr(slash + 1, '/'))
+		return 0;
+	for (p = (const unsigned char *)t; *p; p++)
+		if (*p != '/' && (*p <= 32 || *p >= 127 ||
+		    strchr("()<>@,;:\\\"[]?=", *p)))
+			return 0;
+	return 1;
+}
+
+static struct mime_part *
+new_part(struct reader *r, struct mime_part *parent)
+{
+	struct mime_part *p;
+
+	if (r->t->nparts >= r->lim->max_parts) {
+		err_set(r->e, ERR_PERM, "message has more than %zu MIME parts "
+		    "(max_parts)", r->lim->max_parts);
+		return NULL;
+	}
+	if (parent && (parent->depth + 1 > r->lim->max_depth ||
+	    parent->depth + 1 > MIME_HARD_DEPTH)) {
+		err_set(r->e, ERR_PERM, "MIME parts nested deeper than %zu "
+		    "(max_depth)", MIN(r->lim->max_depth,
+		    (size_t)MIME_HARD_DEPTH));
+		return NULL;
+	}
+	p = xcalloc(1, sizeof(*p));
+	p->parent = parent;
+	p->depth = parent ? parent->depth + 1 : 0;
+	r->t->nparts++;
+	return p;
+}
+
+static int read_part(struct reader *r, struct mime_part *p, const char *s,
+    const char *end, const char *deftype);
+
+/*
+ * The next delimiter line "--boundary" (with "--" after it when close)
+ * at or after s; NULL if none.  *line_start gets the start of the line,
+ * *after the start of the next line.
+ */
+static const char *
+find_delimiter(const char *s, const char *end, const char *b, size_t blen,
+    const char **after, int *close)
+{
+	const char *p = s, *q, *ce;
+
+	while (p < end) {
+		if ((size_t)(end - p) >= blen + 2 && p[0] == '-' &&
+		    p[1] == '-' && !memcmp(p + 2, b, blen)) {
+			q = p + 2 + blen;
+			*close = end - q >= 2 && q[0] == '-' && q[1] == '-';
+			if (*close)
+				q += 2;
+			while (q < end && (*q == ' ' || *q == '\t'))
+				q++;
+			if (q == end || *q == '\r' || *q == '\n') {
+				*after = line_end(q, end, &ce);
+				return p;
+			}
+		}
+		q = memchr(p, '\n', (size_t)(end - p));
+		if (!q)
+			return NULL;
+		p = q + 1;
+	}
+	return NULL;
+}
+
+/* The content before a delimiter line ends before its line break. */
+static const char *
+strip_eol(const char *start, const char *p)
+{
+	if (p > start && p[-1] == '\n')
+		p--;
+	if (p > start && p[-1] == '\r')
+		p--;
+	return p;
+}
+
+static int
+read_multipart(struct reader *r, struct mime_part *p, const char *s,
+    const char *end)
+{
+	const char *b = p->boundary, *d, *after, *part_start;
+	const char *deftype = !strcmp(p->type, "multipart/digest") ?
+	    "message/rfc822" : "text/plain";
+	size_t blen = strlen(b);
+	struct mime_part *child, **tail = &p->child;
+	int close = 0, rc;
+
+	d = find_delimiter(s, end, b, blen, &after, &close);
+	if (!d) {
+		defect(r, "no boundary '%.70s' in %s; read as text", b,
+		    p->type);
+		free(p->type);
+		p->type = xstrdup("text/plain");
+		p->body = s;
+		p->body_len = (size_t)(end - s);
+		return 0;
+	}
+	while (d && !close) {
+		part_start = after;
+		d = find_delimiter(part_start, end, b, blen, &after, &close);
+		child = new_part(r, p);
+		if (!child)
+			return -1;
+		*tail = child;
+		tail = &child->next;
+		rc = read_part(r, child, part_start, d ? strip_eol(part_start,
+		    d) : end, deftype);
+		if (rc)
+			return rc;
+	}
+	if (!d)
+		defect(r, "no closing boundary '%.70s'", b);
+	p->body = s;
+	p->body_len = (size_t)(end - s);
+	return 0;
+}
+
+static int
+read_message(struct reader *r, struct mime_part *p, const char *s,
+    const char *end)
+{
+	struct mime_part *child;
+	const char *body = s;
+	size_t len = (size_t)(end - s);
+	struct buf dec = BUF_INIT(BUF_CAP_HUGE);
+
+	p->body = s;
+	p->body_len = len;
+	if (p->enc != MIME_ENC_NONE) {
+		defect(r, "encoded %s part decoded", p->type);
+		mime_decode_body(p, &dec);
+		body = dec.data;
+		len = dec.len;
+		strlist_push_owned(&r->t->owned, buf_detach(&dec, &len));
+		body = r->t->owned.v[r->t->owned.n - 1];
+	}
+	child = new_part(r, p);
+	if (!child)
+		return -1;
+	p->child = child;
+	return read_part(r, child, body, body + len, "text/plain");
+}
+
+static int
+read_part(struct reader *r, struct mime_part *p, const char *s,
+    const char *end, const char *deftype)
+{
+	const char *body = read_header(r, p, s, end, p->depth == 0);
+
+	interpret(r, p, deftype);
+	if (!strncmp(p->type, "multipart/", 10)) {
+		if (!p->boundary) {
+			defect(r, "%s without a boundary; read as text",
+			    p->type);
+			free(p->type);
+			p->type = xstrdup("text/plain");
+		} else {
+			return read_multipart(r, p, body, end);
+		}
+	} else if (!strcmp(p->type, "message/rfc822") ||
+	    !strcmp(p->type, "message/global")) {
+		return read_message(r, p, body, end);
+	}
+	p->body = body;
+	p->body_len = (size_t)(end - body);
+	return 0;
+}
+
+int
+mime_parse(const char *raw, size_t len, const struct mime_limits *lim,
+    struct mime_tree *t, struct err *e)
+{
+	struct reader r;
+
+	memset(t, 0, sizeof(*t));
+	strlist_init(&t->defects);
+	strlist_init(&t->owned);
+	memset(&r, 0, sizeof(r));
+	r.t = t;
+	r.lim = lim;
+	r.e = e;
+	t->root = new_part(&r, NULL);
+	if (!t->root)
+		return -1;
+	return read_part(&r, t->root, raw, raw + len, "text/plain");
+}
+
+static void
+part_free(struct mime_part *p)
+{
+	struct mime_part *c, *next;
+	size_t i;
+
+	if (!p)
+		return;
+	for (c = p->child; c; c = next) {
+		next = c->next;
+		part_free(c);
+	}
+	for (i = 0; i < p->nfields && i < MIME_MAX_FIELDS; i++) {
+		free(p->fields[i].name);
+		free(p->fields[i].value);
+	}
+	free(p->fields);
+	free(p->type);
+	free(p->charset);
+	free(p->boundary);
+	free(p->filename);
+	free(p);
+}
+
+void
+mime_tree_release(struct mime_tree *t)
+{
+	part_free(t->root);
+	t->root = NULL;
+	t->nparts = 0;
+	strlist_release(&t->defects);
+	strlist_release(&t->owned);
+}
+
+/* ---- Transfer decoding -------------------------------------------------- */
+
+static signed char b64val[256];
+
+static void
+b64_init(void)
+{
+	int i;
+
+	if (b64val['A'] == 0 && b64val['/'] == 63)
+		return;
+	memset(b64val, -1, sizeof(b64val));
+	for (i = 0; i < 64; i++)
+		b64val[(unsigned char)b64chars[i]] = (signed char)i;
+	/* URL-safe letters, seen in the wild. */
+	b64val['-'] = 62;
+	b64val['_'] = 63;
+}
+
+/*
+ * Decodes base64 s[0..n) leniently into out (or only counts when out is
+ * NULL).  Returns the decoded size; *capped when out's cap was hit.
+ */
+static size_t
+b64_decode(const char *s, size_t n, struct buf *out, int *capped)
+{
+	unsigned acc = 0;
+	int bits = 0;
+	size_t i, total = 0;
+	char chunk[1024];
+	size_t cn = 0;
+
+	b64_init();
+	for (i = 0; i < n; i++) {
+		signed char v = b64val[(unsigned char)s[i]];
+
+		if (s[i] == '=') {
+			bits = 0;	/* padding ends a quantum */
+			acc = 0;
+			continue;
+		}
+		if (v < 0)
+			continue;
+		acc = (acc << 6) | (unsigned)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			total++;
+			if (out) {
+				chunk[cn++] = (char)(acc >> bits);
+				if (cn == sizeof(chunk)) {
+					if (!*capped && buf_add(out, chunk,
+					    cn))
+						*capped = 1;
+					cn = 0;
+				}
+			}
+		}
+		acc &= (1u << bits) - 1;
+	}
+	if (out && cn && !*capped && buf_add(out, chunk, cn))
+		*capped = 1;
+	return total;
+}
+
+static size_t
+qp_decode(const char *s, size_t n, struct buf *out, int *capped)
+{
+	size_t i, total = 0, j;
+	int h, l;
+	char chunk[1024];
+	size_t cn = 0;
+	char c;
+
+	for (i = 0; i < n; i++) {
+		c = s[i];
+		if (c == '=') {
+			if (i + 2 < n + 0 && (h = hexval(s[i + 1])) >= 0 &&
+			    (l = hexval(s[i + 2])) >= 0) {
+				c = (char)(h << 4 | l);
+				i += 2;
+			} else {
+				/* A soft break: "=", blanks, line end. */
+				for (j = i + 1; j < n && (s[j] == ' ' ||
+				    s[j] == '\t'); j++)
+					;
+				if (j == n || s[j] == '\r' || s[j] == '\n') {
+					if (j < n && s[j] == '\r' &&
+					    j + 1 < n && s[j + 1] == '\n')
+						j++;
+					i = j;
+					continue;
+				}
+			}
+		}
+		total++;
+		if (out) {
+			chunk[cn++] = c;
+			if (cn == sizeof(chunk)) {
+				if (!*capped && buf_add(out, chunk, cn))
+					*capped = 1;
+				cn = 0;
+			}
+		}
+	}
+	if (out && cn && !*capped && buf_add(out, chunk, cn))
+		*capped = 1;
+	return total;
+}
+
+int
+mime_decode_body(const struct mime_part *p, struct buf *out)
+{
+	int capped = 0;
+
+	switch (p->enc) {
+	case MIME_ENC_BASE64:
+		b64_decode(p->body, p->body_len, out, &capped);
+		break;
+	case MIME_ENC_QP:
+		qp_decode(p->body, p->body_len, out, &capped);
+		break;
+	default:
+		if (buf_add(out, p->body, p->body_len)) {
+			buf_add(out, p->body, out->max - out->len);
+			capped = 1;
+		}
+		break;
+	}
+	return capped ? -1 : 0;
+}
+
+size_t
+mime_decoded_size(const struct mime_part *p)
+{
+	int capped = 0;
+
+	switch (p->enc) {
+	case MIME_ENC_BASE64:
+		return b64_decode(p->body, p->body_len, NULL, &capped);
+	case MIME_ENC_QP:
+		return qp_decode(p->body, p->body_len, NULL, &capped);
+	default:
+		return p->body_len;
+	}
+}
+
+/* ---- Header values ---------------------------------------------------- */
+
+/* Appends text to out as UTF-8: as it is when valid, else from hint. */
+static void
+add_text(struct buf *out, const char *s, size_t n, const char *hint)
+{
+	if (!n)
+		return;
+	if (charset_utf8_valid(s, n))
+		buf_add(out, s, n);
+	else
+		charset_to_utf8(hint, s, n, out, NULL);
+}
+
+/*
+ * An encoded-word at s: "=?charset[*lang]?B|Q?text?=".  Returns its end
+ * and fills the charset and the decoded bytes, or NULL.
+ */
+static const char *
+encoded_word(const char *s, const char *end, char *cs, size_t cssize,
+    struct buf *bytes)
+{
+	const char *p = s + 2, *q, *text;
+	char enc;
+	size_t n;
+	int capped = 0;
+
+	if (end - s < 8 || s[0] != '=' || s[1] != '?')
+		return NULL;
+	q = p;
+	while (q < end && *q != '?' && (unsigned char)*q > 32)
+		q++;
+	if (q >= end || *q != '?' || q == p || (size_t)(q - p) >= cssize)
+		return NULL;
+	n = (size_t)(q - p);
+	memcpy(cs, p, n);
+	cs[n] = '\0';
+	if (strchr(cs, '*'))
+		*strchr(cs, '*') = '\0';	/* RFC 2231 language */
+	enc = q[1];
+	if (q + 2 >= end || q[2] != '?' || !strchr("BbQq", enc) || !enc)
+		return NULL;
+	text = q + 3;
+	for (q = text; q + 1 < end; q++) {
+		if (q[0] == '?' && q[1] == '=')
+			break;
+		if (q - text > 2000)	/* RFC 2047 says 75 */
+			return NULL;
+		if ((unsigned char)*q <= 32 && *q != ' ')
+			return NULL;
+	}
+	if (q + 1 >= end)
+		return NULL;
+	if (enc == 'B' || enc == 'b') {
+		b64_decode(text, (size_t)(q - text), bytes, &capped);
+	} else {
+		const char *t;
+		int h, l;
+
+		for (t = text; t < q; t++) {
+			if (*t == '_')
+				buf_addch(bytes, ' ');
+			else if (*t == '=' && t + 2 < q + 1 &&
+			    (h = hexval(t[1])) >= 0 &&
+			    (l = hexval(t[2])) >= 0) {
+				buf_addch(bytes, (char)(h << 4 | l));
+				t += 2;
+			} else {
+				buf_addch(bytes, *t);
+			}
+		}
+	}
+	return q + 2;
+}
+
+char *
+mime_decode_header(const char *raw, const char *hint)
+{
+	struct buf out = BUF_INIT(BUF_CAP_LINE * 4);
+	struct buf pend = BUF_INIT(BUF_CAP_LINE * 4);
+	struct buf word = BUF_INIT(BUF_CAP_LINE * 4);
+	char cs[64], pend_cs[64] = "";
+	const char *p, *end, *lit, *we, *q, *g;
+	unsigned char *u;
+	size_t i, j;
+
+	if (!raw)
+		return xstrdup("");
+	p = lit = raw;
+	end = raw + strlen(raw);
+	while (p < end && (q = memchr(p, '=', (size_t)(end - p)))) {
+		buf_reset(&word);
+		if (q + 1 >= end || q[1] != '?' ||
+		    !(we = encoded_word(q, end, cs, sizeof(cs), &word))) {
+			p = q + 1;
+			continue;
+		}
+		for (g = lit; g < q && (*g == ' ' || *g == '\t'); g++)
+			;
+		/*
+		 * Blanks between two encoded-words vanish, and words of
+		 * one charset are converted together: a character may be
+		 * split between them.
+		 */
+		if (g < q || !pend.len || strcasecmp(cs, pend_cs)) {
+			if (pend.len)
+				charset_to_utf8(pend_cs, pend.data, pend.len,
+				    &out, NULL);
+			buf_reset(&pend);
+			if (g < q || !out.len)
+				add_text(&out, lit, (size_t)(q - lit), hint);
+			xstrlcpy(pend_cs, cs, sizeof(pend_cs));
+		}
+		buf_add(&pend, word.data, word.len);
+		p = lit = we;
+	}
+	if (pend.len)
+		charset_to_utf8(pend_cs, pend.data, pend.len, &out, NULL);
+	add_text(&out, lit, (size_t)(end - lit), hint);
+	buf_release(&pend);
+	buf_release(&word);
+
+	/* Controls to spaces; NUL bytes cannot occur (C strings). */
+	u = (unsigned char *)out.data;
+	for (i = j = 0; i < out.len; i++) {
+		if (u[i] < 0x20 || u[i] == 0x7f)
+			u[j++] = ' ';
+		else
+			u[j++] = u[i];
+	}
+	buf_setlen(&out, j);
+	return str_trim(buf_detach(&out, NULL));
+}
+
+/* ---- Addresses ---------------------------------------------------------- */
+
+#define MIME_MAX_ADDRESSES 200
+
+static void
+push_address(struct mime_address **v, size_t *n, size_t *alloc,
+    const char *name, size_t nlen, const char *addr, size_t alen,
+    const char *hint)
+{
+	struct mime_address *a;
+	char *nm = NULL, *ad = NULL, *at, *d, *raw;
+	const char *s;
+
+	if (*n >= MIME_MAX_ADDRESSES)
+		return;
+	if (name && nlen) {
+		raw = xstrndup(name, nlen);
+		nm = mime_decode_header(raw, hint);
+		free(raw);
+		/* Quotes left by the lenient reading. */
+		if (nm[0] == '"' && strlen(nm) >= 2 &&
+		    nm[strlen(nm) - 1] == '"') {
+			memmove(nm, nm + 1, strlen(nm) - 2);
+			nm[strlen(nm) - 2] = '\0';
+		}
+		str_trim(nm);
+		if (!*nm)
+			FREE_AND_NULL(nm);
+	}
+	if (addr && alen) {
+		struct buf b = BUF_INIT(1000);
+
+		/* Blanks and controls inside an address are dropped. */
+		for (s = addr; s < addr + alen; s++)
+			if ((unsigned char)*s > 32 && *s != 127)
+				buf_addch(&b, *s);
+		ad = buf_detach(&b, NULL);
+		if (!charset_utf8_valid(ad, strlen(ad)) || !*ad) {
+			free(ad);
+			ad = NULL;
+		} else if ((at = strrchr(ad, '@'))) {
+			for (d = at + 1; *d; d++)
+				if (*d >= 'A' && *d <= 'Z')
+					*d = (char)(*d - 'A' + 'a');
+		}
+	}
+	if (!nm && !ad)
+		return;
+	GROW(*v, *n + 1, *alloc);
+	a = &(*v)[(*n)++];
+	a->name = nm;
+	a->addr = ad;
+}
+
+static void
+push_mailbox(struct mime_address **v, size_t *n, size_t *alloc,
+    const struct mailimf_mailbox *mb, const char *hint)
+{
+	const char *dn = mb->mb_display_name;
+
+	push_address(v, n, alloc, dn, dn ? strlen(dn) : 0, mb->mb_addr_spec,
+	    mb->mb_addr_spec ? strlen(mb->mb_addr_spec) : 0, hint);
+}
+
+/*
+ * What libetpan refuses ("John Q. Public <j@x>", raw 8-bit names, stray
+ * brackets): split at commas outside quotes and brackets; in each piece
+ * the address is in <> or is the word with an '@'.
+ */
+static void
+lenient_addresses(const char *s, const char *hint, struct mime_address **v,
+    size_t *n, size_t *alloc)
+{
+	const char *start = s, *p, *lt, *gt, *w, *we, *at;
+	int quote = 0, angle = 0, paren = 0;
+
+	for (p = s;; p++) {
+		if (*p && *p != ',' ) {
+			if (*p == '\\' && p[1])
+				p++;
+			else if (*p == '"')
+				quote = !quote;
+			else if (!quote && *p == '<')
+				angle++;
+			else if (!quote && *p == '>' && angle)
+				angle--;
+			else if (!quote && *p == '(')
+				paren++;
+			else if (!quote && *p == ')' && paren)
+				paren--;
+			continue;
+		}
+		if (*p == ',' && (quote || angle || paren))
+			continue;
+		/* One piece: [start, p). */
+		lt = memchr(start, '<', (size_t)(p - start));
+		gt = lt ? memchr(lt, '>', (size_t)(p - lt)) : NULL;
+		if (lt) {
+			push_address(v, n, alloc, start, (size_t)(lt - start),
+			    lt + 1, (size_t)((gt ? gt : p) - lt - 1), hint);
+		} else if ((at = memchr(start, '@', (size_t)(p - start)))) {
+			for (w = at; w > start && (unsigned char)w[-1] > 32 &&
+			    w[-1] != '"'; w--)
+				;
+			for (we = at; we < p && (unsigned char)*we > 32 &&
+			    *we != '(' && *we != '"'; we++)
+				;
+			/* "addr (Name)" or "Name addr" */
+			if (we < p) {
+				const char *c = memchr(we, '(', (size_t)(p -
+				    we));
+				const char *ce = c ? memchr(c, ')',
+				    (size_t)(p - c)) : NULL;
+
+				if (c && ce)
+					push_address(v, n, alloc, c + 1,
+					    (size_t)(ce - c - 1), w,
+					    (size_t)(we - w), hint);
+				else
+					push_address(v, n, alloc, start,
+					    (size_t)(w - start), w,
+					    (size_t)(we - w), hint);
+			} else {
+				push_address(v, n, alloc, start,
+				    (size_t)(w - start), w, (size_t)(we - w),
+				    hint);
+			}
+		} else if (p > start) {
+			/* No address at all ("foo", "undisclosed"). */
+			const char *a = start, *b = p;
+
+			while (a < b && (*a == ' ' || *a == '\t'))
+				a++;
+			while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+				b--;
+			if (b > a && !memchr(a, ' ', (size_t)(b - a)) &&
+			    !memchr(a, ':', (size_t)(b - a)))
+				push_address(v, n, alloc, NULL, 0, a,
+				    (size_t)(b - a), hint);
+			else if (b > a && !memchr(a, ':', (size_t)(b - a)))
+				push_address(v, n, alloc, a, (size_t)(b - a),
+				    NULL, 0, hint);
+		}
+		if (!*p)
+			break;
+		start = p + 1;
+	}
+}
+
+static int
+bad_addr_spec(const char *a)
+{
+	return !a || strpbrk(a, "<>()[],;\" \t\r\n") != NULL;
+}
+
+/*
+ * libetpan's reading is not used when it made an address of something
+ * that is not one ("Lee <lee@x" without '>'), or dropped a comment that
+ * holds the name ("a@b (Name)"): the lenient reading does better.
+ */
+static int
+etpan_suspect(struct mailimf_address_list *al, const char *raw)
+{
+	clistiter *it, *jt;
+	const struct mailimf_mailbox *mb;
+
+	for (it = clist_begin(al->ad_list); it; it = clist_next(it)) {
+		struct mailimf_address *a = clist_content(it);
+
+		if (a->ad_type == MAILIMF_ADDRESS_MAILBOX) {
+			mb = a->ad_data.ad_mailbox;
+			if (bad_addr_spec(mb->mb_addr_spec) ||
+			    (!mb->mb_display_name && strchr(raw, '(')))
+				return 1;
+			continue;
+		}
+		if (!a->ad_data.ad_group->grp_mb_list)
+			continue;
+		for (jt = clist_begin(a->ad_data.ad_group->grp_mb_list->
+		    mb_list); jt; jt = clist_next(jt)) {
+			mb = clist_content(jt);
+			if (bad_addr_spec(mb->mb_addr_spec))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+size_t
+mime_parse_addresses(const char *raw, const char *hint,
+    struct mime_address **out)
+{
+	struct mailimf_address_list *al = NULL;
+	struct mime_address *v = NULL;
+	size_t n = 0, alloc = 0, idx = 0, len;
+	clistiter *it, *jt;
+	int r;
+
+	*out = NULL;
+	if (!raw || str_blank(raw))
+		return 0;
+	len = strlen(raw);
+	r = mailimf_address_list_parse(raw, len, &idx, &al);
+	/* Only a parse of the whole value is trusted. */
+	while (r == MAILIMF_NO_ERROR && idx < len && (raw[idx] == ' ' ||
+	    raw[idx] == '\t' || raw[idx] == '\r' || raw[idx] == '\n'))
+		idx++;
+	if (r == MAILIMF_NO_ERROR && idx == len && !etpan_suspect(al, raw)) {
+		for (it = clist_begin(al->ad_list); it; it = clist_next(it)) {
+			struct mailimf_address *a = clist_content(it);
+
+			if (a->ad_type == MAILIMF_ADDRESS_MAILBOX) {
+				push_mailbox(&v, &n, &alloc,
+				    a->ad_data.ad_mailbox, hint);
+				continue;
+			}
+			if (!a->ad_data.ad_group->grp_mb_list)
+				continue;
+			for (jt = clist_begin(a->ad_data.ad_group->
+			    grp_mb_list->mb_list); jt; jt = clist_next(jt))
+				push_mailbox(&v, &n, &alloc, clist_content(jt),
+				    hint);
+		}
+	} else {
+		lenient_addresses(raw, hint, &v, &n, &alloc);
+	}
+	if (al)
+		mailimf_address_list_free(al);
+	*out = v;
+	return n;
+}
+
+void
+mime_addresses_free(struct mime_address *a, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(a[i].name);
+		free(a[i].addr);
+	}
+	free(a);
+}
+
+/* ---- Dates --------------------------------------------------------- */
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
+static int64_t
+days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+/* zone: +hhmm as an integer (e.g. -0500 is -500). */
+static int
+civil_to_epoch(long y, long mon, long d, long h, long mi, long s, long zone,
+    int64_t *out)
+{
+	long zh, zm;
+
+	if (y < 100)
+		y += y < 50 ? 2000 : 1900;
+	else if (y < 1000)
+		y += 1900;	/* "123" for 2023 from old software */
+	if (y < 1900 || y > 9999 || mon < 1 || mon > 12 || d < 1 || d > 31 ||
+	    h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60 ||
+	    zone < -2400 || zone > 2400)
+		return -1;
+	zh = zone / 100;
+	zm = zone % 100;
+	*out = days_from_civil(y, (unsigned)mon, (unsigned)d) * 86400 +
+	    h * 3600 + mi * 60 + s - (zh * 3600 + zm * 60);
+	return 0;
+}
+
+static const char *const months[] = { "jan", "feb", "mar", "apr", "may",
+	"jun", "jul", "aug", "sep", "oct", "nov", "dec" };
+
+static const struct {
+	const char *name;
+	int zone;
+} zones[] = {
+	{ "ut", 0 }, { "utc", 0 }, { "gmt", 0 }, { "z", 0 }, { "est", -500 },
+	{ "edt", -400 }, { "cst", -600 }, { "cdt", -500 }, { "mst", -700 },
+	{ "mdt", -600 }, { "pst", -800 }, { "pdt", -700 }, { "cet", 100 },
+	{ "cest", 200 }, { "bst", 100 }, { "ist", 530 }, { "jst", 900 },
+	{ "kst", 900 }, { "hkt", 800 }, { "sgt", 800 }, { "msk", 300 },
+	{ "eet", 200 }, { "eest", 300 }, { "wet", 0 }, { "aest", 1000 },
+};
+
+/*
+ * The lenient reader: tokens in any order that a human would read as a
+ * date ("2 Jan 06 15:04 +0800", "Mon Jan  2 15:04:05 2006",
+ * "02 Jan 2006 15:04:05 GMT+8", "2006/01/02 15:04").
+ */
+static int
+lenient_date(const char *s, int64_t *out)
+{
+	long day = -1, mon = -1, year = -1, h = 0, mi = 0, sec = 0, zone = 0;
+	long nums[3];
+	size_t nn = 0, i;
+	const char *p = s;
+	char tok[32];
+	int have_time = 0;
+
+	while (*p) {
+		size_t n = 0;
+
+		while (*p && !isalnum_c((unsigned char)*p) && *p != '+' &&
+		    *p != '-')
+			p++;
+		if (!*p)
+			break;
+		if ((*p == '+' || *p == '-') && have_time) {
+			int sign = *p == '-' ? -1 : 1;
+			long v = 0, digits = 0;
+
+			p++;
+			while (isdigit_c((unsigned char)*p) && digits < 5) {
+				v = v * 10 + (*p++ - '0');
+				digits++;
+			}
+			if (*p == ':' && digits <= 2) {	/* +08:00 */
+				long m2 = 0, d2 = 0;
+
+				p++;
+				while (isdigit_c((unsigned char)*p) && d2++ < 2)
+					m2 = m2 * 10 + (*p++ - '0');
+				v = v * 100 + m2;
+			} else if (digits <= 2) {
+				v *= 100;		/* GMT+8 */
+			}
+			if (digits)
+				zone = sign * v;
+			continue;
+		}
+		if (*p == '+' || *p == '-') {	/* 2006-01-02 */
+			p++;
+			continue;
+		}
+		while ((isalnum_c((unsigned char)*p) || *p == ':') &&
+		    n + 1 < sizeof(tok))
+			tok[n++] = (char)tolower_c((unsigned char)*p++);
+		tok[n] = '\0';
+		while (isalnum_c((unsigned char)*p) || *p == ':')
+			p++;
+		if (strchr(tok, ':')) {
+			if (sscanf(tok, "%ld:%ld:%ld", &h, &mi, &sec) >= 2)
+				have_time = 1;
+			continue;
+		}
+		if (isdigit_c((unsigned char)tok[0])) {
+			long v;
+
+			if (!str_to_long(tok, 0, 99999999, &v) && nn < 3)
+				nums[nn++] = v;
+			continue;
+		}
+		for (i = 0; i < ARRAY_SIZE(months); i++)
+			if (!strncmp(tok, months[i], 3))
+				mon = (long)i + 1;
+		for (i = 0; i < ARRAY_SIZE(zones); i++)
+			if (!strcmp(tok, zones[i].name))
+				zone = zones[i].zone;
+	}
+	if (mon > 0) {
+		/* day and year among the numbers: the year is > 31 */
+		for (i = 0; i < nn; i++) {
+			if (nums[i] > 31 && year < 0)
+				year = nums[i];
+			else if (day < 0)
+				day = nums[i];
+			else if (year < 0)
+				year = nums[i];
+		}
+	} else if (nn == 3 && nums[0] > 31) {	/* 2006/01/02 */
+		year = nums[0];
+		mon = nums[1];
+		day = nums[2];
+	} else if (nn == 3 && nums[2] > 31) {	/* 02.01.2006 */
+		day = nums[0];
+		mon = nums[1];
+		year = nums[2];
+	}
+	if (day < 0 || mon < 0 || year < 0)
+		return -1;
+	return civil_to_epoch(year, mon, day, h, mi, sec, zone, out);
+}
+
+/* "2006-01-02T15:04[:05][.123](Z|+hh:mm|+hhmm)" */
+static int
+iso_date(const char *s, int64_t *out)
+{
+	int y, mo, d, h, mi, se = 0, n = 0, zh = 0, zm = 0;
+	long zone = 0;
+	const char *p;
+
+	if (sscanf(s, "%4d-%2d-%2d%*1[Tt ]%2d:%2d%n", &y, &mo, &d, &h, &mi,
+	    &n) != 5 || !n)
+		return -1;
+	p = s + n;
+	if (*p == ':' && isdigit_c((unsigned char)p[1])) {
+		se = (p[1] - '0') * 10 + (isdigit_c((unsigned char)p[2]) ?
+		    p[2] - '0' : 0);
+		p += 3;
+	}
+	if (*p == '.')
+		for (p++; isdigit_c((unsigned char)*p); p++)
+			;
+	while (*p == ' ')
+		p++;
+	if (*p == '+' || *p == '-') {
+		if (sscanf(p + 1, "%2d:%2d", &zh, &zm) == 2 ||
+		    sscanf(p + 1, "%2d%2d", &zh, &zm) >= 1)
+			zone = (*p == '-' ? -1 : 1) * (zh * 100 + zm);
+	}
+	return civil_to_epoch(y, mo, d, h, mi, se, zone, out);
+}
+
+/*
+ * libetpan is trusted with RFC 5322's numeric zones only: it misreads
+ * "GMT+8" and "+08:00", and names ("UT", "EDT") are the lenient reader's.
+ */
+static int
+plain_zone(const char *s)
+{
+	const char *p;
+	size_t n;
+	int seen = 0;
+
+	for (p = s; (p = strpbrk(p, "+-")); p++) {
+		for (n = 0; isdigit_c((unsigned char)p[1 + n]); n++)
+			;
+		if (n && (n != 4 || p[1 + n] == ':'))
+			return 0;
+		if (n == 4)
+			seen = 1;
+	}
+	return seen;
+}
+
+int
+mime_parse_date(const char *raw, int64_t *out)
+{
+	struct mailimf_date_time *dt = NULL;
+	size_t idx = 0;
+	int64_t t;
+	int rc = -1;
+
+	if (!raw || str_blank(raw) || strlen(raw) > 200)
+		return -1;
+	while (*raw == ' ' || *raw == '\t')
+		raw++;
+	if (!iso_date(raw, out))
+		return 0;
+	if (plain_zone(raw) && mailimf_date_time_parse(raw, strlen(raw), &idx,
+	    &dt) == MAILIMF_NO_ERROR) {
+		rc = civil_to_epoch(dt->dt_year, dt->dt_month, dt->dt_day,
+		    dt->dt_hour, dt->dt_min, dt->dt_sec, dt->dt_zone, &t);
+		mailimf_date_time_free(dt);
+	}
+	if (rc && (rc = lenient_date(raw, &t)))
+		return -1;
+	*out = t;
+	return 0;
+}
+
+/* ---- Message ids --------------------------------------------------- */
+
+void
+mime_parse_msgids(const char *raw, struct strlist *out)
+{
+	struct strlist ids = STRLIST_INIT;
+	const char *p = raw, *q;
+	size_t i, n;
+	int brackets;
+
+	if (!raw)
+		return;
+	brackets = strchr(raw, '<') != NULL;
+	while (*p) {
+		if (brackets) {
+			p = strchr(p, '<');
+			if (!p || !(q = strchr(p + 1, '>')))
+				break;
+			p++;
+		} else {
+			while (*p && (*p == ',' || (unsigned char)*p <= 32))
+				p++;
+			for (q = p; *q && *q != ',' && (unsigned char)*q > 32;
+			    q++)
+				;
+			if (q == p)
+				break;
+			if (!memchr(p, '@', (size_t)(q - p))) {
+				p = q;
+				continue;
+			}
+		}
+		{
+			struct buf b = BUF_INIT(998);
+			const char *s;
+
+			for (s = p; s < q; s++)
+				if ((unsigned char)*s > 32 && *s != 127)
+					buf_addch(&b, *s);
+			if (b.len && charset_utf8_valid(b.data, b.len))
+				strlist_push_owned(&ids, buf_detach(&b, NULL));
+			buf_release(&b);
+		}
+		p = q + (*q ? 1 : 0);
+	}
+	/* At most 100: the first (the thread's root) and the newest. */
+	n = ids.n;
+	for (i = 0; i < n; i++)
+		if (n <= 100 || i == 0 || i >= n - 99)
+			strlist_push(out, ids.v[i]);
+	strlist_release(&ids);
+}

@@ -114,13 +114,14 @@ static const struct conv_case conv_cases[] = {
 	{ "utf-16be-bom", "utf-16",
 	    "\xfe\xff\x00\x48\x00\x65\x00\x6c\x00\x6c\x00\x6f\x00\x20\x4f\x60\x59\x7d", 18,
 	    "Hello 你好", "utf-16be", 0 },
-	{ "ascii", "us-ascii", "plain text", 10, "plain text", "windows-1252",
+	{ "ascii", "us-ascii", "plain text", 10, "plain text", "us-ascii", 0 },
+	{ "ascii-as-gbk", "gbk", "plain text", 10, "plain text", "us-ascii",
 	    0 },
 	{ "ascii-unlabelled", NULL, "plain text", 10, "plain text",
 	    "us-ascii", 0 },
 	{ "unknown-label-ascii", "x-unknown", "plain", 5, "plain", "us-ascii",
 	    1 },
-	{ "nul-bytes", "utf-8", "a\0b\0c", 5, "abc", "utf-8", 0 },
+	{ "nul-bytes", "utf-8", "a\0b\0c", 5, "abc", "us-ascii", 0 },
 	{ "utf-8-bom", "iso-8859-1", "\xef\xbb\xbfGr\xc3\xbc\xc3\x9f" "e", 10,
 	    "Grüße", "utf-8", 0 },
 	{ "utf-16le-no-bom", "utf-16", "H\0i\0", 4, "Hi", "utf-16le", 0 },
@@ -265,7 +266,7 @@ test_sanitize(void **state)
 	(void)state;
 	/* Overlong, surrogate, stray continuation, NUL, truncated. */
 	assert_int_equal(charset_utf8_sanitize("a\xc0\xaf" "b\xed\xa0\x80"
-	    "c\x80" "d\0e\xe4\xbd", 14, &out), 8);
+	    "c\x80" "d\0e\xe4\xbd", 14, &out), 5);
 	assert_true(charset_utf8_valid(out.data, out.len));
 	assert_null(strchr(out.data, 'x'));
 	assert_false(charset_utf8_valid("\xc0\xaf", 2));

@@ -310,6 +310,184 @@ test_encode_words(void **state)
 	}
 }
 
+/* ---- Reading --------------------------------------------------------- */
+
+static void
+test_decode_header(void **state)
+{
+	static const struct {
+		const char *in, *hint, *want;
+	} cases[] = {
+		{ "plain", NULL, "plain" },
+		{ "=?utf-8?q?caf=C3=A9_au_lait?=", NULL, "café au lait" },
+		{ "=?UTF-8?B?5L2g5aW9?= =?UTF-8?B?5LiW55WM?=", NULL, "你好世界" },
+		{ "a =?iso-8859-1?q?=E9?= b", NULL, "a é b" },
+		/* A character split between two words of one charset. */
+		{ "=?utf-8?B?5L2=?= =?utf-8?B?oOWlvQ==?=", NULL, "你好" },
+		{ "=?gb2312?B?xOO6ww==?=", NULL, "你好" },
+		{ "=?utf-8*en?q?lang?=", NULL, "lang" },
+		{ "=?bogus?q?x?= y", NULL, "x y" },
+		{ "=?utf-8?x?bad encoding?=", NULL, "=?utf-8?x?bad encoding?=" },
+		{ "not =? an ?= word", NULL, "not =? an ?= word" },
+		{ "\xc4\xe3\xba\xc3 raw gbk", "gbk", "你好 raw gbk" },
+		{ "tab\tand\x01" "control", NULL, "tab and control" },
+		{ "  trimmed  ", NULL, "trimmed" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *got = mime_decode_header(cases[i].in, cases[i].hint);
+
+		if (strcmp(got, cases[i].want))
+			fail_msg("'%s': got '%s', want '%s'", cases[i].in, got,
+			    cases[i].want);
+		free(got);
+	}
+}
+
+static void
+test_addresses(void **state)
+{
+	static const struct {
+		const char *in;
+		const char *want;	/* "name|addr;name|addr" */
+	} cases[] = {
+		{ "John Smith <John@Example.COM>", "John Smith|John@example.com" },
+		{ "\"Smith, John\" <j@x.org>, b@y.org",
+		    "Smith, John|j@x.org;-|b@y.org" },
+		{ "j@x.org (John Smith)", "John Smith|j@x.org" },
+		{ "John Q. Public <jqp@x.org>", "John Q. Public|jqp@x.org" },
+		{ "=?utf-8?b?546L5bCP5piO?= <w@x.cn>", "王小明|w@x.cn" },
+		{ "team: a@x.org, b@x.org;", "-|a@x.org;-|b@x.org" },
+		{ "undisclosed-recipients:;", "" },
+		{ "<bare@x.org>", "-|bare@x.org" },
+		{ "Broken <b@x.org", "Broken|b@x.org" },
+		{ "MAILER-DAEMON", "-|MAILER-DAEMON" },
+		{ "", "" },
+	};
+	size_t i, j, n;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct mime_address *v;
+		struct buf b = BUF_INIT(4096);
+
+		n = mime_parse_addresses(cases[i].in, NULL, &v);
+		for (j = 0; j < n; j++)
+			buf_addf(&b, "%s%s|%s", j ? ";" : "",
+			    v[j].name ? v[j].name : "-",
+			    v[j].addr ? v[j].addr : "-");
+		if (strcmp(b.data, cases[i].want))
+			fail_msg("'%s': got '%s', want '%s'", cases[i].in,
+			    b.data, cases[i].want);
+		mime_addresses_free(v, n);
+		buf_release(&b);
+	}
+}
+
+static void
+test_dates(void **state)
+{
+	static const struct {
+		const char *in;
+		long long want;	/* -1: unreadable */
+	} cases[] = {
+		{ "Tue, 15 Mar 2025 09:15:00 +0800", 1742001300 },
+		{ "15 Mar 2025 09:15:00 +0800", 1742001300 },
+		{ "Tue, 15 Mar 25 01:15 GMT", 1742001300 },
+		{ "Tue, 15 Mar 2025 09:15:00 +0800 (CST)", 1742001300 },
+		{ "Sat, 15 Mar 2025 01:15:00 UT", 1742001300 },
+		{ "15 Mar 2025 09:15:00 GMT+8", 1742001300 },
+		{ "15 Mar 2025 09:15:00 +08:00", 1742001300 },
+		{ "Fri, 14 Mar 2025 21:15:00 EDT", 1742001300 },
+		{ "2025-03-15T01:15:00Z", 1742001300 },
+		{ "2025-03-15 09:15:00 +0800", 1742001300 },
+		{ "Sat Mar 15 01:15:00 2025", 1742001300 },
+		{ "2025/03/15 01:15", 1742001300 },
+		{ "garbage", -1 },
+		{ "32 Foo 2025", -1 },
+		{ "", -1 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		int64_t t = -1;
+		int rc = mime_parse_date(cases[i].in, &t);
+
+		if (cases[i].want < 0 ? rc != -1 : (rc || t != cases[i].want))
+			fail_msg("'%s': got %d/%lld, want %lld", cases[i].in,
+			    rc, (long long)t, cases[i].want);
+	}
+}
+
+static void
+test_msgids(void **state)
+{
+	struct strlist l = STRLIST_INIT;
+	struct buf b = BUF_INIT(BUF_CAP_TEXT);
+	size_t i;
+
+	(void)state;
+	mime_parse_msgids("<a@x> <b@y>\r\n\t<c@z> (comment <d@w>)", &l);
+	assert_int_equal(l.n, 4);
+	assert_string_equal(l.v[0], "a@x");
+	assert_string_equal(l.v[3], "d@w");
+	strlist_release(&l);
+	mime_parse_msgids("bare@id other", &l);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.v[0], "bare@id");
+	strlist_release(&l);
+	/* 150 ids: the first and the newest 99 are kept. */
+	for (i = 0; i < 150; i++)
+		buf_addf(&b, "<id%zu@x> ", i);
+	mime_parse_msgids(b.data, &l);
+	assert_int_equal(l.n, 100);
+	assert_string_equal(l.v[0], "id0@x");
+	assert_string_equal(l.v[1], "id51@x");
+	assert_string_equal(l.v[99], "id149@x");
+	strlist_release(&l);
+	buf_release(&b);
+}
+
+static void
+test_tree(void **state)
+{
+	static const char msg[] =
+	    "From a@x  Mon Jan  1 00:00:00 2025\n"
+	    "Content-Type: multipart/mixed; boundary=\"o\"\n\npreamble\n"
+	    "--o\nContent-Type: text/plain; charset*=us-ascii'en'utf-8\n"
+	    "Content-Transfer-Encoding: quoted-printable\n\ncaf=C3=A9\n"
+	    "--o \nContent-Type: application/octet-stream\n"
+	    "Content-Disposition: attachment; filename*=utf-8''r%C3%A9sum"
+	    "%C3%A9.pdf\nContent-Transfer-Encoding: base64\n\nAAEC\nAw==\n"
+	    "--o--\nepilogue\n";
+	struct mime_limits lim = { 100, 10, 1000 };
+	struct mime_tree t;
+	struct err e = ERR_INIT;
+	const struct mime_part *a, *b;
+	struct buf out = BUF_INIT(100);
+
+	(void)state;
+	assert_int_equal(mime_parse(msg, strlen(msg), &lim, &t, &e), 0);
+	assert_string_equal(t.root->type, "multipart/mixed");
+	assert_int_equal(t.nparts, 3);
+	a = t.root->child;
+	b = a->next;
+	assert_string_equal(a->type, "text/plain");
+	assert_string_equal(a->charset, "utf-8");
+	assert_int_equal(mime_decode_body(a, &out), 0);
+	assert_string_equal(out.data, "café");
+	assert_int_equal(b->disp, MIME_DISP_ATTACHMENT);
+	assert_string_equal(b->filename, "résumé.pdf");
+	assert_int_equal(mime_decoded_size(b), 4);
+	assert_null(b->next);
+	assert_true(t.defects.n >= 1);	/* the mbox line */
+	mime_tree_release(&t);
+	buf_release(&out);
+}
+
 int
 main(void)
 {
@@ -318,6 +496,11 @@ main(void)
 		cmocka_unit_test(test_compose_python_reads),
 		cmocka_unit_test(test_compose_refuses),
 		cmocka_unit_test(test_compose_cap),
+		cmocka_unit_test(test_decode_header),
+		cmocka_unit_test(test_addresses),
+		cmocka_unit_test(test_dates),
+		cmocka_unit_test(test_msgids),
+		cmocka_unit_test(test_tree),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

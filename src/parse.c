@@ -1,0 +1,1179 @@
+/*
+ * parse.c - a raw message to struct parsed_msg: the MIME tree (mime.c),
+ * the text in UTF-8 (charset.c, html.c), the flags a daemon must see
+ * before drafting anything, and the customer behind a forward.
+ */
+#include "charset.h"
+#include "err.h"
+#include "hash.h"
+#include "html.h"
+#include "mime.h"
+#include "parse.h"
+
+/* Bytes of transfer-decoded body read before charset conversion, per
+ * byte of text kept: a single-byte charset can grow to 3 bytes of UTF-8
+ * per byte, UTF-16 shrinks; 4 is enough for every text that fits. */
+#define RAW_PER_TEXT 4
+
+struct ctx {
+	const struct parse_limits *lim;
+	struct parsed_msg *pm;
+	struct mime_tree tree;
+	const struct mime_part *plain, *html;	/* the body parts */
+};
+
+/* ---- Small helpers ------------------------------------------------- */
+
+static void
+pm_defect(struct parsed_msg *pm, const char *fmt, ...) ATTR_PRINTF(2, 3);
+
+static void
+pm_defect(struct parsed_msg *pm, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (pm->defects.n >= 60)
+		return;
+	va_start(ap, fmt);
+	strlist_push_owned(&pm->defects, xvasprintf(fmt, ap));
+	va_end(ap);
+}
+
+/* ASCII-lowercase copy, for matching. */
+static char *
+lower_copy(const char *s)
+{
+	char *l = xstrdup(s ? s : "");
+
+	return str_lower(l);
+}
+
+static int
+contains_any(const char *hay, const char *const *needles)
+{
+	for (; *needles; needles++)
+		if (strstr(hay, *needles))
+			return 1;
+	return 0;
+}
+
+void
+address_release(struct address *a)
+{
+	FREE_AND_NULL(a->name);
+	FREE_AND_NULL(a->addr);
+}
+
+static void
+address_set(struct address *dst, const struct mime_address *src)
+{
+	address_release(dst);
+	dst->name = xstrdup_or_null(src->name);
+	dst->addr = xstrdup_or_null(src->addr);
+}
+
+/* The first mailbox of a raw address header into dst; 0 if none. */
+static int
+first_address(const char *raw, const char *hint, struct address *dst)
+{
+	struct mime_address *v;
+	size_t n = mime_parse_addresses(raw, hint, &v);
+
+	if (n)
+		address_set(dst, &v[0]);
+	mime_addresses_free(v, n);
+	return n > 0;
+}
+
+static void
+address_list(const char *raw, const char *hint, struct address **out,
+    size_t *nout)
+{
+	struct mime_address *v;
+	size_t i, n = mime_parse_addresses(raw, hint, &v);
+
+	*out = NULL;
+	*nout = 0;
+	if (!n)
+		return;
+	*out = xcalloc(n, sizeof(**out));
+	for (i = 0; i < n; i++)
+		address_set(&(*out)[i], &v[i]);
+	*nout = n;
+	mime_addresses_free(v, n);
+}
+
+static char *
+decoded_or_null(const char *raw, const char *hint)
+{
+	char *v;
+
+	if (!raw)
+		return NULL;
+	v = mime_decode_header(raw, hint);
+	return v;
+}
+
+/*
+ * Length of the blank at s: ASCII blanks, no-break spaces (U+00A0) and
+ * ideographic spaces (U+3000); 0 if s is not blank.
+ */
+static size_t
+blank_len(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (*u == ' ' || *u == '\t')
+		return 1;
+	if (u[0] == 0xc2 && u[1] == 0xa0)
+		return 2;
+	if (u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80)
+		return 3;
+	return 0;
+}
+
+/* The first line of s that has more than blanks on it. */
+static const char *
+skip_blank_lines(const char *s)
+{
+	const char *p = s, *line = s;
+	size_t k;
+
+	for (;;) {
+		while ((k = blank_len(p)))
+			p += k;
+		if (*p != '\n')
+			return line;
+		line = ++p;
+	}
+}
+
+/* ---- Choosing the body ----------------------------------------------- */
+
+static int
+is_attachment(const struct mime_part *p)
+{
+	return p->disp == MIME_DISP_ATTACHMENT ||
+	    (p->filename && p->disp != MIME_DISP_INLINE);
+}
+
+static int
+is_message(const struct mime_part *p)
+{
+	return !strncmp(p->type, "message/", 8) && p->child;
+}
+
+/* A body with nothing but white space (raw, before decoding). */
+static int
+blank_body(const struct mime_part *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->body_len; i++)
+		if (!strchr(" \t\r\n", p->body[i]))
+			return 0;
+	return 1;
+}
+
+/*
+ * Depth-first search from p for the first part of type that is not an
+ * attachment (or is, with attachments), descending into attached
+ * messages only with messages.  Iterative: the tree is at most max_depth
+ * deep, but a walk needs no stack either way.
+ */
+static const struct mime_part *
+find_part(const struct mime_part *root, const char *type, int messages,
+    int attachments)
+{
+	const struct mime_part *p = root;
+
+	while (p) {
+		if (!strcmp(p->type, type) && !p->child &&
+		    (attachments || !is_attachment(p)) && !blank_body(p))
+			return p;
+		if (p->child && (!is_message(p) || messages || p == root)) {
+			p = p->child;
+			continue;
+		}
+		while (p && p != root && !p->next)
+			p = p->parent;
+		if (!p || p == root)
+			break;
+		p = p->next;
+	}
+	return NULL;
+}
+
+static void
+choose_body(const struct mime_part *root, const struct mime_part **plain,
+    const struct mime_part **html)
+{
+	*plain = find_part(root, "text/plain", 0, 0);
+	*html = find_part(root, "text/html", 0, 0);
+	if (!*plain && !*html) {
+		*plain = find_part(root, "text/plain", 1, 0);
+		*html = find_part(root, "text/html", 1, 0);
+	}
+	if (!*plain && !*html)
+		*plain = find_part(root, "text/plain", 1, 1);
+	if (!*plain && !*html)
+		*html = find_part(root, "text/html", 1, 1);
+}
+
+/* The value of a parameter in a raw Content-Type, lowercased, or NULL. */
+static char *
+ct_param(const struct mime_part *p, const char *name)
+{
+	const char *ct = mime_part_field(p, "Content-Type");
+	char *l, *at, *v;
+	size_t n;
+
+	if (!ct)
+		return NULL;
+	l = lower_copy(ct);
+	at = strstr(l, name);
+	v = NULL;
+	while (at) {
+		const char *q = at + strlen(name);
+
+		while (*q == ' ')
+			q++;
+		if ((at == l || at[-1] == ';' || at[-1] == ' ' ||
+		    at[-1] == '\t') && *q == '=') {
+			q++;
+			while (*q == ' ' || *q == '"')
+				q++;
+			n = strcspn(q, "\"; \t");
+			v = xstrndup(q, n);
+			break;
+		}
+		at = strstr(at + 1, name);
+	}
+	free(l);
+	return v;
+}
+
+/*
+ * Format=flowed (RFC 3676): a line ending in a space continues on the
+ * next one (its space removed with delsp=yes); a leading space is
+ * stuffing.  Quoted lines join only lines of the same quote depth.
+ */
+static void
+unflow(struct buf *t, int delsp)
+{
+	struct buf o = BUF_INIT(t->max);
+	const char *p = t->data, *end = t->data + t->len, *nl, *c;
+	size_t depth, prev_depth = 0;
+	int joining = 0;
+
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			nl = end;
+		for (c = p, depth = 0; c < nl && *c == '>'; c++)
+			depth++;
+		if (c < nl && *c == ' ')
+			c++;	/* stuffing */
+		if (joining && depth != prev_depth)
+			buf_addch(&o, '\n');
+		else if (!joining && o.len)
+			buf_addch(&o, '\n');
+		if (!joining || depth != prev_depth)
+			buf_add(&o, p, (size_t)(c - p));
+		/* "-- " is the signature separator, never flowed. */
+		if (nl > c && nl[-1] == ' ' && !(nl - c == 3 &&
+		    !memcmp(c, "-- ", 3))) {
+			buf_add(&o, c, (size_t)(nl - c - (delsp ? 1 : 0)));
+			joining = 1;
+		} else {
+			buf_add(&o, c, (size_t)(nl - c));
+			joining = 0;
+		}
+		prev_depth = depth;
+		p = nl < end ? nl + 1 : end;
+	}
+	buf_release(t);
+	*t = o;
+}
+
+/*
+ * In place: CRLF and CR to LF, controls other than tab and LF dropped
+ * (form feeds and vertical tabs become LF), the end trimmed.
+ */
+static void
+normalise_text(struct buf *t)
+{
+	unsigned char *d = (unsigned char *)t->data;
+	size_t i, j = 0;
+
+	for (i = 0; i < t->len; i++) {
+		unsigned char c = d[i];
+
+		if (c == '\r') {
+			if (i + 1 < t->len && d[i + 1] == '\n')
+				continue;
+			c = '\n';
+		} else if (c == '\f' || c == '\v') {
+			c = '\n';
+		} else if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
+			continue;
+		}
+		d[j++] = c;
+	}
+	buf_setlen(t, j);
+	buf_rtrim(t);
+	/* Blank lines at the start. */
+	j = (size_t)(skip_blank_lines(t->data) - t->data);
+	if (j) {
+		memmove(t->data, t->data + j, t->len - j);
+		buf_setlen(t, t->len - j);
+	}
+}
+
+/*
+ * Decodes part p (transfer encoding, then charset) into out as UTF-8, at
+ * most max bytes.  Sets the charset facts on pm when main.  Returns 1
+ * when something was cut.
+ */
+static int
+part_text(struct ctx *c, const struct mime_part *p, struct buf *out,
+    int main, int html)
+{
+	struct parsed_msg *pm = c->pm;
+	struct buf raw = BUF_INIT(c->lim->max_text * RAW_PER_TEXT);
+	char *used = NULL, *sniffed = NULL;
+	const char *label = p->charset;
+	unsigned how;
+	int cut = 0;
+
+	if (mime_decode_body(p, &raw))
+		cut = 1;
+	if (!label && html)
+		label = sniffed = html_sniff_charset(raw.data, raw.len);
+	how = charset_to_utf8(label, raw.data, raw.len, out, &used);
+	if (how & CHARSET_TRUNCATED)
+		cut = 1;
+	if (main) {
+		free(pm->charset);
+		free(pm->charset_used);
+		pm->charset = xstrdup_or_null(label);
+		pm->charset_used = used;
+		used = NULL;
+		if (how & CHARSET_GUESSED) {
+			pm->flags |= PM_CHARSET_GUESSED;
+			pm_defect(pm, "charset %s guessed for a text labelled "
+			    "%s", pm->charset_used, label ? label : "nothing");
+		}
+		if (how & CHARSET_LOSSY)
+			pm_defect(pm, "bytes not valid in %s replaced",
+			    pm->charset_used);
+	}
+	free(used);
+	free(sniffed);
+	buf_release(&raw);
+	return cut;
+}
+
+static void
+extract_body(struct ctx *c, const struct mime_part *root)
+{
+	struct parsed_msg *pm = c->pm;
+	struct buf text = BUF_INIT(c->lim->max_text);
+	struct buf html = BUF_INIT(c->lim->max_text);
+	char *fmt, *delsp;
+	int cut = 0;
+
+	pm->flags &= ~(unsigned)PM_HTML_ONLY;
+	FREE_AND_NULL(pm->html);
+	choose_body(root, &c->plain, &c->html);
+	if (c->html) {
+		cut |= part_text(c, c->html, &html, !c->plain, 1);
+		pm->html = xstrndup(html.data, html.len);
+	}
+	if (c->plain) {
+		cut |= part_text(c, c->plain, &text, 1, 0);
+		fmt = ct_param(c->plain, "format");
+		if (fmt && !strcmp(fmt, "flowed")) {
+			delsp = ct_param(c->plain, "delsp");
+			normalise_text(&text);
+			unflow(&text, delsp && !strcmp(delsp, "yes"));
+			free(delsp);
+		}
+		free(fmt);
+	} else if (c->html) {
+		if (html_to_text(html.data, html.len, &text))
+			cut = 1;
+		pm->flags |= PM_HTML_ONLY;
+	}
+	normalise_text(&text);
+	if (cut) {
+		pm->flags |= PM_TRUNCATED;
+		pm_defect(pm, "text cut at %zu bytes (max_text)",
+		    c->lim->max_text);
+	}
+	free(pm->text);
+	pm->text = buf_detach(&text, &pm->text_len);
+	buf_release(&html);
+}
+
+/* ---- Attachments -------------------------------------------------------- */
+
+static void
+list_attachments(struct ctx *c)
+{
+	struct parsed_msg *pm = c->pm;
+	const struct mime_part *p = c->tree.root;
+	size_t alloc = 0;
+	struct attachment *a;
+	int take;
+
+	while (p) {
+		take = 0;
+		if (is_message(p) && p != c->tree.root)
+			take = 1;
+		else if (!p->child && strncmp(p->type, "multipart/", 10) &&
+		    p != c->plain && p != c->html && p != c->tree.root)
+			take = is_attachment(p) ||
+			    strncmp(p->type, "text/", 5);
+		if (take) {
+			GROW(pm->att, pm->natt + 1, alloc);
+			a = &pm->att[pm->natt++];
+			a->filename = xstrdup_or_null(p->filename);
+			a->content_type = xstrdup(p->type);
+			a->size = is_message(p) ? p->body_len :
+			    mime_decoded_size(p);
+		}
+		if (p->child) {
+			p = p->child;
+			continue;
+		}
+		while (p && !p->next)
+			p = p->parent;
+		if (p)
+			p = p->next;
+	}
+}
+
+/* ---- Flags --------------------------------------------------------- */
+
+static const char *const auto_subjects[] = {
+	"out of office", "out of the office", "automatic reply",
+	"auto reply", "auto-reply", "autoreply", "auto response",
+	"auto-response", "autoresponse", "away from the office",
+	"away from office", "on vacation", "vacation reply",
+	"自动回复", "自動回覆", "自动答复", "自動応答", "自動返信",
+	"abwesenheitsnotiz", "automatische antwort", "abwesend",
+	"réponse automatique", "respuesta automática", "respuesta automatica",
+	"risposta automatica", "automatisch antwoord", "resposta automática",
+	"fuera de la oficina", "absence du bureau", "автоответ",
+	"автоматический ответ", "자동 응답", NULL
+};
+
+static const char *const bounce_subjects[] = {
+	"undeliverable", "undelivered mail", "delivery status notification",
+	"returned mail", "mail delivery failed", "delivery failure",
+	"failure notice", "delivery has failed", "non-delivery",
+	"退信", "未送达", "系统退信", "unzustellbar", "non remis", NULL
+};
+
+static void
+set_flags(struct ctx *c)
+{
+	struct parsed_msg *pm = c->pm;
+	const struct mime_part *root = c->tree.root, *p;
+	const char *v, *n;
+	char *l, *subj = lower_copy(pm->subject), *local;
+	char *rt;
+	size_t i;
+
+	/* One pass over the header fields. */
+	for (i = 0; i < pm->nheaders; i++) {
+		n = pm->headers[i].name;
+		v = pm->headers[i].value;
+		if ((n[0] | 0x20) != 'a' && (n[0] | 0x20) != 'x' &&
+		    (n[0] | 0x20) != 'p' && (n[0] | 0x20) != 'l')
+			continue;
+		if (!strcasecmp(n, "Auto-Submitted")) {
+			l = lower_copy(v);
+			str_trim(l);
+			if (strncmp(l, "no", 2) || (l[2] && l[2] != ' ' &&
+			    l[2] != ';' && l[2] != '('))
+				pm->flags |= PM_AUTO_REPLY;
+			free(l);
+		} else if (!strcasecmp(n, "X-Autoreply") ||
+		    !strcasecmp(n, "X-Autorespond") ||
+		    !strcasecmp(n, "X-Autoresponder") ||
+		    !strcasecmp(n, "X-Autogenerated") ||
+		    !strcasecmp(n, "X-AutoReply-From") ||
+		    !strcasecmp(n, "X-Mail-Autoreply")) {
+			pm->flags |= PM_AUTO_REPLY;
+		} else if (!strcasecmp(n, "Precedence")) {
+			l = lower_copy(v);
+			str_trim(l);
+			if (!strcmp(l, "auto_reply") ||
+			    !strcmp(l, "auto-reply"))
+				pm->flags |= PM_AUTO_REPLY;
+			else if (!strcmp(l, "bulk") || !strcmp(l, "junk") ||
+			    !strcmp(l, "list"))
+				pm->flags |= PM_BULK;
+			free(l);
+		} else if (!strcasecmp(n, "List-Id") ||
+		    !strcasecmp(n, "List-Unsubscribe")) {
+			pm->flags |= PM_BULK;
+		}
+	}
+	if (contains_any(subj, auto_subjects))
+		pm->flags |= PM_AUTO_REPLY;
+
+	/* Delivery reports, and read receipts (auto-replies of a kind). */
+	rt = ct_param(root, "report-type");
+	if (!strcmp(root->type, "multipart/report") && rt &&
+	    !strcmp(rt, "delivery-status"))
+		pm->flags |= PM_BOUNCE;
+	if (!strcmp(root->type, "multipart/report") && rt &&
+	    !strcmp(rt, "disposition-notification"))
+		pm->flags |= PM_AUTO_REPLY;
+	free(rt);
+	for (p = root; p; ) {
+		if (!strcmp(p->type, "message/delivery-status") ||
+		    !strcmp(p->type, "message/global-delivery-status"))
+			pm->flags |= PM_BOUNCE;
+		if (p->child && !is_message(p)) {
+			p = p->child;
+			continue;
+		}
+		while (p && !p->next)
+			p = p->parent;
+		if (p)
+			p = p->next;
+	}
+	if (pm->envelope_from.addr) {
+		local = lower_copy(pm->envelope_from.addr);
+		if (starts_with(local, "mailer-daemon@") ||
+		    starts_with(local, "postmaster@") ||
+		    !strcmp(local, "mailer-daemon"))
+			pm->flags |= PM_BOUNCE;
+		free(local);
+	}
+	if (pm->envelope_from.name) {
+		l = lower_copy(pm->envelope_from.name);
+		if (strstr(l, "mailer-daemon") || strstr(l, "mail delivery "
+		    "subsystem") || strstr(l, "mail delivery system"))
+			pm->flags |= PM_BOUNCE;
+		free(l);
+	}
+	v = parsed_header(pm, "Return-Path");
+	if (v && !strcmp(v, "<>") && contains_any(subj, bounce_subjects))
+		pm->flags |= PM_BOUNCE;
+	free(subj);
+}
+
+/* ---- Forwards ------------------------------------------------------ */
+
+static const char *const fwd_prefixes[] = {
+	"fw:", "fwd:", "fw :", "fwd :", "tr:", "tr :", "wg:", "wg :",
+	"转发:", "转发：", "轉寄:", "轉寄：", "转寄:", "转寄：", "轉發:",
+	"轉發：", "転送:", "転送：", "rv:", "rv :", "enc:", "vs:", "vb:",
+	"doorst:", "fs:", "pd:", "[fwd:", "[fw:", "fwd[", NULL
+};
+
+static int
+forward_subject(const char *subject)
+{
+	char *l = lower_copy(subject), *s = l;
+	size_t i;
+	int yes = 0, rounds;
+
+	/* "Re: Fw: x", "[EXT] FW: x" */
+	for (rounds = 0; rounds < 4 && !yes; rounds++) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		for (i = 0; fwd_prefixes[i]; i++)
+			if (starts_with(s, fwd_prefixes[i]))
+				yes = 1;
+		if (starts_with(s, "re:") || starts_with(s, "aw:") ||
+		    starts_with(s, "回复:") || starts_with(s, "回复："))
+			s = strchr(s, ':') ? strchr(s, ':') + 1 :
+			    s + strlen(s);
+		else if (*s == '[' && strchr(s, ']'))
+			s = strchr(s, ']') + 1;
+		else
+			break;
+	}
+	free(l);
+	return yes;
+}
+
+/* Lines announcing a forwarded message, lowercase. */
+static const char *const fwd_markers[] = {
+	"forwarded message", "begin forwarded message", "mensaje reenviado",
+	"message transféré", "message transfere", "weitergeleitete nachricht",
+	"转发的邮件", "已转发邮件", "转发邮件", "轉寄的郵件", "转发的消息",
+	"messaggio inoltrato", "doorgestuurd bericht",
+	"vidarebefordrat meddelande", "videresendt melding",
+	"videresendt meddelelse", "mensagem encaminhada",
+	"пересылаемое сообщение", "переадресованное сообщение",
+	"пересланное сообщение", "転送されたメッセージ", "転送メッセージ",
+	"전달된 메시지", "début du message réexpédié",
+	"anfang der weitergeleiteten nachricht", "inicio del mensaje reenviado",
+	"inizio messaggio inoltrato", "以下是转发的邮件", NULL
+};
+
+/* Header labels of a quoted block, lowercase, without the colon. */
+/* (Matched after ASCII lowercasing: non-ASCII capitals are listed.) */
+static const char *const from_labels[] = {
+	"from", "de", "von", "发件人", "寄件者", "寄件人", "da", "van",
+	"från", "fra", "od", "от", "От", "差出人", "보낸 사람", "afzender",
+	"lähettäjä", "feladó", "kimden", "từ", "Từ", NULL
+};
+static const char *const date_labels[] = {
+	"sent", "date", "envoyé", "enviado", "enviado el", "gesendet",
+	"datum", "发送时间", "时间", "日期", "寄件日期", "傳送時間", "inviato",
+	"data", "verzonden", "skickat", "sendt", "wysłano", "odesláno",
+	"отправлено", "Отправлено", "дата", "Дата", "送信日時", "日付",
+	"보낸 날짜", "날짜", "lähetetty", "elküldve", "gönderildi", "gửi",
+	"Gửi", "envoyé le", "envoyé par", NULL
+};
+static const char *const subject_labels[] = {
+	"subject", "objet", "asunto", "betreff", "主题", "主旨", "主題",
+	"oggetto", "onderwerp", "ämne", "Ämne", "emne", "temat", "předmět",
+	"Předmět", "тема", "Тема", "件名", "제목", "assunto", "aihe", "tárgy",
+	"Tárgy", "konu", "chủ đề", "Chủ đề", NULL
+};
+static const char *const to_labels[] = {
+	"to", "à", "À", "a", "an", "para", "收件人", "收件者", "aan", "till",
+	"til", "do", "кому", "Кому", "宛先", "받는 사람", "cc", "抄送",
+	"副本", "kopie", "copie", "CC", NULL
+};
+
+/* A line without quote marks, bold stars and leading blanks. */
+static const char *
+strip_line(const char *s, const char *end, const char **out_end)
+{
+	while (s < end && (*s == '>' || *s == ' ' || *s == '\t' || *s == '*'))
+		s++;
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' ||
+	    end[-1] == '\r'))
+		end--;
+	*out_end = end;
+	return s;
+}
+
+/*
+ * When line s..e is "Label: value" with a label in labels, returns the
+ * value (after the colon, ASCII or full-width) and sets *vend.
+ */
+static const char *
+labelled(const char *s, const char *e, const char *const *labels)
+{
+	const char *colon, *v;
+	char label[40];
+	size_t n, i;
+
+	for (colon = s; colon < e && colon - s < 30; colon++)
+		if (*colon == ':' || (e - colon >= 3 &&
+		    !memcmp(colon, "\xef\xbc\x9a", 3)))
+			break;
+	if (colon >= e || colon - s >= 30)
+		return NULL;
+	v = *colon == ':' ? colon + 1 : colon + 3;
+	while (colon > s && (colon[-1] == ' ' || colon[-1] == '*' ||
+	    colon[-1] == '\t'))
+		colon--;
+	n = (size_t)(colon - s);
+	if (!n || n >= sizeof(label))
+		return NULL;
+	memcpy(label, s, n);
+	label[n] = '\0';
+	str_lower(label);
+	for (i = 0; labels[i]; i++)
+		if (!strcmp(label, labels[i])) {
+			while (v < e && (*v == ' ' || *v == '*' || *v == '\t'))
+				v++;
+			return v;
+		}
+	return NULL;
+}
+
+struct fwd_block {
+	const char *from, *from_end;	/* the From value */
+	const char *subj, *subj_end;
+	const char *note_end;		/* the forwarder's text ends here */
+	const char *body;		/* the forwarded text starts here */
+	int quoted;			/* the block is quoted with '>' */
+};
+
+/*
+ * Reads the header block starting at line s: up to 10 lines of "Label:
+ * value" (blank lines before it skipped).  Returns 1 with a From value,
+ * a date or subject line, and where the block ends.
+ */
+static int
+read_block(const char *s, const char *end, struct fwd_block *b)
+{
+	const char *line = s, *nl, *ls, *le, *v;
+	int lines = 0, have_other = 0, started = 0;
+
+	b->from = NULL;
+	b->subj = NULL;
+	while (line < end && lines < 14) {
+		nl = memchr(line, '\n', (size_t)(end - line));
+		if (!nl)
+			nl = end;
+		ls = strip_line(line, nl, &le);
+		if (ls == le) {
+			if (started)
+				break;
+			line = nl < end ? nl + 1 : end;
+			continue;
+		}
+		started = 1;
+		lines++;
+		if ((v = labelled(ls, le, from_labels)) && !b->from) {
+			b->from = v;
+			b->from_end = le;
+			b->quoted = *line == '>';
+		} else if ((v = labelled(ls, le, subject_labels))) {
+			b->subj = v;
+			b->subj_end = le;
+			have_other = 1;
+		} else if (labelled(ls, le, date_labels) ||
+		    labelled(ls, le, to_labels)) {
+			have_other = 1;
+		} else if (b->from && lines > 1 && *line != ' ' &&
+		    *line != '\t') {
+			break;	/* the forwarded text, without a blank line */
+		}
+		line = nl < end ? nl + 1 : end;
+	}
+	b->body = line;
+	return b->from && have_other;
+}
+
+/* "Name [mailto:a@b]" and "Name <mailto:a@b>" as "Name <a@b>". */
+static char *
+from_value(const char *s, const char *e)
+{
+	struct buf b = BUF_INIT(2000);
+	const char *p;
+
+	for (p = s; p < e; p++) {
+		if (e - p >= 8 && !strncasecmp(p, "[mailto:", 8)) {
+			buf_addch(&b, '<');
+			p += 7;
+		} else if (e - p >= 7 && !strncasecmp(p, "mailto:", 7)) {
+			p += 6;
+		} else if (*p == ']' && strchr(b.data, '<') &&
+		    !strchr(b.data, '>')) {
+			buf_addch(&b, '>');
+		} else if (*p != '*') {
+			buf_addch(&b, *p);
+		}
+	}
+	return buf_detach(&b, NULL);
+}
+
+static int
+marker_line(const char *s, const char *e)
+{
+	char l[128];
+	size_t i, n = (size_t)(e - s);
+
+	/*
+	 * Markers are dashed ("---------- Forwarded message ---------") or
+	 * end in a colon ("Begin forwarded message:", "以下是转发的邮件：").
+	 */
+	if (n > 120 || n < 4 || !(s[0] == '-' || s[0] == '_' ||
+	    e[-1] == ':' || !memcmp(e - 3, "\xef\xbc\x9a", 3)))
+		return 0;
+	for (i = 0; i < n; i++)
+		l[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] - 'A' + 'a') :
+		    s[i];
+	l[n] = '\0';
+	return contains_any(l, fwd_markers);
+}
+
+/*
+ * Finds the first forwarded message in text.  Returns 1 and fills b with
+ * a sender that has an address.
+ */
+static int
+find_inline_forward(const char *text, size_t len, int fwd_subject,
+    struct fwd_block *b)
+{
+	const char *end = text + len, *line = text, *nl, *ls, *le, *next;
+	struct mime_address *v;
+	size_t n;
+	char *fv;
+	int found;
+
+	while (line < end) {
+		nl = memchr(line, '\n', (size_t)(end - line));
+		if (!nl)
+			nl = end;
+		next = nl < end ? nl + 1 : end;
+		ls = strip_line(line, nl, &le);
+		found = 0;
+		if (marker_line(ls, le)) {
+			found = read_block(next, end, b);
+		} else if (fwd_subject && labelled(ls, le, from_labels)) {
+			/* Outlook's block, under a forward subject only. */
+			found = read_block(line, end, b);
+		}
+		if (found) {
+			fv = from_value(b->from, b->from_end);
+			n = mime_parse_addresses(fv, NULL, &v);
+			found = n && v[0].addr && strchr(v[0].addr, '@');
+			mime_addresses_free(v, n);
+			free(fv);
+			if (found) {
+				b->note_end = line;
+				return 1;
+			}
+		}
+		line = next;
+	}
+	return 0;
+}
+
+/* Lines that introduce a quoted message, lowercase. */
+static const char *const separators[] = {
+	"original message", "ursprüngliche nachricht", "message d'origine",
+	"mensaje original", "messaggio originale", "oorspronkelijk bericht",
+	"原始邮件", "原始郵件", "исходное сообщение", "mensagem original",
+	"wiadomość oryginalna", "alkuperäinen viesti", "opprinnelig melding",
+	"ursprungligt meddelande", "původní zpráva", "元のメッセージ", NULL
+};
+
+/*
+ * The forwarder's text: what is before the block, without the separator
+ * lines ("-----Original Message-----", "_____") at its end; NULL when
+ * nothing is left.
+ */
+static char *
+note_of(const char *text, const char *end)
+{
+	struct buf b = BUF_INIT(BUF_CAP_TEXT);
+	const char *ls;
+	char *l;
+	int sep;
+
+	buf_add(&b, text, (size_t)(end - text));
+	for (;;) {
+		buf_rtrim(&b);
+		ls = b.len ? b.data + b.len - 1 : b.data;
+		while (ls > b.data && ls[-1] != '\n')
+			ls--;
+		l = str_lower(xstrdup(ls));
+		str_trim(l);
+		sep = b.len && (starts_with(l, "---") ||
+		    starts_with(l, "___") || (strlen(l) < 80 &&
+		    contains_any(l, separators)));
+		free(l);
+		if (!sep)
+			break;
+		buf_setlen(&b, (size_t)(ls - b.data));
+	}
+	if (!b.len) {
+		buf_release(&b);
+		return NULL;
+	}
+	return buf_detach(&b, NULL);
+}
+
+/* Replaces the text by s[0..n), which may point into it. */
+static void
+set_text(struct parsed_msg *pm, const char *s, size_t n)
+{
+	char *old = pm->text;
+
+	pm->text = xstrndup(s, n);
+	free(old);
+	pm->text_len = n;
+	while (pm->text_len && strchr(" \t\n", pm->text[pm->text_len - 1]))
+		pm->text[--pm->text_len] = '\0';
+}
+
+static void
+inline_forward(struct ctx *c)
+{
+	struct parsed_msg *pm = c->pm;
+	struct fwd_block b;
+	struct mime_address *v;
+	size_t n;
+	char *fv, *note;
+	const char *body;
+
+	if (!find_inline_forward(pm->text, pm->text_len,
+	    forward_subject(pm->subject), &b))
+		return;
+	fv = from_value(b.from, b.from_end);
+	n = mime_parse_addresses(fv, NULL, &v);
+	address_set(&pm->from, &v[0]);
+	mime_addresses_free(v, n);
+	free(fv);
+	address_release(&pm->reply_to);
+	if (b.subj) {
+		free(pm->forward_subject);
+		pm->forward_subject = xstrndup(b.subj,
+		    (size_t)(b.subj_end - b.subj));
+	}
+	note = note_of(pm->text, b.note_end);
+	body = skip_blank_lines(b.body);
+	free(pm->forward_note);
+	pm->forward_note = note;
+	if (b.quoted) {
+		/* Apple Mail quotes what it forwards: one level off. */
+		struct buf t = BUF_INIT(BUF_CAP_HUGE);
+		const char *p = body, *end = pm->text + pm->text_len, *nl;
+
+		while (p < end) {
+			nl = memchr(p, '\n', (size_t)(end - p));
+			nl = nl ? nl + 1 : end;
+			if (*p == '>') {
+				p++;
+				if (p < nl && *p == ' ')
+					p++;
+			}
+			buf_add(&t, p, (size_t)(nl - p));
+			p = nl;
+		}
+		body = skip_blank_lines(t.data);
+		set_text(pm, body, t.len - (size_t)(body - t.data));
+		buf_release(&t);
+	} else {
+		set_text(pm, body, pm->text_len - (size_t)(body - pm->text));
+	}
+	pm->flags |= PM_FORWARDED;
+}
+
+/* An attached message under a forward subject or with little text. */
+static void
+attached_forward(struct ctx *c)
+{
+	struct parsed_msg *pm = c->pm;
+	const struct mime_part *p = c->tree.root, *msg = NULL, *inner;
+	const struct mime_part *plain, *html;
+	struct ctx ic;
+
+	if (pm->flags & (PM_BOUNCE | PM_AUTO_REPLY))
+		return;
+	/* Without a forward subject: a mixed message with no text. */
+	if (!forward_subject(pm->subject) && (pm->text_len > 0 ||
+	    strcmp(c->tree.root->type, "multipart/mixed")))
+		return;
+	/* The first attached message, not inside a report. */
+	while (p && !msg) {
+		if (is_message(p) && p != c->tree.root)
+			msg = p;
+		else if (p->child && !is_message(p)) {
+			p = p->child;
+			continue;
+		}
+		while (p && !p->next)
+			p = p->parent;
+		if (p)
+			p = p->next;
+	}
+	if (!msg || !msg->child)
+		return;
+	inner = msg->child;
+	ic = *c;
+	choose_body(inner, &plain, &html);
+	{
+		struct address from = { NULL, NULL };
+		const char *hint = plain ? plain->charset : html ?
+		    html->charset : NULL;
+
+		if (!first_address(mime_part_field(inner, "From"), hint,
+		    &from) || !from.addr) {
+			address_release(&from);
+			return;
+		}
+		address_release(&pm->from);
+		pm->from = from;
+		address_release(&pm->reply_to);
+		first_address(mime_part_field(inner, "Reply-To"), hint,
+		    &pm->reply_to);
+		free(pm->forward_subject);
+		pm->forward_subject = decoded_or_null(mime_part_field(inner,
+		    "Subject"), hint);
+	}
+	free(pm->forward_note);
+	pm->forward_note = pm->text_len ? xstrdup(pm->text) : NULL;
+	/* The forwarded text, with its own charset facts. */
+	extract_body(&ic, inner);
+	pm->flags |= PM_FORWARDED;
+}
+
+/* ---- The message --------------------------------------------------- */
+
+static void
+copy_headers(struct ctx *c, const char *hint)
+{
+	const struct mime_part *root = c->tree.root;
+	struct parsed_msg *pm = c->pm;
+	size_t i, n = MIN(root->nfields, (size_t)1000);
+
+	if (!n)
+		return;
+	pm->headers = xcalloc(n, sizeof(*pm->headers));
+	for (i = 0; i < n; i++) {
+		pm->headers[i].name = xstrdup(root->fields[i].name);
+		pm->headers[i].value = mime_decode_header(
+		    root->fields[i].value, hint);
+	}
+	pm->nheaders = n;
+}
+
+static void
+body_hash(struct parsed_msg *pm)
+{
+	char *n = xmalloc(pm->text_len + 1), hex[65];
+	const char *p;
+	size_t len = 0;
+	int space = 0;
+
+	for (p = pm->text; *p; p++) {
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+			space = len > 0;
+			continue;
+		}
+		if (space)
+			n[len++] = ' ';
+		space = 0;
+		n[len++] = *p;
+	}
+	hash_sha256_hex(n, len, hex);
+	pm->body_hash = xstrdup(hex);
+	free(n);
+}
+
+int
+parse_message(const char *raw, size_t len, const struct parse_limits *lim,
+    struct parsed_msg *pm, struct err *e)
+{
+	static const struct parse_limits deflim = PARSE_LIMITS_INIT;
+	struct mime_limits ml;
+	struct ctx c;
+	struct mime_part *root;
+	const char *hint, *v;
+	struct strlist ids = STRLIST_INIT;
+	size_t i;
+	int rc = -1;
+
+	memset(pm, 0, sizeof(*pm));
+	strlist_init(&pm->references);
+	strlist_init(&pm->defects);
+	memset(&c, 0, sizeof(c));
+	c.lim = lim ? lim : &deflim;
+	c.pm = pm;
+	pm->raw_size = len;
+	if (len > c.lim->max_size) {
+		err_set(e, ERR_PERM, "message of %zu bytes is larger than "
+		    "%zu (max_size)", len, c.lim->max_size);
+		goto out;
+	}
+	ml.max_parts = c.lim->max_parts;
+	ml.max_depth = c.lim->max_depth;
+	ml.max_header = c.lim->max_header;
+	if (mime_parse(raw, len, &ml, &c.tree, e))
+		goto out;
+	root = c.tree.root;
+	for (i = 0; i < c.tree.defects.n; i++)
+		pm_defect(pm, "%s", c.tree.defects.v[i]);
+
+	extract_body(&c, root);
+	hint = c.plain ? c.plain->charset : c.html ? c.html->charset : NULL;
+	copy_headers(&c, hint);
+
+	v = mime_part_field(root, "From");
+	if (first_address(v, hint, &pm->envelope_from)) {
+		pm->from.name = xstrdup_or_null(pm->envelope_from.name);
+		pm->from.addr = xstrdup_or_null(pm->envelope_from.addr);
+	}
+	first_address(mime_part_field(root, "Reply-To"), hint, &pm->reply_to);
+	address_list(mime_part_field(root, "To"), hint, &pm->to, &pm->nto);
+	address_list(mime_part_field(root, "Cc"), hint, &pm->cc, &pm->ncc);
+	pm->subject = decoded_or_null(mime_part_field(root, "Subject"), hint);
+	pm->date_raw = decoded_or_null(mime_part_field(root, "Date"), hint);
+	if (pm->date_raw && mime_parse_date(pm->date_raw, &pm->date))
+		pm_defect(pm, "unreadable Date '%.60s'", pm->date_raw);
+	mime_parse_msgids(mime_part_field(root, "Message-ID"), &ids);
+	if (ids.n)
+		pm->message_id = xstrdup(ids.v[0]);
+	strlist_release(&ids);
+	mime_parse_msgids(mime_part_field(root, "In-Reply-To"), &ids);
+	if (ids.n)
+		pm->in_reply_to = xstrdup(ids.v[0]);
+	strlist_release(&ids);
+	mime_parse_msgids(mime_part_field(root, "References"),
+	    &pm->references);
+
+	list_attachments(&c);
+	set_flags(&c);
+	if (!(pm->flags & (PM_BOUNCE | PM_AUTO_REPLY)))
+		inline_forward(&c);
+	if (!(pm->flags & PM_FORWARDED))
+		attached_forward(&c);
+	body_hash(pm);
+	if (pm->defects.n)
+		pm->flags |= PM_DEFECTS;
+	rc = 0;
+out:
+	if (!pm->text)
+		pm->text = xstrdup("");
+	mime_tree_release(&c.tree);
+	return rc;
+}
+
+void
+parsed_msg_release(struct parsed_msg *pm)
+{
+	size_t i;
+
+	address_release(&pm->from);
+	address_release(&pm->envelope_from);
+	address_release(&pm->reply_to);
+	for (i = 0; i < pm->nto; i++)
+		address_release(&pm->to[i]);
+	free(pm->to);
+	for (i = 0; i < pm->ncc; i++)
+		address_release(&pm->cc[i]);
+	free(pm->cc);
+	free(pm->subject);
+	free(pm->date_raw);
+	free(pm->message_id);
+	free(pm->in_reply_to);
+	strlist_release(&pm->references);
+	free(pm->text);
+	free(pm->html);
+	free(pm->charset);
+	free(pm->charset_used);
+	for (i = 0; i < pm->natt; i++) {
+		free(pm->att[i].filename);
+		free(pm->att[i].content_type);
+	}
+	free(pm->att);
+	for (i = 0; i < pm->nheaders; i++) {
+		free(pm->headers[i].name);
+		free(pm->headers[i].value);
+	}
+	free(pm->headers);
+	free(pm->body_hash);
+	strlist_release(&pm->defects);
+	free(pm->forward_note);
+	free(pm->forward_subject);
+	memset(pm, 0, sizeof(*pm));
+}
+
+const char *
+parsed_header(const struct parsed_msg *pm, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < pm->nheaders; i++)
+		if (!strcasecmp(pm->headers[i].name, name))
+			return pm->headers[i].value;
+	return NULL;
+}

@@ -1,0 +1,126 @@
+/*
+ * bench_parse.c - parse throughput (messages per second) of the whole
+ * parse stage, parse_message(): MIME, charsets, HTML, flags, forwards,
+ * beside libetpan's bare MIME parse (mailmime_parse) of the same
+ * messages in the same run.  Issue 4's target: at least half the bare
+ * parser's speed.
+ *
+ *   bench_parse [-s SECONDS] FILE...
+ *
+ * Each side runs over all files in turn for at least SECONDS (default 2)
+ * and prints messages/s and MB/s.  sig_analyse is not timed here (it is
+ * its own stage); the pipeline's own measurements include it.
+ */
+#include <libetpan/libetpan.h>
+#undef MIN
+#undef MAX
+
+#include "util.h"
+#include "buf.h"
+#include "err.h"
+#include "parse.h"
+
+struct msgs {
+	struct buf *v;
+	size_t n;
+	size_t bytes;
+};
+
+static double
+run_ours(const struct msgs *m, double secs, size_t *count)
+{
+	uint64_t t0 = now_ms();
+	size_t i, n = 0;
+
+	do {
+		for (i = 0; i < m->n; i++) {
+			struct parsed_msg pm;
+			struct err e = ERR_INIT;
+
+			parse_message(m->v[i].data, m->v[i].len, NULL, &pm, &e);
+			parsed_msg_release(&pm);
+			n++;
+		}
+	} while (now_ms() - t0 < secs * 1000);
+	*count = n;
+	return (double)(now_ms() - t0) / 1000.0;
+}
+
+static double
+run_bare(const struct msgs *m, double secs, size_t *count)
+{
+	uint64_t t0 = now_ms();
+	size_t i, n = 0, idx;
+
+	do {
+		for (i = 0; i < m->n; i++) {
+			struct mailmime *mime = NULL;
+
+			idx = 0;
+			if (mailmime_parse(m->v[i].data, m->v[i].len, &idx,
+			    &mime) == MAILIMF_NO_ERROR)
+				mailmime_free(mime);
+			n++;
+		}
+	} while (now_ms() - t0 < secs * 1000);
+	*count = n;
+	return (double)(now_ms() - t0) / 1000.0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct msgs m = { NULL, 0, 0 };
+	double secs = 2, t_ours, t_bare, r_ours, r_bare;
+	size_t n_ours, n_bare, rounds;
+	int i = 1;
+
+	if (argc > 2 && !strcmp(argv[1], "-s")) {
+		if (str_to_double(argv[2], &secs) || secs <= 0)
+			return 2;
+		i = 3;
+	}
+	m.v = xcalloc((size_t)argc, sizeof(*m.v));
+	for (; i < argc; i++) {
+		buf_init(&m.v[m.n], BUF_CAP_HUGE);
+		if (buf_read_file(&m.v[m.n], argv[i])) {
+			fprintf(stderr, "cannot read %s\n", argv[i]);
+			return 1;
+		}
+		m.bytes += m.v[m.n].len;
+		m.n++;
+	}
+	if (!m.n) {
+		fprintf(stderr, "usage: bench_parse [-s SECONDS] FILE...\n");
+		return 2;
+	}
+	/* Warm up: iconv and uchardet open lazily. */
+	run_ours(&m, 0, &n_ours);
+	/* BENCH_ONLY=ours, for a profiler. */
+	if (getenv("BENCH_ONLY") && !strcmp(getenv("BENCH_ONLY"), "ours")) {
+		t_ours = run_ours(&m, secs, &n_ours);
+		printf("%.0f msg/s\n", (double)n_ours / t_ours);
+		return 0;
+	}
+	t_bare = run_bare(&m, secs, &n_bare);
+	t_ours = run_ours(&m, secs, &n_ours);
+	r_bare = (double)n_bare / t_bare;
+	r_ours = (double)n_ours / t_ours;
+	rounds = n_ours / m.n;
+	printf("%zu messages, %.1f KiB, %zu rounds of parse_message\n", m.n,
+	    (double)m.bytes / 1024, rounds);
+	printf("%-34s %10.0f msg/s %8.1f MB/s\n",
+	    "libetpan mailmime_parse (bare)", r_bare,
+	    r_bare * (double)m.bytes / (double)m.n / 1e6);
+	printf("%-34s %10.0f msg/s %8.1f MB/s\n",
+	    "parse_message (whole stage)", r_ours,
+	    r_ours * (double)m.bytes / (double)m.n / 1e6);
+	printf("# figure: parse stage %.0f msg/s = %.2fx libetpan's bare "
+	    "MIME parse (%.0f msg/s); target >= 0.5x: %s\n", r_ours,
+	    r_ours / r_bare, r_bare, r_ours >= r_bare / 2 ? "met" :
+	    "NOT met");
+	for (i = 0; (size_t)i < m.n; i++)
+		buf_release(&m.v[i]);
+	free(m.v);
+	return 0;
+}

@@ -1,0 +1,26 @@
+#!/bin/sh
+# tests/bench/parse.sh - parse throughput beside libetpan's bare MIME parse
+# over the MIME corpus and the seeded inquiries (issue 4's benchmark).
+# Builds build/bench/bench_parse from tests/bench/bench_parse.c and the
+# objects of "make" (build/obj).  BENCH_SECONDS per side (default 3).
+cd "$(dirname "$0")/../.." || exit 2
+shared=${INQUIRYD_SHARED:-../shared}
+set -e
+mkdir -p build/bench
+objs=$(ls build/obj/*.o | grep -v '/main\.o$')
+pkgs="libetpan libcurl libpcre2-8 sqlite3 xlsxwriter inih gumbo uchardet
+	libcares libpsl jansson nettle"
+${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -g -Iinclude \
+    $(pkg-config --cflags $pkgs) -o build/bench/bench_parse \
+    tests/bench/bench_parse.c $objs $(pkg-config --libs $pkgs) -lm
+set +e
+files=
+for d in "$shared/corpus/mime" "$shared/corpus/inquiries/eml"; do
+	[ -d "$d" ] && files="$files $(ls "$d"/*.txt "$d"/*.eml 2>/dev/null)"
+done
+if [ -z "$files" ]; then
+	echo "parse.sh: no corpus under $shared/corpus; using tests/data/parse"
+	files=$(ls tests/data/parse/*.eml)
+fi
+# shellcheck disable=SC2086
+build/bench/bench_parse -s "${BENCH_SECONDS:-3}" $files

@@ -1,0 +1,225 @@
+/*
+ * test_html.c - HTML to text (tables as rows, lists as lines, breaks,
+ * dropped scripts), page facts, charset sniffing, hostile pages.
+ */
+#include "unit.h"
+
+#include "buf.h"
+#include "html.h"
+
+static const struct {
+	const char *name, *html, *want;
+} text_cases[] = {
+	{ "paragraphs and breaks",
+	    "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+	    "<title>t</title></head>\n<body style=\"font-family:Arial\">\n"
+	    "<p>Good day</p>\n<p>We would like to discuss placing an order."
+	    "<br>\nCan you ship to the\xc2\xa0UK ?</p>\n<p>Best Regards ,</p>"
+	    "\n<p>Lauren<br>\nSales Manager<br>\n</p>\n</body></html>\n",
+	    "Good day\n\nWe would like to discuss placing an order.\n"
+	    "Can you ship to the\xc2\xa0UK ?\n\nBest Regards ,\n\nLauren\n"
+	    "Sales Manager" },
+	{ "spec table",
+	    "<p>Please quote:</p><table border=1><thead><tr><th>Item</th>"
+	    "<th>Qty</th><th>Spec</th></tr></thead><tbody>\n"
+	    "<tr><td>Bluetooth speaker</td><td>500 pcs</td>"
+	    "<td>5W, <b>black</b></td></tr>\n<tr><td>USB cable</td>"
+	    "<td>1,000 pcs</td><td>1 m</td></tr></tbody></table>"
+	    "<p>FOB Shenzhen</p>",
+	    "Please quote:\n\nItem | Qty | Spec\nBluetooth speaker | 500 pcs | "
+	    "5W, black\nUSB cable | 1,000 pcs | 1 m\n\nFOB Shenzhen" },
+	{ "empty cells keep their columns",
+	    "<table><tr><td>a</td><td></td><td>c</td></tr></table>",
+	    "a |  | c" },
+	{ "lists",
+	    "<p>Requirements:</p><ul><li>500 pcs</li><li>logo <i>printed</i>"
+	    "</li></ul><ol><li>first</li><li>second</li></ol>",
+	    "Requirements:\n\n- 500 pcs\n- logo printed\n\n1. first\n"
+	    "2. second" },
+	{ "scripts styles and hidden text dropped",
+	    "<style>p{color:red}</style><script>alert('x')</script>"
+	    "<p>visible</p><div style=\"display: none\">hidden</div>"
+	    "<span hidden>also hidden</span><noscript>ns</noscript>",
+	    "visible" },
+	{ "entities and white space",
+	    "<p>Price &lt; 5&nbsp;USD &amp; MOQ&#x3a; 100 &copy;</p>"
+	    "<p>\n  lots   of\n\n   space  </p>",
+	    "Price < 5\xc2\xa0USD & MOQ: 100 \xc2\xa9\n\nlots of space" },
+	{ "blanks opening a line after a tag are kept",
+	    "<p> \t* one<br>\n  two</p>", " \t* one\ntwo" },
+	{ "pre keeps white space",
+	    "<p>x</p><pre>  a  b\n   c</pre>",
+	    "x\n\n  a  b\n   c" },
+	{ "headings and divs",
+	    "<h1>Title</h1><div>one</div><div>two</div><div><div>three"
+	    "</div></div>",
+	    "Title\n\none\ntwo\nthree" },
+	{ "broken markup",
+	    "<p>unclosed <b>bold <i>both</p><p>next</b> para<td>cell",
+	    "unclosed bold both\n\nnext paracell" },
+	{ "empty", "", "" },
+	{ "only markup", "<html><body><p> </p><br><br></body></html>", "" },
+	{ "many breaks collapse to one blank line",
+	    "a<br><br><br><br>b", "a\n\nb" },
+	{ "invalid utf-8 becomes U+FFFD", "<p>a\xff" "b</p>",
+	    "a\xef\xbf\xbd" "b" },
+};
+
+static void
+test_to_text(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(text_cases); i++) {
+		struct buf out = BUF_INIT(BUF_CAP_TEXT);
+
+		assert_int_equal(html_to_text(text_cases[i].html,
+		    strlen(text_cases[i].html), &out), 0);
+		if (strcmp(out.data, text_cases[i].want))
+			fail_msg("%s:\n got: '%s'\nwant: '%s'",
+			    text_cases[i].name, out.data, text_cases[i].want);
+		buf_release(&out);
+	}
+}
+
+static void
+test_cap(void **state)
+{
+	struct buf out = BUF_INIT(5);
+
+	(void)state;
+	assert_int_equal(html_to_text("<p>ab你好</p>", 14, &out), -1);
+	assert_string_equal(out.data, "ab你");
+	buf_release(&out);
+}
+
+static void
+test_meta(void **state)
+{
+	static const char page[] =
+	    "<!doctype html><html lang=\"en-US\"><head>"
+	    "<meta http-equiv=\"Content-Type\" content=\"text/html; "
+	    "charset=GBK\">"
+	    "<title>\n  ACME Trading &amp; Co. -\n Speakers </title>"
+	    "<meta name=\"description\" content=\"We import  audio "
+	    "products.\">"
+	    "<meta name=\"Keywords\" content=\"speakers, headphones\">"
+	    "<meta property=\"og:site_name\" content=\"ACME\">"
+	    "<meta property=\"og:title\" content=\"ACME home\">"
+	    "<meta property=\"og:description\" content=\"Audio importer\">"
+	    "</head><body><title>not this</title></body></html>";
+	struct html_meta m;
+
+	(void)state;
+	html_meta(page, strlen(page), &m);
+	assert_string_equal(m.title, "ACME Trading & Co. - Speakers");
+	assert_string_equal(m.description, "We import audio products.");
+	assert_string_equal(m.keywords, "speakers, headphones");
+	assert_string_equal(m.site_name, "ACME");
+	assert_string_equal(m.og_title, "ACME home");
+	assert_string_equal(m.og_description, "Audio importer");
+	assert_string_equal(m.lang, "en-US");
+	assert_string_equal(m.charset, "gbk");
+	html_meta_release(&m);
+
+	html_meta("<p>nothing</p>", 14, &m);
+	assert_null(m.title);
+	assert_null(m.description);
+	assert_null(m.lang);
+	html_meta_release(&m);
+}
+
+static void
+test_sniff(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "<meta charset=\"Big5\">", "big5" },
+		{ "<META HTTP-EQUIV=Content-Type CONTENT='text/html; "
+		    "charset=iso-8859-1'>", "iso-8859-1" },
+		{ "<html><head><meta name=x content=y><meta charset=utf-8>",
+		    "utf-8" },
+		{ "text/html; charset = \"shift_jis\"", "shift_jis" },
+		{ "<p>charset=utf-8 in the body text</p><meta name=a>", NULL },
+		{ "<meta charset=>", NULL },
+		{ "", NULL },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *got = html_sniff_charset(cases[i].in,
+		    strlen(cases[i].in));
+
+		if (!cases[i].want)
+			assert_null(got);
+		else if (!got || strcmp(got, cases[i].want))
+			fail_msg("case %zu: got %s", i, got ? got : "NULL");
+		free(got);
+	}
+}
+
+/* Deep nesting and many unclosed elements: bounded, no crash. */
+static void
+test_hostile(void **state)
+{
+	static const char *units[] = { "<div>", "<b>", "<table><tr><td>",
+	    "<ul><li>", "<a href=x>", "<p><i>", "<select><option>" };
+	struct buf in = BUF_INIT(BUF_CAP_TEXT);
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(units); i++) {
+		struct buf out = BUF_INIT(BUF_CAP_TEXT);
+		uint64_t t0 = now_ms();
+
+		buf_reset(&in);
+		for (j = 0; j < 20000; j++) {
+			buf_addstr(&in, units[i]);
+			buf_addstr(&in, "x ");
+		}
+		html_to_text(in.data, in.len, &out);
+		if (getenv("INQUIRYD_TIMING"))
+			print_message("%s %llu ms\n", units[i],
+			    (unsigned long long)(now_ms() - t0));
+		assert_true(out.len > 0);
+		if (now_ms() - t0 > 20000)
+			fail_msg("'%s' x 20000 took %llu ms", units[i],
+			    (unsigned long long)(now_ms() - t0));
+		buf_release(&out);
+	}
+	/* Just under the depth gumbo is trusted with, then many tags. */
+	{
+		struct buf out = BUF_INIT(BUF_CAP_TEXT);
+		uint64_t t0 = now_ms();
+
+		buf_reset(&in);
+		for (j = 0; j < 390; j++)
+			buf_addstr(&in, "<div>");
+		while (in.len < HTML_MAX_INPUT)
+			buf_addstr(&in, "<span>x</span><b>y</b>");
+		html_to_text(in.data, in.len, &out);
+		if (getenv("INQUIRYD_TIMING"))
+			print_message("deep + wide %llu ms\n",
+			    (unsigned long long)(now_ms() - t0));
+		assert_true(out.len > 0);
+		buf_release(&out);
+	}
+	buf_release(&in);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_to_text),
+		cmocka_unit_test(test_cap),
+		cmocka_unit_test(test_meta),
+		cmocka_unit_test(test_sniff),
+		cmocka_unit_test(test_hostile),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
