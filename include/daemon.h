@@ -63,6 +63,7 @@ struct daemon_opts {
 	int idle;		/* IDLE between passes where allowed (run) */
 	int quiet;		/* no progress and no summary on stdout */
 	int log_progress;	/* progress as log lines even on a terminal */
+	int stats;		/* once: where the time went, on stdout */
 	const char *what;	/* "run", "poll": for the lock and logs */
 };
 

@@ -395,4 +395,15 @@ int store_undelivered_drafts(struct store *st, const char *account,
     int (*fn)(const struct store_outbox_draft *d, void *arg), void *arg,
     struct err *e);
 
+/*
+ * For the poller (poll, run), which writes thousands of messages in one
+ * process: a 16 MiB page cache instead of SQLite's 2 MiB, so that the
+ * indexes looked up for every message (Message-ID, body hash, UID,
+ * contacts) stay in memory instead of being read again from the file for
+ * each transaction.  Measured on 1,000 seeded messages: the time spent in
+ * pipeline_process outside its stage counters went from 2.4 s to 0.6 s.
+ * Memory stays bounded by the cache size.  0, or -1 with e.
+ */
+int store_poller_cache(struct store *st, struct err *e);
+
 #endif

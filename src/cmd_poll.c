@@ -12,7 +12,7 @@
 #include "pipeline.h"
 
 static const char poll_usage[] =
-"usage: inquiryd [-c FILE] poll [--once] [--account NAME]\n"
+"usage: inquiryd [-c FILE] poll [--once] [--account NAME] [--stats]\n"
 "\n"
 "Fetches the new mail of every configured IMAP account (or only NAME),\n"
 "runs it through parse, classify, enrich, draft and quote, stores it, and\n"
@@ -27,6 +27,8 @@ static const char poll_usage[] =
 "                   in the foreground, without IDLE, until SIGTERM\n"
 "  --account NAME   only this account\n"
 "  --offline        no network lookups during enrichment\n"
+"  --stats          with --once: where the time went (fetch, each stage\n"
+"                   of the pipeline, the APPENDs of drafts)\n"
 "  -q, --quiet      no progress and no summary\n"
 "\n"
 "Exit status: 0 when every account was polled, 1 when one failed (it is\n"
@@ -56,6 +58,7 @@ cmd_poll(int argc, char **argv, const struct cmd_global *g)
 		{ "once", no_argument, NULL, '1' },
 		{ "account", required_argument, NULL, 'a' },
 		{ "offline", no_argument, NULL, 'o' },
+		{ "stats", no_argument, NULL, 's' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -75,6 +78,7 @@ cmd_poll(int argc, char **argv, const struct cmd_global *g)
 		case '1': o.once = 1; break;
 		case 'a': o.account = optarg; break;
 		case 'o': offline = 1; break;
+		case 's': o.stats = 1; break;
 		case 'q': o.quiet = 1; break;
 		case 'h': return cmd_usage(poll_usage, 0);
 		default: return cmd_usage(poll_usage, 1);

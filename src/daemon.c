@@ -74,6 +74,7 @@ struct acct {
 	int folders_known;
 	int idle_missing;	/* the server refused IDLE: interval only */
 	int idle_fd;		/* watched during IDLE, else -1 */
+	int idle_logged;	/* "idling" said since the connect */
 	uint64_t t_poll;	/* timers, 0 when none */
 	uint64_t t_keep;
 	uint64_t t_retry;
@@ -92,7 +93,22 @@ struct daemon {
 	struct acct **a;
 	size_t n;
 	int wake[2];
+	int stopping;		/* "stopping" logged, the loop told */
+	/* Where the time goes, in microseconds (poll --stats). */
+	uint64_t us_fetch;	/* imap_fetch, less the pipeline's share */
+	uint64_t us_pipeline;	/* pipeline_process and quarantines */
+	uint64_t us_after;	/* flags, moves and draft APPENDs */
+	uint64_t us_total;	/* the passes */
 };
+
+static uint64_t
+daemon_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000;
+}
 
 /* One mailbox being worked through. */
 struct pass {
@@ -155,6 +171,17 @@ daemon_find(struct daemon *d, const char *name)
 }
 
 static void acct_kick(struct acct *a);
+
+/* SIGTERM or SIGINT arrived: the loop ends after what is in hand. */
+static void
+daemon_stop(struct daemon *d)
+{
+	if (!d->stopping)
+		log_info("signal %d: stopping", (int)daemon_stop_sig);
+	d->stopping = 1;
+	if (d->ev)
+		evloop_stop(d->ev);
+}
 
 /* ------------------------------------------------------------------ */
 /* One message. */
@@ -297,6 +324,7 @@ pass_on_msg(const struct imap_msg *m, void *arg)
 	struct process_opts po;
 	struct pipeline_result r;
 	struct err e = ERR_INIT;
+	uint64_t t0 = daemon_us();
 	char *where;
 	int rc;
 
@@ -330,6 +358,7 @@ pass_on_msg(const struct imap_msg *m, void *arg)
 		    e.msg);
 		x->stopped = 1;
 		free(where);
+		a->d->us_pipeline += daemon_us() - t0;
 		return 1;
 	}
 	if (rc) {
@@ -342,6 +371,7 @@ pass_on_msg(const struct imap_msg *m, void *arg)
 			    a->name, log_esc(where), qe.msg);
 			x->stopped = 1;
 			free(where);
+			a->d->us_pipeline += daemon_us() - t0;
 			return 1;
 		}
 		st->by_outcome[OUT_FAILED]++;
@@ -359,6 +389,7 @@ pass_on_msg(const struct imap_msg *m, void *arg)
 	x->last_uid = m->uid;
 	progress_update(&x->pg, ++x->done);
 	free(where);
+	a->d->us_pipeline += daemon_us() - t0;
 	/* SIGTERM: the message in hand is done; stop here. */
 	return daemon_stop_sig ? 1 : 0;
 }
@@ -375,11 +406,14 @@ pass_on_msg(const struct imap_msg *m, void *arg)
 static int
 pass_batch(struct pass *x, const uint32_t *uids, size_t n, struct err *e)
 {
+	struct daemon *d = x->a->d;
 	struct imap *im = x->a->im;
+	uint64_t t0 = daemon_us(), p0 = d->us_pipeline;
 	size_t i;
 	int rc;
 
 	rc = imap_fetch(im, uids, n, pass_on_msg, x, e);
+	d->us_fetch += daemon_us() - t0 - (d->us_pipeline - p0);
 	if (rc >= 0 || x->stopped)
 		return rc < 0 ? 1 : rc;
 	if (e->kind != ERR_PERM || !imap_alive(im))
@@ -424,6 +458,7 @@ pass_after_batch(struct pass *x, struct err *e)
 	struct acct *a = x->a;
 	const struct conf_account *ca = x->ca;
 	struct err fe = ERR_INIT;
+	uint64_t t0 = daemon_us();
 	size_t i;
 	int rc = -1;
 
@@ -476,6 +511,7 @@ out:
 	strlist_release(&x->draft_ids);
 	strlist_release(&x->draft_paths);
 	x->ndraft_inq = 0;
+	a->d->us_after += daemon_us() - t0;
 	return rc;
 }
 
@@ -609,6 +645,7 @@ acct_disconnect(struct acct *a)
 	imap_close(a->im);
 	a->im = NULL;
 	a->folders_known = 0;
+	a->idle_logged = 0;
 	FREE_AND_NULL(a->drafts);
 	FREE_AND_NULL(a->sent);
 }
@@ -647,6 +684,7 @@ acct_pass(struct acct *a, enum pass_kind kind, struct err *e)
 	struct daemon *d = a->d;
 	const struct conf_account *ca = conf_account(&d->p->conf, a->name);
 	struct outbox_stats os;
+	uint64_t t0 = daemon_us();
 	int rc = -1;
 
 	a->more = 0;
@@ -690,6 +728,7 @@ acct_pass(struct acct *a, enum pass_kind kind, struct err *e)
 		goto out;
 	rc = 0;
 out:
+	d->us_total += daemon_us() - t0;
 	if (rc && !starts_with(e->msg, "account '")) {
 		char *msg = xstrdup(e->msg);
 		enum err_kind k = e->kind;
@@ -852,7 +891,9 @@ acct_wait(struct acct *a)
 	evloop_add_fd(d->ev, a->idle_fd, POLLIN, on_idle_fd, a);
 	a->t_keep = evloop_timer(d->ev, (uint64_t)IMAP_IDLE_MAX_SECONDS * 1000,
 	    on_keep_timer, a);
-	log_debug("account '%s': idling on '%s'", a->name, log_esc(ca->inbox));
+	(a->idle_logged ? log_debug : log_info)("account '%s': idling on "
+	    "'%s' (IDLE)", a->name, log_esc(ca->inbox));
+	a->idle_logged = 1;
 	return;
 fail:
 	acct_fail(a, &e);
@@ -867,7 +908,7 @@ acct_wake(struct acct *a, enum pass_kind kind)
 	int changed = 0;
 
 	if (daemon_stop_sig) {
-		evloop_stop(d->ev);
+		daemon_stop(d);
 		return;
 	}
 	if (a->idle_fd >= 0) {
@@ -886,7 +927,7 @@ acct_wake(struct acct *a, enum pass_kind kind)
 	}
 	if (acct_pass(a, kind, &e)) {
 		if (daemon_stop_sig) {
-			evloop_stop(d->ev);
+			daemon_stop(d);
 			return;
 		}
 		acct_fail(a, &e);
@@ -898,7 +939,7 @@ acct_wake(struct acct *a, enum pass_kind kind)
 		    a->failures == 1 ? "" : "s");
 	a->failures = 0;
 	if (daemon_stop_sig) {
-		evloop_stop(d->ev);
+		daemon_stop(d);
 		return;
 	}
 	ca = conf_account(&d->p->conf, a->name);
@@ -1048,9 +1089,9 @@ on_wake_fd(struct evloop *ev, int fd, short revents, void *arg)
 	(void)revents;
 	while (read(fd, b, sizeof(b)) > 0)
 		;
+	(void)ev;
 	if (daemon_stop_sig) {
-		log_info("signal %d: stopping", (int)daemon_stop_sig);
-		evloop_stop(ev);
+		daemon_stop(d);
 		return;
 	}
 	if (daemon_hup_sig) {
@@ -1107,6 +1148,37 @@ daemon_signals_off(struct daemon *d, const struct sigaction *old)
 	close(d->wake[1]);
 }
 
+/* poll --stats: where the time of the passes went. */
+static void
+stats_line(const char *what, double secs, double total)
+{
+	printf("  %-10s %8.3f s %5.1f%%\n", what, secs,
+	    total > 0 ? 100 * secs / total : 0);
+}
+
+static void
+daemon_print_stats(const struct daemon *d)
+{
+	static const char *const names[STAGE_COUNT] = {
+		"parse", "sig", "classify", "enrich", "quote", "draft",
+		"store",
+	};
+	const struct pipeline *p = d->p;
+	double total = d->us_total / 1e6, staged = 0;
+	size_t i;
+
+	printf("time: %.3f s in all\n", total);
+	stats_line("fetch", d->us_fetch / 1e6, total);
+	for (i = 0; i < STAGE_COUNT; i++) {
+		staged += p->stage_us[i] / 1e6;
+		stats_line(names[i], p->stage_us[i] / 1e6, total);
+	}
+	stats_line("pipeline*", d->us_pipeline / 1e6 - staged, total);
+	stats_line("append", d->us_after / 1e6, total);
+	printf("  (pipeline*: the rest of pipeline_process: lookups, "
+	    "inserts, the transaction)\n");
+}
+
 /* poll --once: each account in turn. */
 static int
 daemon_once(struct daemon *d)
@@ -1148,6 +1220,8 @@ daemon_once(struct daemon *d)
 		acct_stats_line(d->a[i], &line);
 		printf("%s%s\n", line.data, d->a[i]->failed ? "; FAILED" : "");
 	}
+	if (d->o->stats)
+		daemon_print_stats(d);
 	if (daemon_stop_sig)
 		log_info("stopped by signal %d; the rest waits for the next "
 		    "poll", (int)daemon_stop_sig);
@@ -1195,6 +1269,12 @@ daemon_main(struct pipeline *p, const struct daemon_opts *o)
 		return 2;
 	}
 	srandom((unsigned)(now_ms() ^ (uint64_t)getpid()));
+	{
+		struct err e = ERR_INIT;
+
+		if (p->st && store_poller_cache(p->st, &e))
+			log_warnx("%s", e.msg);
+	}
 	if (daemon_signals_on(&d, old)) {
 		log_warn("cannot set up signals");
 		rc = 1;

@@ -149,9 +149,11 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "SELECT id, status FROM messages WHERE message_id IS NULL AND "
 	    "body_hash = ?1 AND from_addr IS ?2 AND date IS ?3 AND "
 	    "outgoing = ?4 ORDER BY id LIMIT 1",
+	/* "uid > 0" lets SQLite use the partial index messages_uid; without
+	 * it every IMAP message scanned the whole table. */
 	[S_FIND_UID] =
 	    "SELECT id FROM messages WHERE account = ?1 AND mailbox = ?2 AND "
-	    "uidvalidity = ?3 AND uid = ?4",
+	    "uidvalidity = ?3 AND uid = ?4 AND uid > 0",
 	[S_PUT_MSG] =
 	    "INSERT INTO messages (account, mailbox, uidvalidity, uid, source,"
 	    " outgoing, message_id, body_hash, from_name, from_addr, to_addr,"
@@ -1778,4 +1780,14 @@ store_undelivered_drafts(struct store *st, const char *account,
 		res = sql_fail(st, rc, "undelivered drafts", e);
 	sqlite3_finalize(s);
 	return res;
+}
+
+/* --- tuning for long runs ----------------------------------------------- */
+
+int
+store_poller_cache(struct store *st, struct err *e)
+{
+	/* Fixed text: no SQL is built from values. */
+	return exec_sql(st, "PRAGMA cache_size = -16384", "set the page cache",
+	    e);
 }
