@@ -120,6 +120,8 @@ struct pass {
 	int64_t old_before;	/* INTERNALDATE before this: only recorded */
 	int verbose;		/* log each inquiry at info level */
 	uint32_t last_uid;	/* the last UID settled */
+	struct imap_uids got;	/* UIDs handed over in this batch */
+	int again;		/* fetching again what a batch skipped */
 	struct imap_uids settled;	/* to flag or move after the batch */
 	struct strlist draft_ids;	/* drafts to APPEND after the batch */
 	struct strlist draft_paths;
@@ -243,7 +245,10 @@ pass_quarantine(struct pass *x, uint32_t uid, size_t size, int64_t idate,
 		    sm.received_at, e))
 			goto fail;
 	}
-	if (store_cursor_set(st, x->a->name, x->mbox, x->uidvalidity, uid, e) ||
+	/* A message found missing after its batch lies before the cursor,
+	 * which must not go back. */
+	if (store_cursor_set(st, x->a->name, x->mbox, x->uidvalidity,
+	    MAX(uid, x->last_uid), e) ||
 	    store_commit(st, e))
 		goto fail;
 	log_warnx("account '%s': %s: quarantined: %s", x->a->name,
@@ -328,8 +333,9 @@ pass_on_msg(const struct imap_msg *m, void *arg)
 	char *where;
 	int rc;
 
-	if (m->uid <= x->last_uid)
+	if (m->uid <= x->last_uid && !x->again)
 		return 0;
+	imap_uids_push(&x->got, m->uid);
 	where = pass_where(x, m->uid);
 	memset(&sm, 0, sizeof(sm));
 	sm.too_big = m->too_big;
@@ -386,7 +392,7 @@ pass_on_msg(const struct imap_msg *m, void *arg)
 		pipeline_result_release(&r);
 	}
 	st->seen++;
-	x->last_uid = m->uid;
+	x->last_uid = MAX(x->last_uid, m->uid);
 	progress_update(&x->pg, ++x->done);
 	free(where);
 	a->d->us_pipeline += daemon_us() - t0;
@@ -396,6 +402,92 @@ pass_on_msg(const struct imap_msg *m, void *arg)
 
 /* ------------------------------------------------------------------ */
 /* A batch of UIDs. */
+
+/* 1 when uid is in the ascending list u. */
+static int
+uids_has(const struct imap_uids *u, uint32_t uid)
+{
+	size_t lo = 0, hi = u->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (u->v[mid] == uid)
+			return 1;
+		if (u->v[mid] < uid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/*
+ * After a batch the server answered without an error: a UID of the batch
+ * that was not handed over was expunged meanwhile, or the server left its
+ * body out.  Those that still exist are fetched again one at a time, and
+ * quarantined when they still do not come: never skipped in silence.
+ */
+static int
+pass_missing(struct pass *x, const uint32_t *uids, size_t n, struct err *e)
+{
+	struct imap *im = x->a->im;
+	struct imap_uids miss = IMAP_UIDS_INIT, exist = IMAP_UIDS_INIT;
+	struct imap_query q;
+	size_t i;
+	int rc = -1;
+
+	for (i = 0; i < n; i++)
+		if (!uids_has(&x->got, uids[i]))
+			imap_uids_push(&miss, uids[i]);
+	if (!miss.n || x->stopped || daemon_stop_sig) {
+		rc = 0;
+		goto out;
+	}
+	memset(&q, 0, sizeof(q));
+	q.uid_min = miss.v[0];
+	q.uid_max = miss.v[miss.n - 1];
+	if (imap_search(im, &q, &exist, e))
+		goto out;
+	for (i = 0; i < exist.n && !x->stopped; i++) {
+		struct err fe = ERR_INIT;
+		uint32_t uid = exist.v[i];
+		size_t before = x->got.n;
+		char *why;
+		int r;
+
+		if (!uids_has(&miss, uid))
+			continue;
+		log_warnx("account '%s': %s UID %u: not in the server's "
+		    "answer; fetching it again", x->a->name, log_esc(x->mbox),
+		    uid);
+		x->again = 1;
+		r = imap_fetch(im, &uid, 1, pass_on_msg, x, &fe);
+		x->again = 0;
+		if (r < 0 && (fe.kind != ERR_PERM || !imap_alive(im))) {
+			err_set(e, fe.kind, "%s", fe.msg);
+			goto out;
+		}
+		if (r >= 0 && x->got.n > before)
+			continue;
+		if (r >= 0 && x->stopped)
+			break;
+		why = r < 0 ? xasprintf("the server would not send it: %s",
+		    fe.msg) : xstrdup("the server sent no body for it");
+		r = pass_quarantine(x, uid, 0, 0, NULL, 0, why, e);
+		free(why);
+		if (r)
+			goto out;
+		x->a->stats.by_outcome[OUT_FAILED]++;
+		x->a->stats.unfetchable++;
+		x->a->stats.seen++;
+	}
+	rc = 0;
+out:
+	imap_uids_release(&miss);
+	imap_uids_release(&exist);
+	return rc;
+}
 
 /*
  * Fetches and processes a batch.  When the server refuses the batch, the
@@ -412,10 +504,13 @@ pass_batch(struct pass *x, const uint32_t *uids, size_t n, struct err *e)
 	size_t i;
 	int rc;
 
+	x->got.n = 0;
 	rc = imap_fetch(im, uids, n, pass_on_msg, x, e);
 	d->us_fetch += daemon_us() - t0 - (d->us_pipeline - p0);
+	if (rc == 0 && pass_missing(x, uids, n, e))
+		return -1;
 	if (rc >= 0 || x->stopped)
-		return rc < 0 ? 1 : rc;
+		return rc < 0 || x->stopped ? 1 : rc;
 	if (e->kind != ERR_PERM || !imap_alive(im))
 		return -1;
 	log_warnx("%s; fetching the batch one message at a time", e->msg);
@@ -440,7 +535,7 @@ pass_batch(struct pass *x, const uint32_t *uids, size_t n, struct err *e)
 		x->a->stats.by_outcome[OUT_FAILED]++;
 		x->a->stats.unfetchable++;
 		x->a->stats.seen++;
-		x->last_uid = uids[i];
+		x->last_uid = MAX(x->last_uid, uids[i]);
 	}
 	return x->stopped || daemon_stop_sig ? 1 : 0;
 }
@@ -627,6 +722,7 @@ out:
 		progress_end(&x.pg);
 	imap_uids_release(&uids);
 	imap_uids_release(&x.settled);
+	imap_uids_release(&x.got);
 	strlist_release(&x.draft_ids);
 	strlist_release(&x.draft_paths);
 	free(x.draft_inq);

@@ -5,7 +5,7 @@
 # one is retried with growing waits; a second run and a poll refuse to
 # share the database; SIGHUP with a broken rule file keeps the old rules
 # and logs file:line, with a fixed one the new rules are used and a new
-# account starts; SIGTERM stops with exit 0.
+# account (idle = no: interval polling) starts; SIGTERM stops with exit 0.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$INQUIRYD_TOP/tests/lib/dovecot.sh"
 . "$INQUIRYD_TOP/tests/lib/poll.sh"
@@ -135,7 +135,7 @@ fi
 printf 'rule TEST_ZEBRA subject /ZEBRA-RELOAD/\n\tweight spam=50\n' \
     >"$T/rules/99-test.rules"
 dovecot_account_conf "$T/third.acct" third imaps "inbox = Small" \
-    "track_sent = no" "append_drafts = no"
+    "track_sent = no" "append_drafts = no" "idle = no" "poll_interval = 5s"
 printf '\n' >>"$T/c.conf"
 cat "$T/third.acct" >>"$T/c.conf"
 kill -HUP "$D"
@@ -149,6 +149,13 @@ if wait_until 20 cursor_at third Small 2; then
 	ok "the new account is polled"
 else
 	not_ok "the new account" "$(grep "third" "$T/d.log" | tail -n 5)"
+fi
+# idle = no: interval polling.
+dovecot_save Small "$T/mail/m00003.eml"
+if wait_until 15 cursor_at third Small 3 && ! logged "account 'third': idling"; then
+	ok "idle = no: new mail found by polling every poll_interval"
+else
+	not_ok "interval polling" "$(grep "third" "$T/d.log" | tail -n 5)"
 fi
 sed 's/^Subject: .*/Subject: ZEBRA-RELOAD special offer/' \
     "$T/new/new00003.eml" >"$T/zebra.eml"

@@ -171,12 +171,68 @@ dovecot_seed Small "$T/mail/m00001.eml" "$T/mail/m00002.eml" \
 dovecot_account_conf "$T/tls.acct" starttls imap "inbox = Small" \
     "track_sent = no" "append_drafts = no"
 poll_conf "$T/tls.conf" "$T/w2" "$T/tls.acct"
+_before=$(dovecot_count Drafts)
 poll starttls "$T/tls.conf"
 if [ "$(rc starttls)" = 0 ] && [ "$(db_q "$T/tls.conf" \
     "SELECT count(*) FROM messages")" = 3 ]; then
 	ok "imap:// with STARTTLS polls too"
 else
 	not_ok "STARTTLS poll" "$(show starttls)"
+fi
+is "append_drafts = no: nothing appended, the drafts stay in the store" \
+    "$(dovecot_count Drafts),$(db_q "$T/tls.conf" "SELECT count(*) FROM drafts WHERE delivered_at IS NOT NULL")" \
+    "$_before,0"
+
+# flag_processed and move_processed, only when configured.
+dovecot_seed FlagMe "$T/mail/m00004.eml" "$T/mail/m00005.eml"
+dovecot_create Processed
+dovecot_account_conf "$T/flag.acct" flagger imaps "inbox = FlagMe" \
+    "track_sent = no" "append_drafts = no" "flag_processed = \$Inquiryd" \
+    "move_processed = Processed"
+poll_conf "$T/flag.conf" "$T/w5" "$T/flag.acct"
+poll flag "$T/flag.conf"
+if [ "$(rc flag)" = 0 ] && [ "$(dovecot_count FlagMe)" = 0 ] &&
+    [ "$(dovecot_count Processed)" = 2 ] &&
+    [ "$(dovecot_flags Processed | grep -c 'Inquiryd')" = 2 ] &&
+    [ "$(dovecot_flags Processed | grep -c 'Seen')" = 0 ]; then
+	ok "flag_processed and move_processed: keyword set, moved, \\Seen untouched"
+else
+	not_ok "flag and move" "$(show flag) $(dovecot_flags Processed)"
+fi
+is "the moved messages are stored once" \
+    "$(db_q "$T/flag.conf" "SELECT count(*) FROM messages")" 2
+
+# A temporary failure (the database held by another writer longer than
+# the busy timeout): the poll stops before the message, the cursor stays,
+# the next poll stores it.
+"$PY" "$INQUIRYD_TOP/tests/lib/mkmail.py" "$T/late" 2 --seed 9 \
+    --prefix late >/dev/null
+dovecot_seed INBOX "$T"/late/*.eml
+_cur=$(db_q "$T/c.conf" "SELECT last_uid FROM cursors WHERE account = 'sales' AND mailbox = 'INBOX'")
+"$PY" - "$(poll_db "$T/c.conf")" <<'EOF' &
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+time.sleep(14)
+c.execute("ROLLBACK")
+EOF
+_holder=$!
+sleep 1
+poll busy "$T/c.conf"
+wait "$_holder"
+if [ "$(rc busy)" = 1 ] &&
+    grep -q "account 'sales': sales:INBOX;UIDVALIDITY=[0-9]*;UID=$((_cur + 1)): not stored, tried again at the next poll: .*locked" "$T/busy.err" &&
+    [ "$(db_q "$T/c.conf" "SELECT last_uid FROM cursors WHERE account = 'sales' AND mailbox = 'INBOX'")" = "$_cur" ]; then
+	ok "a busy database: the poll stops before the message, says so, the cursor stays"
+else
+	not_ok "busy database" "$(show busy)"
+fi
+poll after_busy "$T/c.conf"
+if [ "$(rc after_busy)" = 0 ] && [ "$(db_q "$T/c.conf" "SELECT last_uid FROM cursors WHERE account = 'sales' AND mailbox = 'INBOX'")" = "$((_cur + 2))" ] &&
+    [ "$(db_q "$T/c.conf" "SELECT count(*), count(DISTINCT uid) FROM messages WHERE account = 'sales' AND mailbox = 'INBOX'")" = "$((_cur + 2))|$((_cur + 2))" ]; then
+	ok "the next poll stores the messages, once"
+else
+	not_ok "after the busy database" "$(show after_busy)"
 fi
 
 dovecot_account_conf "$T/bad.acct" bad imaps "inbox = Small" \
