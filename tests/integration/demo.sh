@@ -34,13 +34,14 @@ else
 	not_ok "drafts in the folder" "$(grep "in Drafts" "$T/out")"
 fi
 if have_parser; then
-	if [ "$_stored" -ge 10 ] && grep -q "quote: " "$T/out"; then
-		ok "drafts and quote sheets for the sample inquiries"
+	if [ "$_stored" -ge 10 ] && [ "$(grep -c "draft: " "$T/out")" = "$_stored" ]; then
+		ok "a draft for each sample inquiry, its path printed"
 	else
-		not_ok "drafts and quotes" "$(grep -c "draft:" "$T/out") drafts"
+		not_ok "drafts" "$(grep -c "draft: " "$T/out") draft paths, $_stored drafts"
 	fi
+	figure "demo: $_stored drafts, $(grep -c "quote: " "$T/out") quote sheets"
 else
-	skip "drafts and quote sheets" "the MIME parser has not landed in this tree"
+	skip "a draft for each sample inquiry" "the MIME parser has not landed in this tree"
 fi
 _dc=$(sed -n 's/.*, data in \(.*\) (removed at the end)$/\1/p' "$T/out")
 if [ -n "$_dc" ] && [ ! -e "$_dc" ] &&
