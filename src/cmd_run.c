@@ -47,7 +47,7 @@ cmd_run(int argc, char **argv, const struct cmd_global *g)
 
 	memset(&o, 0, sizeof(o));
 	o.idle = 1;
-	o.quiet = 1;
+	o.quiet = g->quiet;
 	o.log_progress = 1;
 	o.what = "run";
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
