@@ -40,9 +40,10 @@ struct outbox_stats {
  * Delivers one draft of inquiry_id: the file at path, whose Message-ID
  * (without <>) is message_id, into folder, then records the delivery and
  * a "delivered" event (detail: the folder) in one transaction.  *found
- * (may be NULL) is set when the folder already had it.  Returns 0, or -1 with e:
- * ERR_TEMP (the connection or the database; try again later), ERR_PERM
- * (the file is missing or unreadable, the server refused the APPEND).
+ * (may be NULL) is set when the folder already had it.  Returns 0, or -1
+ * with e: ERR_TEMP (the connection or the database; try again later),
+ * ERR_PERM (the file is missing or unreadable, the server refused the
+ * APPEND).
  */
 int outbox_deliver(struct imap *im, struct store *st, const char *folder,
     int64_t inquiry_id, const char *message_id, const char *path,

@@ -650,6 +650,10 @@ pass_mailbox(struct acct *a, const struct conf_account *ca, const char *mbox,
 		if (store_cursor_set(st, a->name, mbox, mb.uidvalidity, 0, e))
 			goto out;
 	}
+	/* A mailbox seen for the first time gets its cursor at once, so that
+	 * an empty one is not "first" at every pass. */
+	if (!cv && store_cursor_set(st, a->name, mbox, mb.uidvalidity, 0, e))
+		goto out;
 	memset(&q, 0, sizeof(q));
 	q.uid_min = last + 1;
 	if (imap_search(a->im, &q, &uids, e))
