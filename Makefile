@@ -19,7 +19,7 @@ DOCDIR ?= $(PREFIX)/share/doc/inquiryd
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS = libetpan libcurl libpcre2-8 sqlite3 xlsxwriter inih gumbo uchardet \
-	libcares libpsl jansson nettle gnutls
+	libcares libpsl libidn2 jansson nettle gnutls
 
 VERSION = 0.1.0
 CFLAGS ?= -O2 -g
@@ -49,6 +49,8 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/unit/%)
 SAN_BIN := $(UNIT_SRC:tests/unit/%.c=build/unit-san/%)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+BENCH_SRC := $(sort $(wildcard tests/bench/bench_*.c))
+BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=build/bench/%)
 
 .PHONY: all deps deps-check deps-demo deps-bench deps-fuzz check check-run \
 	unit demo bench fuzz soak install uninstall clean lint format
@@ -94,8 +96,12 @@ build/%-driver-san: tests/integration/%-driver.c $(SAN_OBJ) | build/obj
 # Keep the objects of the unit, sanitizer and fuzz builds between runs.
 .SECONDARY:
 
-build/obj build/ut build/san build/unit build/unit-san build/fuzz:
+build/obj build/ut build/san build/unit build/unit-san build/fuzz build/bench:
 	mkdir -p $@
+
+# Benchmark programs link the library objects (tests/bench/bench_*.c).
+build/bench/%: tests/bench/%.c $(LIB_OBJ) | build/bench
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJ) $(LIBS)
 
 unit: $(UNIT_BIN) $(SAN_BIN)
 
@@ -122,7 +128,7 @@ demo: deps-demo
 	@contrib/demo
 
 bench: deps-bench
-	@$(MAKE) --no-print-directory inquiryd
+	@$(MAKE) --no-print-directory inquiryd $(BENCH_BIN)
 	@tests/bench/run
 
 FUZZ_SECONDS ?= 60

@@ -18,7 +18,7 @@
 struct requirement {
 	char *field;		/* product, quantity, incoterm, port, ... */
 	char *value;		/* as the customer wrote it */
-	const struct rule *rule;	/* borrowed: the rule that produced it */
+	const struct rule *rule;	/* borrowed: the rule that found it */
 };
 
 struct verdict {
@@ -47,8 +47,9 @@ struct classify_opts {
 	const char *(*product_lookup)(void *arg, const char *text);
 	void *arg;
 	unsigned long budget_ms;	/* 0: the ruleset's "limit time" */
+	uint64_t *rule_ns;	/* if set: time per rule added (rules.h) */
 };
-#define CLASSIFY_OPTS_INIT { NULL, NULL, 0 }
+#define CLASSIFY_OPTS_INIT { NULL, NULL, 0, NULL }
 
 /*
  * Classifies pm (as analysed by sig into s) with rs.  v is initialised by

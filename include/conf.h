@@ -108,6 +108,9 @@ struct conf {
 	size_t enrich_max_page;	/* default 512 KiB */
 	long enrich_max_redirects;	/* default 3 */
 	char *freemail_file;	/* admin override list of free-mail domains */
+	char *enrich_ca_file;	/* CA bundle for websites, NULL: the system */
+	long enrich_https_port;	/* port of https URLs naming none, 443 */
+	long enrich_http_port;	/* the same for http, 80 (tests change them) */
 };
 
 /*

@@ -11,6 +11,20 @@
  *
  * quote_write() writes the sheet with xlsx.c (libxlsxwriter); customer
  * text is always a string cell, never a formula.
+ *
+ * What the offer says, field by field, for the draft templates:
+ * - items: for a detailed inquiry the products they named (at most
+ *   QUOTE_MAX_ITEMS), each at their quantity when it could be read as a
+ *   number of units, else at the MOQ with to_confirm set; a quantity below
+ *   the MOQ is quoted at the MOQ, to confirm.  May be empty when nothing
+ *   they named is in the catalog (the product is then in to_confirm).  For
+ *   a vague inquiry, the best sellers of the categories, at their MOQ.
+ * - categories: the product lines offered (vague: up to three that fit
+ *   their business; detailed: the lines of the items, or suggestions when
+ *   there are no items).
+ * - to_confirm: one line per point the catalog cannot answer, written
+ *   "<field>: <their words> — to confirm with production", in the order of
+ *   their outline; the items' notes are among them.
  */
 #ifndef INQUIRYD_QUOTE_H
 #define INQUIRYD_QUOTE_H
@@ -21,6 +35,8 @@
 struct conf;
 struct conf_account;
 struct err;
+
+#define QUOTE_MAX_ITEMS 12
 
 struct quote_item {
 	const struct product *p;	/* borrowed from the catalog */
@@ -47,11 +63,19 @@ struct offer {
 	char *currency;
 	char *incoterm;		/* "FOB Shenzhen" */
 	char *payment_terms;
+	char *customer_email;	/* the sender's address, NULL if none */
+	char *customer_phone;	/* first phone of the signature, NULL */
+	char *customer_country;	/* as known (ISO code or name), NULL */
+	char *customer_address;	/* from the signature, NULL if none */
+	char *company_source;	/* signature, website or domain; NULL */
 };
 
 /*
- * Builds the offer.  Any of s, v, ei may be NULL (degrade gracefully);
- * seq numbers the quote within the day.  o is initialised by the call.
+ * Builds the offer.  c and cat are required; any of pm, s, v, ei may be
+ * NULL (degrade gracefully: no verdict is a vague inquiry).  seq numbers
+ * the quote within the day ("Q-YYYYMMDD-NNNN", now's UTC date).  o is
+ * initialised by the call and owns all its strings; its items borrow
+ * products from cat, so keep cat alive while o is used.  Never fails.
  */
 void offer_build(const struct conf *c, const struct catalog *cat,
     const struct parsed_msg *pm, const struct sig_result *s,
@@ -60,11 +84,59 @@ void offer_build(const struct conf *c, const struct catalog *cat,
 void offer_release(struct offer *o);
 
 /*
- * Writes the quote sheet for o under dir, with a file name made safe from
- * the title; *path_out gets the malloc'd path.  Returns 0, or -1 with e
- * (ERR_TEMP for a full disk or I/O error).
+ * Writes the quote sheet for o under dir (created if missing, one level),
+ * with a file name made safe from the title (quote_safe_name), made unique
+ * with "-2", "-3"... rather than replacing a file: the sheet is written
+ * under a temporary name in dir, then renamed, so a reader never sees half
+ * a sheet.  *path_out gets the malloc'd path ("dir/NAME.xlsx").  Returns 0,
+ * or -1 with e and *path_out NULL (ERR_TEMP for a full disk or any I/O
+ * error; nothing is left behind).
  */
 int quote_write(const struct conf *c, const struct offer *o, const char *dir,
     char **path_out, struct err *e);
+
+/*
+ * Removes the temporary files (".quote-XXXXXX") that a quote_write
+ * killed halfway left in dir, when older than older_than seconds at now.
+ * Touches nothing else.  Returns how many it removed.  For start-up.
+ */
+int quote_sweep(const char *dir, int64_t now, long older_than);
+
+/*
+ * What quote_write would name the file for title (without ".xlsx"):
+ * ASCII letters, digits, '-' and '_' only (accented Latin and Cyrillic
+ * letters transliterated), at most max bytes, never empty.  malloc'd.
+ */
+char *quote_safe_name(const char *title, size_t max);
+
+/* How a quantity was written (quote_parse_qty, for the tests). */
+enum qty_kind {
+	QTY_NONE,		/* no quantity we can read */
+	QTY_UNITS,		/* pieces, sets, units: *qty of them */
+	QTY_CONTAINER,		/* *qty containers (2 x 40HQ) */
+	QTY_PACKAGES,		/* *qty cartons, pallets, kg... */
+};
+
+#ifdef INQUIRYD_UNITTEST
+enum qty_kind quote_parse_qty(const char *text, long *qty);
+/* The company name without its legal form ("Acme Trading Co., Ltd." ->
+ * "Acme Trading"); malloc'd. */
+char *quote_short_company(const char *company);
+/* A company label from a domain ("acme-trading.co.uk" -> "acme trading"),
+ * NULL for free-mail domains.  malloc'd. */
+char *quote_domain_company(const char *domain);
+/*
+ * From a name and a stated title (either may be NULL): *title "Mr", "Ms",
+ * "Mrs" or "Dr" when stated or written in the name ("Mr. John Jick",
+ * "Frau Weber"), never guessed, else NULL; *surname and *full the surname
+ * and the cleaned name, NULL when the name is not a person's ("Sales
+ * Dept").  All malloc'd.
+ */
+void quote_person(const char *name, const char *stated, char **title,
+    char **surname, char **full);
+/* The title from its parts (any may be NULL), in capitals; malloc'd. */
+char *quote_make_title(const char *company, const char *product,
+    const char *title, const char *surname, const char *full_name);
+#endif
 
 #endif

@@ -44,7 +44,7 @@ struct rule {
 	char *id;
 	char *file;		/* as given to ruleset_load, joined with dir */
 	int line;		/* line of the "rule" keyword */
-	char *target;		/* what it looks at, e.g. "visible", "sigline" */
+	char *target;		/* what it looks at: "visible", "sigline"... */
 	char *header;		/* for target "header": the field name */
 	char *describe;
 	struct strlist langs;	/* empty: every language */
@@ -66,7 +66,7 @@ struct rule_capture {
 
 struct rule_hit {
 	const struct rule *rule;	/* borrowed from the ruleset */
-	char *match;		/* owned: the matched text (capped at 200 bytes) */
+	char *match;		/* owned: the matched text (max 200 bytes) */
 	size_t offset;		/* byte offset in the scanned text */
 	size_t length;		/* length of the full match */
 	struct rule_capture *caps;	/* owned: named groups that matched */
@@ -98,14 +98,40 @@ void ruleset_free(struct ruleset *rs);
  * every language; several codes may be given, "fr en", and a rule runs
  * when it has any of them) over text, appending one hit per match up to
  * the rule's max_hits.  A rule with min_hits keeps its hits only when it
- * matched that often in this text.  Matching stops at deadline_ms (now_ms() clock; 0 = no limit)
- * and each rule's match and depth limits; a rule that hits a limit is
- * skipped with a line in warnings (may be NULL).  Returns the number of
- * hits appended.
+ * matched that often in this text.  Matching stops at deadline_ms
+ * (now_ms() clock; 0 = no limit) and each rule's match and depth limits;
+ * a rule that hits a limit is skipped with a line in warnings (may be
+ * NULL).  Returns the number of hits appended.  Named groups and "field"
+ * become the hit's captures (white space collapsed); with "expand" the
+ * field gets the whole sentence or line around the match.
  */
 size_t ruleset_scan(const struct ruleset *rs, const char *target,
     const char *header_name, const char *text, size_t len, const char *lang,
     struct rule_hits *hits, uint64_t deadline_ms, struct strlist *warnings);
+
+/*
+ * A scanner keeps the per-match state (PCRE2 match data and JIT stack)
+ * between ruleset_scan_with() calls, so that scanning the many targets of
+ * one message allocates it once.  It belongs to one ruleset and one
+ * caller; free it before the ruleset.
+ */
+struct rule_scanner;
+struct rule_scanner *rule_scanner_new(const struct ruleset *rs);
+void rule_scanner_free(struct rule_scanner *s);
+/*
+ * Makes the scanner add the nanoseconds each rule takes to ns[i] (i as
+ * in ruleset_rule(); ruleset_count() entries, borrowed), for "rules test
+ * --bench".
+ */
+void rule_scanner_time(struct rule_scanner *s, uint64_t *ns);
+/* Turns the literal prefilter (rx.h) off or on (on by default), for tests
+ * that check it never changes what the rules find. */
+void rule_scanner_prefilter(struct rule_scanner *s, int on);
+/* ruleset_scan() with a scanner. */
+size_t ruleset_scan_with(const struct ruleset *rs, struct rule_scanner *scn,
+    const char *target, const char *header_name, const char *text,
+    size_t len, const char *lang, struct rule_hits *hits,
+    uint64_t deadline_ms, struct strlist *warnings);
 
 /*
  * After every target of a message was scanned into hits: applies the
@@ -163,7 +189,7 @@ const enum iq_class *ruleset_preference(const struct ruleset *rs);
 enum iq_class ruleset_default_class(const struct ruleset *rs);
 
 enum rules_decide {
-	DECIDE_ORDER = 0,	/* first class in "prefer" order over its threshold */
+	DECIDE_ORDER = 0,	/* first in "prefer" order over its threshold */
 	DECIDE_MARGIN,		/* largest score minus threshold */
 	DECIDE_SCORE,		/* largest score */
 };
@@ -181,5 +207,22 @@ size_t ruleset_count(const struct ruleset *rs);
 const struct rule *ruleset_rule(const struct ruleset *rs, size_t i);
 /* A rule's metadata value for key, or NULL. */
 const char *rule_meta(const struct rule *r, const char *key);
+/*
+ * The compiled pattern of a pattern or words rule (NULL for the others),
+ * for benchmarks that run the same patterns in a bare loop.
+ */
+struct rx;
+const struct rx *rule_rx(const struct rule *r);
+/* How many rules have a prefilter (rx.h) and run only when it allows. */
+size_t ruleset_prefiltered(const struct ruleset *rs);
+/*
+ * The prefilter of a rule: the strings one of which a text must contain
+ * for it to run (appended to out), and those one of which its matches
+ * start with, the only places it is tried (appended to starts); either
+ * may be NULL.  Returns how many in all, 0 when it always runs
+ * everywhere.
+ */
+size_t rule_prefilter(const struct ruleset *rs, const struct rule *r,
+    struct strlist *out, struct strlist *starts);
 
 #endif

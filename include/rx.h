@@ -30,6 +30,7 @@ enum rx_flag {
 	RX_ASCII = 1 << 5,	/* a: \w \d \b and [[:classes:]] ASCII only */
 	RX_NO_AUTO_CAPTURE = 1 << 6,	/* n: (...) does not capture */
 	RX_LITERAL = 1 << 7,	/* no flag letter: the pattern is a string */
+	RX_ANCHORED = 1 << 8,	/* no letter: only at the start offset */
 };
 
 /*
@@ -109,6 +110,13 @@ enum rx_result {
  */
 int rx_exec(const struct rx *rx, const char *subject, size_t len,
     size_t start, struct rx_scratch *sc, char *errbuf, size_t errsize);
+/*
+ * rx_exec for a match that starts exactly at start.  Fast (JIT) only for
+ * a pattern compiled with RX_ANCHORED; PCRE2's JIT does not anchor at
+ * match time, and this falls back to the interpreter for others.
+ */
+int rx_exec_anchored(const struct rx *rx, const char *subject, size_t len,
+    size_t start, struct rx_scratch *sc, char *errbuf, size_t errsize);
 
 /*
  * Offsets of group g of the last match (0: the whole match).  Returns 0,
@@ -116,6 +124,65 @@ int rx_exec(const struct rx *rx, const char *subject, size_t len,
  */
 int rx_group(const struct rx_scratch *sc, unsigned g, size_t *start,
     size_t *end);
+
+/*
+ * The prefilter: most rules cannot match most messages, and finding that
+ * out costs less than running them.  rx_required_literals() reads a
+ * pattern and finds strings at least one of which any match must contain
+ * (compared after rx_fold()); a multi-string search (struct rx_lits,
+ * Aho-Corasick) then finds which of all the rules' strings a text
+ * contains in one pass, and a rule whose strings are all absent is not
+ * run.  The analysis is conservative: where it is unsure (backreferences,
+ * subroutine calls, conditionals, extended mode, scripts whose case
+ * folding it does not know) it finds nothing and the rule always runs.
+ */
+
+/*
+ * Appends to req the folded strings one of which every match of the
+ * pattern contains, and to prefix those one of which every match starts
+ * with (so the pattern need only be tried where they are); either may
+ * stay empty.  resolve (may be NULL) gives the body of a subpattern the
+ * pattern calls with (?&name), so calls can be looked into; it returns
+ * NULL for names it does not know.  Returns 0, or -1 when neither set was
+ * found.
+ */
+typedef const char *rx_resolve_fn(void *arg, const char *name, size_t len,
+    size_t *body_len);
+int rx_required_literals(const char *pattern, size_t len, unsigned flags,
+    rx_resolve_fn *resolve, void *arg, struct strlist *req,
+    struct strlist *prefix);
+
+/*
+ * Appends text folded for the prefilter: ASCII, Latin-1, Latin
+ * Extended-A, Greek, Cyrillic and fullwidth letters in lower case.  When
+ * map is not NULL, (*map)[i] is set to the offset in text of the folded
+ * byte i (the array is grown with *alloc; a few letters fold to fewer
+ * bytes).  Returns 0 or -1 (b's cap).
+ */
+int rx_fold(struct buf *b, const char *text, size_t len, size_t **map,
+    size_t *alloc);
+
+/* A set of strings searched for all at once; string i has id i. */
+struct rx_lits;
+struct rx_lits *rx_lits_new(const struct strlist *strings);
+void rx_lits_free(struct rx_lits *l);
+size_t rx_lits_count(const struct rx_lits *l);
+/* Where a string was found: its id and the offset just past it. */
+struct rx_lits_hit {
+	size_t id;
+	size_t end;
+};
+
+/*
+ * Sets seen[id] to 1 for each string found in folded (by rx_fold), and,
+ * when hits is not NULL, appends every occurrence, in text order, up to
+ * max of them.  Returns 0, or -1 when there were more than max.
+ */
+int rx_lits_scan(const struct rx_lits *l, const char *folded, size_t len,
+    unsigned char *seen, struct rx_lits_hit **hits, size_t *nhits,
+    size_t *alloc, size_t max);
+/* The length of string id. */
+size_t rx_lits_len(const struct rx_lits *l, size_t id);
 
 /* The PCRE2 version and whether JIT is available, for "rules check". */
 const char *rx_version(char *out, size_t size);

@@ -63,8 +63,8 @@ static const struct stopword stopwords[] = {
 	{ "could", L_EN },
 	{ "da", L_PT },
 	{ "danke", L_DE },
-	{ "das", L_PT | L_DE },
 	{ "dans", L_FR },
+	{ "das", L_PT | L_DE },
 	{ "de", L_ES | L_PT | L_FR | L_NL },
 	{ "del", L_ES | L_IT },
 	{ "della", L_IT },
@@ -146,7 +146,7 @@ static const struct stopword stopwords[] = {
 	{ "our", L_EN },
 	{ "para", L_ES | L_PT },
 	{ "pas", L_FR },
-	{ "per", L_IT },
+	{ "per", L_IT | L_EN },
 	{ "pero", L_ES },
 	{ "please", L_EN },
 	{ "por", L_ES | L_PT },
@@ -155,12 +155,12 @@ static const struct stopword stopwords[] = {
 	{ "precisamos", L_PT },
 	{ "preis", L_DE },
 	{ "prezzo", L_IT },
+	{ "preço", L_PT },
 	{ "prijs", L_NL },
 	{ "prix", L_FR },
-	{ "preço", L_PT },
-	{ "qui", L_FR },
 	{ "que", L_ES | L_PT | L_FR },
 	{ "questo", L_IT },
+	{ "qui", L_FR },
 	{ "regards", L_EN },
 	{ "saludos", L_ES },
 	{ "saluti", L_IT },
@@ -188,12 +188,12 @@ static const struct stopword stopwords[] = {
 	{ "usted", L_ES },
 	{ "uw", L_NL },
 	{ "van", L_NL },
+	{ "você", L_PT },
 	{ "voor", L_NL },
 	{ "vorremmo", L_IT },
 	{ "vos", L_FR },
 	{ "votre", L_FR },
 	{ "vous", L_FR },
-	{ "você", L_PT },
 	{ "we", L_EN | L_NL },
 	{ "wij", L_NL },
 	{ "will", L_EN },
@@ -204,8 +204,8 @@ static const struct stopword stopwords[] = {
 	{ "you", L_EN },
 	{ "your", L_EN },
 	{ "zu", L_DE },
-	{ "é", L_PT },
 	{ "è", L_IT },
+	{ "é", L_PT },
 };
 
 #ifdef INQUIRYD_UNITTEST
@@ -300,6 +300,7 @@ classify_languages(const char *text, char out[8], char *langs, size_t size)
 	char word[32];
 	const char *lang = "en";
 	size_t best = 0, k;
+	int unsure = 0;
 
 	if (!text)
 		text = "";
@@ -380,20 +381,32 @@ classify_languages(const char *text, char out[8], char *langs, size_t size)
 	else if (deva >= latin && deva > 0)
 		lang = "hi";
 	else {
-		/* the most common words; English wins ties and doubt */
+		/* the most common words; English wins ties */
+		size_t second = 0;
+
 		for (k = 0; k < ARRAY_SIZE(latin_langs); k++)
 			if (lat_score[k] > best) {
+				second = best;
 				best = lat_score[k];
 				lang = latin_langs[k];
+			} else if (lat_score[k] > second) {
+				second = lat_score[k];
 			}
-		if (best < 2 || lat_score[0] == best)
+		/* English, the trade's common language, wins doubt: another
+		 * language must lead it by two words */
+		if (best < 2 || lat_score[0] + 2 > best)
 			lang = "en";
+		/* a few words or a close race say little */
+		unsure = best < 3 || best - second < 2;
 	}
 	snprintf(out, 8, "%s", lang);
 	if (langs && size) {
-		/* English rules too when there is English in the text */
-		if (strcmp(lang, "en") && (lat_score[0] >= 3 ||
+		if (unsure && latin > 0)
+			/* a few words say little: every Latin language */
+			snprintf(langs, size, "en es pt fr de it nl");
+		else if (strcmp(lang, "en") && (lat_score[0] >= 3 ||
 		    (latin > 40 && lat_score[0] >= 1)))
+			/* English rules too when there is English in it */
 			snprintf(langs, size, "%s en", lang);
 		else
 			snprintf(langs, size, "%s", lang);
@@ -441,7 +454,8 @@ static const char *const field_order[] = {
 	"product", "product_phrase", "model", "brand", "part_number",
 	"quantity", "moq", "order_type", "size", "length", "thickness",
 	"weight", "capacity", "power", "voltage", "material", "colour",
-	"finish", "design", "spec", "quality", "usage", "logo", "packaging",
+	"finish", "shape", "design", "compatibility", "spec", "quality",
+	"usage", "logo", "packaging",
 	"certification", "documents", "samples", "incoterm", "port",
 	"destination", "shipping", "insurance", "price_basis", "payment",
 	"target_price", "currency", "delivery", "warranty", "includes",
@@ -481,13 +495,51 @@ fold(const char *s)
 	return buf_detach(&b, NULL);
 }
 
+/* Drops entry i of the outline. */
+static void
+drop_requirement(struct verdict *v, size_t i)
+{
+	free(v->req[i].field);
+	free(v->req[i].value);
+	memmove(v->req + i, v->req + i + 1, (v->nreq - i - 1) *
+	    sizeof(*v->req));
+	v->nreq--;
+}
+
+/*
+ * Adds field: value to the outline unless it says nothing new: a value of
+ * the same field that contains it is kept (and one it contains is
+ * replaced); a "spec" entry already inside another field's value is left
+ * out, and one inside the new value goes.
+ */
 static void
 add_requirement(struct verdict *v, const char *field, const char *value,
     const struct rule *r)
 {
 	char *fv = fold(value);
+	int is_spec = !strcmp(field, "spec");
 	size_t i;
 
+	for (i = 0; i < v->nreq; i++) {
+		char *fo;
+		int inside;
+
+		if (!strcmp(v->req[i].field, field))
+			continue;
+		fo = fold(v->req[i].value);
+		inside = is_spec && strstr(fo, fv) != NULL &&
+		    strncmp(v->req[i].field, "product", 7) &&
+		    strcmp(v->req[i].field, "model");
+		if (!inside && !strcmp(v->req[i].field, "spec") &&
+		    strncmp(field, "product", 7) && strcmp(field, "model") &&
+		    strstr(fv, fo)) {
+			drop_requirement(v, i);
+			i--;
+		}
+		free(fo);
+		if (inside)
+			goto out;
+	}
 	for (i = 0; i < v->nreq; i++) {
 		char *fo;
 		int same;
@@ -540,15 +592,39 @@ out:
 	free(fq);
 }
 
+/*
+ * Within a field, what the customer wrote comes before the subject (a
+ * platform RFQ's subject is the seller's listing title) and before what
+ * the catalog lookup added.
+ */
+static int
+target_rank(const struct rule *r)
+{
+	if (!r || !r->target)
+		return 5;
+	if (!strcmp(r->target, "visible"))
+		return 0;
+	if (!strcmp(r->target, "body"))
+		return 1;
+	if (!strcmp(r->target, "any"))
+		return 2;
+	if (!strcmp(r->target, "subject"))
+		return 4;
+	return 3;
+}
+
 static int
 cmp_req(const void *a, const void *b)
 {
 	const struct requirement *x = a, *y = b;
 	size_t rx = field_rank(x->field), ry = field_rank(y->field);
+	int tx, ty;
 
 	if (rx != ry)
 		return rx < ry ? -1 : 1;
-	return 0;
+	tx = target_rank(x->rule);
+	ty = target_rank(y->rule);
+	return tx < ty ? -1 : tx > ty;
 }
 
 /* Stable sort by field rank (insertion sort: outlines are short). */
@@ -568,6 +644,7 @@ sort_outline(struct verdict *v)
 
 struct scan_ctx {
 	const struct ruleset *rs;
+	struct rule_scanner *scn;
 	const char *langs;
 	struct verdict *v;
 	uint64_t deadline;
@@ -579,8 +656,8 @@ scan(struct scan_ctx *c, const char *target, const char *header,
 {
 	if (!text || !*text)
 		return;
-	ruleset_scan(c->rs, target, header, text, strlen(text), c->langs,
-	    &c->v->hits, c->deadline, &c->v->warnings);
+	ruleset_scan_with(c->rs, c->scn, target, header, text, strlen(text),
+	    c->langs, &c->v->hits, c->deadline, &c->v->warnings);
 }
 
 void
@@ -606,6 +683,9 @@ classify_message_opts(const struct ruleset *rs, const struct parsed_msg *pm,
 	budget = opts && opts->budget_ms ? opts->budget_ms :
 	    ruleset_budget_ms(rs);
 	c.rs = rs;
+	c.scn = rule_scanner_new(rs);
+	if (opts && opts->rule_ns)
+		rule_scanner_time(c.scn, opts->rule_ns);
 	c.langs = langs;
 	c.v = v;
 	c.deadline = budget ? t0 + budget : 0;
@@ -634,6 +714,7 @@ classify_message_opts(const struct ruleset *rs, const struct parsed_msg *pm,
 	scan(&c, "html", NULL, pm->html);
 	scan(&c, "any", NULL, pm->subject);
 	scan(&c, "any", NULL, body);
+	rule_scanner_free(c.scn);
 	ruleset_resolve(rs, &v->hits, langs);
 
 	/* Weights: once per rule, however often it matched. */
@@ -743,7 +824,8 @@ classify_explain(FILE *fp, const struct verdict *v)
 			fprintf(fp, " \"%s\"", log_escape(h->match, esc,
 			    sizeof(esc)));
 		else if (r->when)
-			fprintf(fp, " %s", r->when);
+			fprintf(fp, " %.60s%s", r->when,
+			    strlen(r->when) > 60 ? "..." : "");
 		fputs("  ", fp);
 		if (first)
 			print_weights(fp, r);

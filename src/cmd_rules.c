@@ -31,41 +31,46 @@
 #include "err.h"
 #include "log.h"
 #include "parse.h"
+#include "pipeline.h"
 #include "rules.h"
 #include "rx.h"
 #include "sig.h"
 
-/*
- * The parse and sig stages are written in parallel with this one.  Until
- * they are linked in, "rules test" reads the subject and body from the
- * JSONL instead of the .eml file and classifies without a signature.
- */
-#pragma weak parse_message
-#pragma weak parsed_msg_release
-#pragma weak sig_analyse
-#pragma weak sig_result_release
 
 static const char usage_text[] =
     "usage: inquiryd [-c FILE] rules check [DIR]\n"
     "       inquiryd [-c FILE] rules test [--rules DIR] [--min-macro-f1 X]\n"
-    "                [--min-outline-recall X] [--min-question-recall X] [-v]"
-    " CORPUS\n"
+    "                [--min-outline-recall X] [--min-question-recall X]\n"
+    "                [--bench ROUNDS] [-v] CORPUS\n"
     "\n"
-    "check  compiles every rule under DIR (default: the config's rules_dir)\n"
-    "       and prints each error as file:line:column: message.  Exit 0\n"
-    "       when the rules load, 2 when any error was found.\n"
+    "check  compiles every rule under DIR and prints each error as\n"
+    "       file:line:column: message.  Without DIR it checks everything\n"
+    "       the config names, as the daemon would load it, without touching\n"
+    "       mail: the config itself, the rules, the templates and the\n"
+    "       catalog.  Exit 0 when all load, 2 when any error was found.\n"
     "test   classifies a labelled corpus (CORPUS/inquiries.jsonl and the\n"
     "       .eml files it names) and prints the confusion matrix, accuracy,\n"
     "       macro-F1, outline and question recall on the detailed items,\n"
     "       each rule's hits and the rules that never fired.  The --min-*\n"
     "       options exit 1 when a figure is below X (0 to 1).\n"
     "       --rules DIR picks the rules (default: the config's rules_dir);\n"
-    "       -v prints each message's verdict and what it missed.\n";
+    "       -v prints each message's verdict and what it missed (twice:\n"
+    "       the explanation too).  --bench ROUNDS times classification\n"
+    "       beside the same patterns run in a bare JIT loop.\n";
 
 struct test_opts {
 	double min_f1, min_outline, min_questions;
 	int have_f1, have_outline, have_questions;
 	int verbose;
+	long bench;		/* rounds of the benchmark, 0: none */
+};
+
+/* A message kept for the benchmark, parsed and analysed once. */
+struct bench_msg {
+	struct parsed_msg pm;
+	struct sig_result sr;
+	int has_sr;
+	int parsed;
 };
 
 /* The rules directory: the argument, else the config's. */
@@ -124,21 +129,83 @@ rules_check(int argc, char **argv, const struct cmd_global *g)
 	char ver[64];
 	int rc;
 
+	struct pipeline p;
+	int whole = argc == 1;
+
 	if (argc > 2)
 		return cmd_usage(usage_text, 1);
-	dir = pick_rules_dir(argc == 2 ? argv[1] : NULL, g, &rc);
-	if (!dir)
-		goto out;
-	if (load_rules(dir, &rs)) {
-		rc = EXIT_USAGE;
-		goto out;
+	memset(&p, 0, sizeof(p));
+	if (whole) {
+		/* Everything the daemon loads, all errors at once. */
+		struct strlist errs = STRLIST_INIT;
+		size_t i;
+
+		if (pipeline_load(&p, g->conf_path, PL_RULES | PL_TEMPLATES |
+		    PL_CATALOG, 1, &errs, &rc)) {
+			for (i = 0; i < errs.n; i++)
+				fprintf(stderr, "%s\n", errs.v[i]);
+			fprintf(stderr, "inquiryd: %zu error%s; nothing "
+			    "loaded\n", errs.n, errs.n == 1 ? "" : "s");
+			strlist_release(&errs);
+			dir = NULL;
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		strlist_release(&errs);
+		dir = xstrdup(p.conf.rules_dir);
+		rs = p.rs;
+		p.rs = NULL;
+	} else {
+		dir = pick_rules_dir(argv[1], g, &rc);
+		if (!dir)
+			goto out;
+		if (load_rules(dir, &rs)) {
+			rc = EXIT_USAGE;
+			goto out;
+		}
+	}
+	if (g->verbose) {
+		size_t i, k;
+
+		for (i = 0; i < ruleset_count(rs); i++) {
+			const struct rule *r = ruleset_rule(rs, i);
+			struct strlist l = STRLIST_INIT, st = STRLIST_INIT;
+
+			printf("%s (%s:%d): ", r->id, r->file, r->line);
+			if (!rule_prefilter(rs, r, &l, &st))
+				printf("always runs");
+			for (k = 0; k < l.n && k < 10; k++)
+				printf("%s\"%s\"", k ? " " : "needs ",
+				    log_esc(l.v[k]));
+			if (l.n > 10)
+				printf(" (%zu more)", l.n - 10);
+			for (k = 0; k < st.n && k < 10; k++)
+				printf("%s\"%s\"", k ? " " : l.n ?
+				    "; tried at " : "tried at ",
+				    log_esc(st.v[k]));
+			if (st.n > 10)
+				printf(" (%zu more)", st.n - 10);
+			putchar('\n');
+			strlist_release(&l);
+			strlist_release(&st);
+		}
 	}
 	if (!g->quiet)
-		printf("%s: %zu rules ok (%s)\n", dir, ruleset_count(rs),
+		printf("%s: %zu rules ok, %zu with a literal prefilter (%s)\n",
+		    dir, ruleset_count(rs), ruleset_prefiltered(rs),
 		    rx_version(ver, sizeof(ver)));
+	if (whole && !g->quiet) {
+		printf("%s: config ok, %zu account%s\n", p.conf_path ?
+		    p.conf_path : "(built-in defaults)", p.conf.naccounts,
+		    p.conf.naccounts == 1 ? "" : "s");
+		printf("%s: templates ok\n", p.conf.templates_dir);
+		printf("%s: %zu products in %zu categories ok\n",
+		    p.conf.catalog, p.cat.n, p.cat.categories.n);
+	}
 	rc = EXIT_OK;
 out:
 	ruleset_free(rs);
+	pipeline_release(&p);
 	free(dir);
 	return rc;
 }
@@ -351,12 +418,12 @@ question_matches(const char *g, const char *q)
 	return ok;
 }
 
-/* --- the corpus ------------------------------------------------------------ */
+/* --- the corpus ------------------------------------------------------ */
 
 /* A .eml as a parsed message: the parse stage if linked, else the JSONL. */
 static int
 load_message(const char *path, json_t *rec, struct parsed_msg *pm,
-    int *parsed)
+    int *parsed, int verbose)
 {
 	struct buf raw = BUF_INIT(64u << 20);
 	struct err e = ERR_INIT;
@@ -364,22 +431,25 @@ load_message(const char *path, json_t *rec, struct parsed_msg *pm,
 	int rc = -1;
 
 	*parsed = 0;
-	if (parse_message) {
-		if (buf_read_file(&raw, path)) {
-			fprintf(stderr, "inquiryd: cannot read '%s': %s\n",
-			    path, strerror(errno));
-			goto out;
-		}
-		if (parse_message(raw.data, raw.len, NULL, pm, &e)) {
-			fprintf(stderr, "inquiryd: '%s': %s\n", path, e.msg);
-			parsed_msg_release(pm);
-			goto out;
-		}
+	if (buf_read_file(&raw, path)) {
+		err_set_errno(&e, ERR_PERM, "cannot read it");
+	} else if (!parse_message(raw.data, raw.len, NULL, pm, &e)) {
 		*parsed = 1;
 		rc = 0;
 		goto out;
+	} else {
+		parsed_msg_release(pm);
 	}
+	/* The JSONL's text stands in (the report counts these). */
 	memset(pm, 0, sizeof(*pm));
+	if (!json_string_value(json_object_get(rec, "body"))) {
+		fprintf(stderr, "inquiryd: '%s': %s, and the JSONL has no "
+		    "body\n", path, e.msg);
+		goto out;
+	}
+	if (verbose)
+		fprintf(stderr, "inquiryd: '%s': %s; using the text of the "
+		    "JSONL\n", path, e.msg);
 	s = json_string_value(json_object_get(rec, "subject"));
 	pm->subject = s ? xstrdup(s) : NULL;
 	s = json_string_value(json_object_get(rec, "body"));
@@ -422,6 +492,154 @@ release_message(struct parsed_msg *pm, int parsed)
 	free(pm->from.addr);
 }
 
+/* Seconds of the monotonic clock. */
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Every match of rx in text, as a scan would find them. */
+static unsigned
+bare_matches(const struct rx *rx, const char *text, size_t len,
+    struct rx_scratch *sc, unsigned max)
+{
+	size_t start = 0, s, e;
+	unsigned n = 0;
+
+	while (n < max && start <= len &&
+	    rx_exec(rx, text, len, start, sc, NULL, 0) == RX_MATCH) {
+		rx_group(sc, 0, &s, &e);
+		n++;
+		start = e > start ? e : s + 1;
+	}
+	return n;
+}
+
+/*
+ * Classification throughput with the visible text already extracted,
+ * beside the floor: the same compiled patterns run by JIT over the same
+ * texts (subject, visible text, body) in a bare loop.  The best of
+ * several runs of each is printed.
+ */
+static void
+rules_bench(const struct ruleset *rs, struct bench_msg *m, size_t n,
+    long rounds)
+{
+	struct rx_scratch *sc = rx_scratch_new(NULL, 64);
+	double best_c = 1e30, best_f = 1e30, t;
+	size_t nrules = ruleset_count(rs), i, k, bytes = 0, npat = 0;
+	unsigned sink = 0;
+	long r;
+	int rep;
+
+	for (i = 0; i < n; i++)
+		bytes += m[i].pm.text_len;
+	for (k = 0; k < nrules; k++)
+		npat += rule_rx(ruleset_rule(rs, k)) != NULL;
+	for (rep = 0; rep < 5; rep++) {
+		t = now_s();
+		for (r = 0; r < rounds; r++)
+			for (i = 0; i < n; i++) {
+				struct verdict v;
+
+				classify_message(rs, &m[i].pm, m[i].has_sr ?
+				    &m[i].sr : NULL, &v);
+				sink += v.cls;
+				verdict_release(&v);
+			}
+		t = now_s() - t;
+		if (t < best_c)
+			best_c = t;
+		t = now_s();
+		for (r = 0; r < rounds; r++)
+			for (i = 0; i < n; i++) {
+				const struct parsed_msg *pm = &m[i].pm;
+				const char *vis = m[i].has_sr &&
+				    m[i].sr.visible_text ?
+				    m[i].sr.visible_text : pm->text;
+
+				for (k = 0; k < nrules; k++) {
+					const struct rule *ru =
+					    ruleset_rule(rs, k);
+					const struct rx *rx = rule_rx(ru);
+					const char *txt;
+
+					if (!rx)
+						continue;
+					if (!strcmp(ru->target, "subject"))
+						txt = pm->subject;
+					else if (!strcmp(ru->target, "visible"))
+						txt = vis;
+					else if (!strcmp(ru->target, "body") ||
+					    !strcmp(ru->target, "any"))
+						txt = pm->text;
+					else
+						continue;
+					if (txt)
+						sink += bare_matches(rx, txt,
+						    strlen(txt), sc,
+						    MAX(ru->max_hits,
+						    ru->min_hits));
+				}
+			}
+		t = now_s() - t;
+		if (t < best_f)
+			best_f = t;
+	}
+	printf("\nbenchmark: %zu messages (%.0f bytes on average), %zu "
+	    "patterns, %ld rounds, best of 5\n", n, (double)bytes / n, npat,
+	    rounds);
+	printf("  classify: %.0f messages/s (%.3f ms each)\n",
+	    rounds * n / best_c, best_c * 1e3 / (rounds * n));
+	printf("  floor, the same patterns in a bare JIT loop: %.0f "
+	    "messages/s (%.3f ms each)\n", rounds * n / best_f,
+	    best_f * 1e3 / (rounds * n));
+	printf("  classify / floor: %.2f\n", best_f / best_c);
+	/* The costliest rules in classification, for whoever tunes them. */
+	{
+		uint64_t *ns = xcalloc(nrules + 1, sizeof(*ns));
+		struct classify_opts co = CLASSIFY_OPTS_INIT;
+		size_t top, b;
+
+		co.rule_ns = ns;
+		for (r = 0; r < rounds; r++)
+			for (i = 0; i < n; i++) {
+				struct verdict v;
+
+				classify_message_opts(rs, &m[i].pm,
+				    m[i].has_sr ? &m[i].sr : NULL, &co, &v);
+				verdict_release(&v);
+			}
+		printf("  costliest rules in classification (microseconds "
+		    "per message):\n");
+		for (top = 0; top < 12; top++) {
+			b = nrules;
+			for (k = 0; k < nrules; k++)
+				if (ns[k] && (b == nrules || ns[k] > ns[b]))
+					b = k;
+			if (b == nrules)
+				break;
+			printf("    %7.1f  %s (%s:%d)%s\n",
+			    ns[b] / 1e3 / (rounds * n), ruleset_rule(rs, b)->id,
+			    ruleset_rule(rs, b)->file,
+			    ruleset_rule(rs, b)->line,
+			    rule_prefilter(rs, ruleset_rule(rs, b), NULL,
+			    NULL) ? "" :
+			    "  (no prefilter)");
+			ns[b] = 0;
+		}
+		free(ns);
+	}
+	printf("# figure: classify %.0f msg/s, floor %.0f msg/s, ratio %.2f\n",
+	    rounds * n / best_c, rounds * n / best_f, best_f / best_c);
+	rx_scratch_free(sc);
+	(void)sink;
+}
+
 struct rule_count {
 	const struct rule *r;
 	unsigned n;
@@ -441,14 +659,18 @@ rules_test_main(const char *dir, const char *corpus,
 	struct rule_count *counts = NULL;
 	char *jsonl = NULL;
 	FILE *fp = NULL;
-	char line[1 << 16];
+	char *line = NULL;
+	size_t lalloc = 0;
+	ssize_t llen;
 	unsigned conf[CLASS_COUNT][CLASS_COUNT] = { { 0 } };
 	unsigned total = 0, right = 0, lenient = 0, lineno = 0;
 	unsigned keys = 0, keys_found = 0, qs = 0, qs_found = 0;
 	unsigned all_qs = 0, all_qs_found = 0, ndetailed = 0;
 	double recall_sum = 0, f1 = 0, ms_total = 0;
-	size_t i, k, nrules;
-	int rc = EXIT_FAIL, parse_used = 0, c;
+	struct bench_msg *bm = NULL;
+	size_t i, k, nrules, nbm = 0, abm = 0;
+	unsigned parse_used = 0;
+	int rc = EXIT_FAIL, c;
 
 	if (load_rules(dir, &rs)) {
 		rc = EXIT_USAGE;
@@ -465,7 +687,7 @@ rules_test_main(const char *dir, const char *corpus,
 		    strerror(errno));
 		goto out;
 	}
-	while (fgets(line, sizeof(line), fp)) {
+	while ((llen = getline(&line, &lalloc, fp)) >= 0) {
 		json_error_t je;
 		json_t *rec, *reqs, *gq;
 		struct parsed_msg pm;
@@ -479,6 +701,10 @@ rules_test_main(const char *dir, const char *corpus,
 		lineno++;
 		if (str_blank(line))
 			continue;
+		if (llen > 16 * 1024 * 1024) {
+			fprintf(stderr, "%s:%u: line too long\n", jsonl, lineno);
+			goto out;
+		}
 		rec = json_loads(line, 0, &je);
 		if (!rec) {
 			fprintf(stderr, "%s:%u: %s\n", jsonl, lineno, je.text);
@@ -493,19 +719,20 @@ rules_test_main(const char *dir, const char *corpus,
 		if (alt)
 			altc = class_from_name(alt);
 		if (!id || gold < 0 || !file) {
-			fprintf(stderr, "%s:%u: a record needs id, label (vague, "
-			    "detailed or spam) and eml.file\n", jsonl, lineno);
+			fprintf(stderr, "%s:%u: a record needs id, label "
+			    "(vague, detailed or spam) and eml.file\n", jsonl,
+			    lineno);
 			json_decref(rec);
 			goto out;
 		}
 		path = xasprintf("%s/%s", corpus, file);
-		if (load_message(path, rec, &pm, &parsed)) {
+		if (load_message(path, rec, &pm, &parsed, o->verbose)) {
 			free(path);
 			json_decref(rec);
 			goto out;
 		}
-		parse_used |= parsed;
-		if (parsed && sig_analyse) {
+		parse_used += parsed;
+		if (parsed) {
 			sig_analyse(rs, pm.text, &pm.from, &sr);
 			srp = &sr;
 		}
@@ -526,7 +753,8 @@ rules_test_main(const char *dir, const char *corpus,
 					counts[k].n++;
 		}
 		if (o->verbose)
-			printf("%-10s gold %-8s got %-8s%s  (v %g, d %g, s %g)\n",
+			printf("%-10s gold %-8s got %-8s%s  "
+			    "(v %g, d %g, s %g)\n",
 			    id, label, class_name(v.cls),
 			    (int)v.cls == gold ? "" : (int)v.cls == altc ?
 			    "  ~alt" : "  WRONG", v.score[0], v.score[1],
@@ -606,9 +834,20 @@ rules_test_main(const char *dir, const char *corpus,
 			putchar('\n');
 		}
 		verdict_release(&v);
-		if (srp)
-			sig_result_release(srp);
-		release_message(&pm, parsed);
+		if (o->bench) {
+			GROW(bm, nbm + 1, abm);
+			memset(&bm[nbm], 0, sizeof(bm[nbm]));
+			bm[nbm].pm = pm;
+			if (srp)
+				bm[nbm].sr = sr;
+			bm[nbm].has_sr = srp != NULL;
+			bm[nbm].parsed = parsed;
+			nbm++;
+		} else {
+			if (srp)
+				sig_result_release(srp);
+			release_message(&pm, parsed);
+		}
 		free(path);
 		json_decref(rec);
 	}
@@ -617,8 +856,11 @@ rules_test_main(const char *dir, const char *corpus,
 		goto out;
 	}
 
-	printf("corpus: %s (%u messages%s)\n", corpus, total, parse_used ?
-	    "" : "; the parse stage is not linked in: texts from the JSONL");
+	printf("corpus: %s (%u messages", corpus, total);
+	if (parse_used < total)
+		printf("; %u read from the JSONL: their .eml did not parse",
+		    total - parse_used);
+	printf(")\n");
 	printf("\nconfusion matrix (rows: gold, columns: predicted)\n");
 	printf("%-10s %8s %8s %8s\n", "", "vague", "detailed", "spam");
 	for (c = 0; c < CLASS_COUNT; c++)
@@ -681,7 +923,16 @@ rules_test_main(const char *dir, const char *corpus,
 		    ratio(qs_found, qs), o->min_questions);
 		rc = EXIT_FAIL;
 	}
+	if (o->bench && nbm)
+		rules_bench(rs, bm, nbm, o->bench);
 out:
+	for (i = 0; i < nbm; i++) {
+		if (bm[i].has_sr)
+			sig_result_release(&bm[i].sr);
+		release_message(&bm[i].pm, bm[i].parsed);
+	}
+	free(bm);
+	free(line);
 	if (fp)
 		fclose(fp);
 	free(jsonl);
@@ -710,6 +961,7 @@ rules_test(int argc, char **argv, const struct cmd_global *g)
 		{ "min-outline-recall", required_argument, NULL, 'o' },
 		{ "min-question-recall", required_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "bench", required_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct test_opts o;
@@ -719,7 +971,7 @@ rules_test(int argc, char **argv, const struct cmd_global *g)
 
 	memset(&o, 0, sizeof(o));
 	o.verbose = g->verbose;
-	optind = 1;
+	optind = 0;	/* glibc: start afresh, permuting */
 	while ((c = getopt_long(argc, argv, "r:v", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
@@ -744,6 +996,13 @@ rules_test(int argc, char **argv, const struct cmd_global *g)
 			break;
 		case 'v':
 			o.verbose++;
+			break;
+		case 'b':
+			if (str_to_long(optarg, 1, 100000, &o.bench)) {
+				fprintf(stderr, "inquiryd: --bench wants a "
+				    "number of rounds, not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
 			break;
 		default:
 			return cmd_usage(usage_text, 1);

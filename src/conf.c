@@ -83,6 +83,9 @@ static const struct conf_key conf_keys[] = {
 	E("max_page_size", CK_SIZE, enrich_max_page, "512K", 0, 0),
 	E("max_redirects", CK_LONG, enrich_max_redirects, "3", 0, 10),
 	E("freemail_file", CK_PATH, freemail_file, NULL, 0, 0),
+	E("ca_file", CK_PATH, enrich_ca_file, NULL, 0, 0),
+	E("https_port", CK_LONG, enrich_https_port, "443", 1, 65535),
+	E("http_port", CK_LONG, enrich_http_port, "80", 1, 65535),
 
 	A("url", CK_STR, url, NULL, 0, 0),
 	A("user", CK_STR, user, NULL, 0, 0),

@@ -2,10 +2,12 @@
  * contacts.c - the contacts export.
  */
 #include <errno.h>
+#include <limits.h>
 
 #include "buf.h"
 #include "contacts.h"
 #include "err.h"
+#include "xlsx.h"
 
 const char *const contacts_columns[] = {
 	"email", "name", "title", "company", "company_domain", "phone",
@@ -167,4 +169,40 @@ contacts_write_csv(const struct contacts_table *t, FILE *fp)
 		fputs("\r\n", fp);
 	}
 	return ferror(fp) ? -1 : 0;
+}
+
+int
+contacts_write_xlsx(const struct contacts_table *t, const char *path,
+    struct err *e)
+{
+	struct xlsx *x;
+	struct xlsx_sheet *sh;
+	size_t i, j;
+
+	if (xlsx_open(&x, path, e))
+		return -1;
+	xlsx_properties(x, "Contacts", "inquiryd", NULL, 0);
+	sh = xlsx_sheet_add(x, "Contacts");
+	for (j = 0; j < contacts_ncolumns; j++)
+		xlsx_string(sh, 0, (unsigned)j, contacts_columns[j],
+		    XS_HEADER);
+	/* Every cell is a string cell: customer text never becomes a
+	 * formula (xlsx.h), and the count of inquiries is a number. */
+	for (i = 0; i < t->n; i++) {
+		for (j = 0; j < contacts_ncolumns; j++) {
+			long n;
+
+			if (j == 15 && !str_to_long(t->rows[i].v[j], 0,
+			    LONG_MAX, &n))
+				xlsx_number(sh, 1 + (unsigned)i, (unsigned)j,
+				    (double)n, XS_INT);
+			else
+				xlsx_string(sh, 1 + (unsigned)i, (unsigned)j,
+				    t->rows[i].v[j], 0);
+		}
+	}
+	xlsx_columns(sh, 0, 0, 32, 0);
+	xlsx_columns(sh, 1, contacts_ncolumns - 1, 18, 0);
+	xlsx_freeze(sh, 1, 1);
+	return xlsx_close(x, e);
 }

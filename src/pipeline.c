@@ -126,6 +126,8 @@ pipeline_load(struct pipeline *p, const char *conf_path, unsigned parts,
 			pipeline_release(p);
 			return -1;
 		}
+		/* Temporaries of a quote write that a kill interrupted. */
+		quote_sweep(p->conf.quotes_dir, (int64_t)time(NULL), 3600);
 	}
 	if (parts & PL_ENRICH) {
 		p->en = enrich_new(&p->conf, p->rs, &p->cat, offline);
@@ -738,6 +740,37 @@ process_outgoing(struct pipeline *p, const struct source_msg *m,
 	return 0;
 }
 
+/* classify's hook: the catalog's product a text names, if any. */
+static const char *
+product_lookup(void *arg, const char *text)
+{
+	const struct catalog *cat = arg;
+	const struct product *p;
+
+	if (!text || catalog_match(cat, text, &p, 1) < 1)
+		return NULL;
+	return p->name;
+}
+
+/* Runs the classifier with the catalog's products and logs what it
+ * skipped on a limit. */
+static void
+classify_with_catalog(struct pipeline *p, const struct parsed_msg *pm,
+    const struct sig_result *s, struct verdict *v)
+{
+	struct classify_opts opts = CLASSIFY_OPTS_INIT;
+	size_t i;
+
+	if (p->cat.n) {
+		opts.product_lookup = product_lookup;
+		opts.arg = &p->cat;
+	}
+	classify_message_opts(p->rs, pm, s, &opts, v);
+	for (i = 0; i < v->warnings.n; i++)
+		log_warnx("message <%s>: %s", log_esc(pm->message_id),
+		    v->warnings.v[i]);
+}
+
 /* Everything after parsing, inside the transaction. */
 static int
 process_parsed(struct pipeline *p, const struct source_msg *m,
@@ -799,7 +832,7 @@ process_parsed(struct pipeline *p, const struct source_msg *m,
 	}
 
 	STAGE(p, STAGE_SIG, sig_analyse(p->rs, pm->text, &pm->from, &s));
-	STAGE(p, STAGE_CLASSIFY, classify_message(p->rs, pm, &s, &v));
+	STAGE(p, STAGE_CLASSIFY, classify_with_catalog(p, pm, &s, &v));
 	if (p->en)
 		STAGE(p, STAGE_ENRICH, enrich_sender(p->en, pm, &s, &v, &ei));
 
@@ -1062,7 +1095,7 @@ pipeline_redraft(struct pipeline *p, int64_t inquiry_id,
 	if (!a)
 		a = pick_account(p, NULL);
 	sig_analyse(p->rs, pm.text, &pm.from, &s);
-	classify_message(p->rs, &pm, &s, &v);
+	classify_with_catalog(p, &pm, &s, &v);
 	if (p->en)
 		enrich_sender(p->en, &pm, &s, &v, &ei);
 	if (store_begin(p->st, e))

@@ -7,6 +7,7 @@
 
 #include "err.h"
 #include "report.h"
+#include "xlsx.h"
 
 static const char *const step_names[STEP_COUNT] = {
 	"received", "drafted", "replied", "quoted", "answered", "won", "lost",
@@ -374,4 +375,193 @@ unanswered_free(struct unanswered *u, size_t n)
 		free(u[i].subject);
 	}
 	free(u);
+}
+
+/* --- XLSX ------------------------------------------------------------------ */
+
+static const char *const group_header[] = {
+	NULL, "received", "drafted", "replied", "quoted", "answered", "won",
+	"lost", "spam", "reply hours (median)", "reply hours (p90)",
+	"quote hours (median)",
+};
+
+/* One row of the per-group table. */
+static void
+xlsx_group_row(struct xlsx_sheet *sh, unsigned row, const char *key,
+    struct funnel *f, unsigned style)
+{
+	int s;
+
+	xlsx_string(sh, row, 0, key, style | XS_BORDER);
+	for (s = 0; s < STEP_COUNT; s++)
+		xlsx_number(sh, row, 1 + (unsigned)s, (double)f->step[s],
+		    style | XS_BORDER | XS_INT);
+	xlsx_number(sh, row, 8, (double)f->spam, style | XS_BORDER | XS_INT);
+	xlsx_number(sh, row, 9, hours_percentile(&f->reply, 0.5),
+	    style | XS_BORDER | XS_DECIMAL);
+	xlsx_number(sh, row, 10, hours_percentile(&f->reply, 0.9),
+	    style | XS_BORDER | XS_DECIMAL);
+	xlsx_number(sh, row, 11, hours_percentile(&f->quote, 0.5),
+	    style | XS_BORDER | XS_DECIMAL);
+}
+
+static void
+xlsx_funnel_sheet(struct xlsx *x, struct report *r)
+{
+	struct xlsx_sheet *sh = xlsx_sheet_add(x, "Funnel");
+	struct xlsx_series ser = { "inquiries", 1 };
+	struct xlsx_chart c;
+	char a[21], b[21], *period, ref[16], ref2[16], *f;
+	unsigned row;
+	int s;
+
+	period = xasprintf("Received %s%s%s%s", r->since ? "from " : "",
+	    r->since ? fmt_time_utc(r->since, a) : "all time",
+	    r->until ? " until " : "", r->until ? fmt_time_utc(r->until, b) :
+	    "");
+	xlsx_merge(sh, 0, 0, 0, 3, "Inquiry funnel", XS_TITLE);
+	xlsx_string(sh, 1, 0, period, XS_SMALL);
+	free(period);
+	xlsx_string(sh, 3, 0, "step", XS_HEADER);
+	xlsx_string(sh, 3, 1, "inquiries", XS_HEADER);
+	xlsx_string(sh, 3, 2, "of received", XS_HEADER);
+	for (s = 0; s < STEP_COUNT; s++) {
+		row = 4 + (unsigned)s;
+		xlsx_string(sh, row, 0, step_names[s], XS_BORDER);
+		xlsx_number(sh, row, 1, (double)r->total.step[s],
+		    XS_BORDER | XS_INT);
+		/* The rate as a formula over the table, with its value. */
+		xlsx_ref(row, 1, 0, ref);
+		xlsx_ref(4, 1, 1, ref2);
+		f = xasprintf("=IF(%s=0,0,%s/%s)", ref2, ref, ref2);
+		xlsx_formula(sh, row, 2, f, rate(&r->total,
+		    (enum report_step)s), XS_BORDER | XS_PERCENT);
+		free(f);
+	}
+	row = 4 + STEP_COUNT + 1;
+	xlsx_string(sh, row, 0, "spam (not counted)", XS_BORDER);
+	xlsx_number(sh, row, 1, (double)r->total.spam, XS_BORDER | XS_INT);
+	row += 2;
+	xlsx_string(sh, row, 0, "hours to", XS_HEADER);
+	xlsx_string(sh, row, 1, "median", XS_HEADER);
+	xlsx_string(sh, row, 2, "90th percentile", XS_HEADER);
+	xlsx_string(sh, row, 3, "inquiries", XS_HEADER);
+	xlsx_string(sh, row + 1, 0, "first reply", XS_BORDER);
+	xlsx_number(sh, row + 1, 1, hours_percentile(&r->total.reply, 0.5),
+	    XS_BORDER | XS_DECIMAL);
+	xlsx_number(sh, row + 1, 2, hours_percentile(&r->total.reply, 0.9),
+	    XS_BORDER | XS_DECIMAL);
+	xlsx_number(sh, row + 1, 3, (double)r->total.reply.n,
+	    XS_BORDER | XS_INT);
+	xlsx_string(sh, row + 2, 0, "first quote", XS_BORDER);
+	xlsx_number(sh, row + 2, 1, hours_percentile(&r->total.quote, 0.5),
+	    XS_BORDER | XS_DECIMAL);
+	xlsx_number(sh, row + 2, 2, hours_percentile(&r->total.quote, 0.9),
+	    XS_BORDER | XS_DECIMAL);
+	xlsx_number(sh, row + 2, 3, (double)r->total.quote.n,
+	    XS_BORDER | XS_INT);
+	xlsx_columns(sh, 0, 0, 22, 0);
+	xlsx_columns(sh, 1, 3, 16, 0);
+	memset(&c, 0, sizeof(c));
+	c.kind = XLSX_CHART_FUNNEL;
+	c.title = "Inquiry funnel";
+	c.data = sh;
+	c.first_row = 4;
+	c.last_row = 4 + STEP_COUNT - 1;
+	c.label_col = 0;
+	c.series = &ser;
+	c.nseries = 1;
+	c.row = 3;
+	c.col = 5;
+	c.labels = 1;
+	xlsx_chart_add(sh, &c);
+	xlsx_print_a4(sh, 1, 1, 0, "inquiryd report");
+}
+
+static void
+xlsx_groups_sheet(struct xlsx *x, struct report *r)
+{
+	struct xlsx_sheet *sh;
+	char *name = xasprintf("By %s", r->by);
+	size_t i, k;
+
+	sh = xlsx_sheet_add(x, name);
+	free(name);
+	for (k = 0; k < ARRAY_SIZE(group_header); k++)
+		xlsx_string(sh, 0, (unsigned)k, k ? group_header[k] : r->by,
+		    XS_HEADER);
+	for (i = 0; i < r->ngroups; i++)
+		xlsx_group_row(sh, 1 + (unsigned)i, r->groups[i].key,
+		    &r->groups[i].f, 0);
+	xlsx_group_row(sh, 1 + (unsigned)r->ngroups, "total", &r->total,
+	    XS_TOTAL);
+	xlsx_columns(sh, 0, 0, 30, 0);
+	xlsx_columns(sh, 1, 11, 12, 0);
+	xlsx_freeze(sh, 1, 1);
+	xlsx_print_a4(sh, 1, 0, 0, "inquiryd report");
+}
+
+static int
+xlsx_weekly_sheet(struct xlsx *x, struct report *r, struct store *st,
+    struct err *e)
+{
+	static const struct xlsx_series ser[] = {
+		{ "received", 1 }, { "replied", 3 }, { "quoted", 4 },
+	};
+	struct report w;
+	struct xlsx_sheet *sh;
+	struct xlsx_chart c;
+	size_t i, k;
+
+	if (report_build(st, r->since, r->until, "week", &w, e))
+		return -1;
+	sh = xlsx_sheet_add(x, "Weekly");
+	for (k = 0; k < ARRAY_SIZE(group_header); k++)
+		xlsx_string(sh, 0, (unsigned)k, k ? group_header[k] : "week",
+		    XS_HEADER);
+	for (i = 0; i < w.ngroups; i++)
+		xlsx_group_row(sh, 1 + (unsigned)i, w.groups[i].key,
+		    &w.groups[i].f, 0);
+	xlsx_columns(sh, 0, 0, 12, 0);
+	xlsx_columns(sh, 1, 11, 12, 0);
+	xlsx_freeze(sh, 1, 1);
+	if (w.ngroups) {
+		memset(&c, 0, sizeof(c));
+		c.kind = XLSX_CHART_LINE;
+		c.title = "Inquiries per week";
+		c.x_title = "ISO week";
+		c.y_title = "inquiries";
+		c.data = sh;
+		c.first_row = 1;
+		c.last_row = (unsigned)w.ngroups;
+		c.label_col = 0;
+		c.series = ser;
+		c.nseries = ARRAY_SIZE(ser);
+		c.row = (unsigned)w.ngroups + 3;
+		c.col = 0;
+		c.width = 720;
+		xlsx_chart_add(sh, &c);
+	}
+	xlsx_print_a4(sh, 1, 0, 0, "inquiryd report");
+	report_release(&w);
+	return 0;
+}
+
+int
+report_xlsx(struct report *r, struct store *st, const char *path,
+    struct err *e)
+{
+	struct xlsx *x;
+
+	if (xlsx_open(&x, path, e))
+		return -1;
+	xlsx_properties(x, "Inquiry report", "inquiryd", NULL, 0);
+	xlsx_funnel_sheet(x, r);
+	if (r->by)
+		xlsx_groups_sheet(x, r);
+	if (xlsx_weekly_sheet(x, r, st, e)) {
+		xlsx_discard(x);
+		return -1;
+	}
+	return xlsx_close(x, e);
 }

@@ -77,6 +77,14 @@ struct xrule {
 	enum expand expand;
 	int max_hits_set;
 	int bad;		/* an error was reported: no follow-up ones */
+	char *pattern;		/* as written, for the prefilter */
+	unsigned flags;
+	size_t *lits;		/* ids of the strings one of which it needs */
+	size_t nlits;		/* 0: no prefilter, always run */
+	int anchored;		/* plits: every match starts with one */
+	size_t *plits;
+	size_t nplits;
+	struct rx *rx_anch;	/* the pattern compiled anchored */
 	unsigned *cap_groups;	/* named groups to report, with names */
 	const char **cap_names;	/* borrowed from rx */
 	size_t ncaps;
@@ -97,7 +105,21 @@ struct rmap {
 	size_t n, alloc;
 };
 
+/* The rules that look at one target, in load order. */
+struct target_index {
+	const char *target;	/* borrowed from a rule */
+	size_t *rules;
+	size_t n;
+};
+
+struct define {
+	char *name;		/* "_np" */
+	char *group;		/* "(?<_np>(?i-msx:...))" */
+};
+
 struct ruleset {
+	struct define *defs;
+	size_t ndefs, adefs;
 	struct xrule **rules;
 	size_t nrules, alloc;
 	struct rlist *lists;
@@ -117,6 +139,12 @@ struct ruleset {
 	struct strlist fields;	/* declared with "fields" */
 	struct strlist files;	/* every file read (real paths) */
 	unsigned max_groups;
+	struct target_index *tix;	/* rules by target */
+	size_t ntix;
+	struct rx_lits *lits;	/* the prefilter's strings, or NULL */
+	struct strlist lit_strings;
+	size_t nlits;
+	size_t nprefiltered;	/* rules with a prefilter */
 };
 
 /* While loading. */
@@ -145,14 +173,15 @@ static const char *const targets[] = {
 
 /* Fields of the requirement outline (classify.h), and "question". */
 static const char *const outline_fields[] = {
-	"product", "product_phrase", "quantity", "size", "material", "colour", "logo",
+	"product", "product_phrase", "quantity", "size", "material",
+	"colour", "logo",
 	"packaging", "incoterm", "port", "destination", "payment",
 	"delivery", "certification", "samples", "target_price", "question",
 	"model", "brand", "part_number", "spec", "capacity", "power",
 	"voltage", "weight", "length", "thickness", "finish", "design",
 	"usage", "quality", "shipping", "price_basis", "currency", "moq",
 	"request", "insurance", "includes", "note", "warranty", "documents",
-	"customer_type", "market", "order_type",
+	"customer_type", "market", "order_type", "shape", "compatibility",
 };
 
 /* Fields of a signature (sig.h). */
@@ -285,7 +314,8 @@ dup_clean(const char *s, size_t len, size_t max)
 			continue;
 		}
 		/* U+00A0 no-break space */
-		if (c == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] == 0xa0) {
+		if (c == 0xc2 && i + 1 < len &&
+		    (unsigned char)s[i + 1] == 0xa0) {
 			space = b.len > 0;
 			i++;
 			continue;
@@ -926,7 +956,8 @@ do_when(struct parser *p, struct pfile *f, size_t pos, struct xrule *x)
 
 		for (i = 0; i < e.n; i++)
 			if (e.v[i].op == E_REF)
-				e.v[i].col = column(f->line, (size_t)e.v[i].col);
+				e.v[i].col = column(f->line,
+				    (size_t)e.v[i].col);
 	}
 }
 
@@ -953,10 +984,14 @@ xrule_free(struct xrule *x)
 	free(x->r.meta);
 	free(x->r.when);
 	rx_free(x->rx);
+	rx_free(x->rx_anch);
 	free(x->list);
 	free_expr(x->expr, x->nexpr);
 	free(x->cap_groups);
 	free(x->cap_names);
+	free(x->pattern);
+	free(x->lits);
+	free(x->plits);
 	free(x);
 }
 
@@ -1023,19 +1058,138 @@ out:
 }
 
 /*
- * "pattern /.../flags": the pattern is everything between the first and
- * the last '/' of the line, verbatim; flag letters follow.
+ * The /.../flags on a line from pos: the pattern is everything between the
+ * first and the last '/' of the line, verbatim; flag letters follow.
+ * Returns 0 with the pattern's byte range, or -1 (reported).
  */
-static void
-set_pattern(struct parser *p, struct pfile *f, struct xrule *x, size_t pos)
+static int
+split_pattern(struct parser *p, struct pfile *f, size_t pos, size_t *start,
+    size_t *end, unsigned *flags)
 {
 	const char *line = f->line;
 	const char *first, *last;
-	size_t start, end, flen, bad;
+	size_t flen, bad;
+
+	first = strchr(line + pos, '/');
+	if (!first || first != line + pos) {
+		ferr(p, f, pos, "expected a pattern written /.../flags");
+		return -1;
+	}
+	last = strrchr(line, '/');
+	if (last == first) {
+		ferr(p, f, pos, "the pattern has no closing '/'");
+		return -1;
+	}
+	*start = (size_t)(first - line) + 1;
+	*end = (size_t)(last - line);
+	flen = strlen(last + 1);
+	while (flen > 0 && is_blank(last[flen]))
+		flen--;
+	if (rx_parse_flags(last + 1, flen, flags, &bad)) {
+		ferr(p, f, *end + 1 + bad, "unknown pattern flag '%c' (flags: "
+		    "i m s x U a n)", last[1 + bad]);
+		return -1;
+	}
+	if (*end == *start) {
+		ferr(p, f, *start, "empty pattern");
+		return -1;
+	}
+	return 0;
+}
+
+static long
+find_define(const struct ruleset *rs, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < rs->ndefs; i++)
+		if (strlen(rs->defs[i].name) == len &&
+		    !memcmp(rs->defs[i].name, name, len))
+			return (long)i;
+	return -1;
+}
+
+/* Marks the defines text[0..len) calls with (?&NAME) or (?P>NAME). */
+static void
+mark_defines(const struct ruleset *rs, const char *text, size_t len,
+    unsigned char *need)
+{
+	size_t i, n;
+	long d;
+
+	for (i = 0; i + 3 < len; i++) {
+		if (text[i] != '(' || text[i + 1] != '?')
+			continue;
+		if (text[i + 2] == '&')
+			i += 3;
+		else if (text[i + 2] == 'P' && text[i + 3] == '>')
+			i += 4;
+		else
+			continue;
+		for (n = 0; i + n < len && is_ident_char((unsigned char)
+		    text[i + n]) && text[i + n] != '-' && text[i + n] != '.';
+		    n++)
+			;
+		d = find_define(rs, text + i, n);
+		if (d >= 0 && !need[d]) {
+			need[d] = 1;
+			mark_defines(rs, rs->defs[d].group,
+			    strlen(rs->defs[d].group), need);
+		}
+	}
+}
+
+/*
+ * Compiles a pattern with the defines it calls appended in a (?(DEFINE)
+ * ...) group, after the pattern, so its own group numbers and error
+ * offsets stay as written.  *in_def is set when the error lies in a
+ * define.
+ */
+static struct rx *
+compile_pattern(const struct ruleset *rs, const char *pat, size_t len,
+    unsigned flags, struct rx_error *e, int *in_def)
+{
+	unsigned char *need;
+	struct buf b = BUF_INIT(BUF_CAP_TEXT);
+	struct rx *rx;
+	size_t i;
+	int any = 0;
+
+	*in_def = 0;
+	if (!rs->ndefs)
+		return rx_compile(pat, len, flags, e);
+	need = xcalloc(rs->ndefs, 1);
+	mark_defines(rs, pat, len, need);
+	buf_add(&b, pat, len);
+	for (i = 0; i < rs->ndefs; i++)
+		if (need[i]) {
+			if (!any)
+				buf_addstr(&b, "(?(DEFINE)");
+			buf_addstr(&b, rs->defs[i].group);
+			any = 1;
+		}
+	if (any)
+		buf_addch(&b, ')');
+	rx = rx_compile(b.data, b.len, flags, e);
+	if (!rx && e->offset > len) {
+		*in_def = 1;
+		e->offset = len;
+	}
+	free(need);
+	buf_release(&b);
+	return rx;
+}
+
+/* "pattern /.../flags" */
+static void
+set_pattern(struct parser *p, struct pfile *f, struct xrule *x, size_t pos)
+{
+	size_t start, end;
 	unsigned flags = 0;
 	struct rx_error e;
+	int in_def;
 
-	while (is_blank(line[pos]))
+	while (is_blank(f->line[pos]))
 		pos++;
 	if (x->kind != KIND_NONE) {
 		ferr(p, f, pos, "rule '%s' already has a %s", x->r.id,
@@ -1045,37 +1199,89 @@ set_pattern(struct parser *p, struct pfile *f, struct xrule *x, size_t pos)
 	}
 	/* Whatever goes wrong below, the rule has no pattern: say it once. */
 	x->bad = 1;
-	first = strchr(line + pos, '/');
-	if (!first || first != line + pos) {
-		ferr(p, f, pos, "expected a pattern written /.../flags");
+	if (split_pattern(p, f, pos, &start, &end, &flags))
 		return;
-	}
-	last = strrchr(line, '/');
-	if (last == first) {
-		ferr(p, f, pos, "the pattern has no closing '/'");
-		return;
-	}
-	start = (size_t)(first - line) + 1;
-	end = (size_t)(last - line);
-	flen = strlen(last + 1);
-	while (flen > 0 && is_blank(last[flen]))
-		flen--;
-	if (rx_parse_flags(last + 1, flen, &flags, &bad)) {
-		ferr(p, f, end + 1 + bad, "unknown pattern flag '%c' (flags: "
-		    "i m s x U a n)", last[1 + bad]);
-		return;
-	}
-	if (end == start) {
-		ferr(p, f, start, "empty pattern");
-		return;
-	}
-	x->rx = rx_compile(line + start, end - start, flags, &e);
+	x->rx = compile_pattern(p->rs, f->line + start, end - start, flags, &e,
+	    &in_def);
 	if (!x->rx) {
-		ferr(p, f, start + MIN(e.offset, end - start), "%s", e.msg);
+		ferr(p, f, start + MIN(e.offset, end - start), "%s%s", e.msg,
+		    in_def ? " (in a define it calls)" : "");
 		return;
 	}
 	x->kind = KIND_PATTERN;
+	x->pattern = xstrndup(f->line + start, end - start);
+	x->flags = flags;
 	x->bad = 0;
+}
+
+/* "define _NAME /RE/FLAGS": a subpattern patterns call with (?&_NAME). */
+static void
+do_define(struct parser *p, struct pfile *f, size_t pos)
+{
+	struct word name;
+	size_t start, end, i;
+	unsigned flags = 0;
+	struct rx_error e;
+	struct rx *rx;
+	char *group, *n = NULL;
+	char on[8], off[8];
+	int k = 0, j = 0, in_def;
+
+	if (!next_word(f->line, &pos, &name)) {
+		ferr(p, f, pos, "usage: define _NAME /PATTERN/FLAGS");
+		return;
+	}
+	n = word_dup(&name);
+	for (i = 1; n[i]; i++)
+		if (!((n[i] >= 'a' && n[i] <= 'z') || (n[i] >= 'A' &&
+		    n[i] <= 'Z') || (n[i] >= '0' && n[i] <= '9') ||
+		    n[i] == '_'))
+			break;
+	if (n[0] != '_' || i < 2 || n[i] || i > 32) {
+		ferr(p, f, name.off, "bad define name '%s' (an underscore, "
+		    "then letters, digits, '_')", n);
+		goto out;
+	}
+	if (find_define(p->rs, n, strlen(n)) >= 0) {
+		ferr(p, f, name.off, "'%s' is already defined", n);
+		goto out;
+	}
+	while (is_blank(f->line[pos]))
+		pos++;
+	if (split_pattern(p, f, pos, &start, &end, &flags))
+		goto out;
+	if (flags & ~(unsigned)(RX_CASELESS | RX_MULTILINE | RX_DOTALL |
+	    RX_EXTENDED)) {
+		ferr(p, f, end + 1, "a define takes only the flags i m s x");
+		goto out;
+	}
+	on[0] = off[0] = '\0';
+	if (flags & RX_CASELESS) on[k++] = 'i'; else off[j++] = 'i';
+	if (flags & RX_MULTILINE) on[k++] = 'm'; else off[j++] = 'm';
+	if (flags & RX_DOTALL) on[k++] = 's'; else off[j++] = 's';
+	if (flags & RX_EXTENDED) on[k++] = 'x'; else off[j++] = 'x';
+	on[k] = off[j] = '\0';
+	group = xasprintf("(?<%s>(?%s%s%s:%.*s))", n, on, j ? "-" : "", off,
+	    (int)(end - start), f->line + start);
+	/* Check it on its own, with the defines it calls. */
+	rx = compile_pattern(p->rs, group, strlen(group), 0, &e, &in_def);
+	if (!rx) {
+		size_t pre = strlen(n) + 7 + strlen(on) + strlen(off) +
+		    (j ? 1 : 0);
+
+		ferr(p, f, start + (e.offset > pre ? MIN(e.offset - pre,
+		    end - start) : 0), "%s", e.msg);
+		free(group);
+		goto out;
+	}
+	rx_free(rx);
+	GROW(p->rs->defs, p->rs->ndefs + 1, p->rs->adefs);
+	p->rs->defs[p->rs->ndefs].name = n;
+	p->rs->defs[p->rs->ndefs].group = group;
+	p->rs->ndefs++;
+	n = NULL;
+out:
+	free(n);
 }
 
 static void
@@ -1173,7 +1379,8 @@ set_number(struct parser *p, struct pfile *f, size_t pos, const char *what,
 	}
 	s = word_dup(&w);
 	if (str_to_long(s, min, max, &v))
-		ferr(p, f, w.off, "bad %s '%s' (%ld to %ld)", what, s, min, max);
+		ferr(p, f, w.off, "bad %s '%s' (%ld to %ld)", what, s, min,
+		    max);
 	else if (next_word(f->line, &pos, &extra))
 		ferr(p, f, extra.off, "unexpected '%.*s'", (int)extra.len,
 		    extra.s);
@@ -1695,7 +1902,7 @@ static const char *const attributes[] = {
 
 static const char *const directives[] = {
 	"rule", "include", "list", "map", "language", "fields", "threshold",
-	"prefer", "default", "decide", "limit",
+	"prefer", "default", "decide", "limit", "define",
 };
 
 static void
@@ -1713,15 +1920,16 @@ parse_line(struct parser *p, struct pfile *f)
 		snprintf(name, sizeof(name), "%.30s...", kw.s);
 	if (in_table(attributes, ARRAY_SIZE(attributes), name)) {
 		if (!p->cur) {
-			ferr(p, f, kw.off, "'%s' outside a rule (start one with "
-			    "'rule ID')", name);
+			ferr(p, f, kw.off, "'%s' outside a rule (start one "
+			    "with 'rule ID')", name);
 			return;
 		}
 		do_attribute(p, f, &kw, pos);
 		return;
 	}
 	if (!in_table(directives, ARRAY_SIZE(directives), name)) {
-		const char *all[ARRAY_SIZE(attributes) + ARRAY_SIZE(directives)];
+		const char *all[ARRAY_SIZE(attributes) +
+		    ARRAY_SIZE(directives)];
 		size_t i;
 
 		for (i = 0; i < ARRAY_SIZE(attributes); i++)
@@ -1755,6 +1963,8 @@ parse_line(struct parser *p, struct pfile *f)
 		do_decide(p, f, pos);
 	else if (word_is(&kw, "limit"))
 		do_limit(p, f, pos);
+	else if (word_is(&kw, "define"))
+		do_define(p, f, pos);
 }
 
 /*
@@ -1815,11 +2025,23 @@ parse_file(struct parser *p, const char *path, int depth,
 				nl[-1] = '\0';
 		}
 		f.line = s;
-		if (strlen(s) > BUF_CAP_LINE)
+		if (strlen(s) > BUF_CAP_LINE) {
 			perr(p, path, f.lineno, 1, "line longer than %d bytes",
 			    BUF_CAP_LINE);
-		else
-			parse_line(p, &f);
+		} else {
+			const char *c;
+
+			for (c = s; *c; c++)
+				if ((unsigned char)*c < 0x20 && *c != '\t')
+					break;
+			if (*c)
+				ferr(p, &f, (size_t)(c - s), "control "
+				    "character \\x%02x in the line (write it "
+				    "as an escape in a pattern)",
+				    (unsigned char)*c);
+			else
+				parse_line(p, &f);
+		}
 		s = nl ? nl + 1 : NULL;
 	}
 	/* A rule ends with its file. */
@@ -1920,12 +2142,140 @@ build_words(struct parser *p, struct xrule *x, const struct rlist *l)
 		    l->name);
 	} else {
 		x->rx = rx_compile(b.data, b.len, RX_CASELESS, &e);
+		if (x->rx)
+			x->rx_anch = rx_compile(b.data, b.len, RX_CASELESS |
+			    RX_ANCHORED, &e);
 		if (!x->rx)
 			perr(p, x->r.file, x->r.line, x->list_col,
 			    "cannot use list '%s' as words: %s", l->name,
 			    e.msg);
 	}
 	buf_release(&b);
+}
+
+/*
+ * The prefilter (rx.h): the strings one of which each pattern needs, all
+ * in one Aho-Corasick automaton, so that a scan runs only the rules whose
+ * strings the text contains.
+ */
+/* The group text of a define, for the prefilter's analysis. */
+static const char *
+resolve_define(void *arg, const char *name, size_t len, size_t *body_len)
+{
+	const struct ruleset *rs = arg;
+	long d = find_define(rs, name, len);
+
+	if (d < 0)
+		return NULL;
+	*body_len = strlen(rs->defs[d].group);
+	return rs->defs[d].group;
+}
+
+/* The id of string v in all, added if new. */
+static size_t
+lit_id(struct strlist *all, const char *v)
+{
+	long id = strlist_find(all, v, 0);
+
+	if (id < 0) {
+		strlist_push(all, v);
+		id = (long)all->n - 1;
+	}
+	return (size_t)id;
+}
+
+static void
+build_prefilter(struct ruleset *rs)
+{
+	struct strlist all = STRLIST_INIT;
+	size_t i, k;
+
+	for (i = 0; i < rs->nrules; i++) {
+		struct xrule *x = rs->rules[i];
+		struct strlist need = STRLIST_INIT, pre = STRLIST_INIT;
+
+		if (x->kind == KIND_PATTERN && x->pattern) {
+			rx_required_literals(x->pattern, strlen(x->pattern),
+			    x->flags, resolve_define, rs, &need, &pre);
+		} else if (x->kind == KIND_WORDS) {
+			const struct rlist *l = &rs->lists[x->list_idx];
+			struct buf b = BUF_INIT(BUF_CAP_LINE);
+			int ok = 1;
+
+			for (k = 0; k < l->n; k++) {
+				buf_reset(&b);
+				rx_fold(&b, l->v[k], strlen(l->v[k]), NULL,
+				    NULL);
+				if (!b.len)
+					ok = 0;
+				strlist_push(&need, b.data);
+			}
+			buf_release(&b);
+			if (!ok)
+				strlist_release(&need);
+			else if (x->rx_anch)
+				for (k = 0; k < need.n; k++)
+					strlist_push(&pre, need.v[k]);
+		}
+		if (need.n) {
+			x->lits = xcalloc(need.n, sizeof(*x->lits));
+			for (k = 0; k < need.n; k++)
+				x->lits[x->nlits++] = lit_id(&all, need.v[k]);
+			rs->nprefiltered++;
+		}
+		if (pre.n && x->kind == KIND_PATTERN) {
+			struct rx_error e;
+			int in_def;
+
+			x->rx_anch = compile_pattern(rs, x->pattern,
+			    strlen(x->pattern), x->flags | RX_ANCHORED, &e,
+			    &in_def);
+			if (!x->rx_anch)
+				strlist_release(&pre);
+		}
+		if (pre.n) {
+			x->plits = xcalloc(pre.n, sizeof(*x->plits));
+			for (k = 0; k < pre.n; k++)
+				x->plits[x->nplits++] = lit_id(&all, pre.v[k]);
+			x->anchored = 1;
+			if (!need.n)
+				rs->nprefiltered++;
+		}
+		strlist_release(&need);
+		strlist_release(&pre);
+	}
+	if (all.n) {
+		rs->lits = rx_lits_new(&all);
+		rs->nlits = all.n;
+	}
+	rs->lit_strings = all;
+}
+
+static void
+build_target_index(struct ruleset *rs)
+{
+	size_t i, k;
+
+	for (i = 0; i < rs->nrules; i++) {
+		const struct xrule *x = rs->rules[i];
+		struct target_index *t = NULL;
+
+		if (x->kind == KIND_META || !x->r.target)
+			continue;
+		for (k = 0; k < rs->ntix; k++)
+			if (!strcmp(rs->tix[k].target, x->r.target))
+				t = &rs->tix[k];
+		if (!t) {
+			rs->tix = xrealloc(rs->tix, (rs->ntix + 1) *
+			    sizeof(*rs->tix));
+			t = &rs->tix[rs->ntix++];
+			t->target = x->r.target;
+			t->rules = NULL;
+			t->n = 0;
+		}
+		t->rules = xrealloc(t->rules, (t->n + 1) * sizeof(*t->rules));
+		t->rules[t->n++] = i;
+	}
 }
 
 static void
@@ -2030,6 +2380,10 @@ finish_set(struct parser *p)
 			}
 		free(state);
 	}
+	if (!p->nerr) {
+		build_prefilter(rs);
+		build_target_index(rs);
+	}
 	/* A threshold the rules cannot reach is a mistake. */
 	for (c = 0; c < CLASS_COUNT; c++)
 		if (rs->threshold_set[c] && rs->threshold[c] > 0 &&
@@ -2094,6 +2448,16 @@ ruleset_free(struct ruleset *rs)
 		free(rs->threshold_file[c]);
 	strlist_release(&rs->fields);
 	strlist_release(&rs->files);
+	for (i = 0; i < rs->ndefs; i++) {
+		free(rs->defs[i].name);
+		free(rs->defs[i].group);
+	}
+	free(rs->defs);
+	rx_lits_free(rs->lits);
+	strlist_release(&rs->lit_strings);
+	for (i = 0; i < rs->ntix; i++)
+		free(rs->tix[i].rules);
+	free(rs->tix);
 	free(rs);
 }
 
@@ -2434,13 +2798,18 @@ drop_hits_from(struct rule_hits *hits, size_t from)
 	hits->n = from;
 }
 
-/* Runs one pattern rule; 0, or -1 when it hit a limit or the deadline. */
+/*
+ * Runs one pattern rule; 0, or -1 when it hit a limit or the deadline.
+ * cand (ncand of them, ascending): the only offsets a match can start at
+ * (the prefilter's), tried anchored; NULL: search the whole text.
+ */
 static int
 scan_pattern(const struct ruleset *rs, const struct xrule *x,
     const char *text, size_t len, struct rule_hits *hits,
-    struct rx_scratch *sc, uint64_t deadline, struct strlist *warnings)
+    struct rx_scratch *sc, uint64_t deadline, struct strlist *warnings,
+    const size_t *cand, size_t ncand)
 {
-	size_t start = 0, first = hits->n, s, e, k;
+	size_t start = 0, first = hits->n, s, e, k, ci = 0;
 	unsigned n = 0, want = MAX(x->r.max_hits, x->r.min_hits);
 	char msg[256];
 	int rc = 0;
@@ -2455,10 +2824,28 @@ scan_pattern(const struct ruleset *rs, const struct xrule *x,
 			rc = -1;
 			break;
 		}
-		rc = rx_exec(x->rx, text, len, start, sc, msg, sizeof(msg));
-		if (rc == RX_NOMATCH) {
-			rc = 0;
-			break;
+		if (cand) {
+			/* the next place a match can start */
+			while (ci < ncand && cand[ci] < start)
+				ci++;
+			if (ci == ncand) {
+				rc = 0;
+				break;
+			}
+			rc = rx_exec_anchored(x->rx_anch ? x->rx_anch : x->rx,
+			    text, len, cand[ci], sc, msg, sizeof(msg));
+			if (rc == RX_NOMATCH) {
+				ci++;
+				rc = 0;
+				continue;
+			}
+		} else {
+			rc = rx_exec(x->rx, text, len, start, sc, msg,
+			    sizeof(msg));
+			if (rc == RX_NOMATCH) {
+				rc = 0;
+				break;
+			}
 		}
 		if (rc != RX_MATCH) {
 			if (warnings)
@@ -2546,13 +2933,135 @@ scan_inlist(const struct ruleset *rs, const struct xrule *x,
 	return found;
 }
 
-size_t
-ruleset_scan(const struct ruleset *rs, const char *target,
-    const char *header_name, const char *text, size_t len, const char *lang,
-    struct rule_hits *hits, uint64_t deadline_ms, struct strlist *warnings)
+#define MAX_LIT_HITS 50000
+
+struct rule_scanner {
+	const struct ruleset *rs;
+	struct rx_scratch *sc;
+	struct buf folded;	/* the text as the prefilter reads it */
+	size_t *map;		/* folded offset -> text offset */
+	size_t amap;
+	unsigned char *seen;	/* which prefilter strings it contains */
+	unsigned char *want;	/* scratch: the strings of one rule */
+	struct rx_lits_hit *hits;	/* where they are */
+	size_t nhits, ahits;
+	int hits_lost;		/* more than MAX_LIT_HITS: no anchoring */
+	size_t *cand;		/* scratch: where a rule may match */
+	size_t ncand, acand;
+	uint64_t *ns;		/* time per rule, or NULL */
+	int no_prefilter;
+};
+
+void
+rule_scanner_prefilter(struct rule_scanner *s, int on)
 {
-	struct rx_scratch *sc = NULL;
-	size_t before = hits->n, i;
+	s->no_prefilter = !on;
+}
+
+void
+rule_scanner_time(struct rule_scanner *s, uint64_t *ns)
+{
+	s->ns = ns;
+}
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+struct rule_scanner *
+rule_scanner_new(const struct ruleset *rs)
+{
+	struct rule_scanner *s = xcalloc(1, sizeof(*s));
+
+	s->rs = rs;
+	buf_init(&s->folded, BUF_CAP_HUGE);
+	return s;
+}
+
+void
+rule_scanner_free(struct rule_scanner *s)
+{
+	if (!s)
+		return;
+	rx_scratch_free(s->sc);
+	buf_release(&s->folded);
+	free(s->map);
+	free(s->seen);
+	free(s->want);
+	free(s->hits);
+	free(s->cand);
+	free(s);
+}
+
+/* Folds the text and finds every prefilter string in it, once. */
+static void
+prefilter(struct rule_scanner *scn, const char *text, size_t len)
+{
+	const struct ruleset *rs = scn->rs;
+
+	if (!scn->seen) {
+		scn->seen = xcalloc(rs->nlits, 1);
+		scn->want = xcalloc(rs->nlits, 1);
+	}
+	memset(scn->seen, 0, rs->nlits);
+	buf_reset(&scn->folded);
+	rx_fold(&scn->folded, text, len, &scn->map, &scn->amap);
+	scn->nhits = 0;
+	scn->hits_lost = rx_lits_scan(rs->lits, scn->folded.data,
+	    scn->folded.len, scn->seen, &scn->hits, &scn->nhits, &scn->ahits,
+	    MAX_LIT_HITS) != 0;
+}
+
+static int
+cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Where in the text an anchored rule can start: its strings' places. */
+static void
+candidates(struct rule_scanner *scn, const struct xrule *x)
+{
+	size_t k, w;
+
+	for (k = 0; k < x->nplits; k++)
+		scn->want[x->plits[k]] = 1;
+	scn->ncand = 0;
+	for (k = 0; k < scn->nhits; k++) {
+		const struct rx_lits_hit *h = &scn->hits[k];
+
+		if (!scn->want[h->id])
+			continue;
+		GROW(scn->cand, scn->ncand + 1, scn->acand);
+		scn->cand[scn->ncand++] = scn->map[h->end -
+		    rx_lits_len(scn->rs->lits, h->id)];
+	}
+	for (k = 0; k < x->nplits; k++)
+		scn->want[x->plits[k]] = 0;
+	if (scn->ncand > 1)
+		qsort(scn->cand, scn->ncand, sizeof(*scn->cand), cmp_size);
+	for (k = w = 0; k < scn->ncand; k++)
+		if (!w || scn->cand[w - 1] != scn->cand[k])
+			scn->cand[w++] = scn->cand[k];
+	scn->ncand = w;
+}
+
+size_t
+ruleset_scan_with(const struct ruleset *rs, struct rule_scanner *scn,
+    const char *target, const char *header_name, const char *text,
+    size_t len, const char *lang, struct rule_hits *hits,
+    uint64_t deadline_ms, struct strlist *warnings)
+{
+	size_t before = hits->n, i, k, j, ti;
+	uint64_t t0;
+	int prefiltered = 0;
 
 	if (!text)
 		return 0;
@@ -2561,17 +3070,34 @@ ruleset_scan(const struct ruleset *rs, const char *target,
 		while (len > 0 && ((unsigned char)text[len] & 0xc0) == 0x80)
 			len--;
 	}
-	for (i = 0; i < rs->nrules; i++) {
-		const struct xrule *x = rs->rules[i];
+	for (j = 0; j < rs->ntix; j++)
+		if (!strcmp(rs->tix[j].target, target))
+			break;
+	if (j == rs->ntix)
+		return 0;
+	for (ti = 0; ti < rs->tix[j].n; ti++) {
+		const struct xrule *x;
 
-		if (x->kind == KIND_META || !x->r.target ||
-		    strcmp(x->r.target, target))
-			continue;
+		i = rs->tix[j].rules[ti];
+		x = rs->rules[i];
 		if (x->r.header && (!header_name ||
 		    strcasecmp(x->r.header, header_name)))
 			continue;
 		if (!lang_matches(&x->r, lang))
 			continue;
+		if ((x->nlits || x->anchored) && !scn->no_prefilter &&
+		    !prefiltered) {
+			/* one pass over the text for all the rules */
+			prefilter(scn, text, len);
+			prefiltered = 1;
+		}
+		if (x->nlits && !scn->no_prefilter) {
+			for (k = 0; k < x->nlits && !scn->seen[x->lits[k]];
+			    k++)
+				;
+			if (k == x->nlits)
+				continue;	/* cannot match */
+		}
 		if (deadline_ms && now_ms() > deadline_ms) {
 			if (warnings)
 				strlist_pushf(warnings, "time budget ran out "
@@ -2584,13 +3110,35 @@ ruleset_scan(const struct ruleset *rs, const char *target,
 			scan_inlist(rs, x, text, len, hits);
 			continue;
 		}
-		if (!sc)
-			sc = rx_scratch_new(&rs->lim, rs->max_groups);
-		scan_pattern(rs, x, text, len, hits, sc, deadline_ms,
-		    warnings);
+		if (!scn->sc)
+			scn->sc = rx_scratch_new(&rs->lim, rs->max_groups);
+		t0 = scn->ns ? now_ns() : 0;
+		if (x->anchored && !scn->hits_lost && !scn->no_prefilter) {
+			candidates(scn, x);
+			scan_pattern(rs, x, text, len, hits, scn->sc,
+			    deadline_ms, warnings, scn->cand, scn->ncand);
+		} else {
+			scan_pattern(rs, x, text, len, hits, scn->sc,
+			    deadline_ms, warnings, NULL, 0);
+		}
+		if (scn->ns)
+			scn->ns[i] += now_ns() - t0;
 	}
-	rx_scratch_free(sc);
 	return hits->n - before;
+}
+
+size_t
+ruleset_scan(const struct ruleset *rs, const char *target,
+    const char *header_name, const char *text, size_t len, const char *lang,
+    struct rule_hits *hits, uint64_t deadline_ms, struct strlist *warnings)
+{
+	struct rule_scanner *scn = rule_scanner_new(rs);
+	size_t n;
+
+	n = ruleset_scan_with(rs, scn, target, header_name, text, len, lang,
+	    hits, deadline_ms, warnings);
+	rule_scanner_free(scn);
+	return n;
 }
 
 /* --- conditions ------------------------------------------------------- */
@@ -2883,4 +3431,32 @@ rule_meta(const struct rule *r, const char *key)
 		if (!strcmp(r->meta[i].key, key))
 			return r->meta[i].value;
 	return NULL;
+}
+
+const struct rx *
+rule_rx(const struct rule *r)
+{
+	const struct xrule *x = (const struct xrule *)r;
+
+	return x->kind == KIND_PATTERN || x->kind == KIND_WORDS ? x->rx : NULL;
+}
+
+size_t
+ruleset_prefiltered(const struct ruleset *rs)
+{
+	return rs->nprefiltered;
+}
+
+size_t
+rule_prefilter(const struct ruleset *rs, const struct rule *r,
+    struct strlist *out, struct strlist *starts)
+{
+	const struct xrule *x = (const struct xrule *)r;
+	size_t k;
+
+	for (k = 0; out && k < x->nlits; k++)
+		strlist_push(out, rs->lit_strings.v[x->lits[k]]);
+	for (k = 0; starts && k < x->nplits; k++)
+		strlist_push(starts, rs->lit_strings.v[x->plits[k]]);
+	return x->nlits + x->nplits;
 }

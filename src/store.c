@@ -433,7 +433,7 @@ store_migrate(struct store *st, struct err *e)
 		}
 		if (exec_sql(st, "COMMIT", "migrate", e))
 			return -1;
-		if (i)
+		if (version)
 			log_info("database '%s' migrated to schema version %zu",
 			    st->path, i + 1);
 	}

@@ -95,6 +95,12 @@ clear(void)
 	}
 }
 
+static int
+cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* Loads tmpdir; returns the ruleset or NULL with errors. */
 static struct ruleset *
 load(struct strlist *errs)
@@ -227,6 +233,18 @@ static const struct {
 	{ "rule X header:Bad Name /a/\n",
 	    "a.rules:1:19: expected /PATTERN/FLAGS after the target, not "
 	    "'Name'" },
+	{ "define\n", "a.rules:1:7: usage: define _NAME /PATTERN/FLAGS" },
+	{ "define np /a/\n", "a.rules:1:8: bad define name 'np'" },
+	{ "define _n /a/\ndefine _n /b/\n",
+	    "a.rules:2:8: '_n' is already defined" },
+	{ "define _n /a(/\n", "a.rules:1:14: missing closing parenthesis" },
+	{ "define _n /a/U\n", "a.rules:1:14: a define takes only the flags" },
+	{ "define _n a\n", "a.rules:1:11: expected a pattern written" },
+	{ "define _n /(?&_m)/\n", "a.rules:1:" },
+	{ "define _n /a(/\nrule X subject /(?&_n)/\n",
+	    "a.rules:1:14: missing closing parenthesis" },
+	{ "rule X subject /a\001b/\n",
+	    "a.rules:1:18: control character \\x01 in the line" },
 };
 
 static void
@@ -729,6 +747,211 @@ test_rx(void **state)
 	buf_release(&b);
 }
 
+static void
+test_defines(void **state)
+{
+	struct strlist errs = STRLIST_INIT;
+	struct rule_hits h = RULE_HITS_INIT;
+	struct ruleset *rs;
+	const char *t = "Price for 500 PCS of chairs";
+
+	(void)state;
+	put("a.rules", DECIDE
+	    "define _unit /pcs|sets/i\n"
+	    "define _qty /\\d+\\s*(?&_unit)/\n"
+	    "rule Q visible /(?<quantity>(?&_qty))\\s+of\\s+(?<product>\\w+)/\n"
+	    "rule P visible /(p)(r)(i)(c)(e)/i\n");
+	rs = load(&errs);
+	assert_non_null(rs);
+	assert_int_equal(ruleset_scan(rs, "visible", NULL, t, strlen(t), NULL,
+	    &h, 0, NULL), 2);
+	assert_int_equal(h.v[0].ncaps, 2);
+	assert_string_equal(!strcmp(h.v[0].caps[0].name, "quantity") ?
+	    h.v[0].caps[0].value : h.v[0].caps[1].value, "500 PCS");
+	assert_string_equal(!strcmp(h.v[0].caps[0].name, "product") ?
+	    h.v[0].caps[0].value : h.v[0].caps[1].value, "chairs");
+	/* group numbers are as written: defines come after them */
+	assert_string_equal(h.v[1].match, "Price");
+	rule_hits_release(&h);
+	ruleset_free(rs);
+	strlist_release(&errs);
+}
+
+/*
+ * The prefilter never changes what the rules find: every shipped rule on
+ * many texts, with and without it.
+ */
+static void
+test_prefilter_sound(void **state)
+{
+	static const char *const extra[] = {
+		"WE NEED 500 PCS OF CHAIRS, FOB SHENZHEN. WHAT IS YOUR MOQ?",
+		"Нам НУЖНЫ 2000 ШТУК чехлов, ЦВЕТ ЧЕРНЫЙ. Пришлите КАТАЛОГ.",
+		"ＦＯＢ　Ｓｈａｎｇｈａｉ，５００ｐｃｓ，ｐｌｅａｓｅ ｑｕｏｔｅ",
+		"Plea\xc5\xbf" "e ſend the catalogue; color ＢＬＡＣＫ; 12\xe2\x80"
+		"\xaf" "000 pcs",
+		"Quantity:٥٠٠ pcs Size:L Colour:Red",
+		"\xff\xfe broken \xc3 bytes 500 pcs \xe2\x82 of chairs",
+		"MATERIAL:Stainless Steel COLOR:Black PACKING:Gift box",
+		"", "?", "x",
+	};
+	struct buf file = BUF_INIT(BUF_CAP_TEXT);
+	struct strlist texts = STRLIST_INIT;
+	struct strlist errs = STRLIST_INIT;
+	struct ruleset *rs = NULL;
+	struct rule_scanner *on, *off;
+	const char *const targets[] = {
+		"visible", "body", "subject", "any", "signature",
+	};
+	char *line, *next;
+	size_t i, k, t, nbad = 0;
+
+	(void)state;
+	assert_int_equal(ruleset_load(&rs, unit_path("rules"), &errs), 0);
+	for (i = 0; i < ARRAY_SIZE(extra); i++)
+		strlist_push(&texts, extra[i]);
+	/* the outline cases, and their capitals */
+	assert_int_equal(buf_read_file(&file,
+	    unit_path("tests/data/rules/outline.tsv")), 0);
+	for (line = file.data; line && *line; line = next) {
+		char *tab;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		tab = strrchr(line, '\t');
+		if (line[0] == '#' || !tab)
+			continue;
+		strlist_push(&texts, tab + 1);
+		strlist_push(&texts, tab + 1);
+		str_lower(texts.v[texts.n - 1]);
+		for (k = 0; texts.v[texts.n - 1][k]; k++)
+			if (texts.v[texts.n - 1][k] >= 'a' &&
+			    texts.v[texts.n - 1][k] <= 'z')
+				texts.v[texts.n - 1][k] -= 32;
+	}
+	on = rule_scanner_new(rs);
+	off = rule_scanner_new(rs);
+	rule_scanner_prefilter(off, 0);
+	for (i = 0; i < texts.n; i++)
+		for (t = 0; t < ARRAY_SIZE(targets); t++) {
+			struct rule_hits a = RULE_HITS_INIT, b = RULE_HITS_INIT;
+			const char *x = texts.v[i];
+
+			ruleset_scan_with(rs, on, targets[t], NULL, x,
+			    strlen(x), NULL, &a, 0, NULL);
+			ruleset_scan_with(rs, off, targets[t], NULL, x,
+			    strlen(x), NULL, &b, 0, NULL);
+			for (k = 0; k < a.n || k < b.n; k++) {
+				if (k < a.n && k < b.n && a.v[k].rule ==
+				    b.v[k].rule && a.v[k].offset ==
+				    b.v[k].offset && a.v[k].length ==
+				    b.v[k].length)
+					continue;
+				nbad++;
+				print_error("'%s' (%s): with %s, without %s\n",
+				    x, targets[t], k < a.n ?
+				    a.v[k].rule->id : "-", k < b.n ?
+				    b.v[k].rule->id : "-");
+				break;
+			}
+			rule_hits_release(&a);
+			rule_hits_release(&b);
+		}
+	assert_int_equal(nbad, 0);
+	assert_true(ruleset_prefiltered(rs) > ruleset_count(rs) / 2);
+	rule_scanner_free(on);
+	rule_scanner_free(off);
+	strlist_release(&texts);
+	strlist_release(&errs);
+	buf_release(&file);
+	ruleset_free(rs);
+}
+
+/* The prefilter's analysis of patterns, and the multi-string search. */
+static void
+test_literals(void **state)
+{
+	static const struct {
+		const char *pattern;
+		int prefix;		/* -1: no set found */
+		const char *want;	/* the set, sorted, space-separated */
+	} cases[] = {
+		{ "colou?r", 1, "color colour" },
+		{ "\\bfoo\\b|bar", 1, "bar foo" },
+		{ "(?:indian\\s+)?rupees", 1, "indian rupees" },
+		{ "\\d+\\s*pcs", 1, "0 1 2 3 4 5 6 7 8 9" },
+		{ "\\w+\\s*pcs", 0, "pcs" },
+		{ "a(?=bcd)", 0, "bcd" },
+		{ "ab(?=cd)", 1, "ab" },
+		{ "x?", -1, "" },
+		{ "(?:ab|)c", 0, "c" },
+		{ "(?:ab|)cd", 1, "abcd cd" },
+		{ "[A-Z]+\\d", 0, "0 1 2 3 4 5 6 7 8 9" },
+		{ "(?x) a b c", -1, "" },
+		{ "(ab)\\1", 1, "ab" },
+		{ "\\Qa.b\\E", 1, "a.b" },
+		{ "ЦЕНА", 1, "цена" },
+		{ "(?i)Größe", 1, "größe" },
+		{ ".*", -1, "" },
+	};
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct strlist out = STRLIST_INIT;
+		struct buf got = BUF_INIT(1024);
+		struct strlist pre = STRLIST_INIT;
+		int prefix = -1, rc;
+
+		rc = rx_required_literals(cases[i].pattern,
+		    strlen(cases[i].pattern), 0, NULL, NULL, &out, &pre);
+		prefix = pre.n > 0;
+		if (prefix) {
+			strlist_release(&out);
+			out = pre;
+			strlist_init(&pre);
+		}
+		if (out.n)
+			qsort(out.v, out.n, sizeof(*out.v), cmp_strp);
+		for (k = 0; k < out.n; k++)
+			buf_addf(&got, "%s%s", k ? " " : "", out.v[k]);
+		if ((rc < 0 ? -1 : prefix) != cases[i].prefix ||
+		    strcmp(got.data, cases[i].want)) {
+			print_error("%s: want %d '%s', got %d '%s'\n",
+			    cases[i].pattern, cases[i].prefix, cases[i].want,
+			    rc < 0 ? -1 : prefix, got.data);
+			fail();
+		}
+		buf_release(&got);
+		strlist_release(&out);
+		strlist_release(&pre);
+	}
+	{
+		struct strlist s = STRLIST_INIT;
+		struct rx_lits *l;
+		struct rx_lits_hit *hits = NULL;
+		size_t nh = 0, ah = 0;
+		unsigned char seen[4] = { 0 };
+		const char *t = "ushers say she his";
+
+		strlist_push(&s, "he");
+		strlist_push(&s, "she");
+		strlist_push(&s, "his");
+		strlist_push(&s, "hers");
+		l = rx_lits_new(&s);
+		assert_int_equal(rx_lits_scan(l, t, strlen(t), seen, &hits,
+		    &nh, &ah, 100), 0);
+		assert_true(seen[0] && seen[1] && seen[2] && seen[3]);
+		assert_int_equal(nh, 6);	/* he she hers ... */
+		assert_int_equal(rx_lits_scan(l, t, strlen(t), seen, &hits,
+		    &nh, &ah, 2), -1);
+		free(hits);
+		rx_lits_free(l);
+		strlist_release(&s);
+	}
+}
+
 /* The shipped rules load. */
 static void
 test_shipped_rules(void **state)
@@ -766,6 +989,9 @@ main(void)
 		cmocka_unit_test_setup(test_min_hits_and_invalid_utf8, each),
 		cmocka_unit_test_setup(test_rx, each),
 		cmocka_unit_test_setup(test_shipped_rules, each),
+		cmocka_unit_test_setup(test_defines, each),
+		cmocka_unit_test_setup(test_prefilter_sound, each),
+		cmocka_unit_test_setup(test_literals, each),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
