@@ -7,13 +7,12 @@
  *
  * Each message is parsed (not timed) for its subject and text, then every
  * pattern rule whose target is the subject, the visible text, the body or
- * "any" runs over its text, up to its max_hits matches (timed).  When the
- * rules module exports rule_rx() (the compiled pattern of a rule) the
- * loop calls rx_exec() directly; otherwise it goes through ruleset_scan()
- * per target, which adds only the recording of hits.  Messages are read
- * one at a time, so memory stays flat whatever their number.
+ * "any" runs over its text with rx_exec(), up to its max_hits matches
+ * (timed): the same compiled patterns (rule_rx) as classification, with
+ * none of its bookkeeping.  Messages are read one at a time, so memory
+ * stays flat whatever their number.
  *
- * Prints "messages=N seconds=S per_msg_ms=M mode=bare|scan".
+ * Prints "messages=N seconds=S per_msg_ms=M mode=bare hits=N".
  */
 #include <dirent.h>
 #include <sys/stat.h>
@@ -23,9 +22,6 @@
 #include "parse.h"
 #include "rules.h"
 #include "rx.h"
-
-/* From the rules module when it has it (weak: absent is NULL). */
-const struct rx *rule_rx(const struct rule *r) __attribute__((weak));
 
 static unsigned
 bare_matches(const struct rx *rx, const char *text, size_t len,
@@ -60,7 +56,6 @@ main(int argc, char **argv)
 	uint64_t ns = 0;
 	size_t i, k, nrules, n = 0;
 	unsigned long sink = 0;
-	int bare;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: rules-floor RULES_DIR EML_DIR\n");
@@ -81,7 +76,6 @@ main(int argc, char **argv)
 			strlist_pushf(&files, "%s/%s", argv[2], de->d_name);
 	closedir(dir);
 	qsort(files.v, files.n, sizeof(*files.v), by_name);
-	bare = rule_rx != NULL;
 	nrules = ruleset_count(rs);
 	sc = rx_scratch_new(NULL, 64);
 	for (i = 0; i < files.n; i++) {
@@ -96,45 +90,24 @@ main(int argc, char **argv)
 			continue;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		if (bare) {
-			for (k = 0; k < nrules; k++) {
-				const struct rule *ru = ruleset_rule(rs, k);
-				const struct rx *rx = rule_rx(ru);
-				const char *txt;
+		for (k = 0; k < nrules; k++) {
+			const struct rule *ru = ruleset_rule(rs, k);
+			const struct rx *rx = rule_rx(ru);
+			const char *txt;
 
-				if (!rx)
-					continue;
-				if (!strcmp(ru->target, "subject"))
-					txt = pm.subject;
-				else if (!strcmp(ru->target, "visible") ||
-				    !strcmp(ru->target, "body") ||
-				    !strcmp(ru->target, "any"))
-					txt = pm.text;
-				else
-					continue;
-				if (txt)
-					sink += bare_matches(rx, txt,
-					    strlen(txt), sc, MAX(ru->max_hits,
-					    MAX(ru->min_hits, 1u)));
-			}
-		} else {
-			static const char *const targets[] = {
-				"subject", "visible", "body", "any",
-			};
-			struct rule_hits hits = RULE_HITS_INIT;
-
-			for (k = 0; k < ARRAY_SIZE(targets); k++) {
-				const char *txt = k == 0 ? pm.subject : pm.text;
-
-				if (txt)
-					ruleset_scan(rs, targets[k], NULL, txt,
-					    strlen(txt), NULL, &hits, 0, NULL);
-			}
-			if (pm.subject)
-				ruleset_scan(rs, "any", NULL, pm.subject,
-				    strlen(pm.subject), NULL, &hits, 0, NULL);
-			sink += hits.n;
-			rule_hits_release(&hits);
+			if (!rx)
+				continue;
+			if (!strcmp(ru->target, "subject"))
+				txt = pm.subject;
+			else if (!strcmp(ru->target, "visible") ||
+			    !strcmp(ru->target, "body") ||
+			    !strcmp(ru->target, "any"))
+				txt = pm.text;
+			else
+				continue;
+			if (txt)
+				sink += bare_matches(rx, txt, strlen(txt), sc,
+				    MAX(ru->max_hits, MAX(ru->min_hits, 1u)));
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		ns += (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000u +
@@ -143,8 +116,8 @@ main(int argc, char **argv)
 		parsed_msg_release(&pm);
 		buf_release(&b);
 	}
-	printf("messages=%zu seconds=%.3f per_msg_ms=%.3f mode=%s hits=%lu\n",
-	    n, ns / 1e9, n ? ns / 1e6 / n : 0.0, bare ? "bare" : "scan", sink);
+	printf("messages=%zu seconds=%.3f per_msg_ms=%.3f mode=bare hits=%lu\n",
+	    n, ns / 1e9, n ? ns / 1e6 / n : 0.0, sink);
 	rx_scratch_free(sc);
 	ruleset_free(rs);
 	strlist_release(&files);
