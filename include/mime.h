@@ -119,20 +119,26 @@ struct mime_tree {
 	size_t nparts;
 	struct strlist defects;	/* what was tolerated, for people */
 	struct strlist owned;	/* decoded bodies of encoded messages */
+	void *imf;		/* libetpan's reading of the root header */
 };
 
 /*
- * Reads raw[0..len) into t, which the call initialises and the caller
- * releases with mime_tree_release either way; raw must outlive t.
+ * Reads raw[0..len) into t with libetpan's MIME parser (mailmime_parse);
+ * t is initialised by the call and released by the caller with
+ * mime_tree_release either way; raw must outlive t.
  * Tolerated and noted in t->defects: a leading mbox "From " line, header
- * lines that are not fields (the body starts there), fields longer than
- * max_header (cut), bare LF or CR line ends, NUL bytes (read as spaces),
- * missing or broken boundaries (a multipart without any is read as
- * text/plain, an unclosed one ends at its parent's end), unknown transfer
- * encodings (read as 8bit), encoded message/rfc822 parts.
+ * fields longer than max_header (cut), NUL bytes in header values (read
+ * as spaces), CR-only line ends, a multipart without its closing
+ * delimiter (closed at the end), a multipart without a boundary or whose
+ * boundary never occurs (read as text/plain), unknown transfer encodings
+ * (read as 8bit), encoded message/rfc822 parts (decoded and parsed), a
+ * Content-Type without a subtype (text/plain).
  * Fails with ERR_PERM, naming the limit ("max_parts", "max_depth"), when
- * the message has more parts or deeper nesting than lim allows.
- * Time and memory are linear in len times the nesting depth.
+ * the message has more parts or deeper nesting than lim allows, or when
+ * a linear pre-scan shows that it may have many more (4 x max_parts) or
+ * may nest deeper than libetpan can parse in bounded time and stack.
+ * Time: linear in len for the pre-scan, len x nesting depth for libetpan
+ * (at most 2^31 byte steps); memory linear in len and the part count.
  */
 int mime_parse(const char *raw, size_t len, const struct mime_limits *lim,
     struct mime_tree *t, struct err *e);
@@ -176,6 +182,15 @@ struct mime_address {
 size_t mime_parse_addresses(const char *raw, const char *hint,
     struct mime_address **out);
 void mime_addresses_free(struct mime_address *a, size_t n);
+
+/*
+ * As mime_parse_addresses for the first field called name ("From",
+ * "Reply-To", "To", "Cc") of t's root header, using the reading libetpan
+ * made of it while parsing the tree (not parsing it twice) when it is
+ * whole and sound.
+ */
+size_t mime_tree_addresses(const struct mime_tree *t, const char *name,
+    const char *hint, struct mime_address **out);
 
 /*
  * A Date header to seconds since the epoch: RFC 5322 (libetpan), then

@@ -19,6 +19,7 @@
 #include "util.h"
 
 struct err;
+struct ruleset;
 
 struct address {
 	char *name;		/* display name, decoded; NULL if none */
@@ -52,6 +53,8 @@ enum parsed_flag {
 	PM_CHARSET_GUESSED = 1 << 5,	/* a charset was detected, not declared */
 	PM_TRUNCATED = 1 << 6,	/* a cap cut some text (still processed) */
 	PM_DEFECTS = 1 << 7,	/* MIME defects were tolerated */
+	PM_RELAYED = 1 << 8,	/* came through a B2B platform's relay;
+				 * PM_FORWARDED is set too */
 };
 
 struct parse_limits {
@@ -60,8 +63,14 @@ struct parse_limits {
 	size_t max_depth;	/* multipart nesting, default 30 */
 	size_t max_text;	/* UTF-8 text kept, default 1 MiB */
 	size_t max_header;	/* one header field, default 64 KiB */
+	/*
+	 * Optional (borrowed; NULL: the built-in list only): rules whose
+	 * list "relay_domains" adds B2B platform relay domains to the
+	 * built-in ones (see parse_message).
+	 */
+	const struct ruleset *rules;
 };
-#define PARSE_LIMITS_INIT { 25u << 20, 1000, 30, 1u << 20, 64u << 10 }
+#define PARSE_LIMITS_INIT { 25u << 20, 1000, 30, 1u << 20, 64u << 10, NULL }
 
 struct parsed_msg {
 	struct address from;	/* the customer: the inner sender if forwarded */
@@ -123,6 +132,20 @@ struct parsed_msg {
  * "发件人:"...) under a forward subject.  A reply quoting history is not a
  * forward.  The first (outermost) forwarded message with a sender address
  * is taken.
+ *
+ * B2B platform relays (PM_RELAYED and PM_FORWARDED): when the From
+ * address is in a relay domain or under one (built in: alibaba.com,
+ * made-in-china.com, globalsources.com, tradekey.com, ec21.com,
+ * ecplaza.net, indiamart.com, tradeindia.com, exportersindia.com,
+ * dhgate.com, go4worldbusiness.com, hktdc.com; admins add more in
+ * rules/lists/relay-domains.list, given as lim->rules), the customer is
+ * the Reply-To when it is not a relay itself, else the sender lines of
+ * the text's first 80 lines ("Buyer: Name", "From: Name <addr>",
+ * "E-mail: addr", "Contact Person: Name"...).  envelope_from stays the
+ * relay; a relay's Reply-To is dropped when the text gives the
+ * customer's address; when it gives only a name, from keeps the relay's
+ * address (replies go back through the platform).  A relayed message is
+ * not searched for forwards.
  */
 int parse_message(const char *raw, size_t len, const struct parse_limits *lim,
     struct parsed_msg *pm, struct err *e);

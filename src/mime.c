@@ -934,6 +934,44 @@ out:
 
 /* ==== Reading ========================================================== */
 
+/*
+ * libetpan's mailmime_parse builds the part tree.  This section bounds its
+ * work before it runs, turns its tree into struct mime_part (plain C types
+ * for parse.c) while counting parts and depth exactly.  Kept here, small:
+ * what libetpan lacks or gets wrong (RFC 2231 parameter continuations and
+ * charsets; base64 and quoted-printable decoders that survive broken
+ * input; the tolerance steps below) and the listing of header fields with
+ * their raw values (read_fields: libetpan's parser is slow at it).
+ *
+ * Bounded cost.  mailmime_parse has no caps: it allocates a node per part,
+ * recurses once per nesting level (the C stack), and scans each nested
+ * body again from its start (time ~ nesting x size).  A linear pre-scan
+ * of the bytes (prescan, check_bounds) bounds what it can build from the
+ * lines starting "--" (each part follows a delimiter line) and the words
+ * "rfc822" (message parts).  The message is refused before libetpan runs
+ * when the part bound passes MIME_PARTS_SLACK x max_parts, or when the
+ * nesting bound passes max_depth and either MIME_ETPAN_DEPTH or MIME_WORK
+ * bytes scanned; otherwise the conversion enforces max_parts and
+ * max_depth exactly, so a message near a cap is never refused on a bound.
+ *
+ * Tolerance (each noted in t->defects): a leading mbox "From " line is
+ * skipped; a message with CR line ends and no LF is read with LF; an
+ * unclosed multipart is closed (close_multiparts); a multipart without a
+ * boundary, or whose boundary never occurs, is read as text/plain; an
+ * encoded message/rfc822 part (and any message/global part) is decoded
+ * and parsed as a message; a message libetpan refuses whole is read as
+ * its header and one text/plain body.
+ */
+
+#define MIME_HARD_DEPTH 200	/* our tree, whatever the limits say */
+#define MIME_ETPAN_DEPTH 1000	/* libetpan's recursion: the C stack */
+#define MIME_WORK ((size_t)1 << 31)	/* nesting x bytes: ~4 s at worst */
+#define MIME_PARTS_SLACK 4	/* exact count up to 4 x max_parts */
+#define MIME_MAX_BOUNDARIES 4096	/* values kept by the pre-scan */
+#define MIME_REPAIR_BOUNDARIES 64	/* close_multiparts() looks at */
+#define MIME_MAX_FIELDS 1000	/* fields kept per part */
+#define MIME_MAX_PARAMS 64	/* parameters read per field */
+
 /* ASCII classes that do not depend on the locale. */
 static int
 isdigit_c(int c)
@@ -952,10 +990,6 @@ tolower_c(int c)
 {
 	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
 }
-
-#define MIME_HARD_DEPTH 200	/* whatever the limits say: the C stack */
-#define MIME_MAX_FIELDS 1000	/* fields kept per part */
-#define MIME_MAX_PARAMS 64	/* parameters read per field */
 
 struct reader {
 	struct mime_tree *t;
@@ -979,32 +1013,361 @@ defect(struct reader *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* End of the line at p (after its LF, CRLF or lone CR). */
-static const char *
-line_end(const char *p, const char *end, const char **content_end)
-{
-	const char *nl = memchr(p, '\n', (size_t)(end - p));
-	const char *cr;
+/* ---- The pre-scan ------------------------------------------------------- */
 
-	if (!nl) {
-		/* A lone CR ends a line only where there is no LF at all. */
-		cr = memchr(p, '\r', (size_t)(end - p));
-		if (cr && cr + 1 < end) {
-			*content_end = cr;
-			return cr + 1;
-		}
-		*content_end = end;
-		return end;
+struct scan {
+	size_t dash_lines;	/* lines starting "--", or "--" after a CR */
+	size_t messages;	/* "rfc822" anywhere */
+	size_t hdr_end;		/* the first blank line, or len */
+	int hdr_boundary;	/* "boundary" before it */
+	int lf;			/* any LF */
+	int cr;			/* without LF: any CR */
+};
+
+/* Up to 8 bytes of s as a number, ASCII letters lowercased. */
+static uint64_t
+word8(const char *s, size_t n)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, s, n < 8 ? n : 8);
+	return v | 0x2020202020202020ull;
+}
+
+/* The "boundary" words of s[0..n) (letters in any case), at most max. */
+static size_t
+count_boundary(const char *s, size_t n, size_t max)
+{
+	uint64_t w = word8("boundary", 8);
+	size_t i, count = 0;
+
+	for (i = 0; i + 8 <= n && count < max; i++)
+		if ((s[i] | 0x20) == 'b' && word8(s + i, 8) == w)
+			count++;
+	return count;
+}
+
+static void
+prescan(const char *s, size_t n, struct scan *sc)
+{
+	const char *p = s, *end = s + n, *nl, *e;
+	uint64_t rfc822 = word8("rfc822", 6);
+
+	memset(sc, 0, sizeof(*sc));
+	sc->hdr_end = n;
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (end - p >= 2 && p[0] == '-' && p[1] == '-')
+			sc->dash_lines++;
+		if (!nl)
+			break;
+		sc->lf = 1;
+		if (sc->hdr_end == n && (nl == p || (nl == p + 1 &&
+		    *p == '\r')))
+			sc->hdr_end = (size_t)(p - s);
+		p = nl + 1;
 	}
-	*content_end = nl > p && nl[-1] == '\r' ? nl - 1 : nl;
-	return nl + 1;
+	/* libetpan takes a first delimiter after a lone CR too. */
+	for (p = s; (p = memmem(p, (size_t)(end - p), "\r--", 3)); p += 3)
+		sc->dash_lines++;
+	if (!sc->lf)
+		sc->cr = memchr(s, '\r', n) != NULL;
+	sc->hdr_boundary = count_boundary(s, sc->hdr_end, 1) > 0;
+	/* "rfc822", found by its rare '8'. */
+	for (p = s + 3, e = end - 2; p < e && (p = memchr(p, '8',
+	    (size_t)(e - p))); p++)
+		if (word8(p - 3, 6) == rfc822)
+			sc->messages++;
+}
+
+/*
+ * The boundary values declared anywhere in s, distinct, in the order of
+ * their first declaration.  Each is the value libetpan would read or a
+ * prefix of it (a quoted value stops at a backslash), so that counting
+ * the "--" lines they start gives an upper bound.
+ */
+struct bvals {
+	const char **v;		/* borrowed from s */
+	size_t *len;
+	unsigned char *seen;	/* a "--value" line that is not a close */
+	unsigned char *closed;	/* a "--value--" line */
+	size_t n;
+	size_t *slot;		/* open addressing: index + 1, 0 empty */
+	uint32_t *hash;
+	size_t nslot;
+	unsigned char *has_len;	/* has_len[l]: a value of length l */
+	size_t maxlen;
+};
+
+static uint32_t
+fnv(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	while (n--)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
 }
 
 static int
-field_name_char(unsigned char c)
+tspecial(unsigned char c)
 {
-	return c > 32 && c < 127 && c != ':';
+	return c <= ' ' || c >= 127 || strchr("()<>@,;:\\\"/[]?=", c);
 }
+
+/* s + i is just after "boundary": the value, or -1 (none readable). */
+static int
+boundary_value(const char *s, size_t n, size_t i, const char **v,
+    size_t *vlen)
+{
+	int depth = 0, eq = 0;
+
+	for (; i < n; i++) {	/* CFWS '=' CFWS */
+		if (depth && s[i] == ')')
+			depth--;
+		else if (s[i] == '(')
+			depth++;
+		else if (!depth && s[i] == '=' && !eq)
+			eq = 1;
+		else if (!depth && !strchr(" \t\r\n", s[i]))
+			break;
+	}
+	if (!eq || i == n)
+		return -1;
+	if (s[i] == '"') {
+		*v = s + ++i;
+		while (i < n && s[i] != '"' && s[i] != '\\' && s[i] != '\r' &&
+		    s[i] != '\n')
+			i++;
+	} else {
+		*v = s + i;
+		while (i < n && !tspecial((unsigned char)s[i]))
+			i++;
+	}
+	*vlen = (size_t)(s + i - *v);
+	return 0;
+}
+
+static void
+bvals_release(struct bvals *b)
+{
+	free(b->v);
+	free(b->len);
+	free(b->seen);
+	free(b->closed);
+	free(b->slot);
+	free(b->hash);
+	free(b->has_len);
+	memset(b, 0, sizeof(*b));
+}
+
+/* The index of value x[0..l) with hash h, or -1. */
+static long
+bvals_find(const struct bvals *b, const char *x, size_t l, uint32_t h)
+{
+	size_t j, k;
+
+	for (j = h & (b->nslot - 1); b->slot[j]; j = (j + 1) & (b->nslot - 1)) {
+		k = b->slot[j] - 1;
+		if (b->hash[j] == h && b->len[k] == l && !memcmp(b->v[k], x, l))
+			return (long)k;
+	}
+	return -1;
+}
+
+/*
+ * Collects the values of the count "boundary" words of s; returns -1
+ * when one is empty (every "--" line may then be a delimiter) or there
+ * are too many to be worth it.
+ */
+static int
+bvals_collect(const char *s, size_t n, size_t count, struct bvals *b)
+{
+	const char *v;
+	size_t i, j, vlen, seen = 0;
+	uint32_t h;
+
+	memset(b, 0, sizeof(*b));
+	if (count > MIME_MAX_BOUNDARIES)
+		return -1;
+	b->v = xcalloc(count + 1, sizeof(*b->v));
+	b->len = xcalloc(count + 1, sizeof(*b->len));
+	b->seen = xcalloc(count + 1, 1);
+	b->closed = xcalloc(count + 1, 1);
+	for (b->nslot = 2; b->nslot < 2 * count + 2; b->nslot *= 2)
+		;
+	b->slot = xcalloc(b->nslot, sizeof(*b->slot));
+	b->hash = xcalloc(b->nslot, sizeof(*b->hash));
+	for (i = 0; i + 8 <= n && seen < count; i++) {
+		if ((s[i] | 0x20) != 'b' || strncasecmp(s + i, "boundary", 8))
+			continue;
+		seen++;
+		if (boundary_value(s, n, i + 8, &v, &vlen))
+			continue;
+		if (!vlen)
+			return -1;
+		h = fnv(v, vlen);
+		if (bvals_find(b, v, vlen, h) >= 0)
+			continue;
+		for (j = h & (b->nslot - 1); b->slot[j];
+		    j = (j + 1) & (b->nslot - 1))
+			;
+		b->slot[j] = b->n + 1;
+		b->hash[j] = h;
+		b->v[b->n] = v;
+		b->len[b->n++] = vlen;
+		if (vlen > b->maxlen)
+			b->maxlen = vlen;
+	}
+	b->has_len = xcalloc(b->maxlen + 1, 1);
+	for (j = 0; j < b->n; j++)
+		b->has_len[b->len[j]] = 1;
+	return 0;
+}
+
+/*
+ * x is a "--" line's rest: marks the values it starts with (seen, or
+ * closed when "--" follows) and returns whether there was one.
+ */
+static int
+bvals_line(struct bvals *b, const char *x, size_t xn)
+{
+	uint32_t h = 2166136261u;
+	size_t l;
+	long k;
+	int any = 0;
+
+	for (l = 1; l <= xn && l <= b->maxlen; l++) {
+		h = (h ^ (unsigned char)x[l - 1]) * 16777619u;
+		if (!b->has_len[l] || (k = bvals_find(b, x, l, h)) < 0)
+			continue;
+		any = 1;
+		if (xn - l >= 2 && x[l] == '-' && x[l + 1] == '-')
+			b->closed[k] = 1;
+		else
+			b->seen[k] = 1;
+	}
+	return any;
+}
+
+/*
+ * Marks the values of the "--" lines of s (after an LF, or a lone CR, as
+ * libetpan reads a first delimiter); returns how many lines.
+ */
+static size_t
+bvals_lines(struct bvals *b, const char *s, size_t n)
+{
+	const char *p = s, *end = s + n, *e;
+	size_t count = 0;
+
+	while (p < end) {
+		for (e = p; e < end && *e != '\n' && *e != '\r'; e++)
+			;
+		if (end - p >= 2 && p[0] == '-' && p[1] == '-')
+			count += (size_t)bvals_line(b, p + 2, (size_t)(e - p - 2));
+		p = e + 1;
+	}
+	return count;
+}
+
+/* Whether the last line with text is a close line "--...--". */
+static int
+ends_closed(const char *s, size_t n)
+{
+	const char *e = s + n, *b;
+
+	while (e > s && strchr(" \t\r\n", e[-1]))
+		e--;
+	for (b = e; b > s && b[-1] != '\n'; b--)
+		;
+	return e - b >= 4 && b[0] == '-' && b[1] == '-' && e[-1] == '-' &&
+	    e[-2] == '-';
+}
+
+static char *
+close_multiparts(struct reader *r, const char *s, size_t n,
+    const struct scan *sc, size_t *outlen)
+{
+	struct bvals b;
+	struct buf out = BUF_INIT(BUF_CAP_HUGE);
+	char *res = NULL;
+	size_t k;
+
+	memset(&b, 0, sizeof(b));
+	if (!sc->hdr_boundary || !sc->dash_lines || ends_closed(s, n) ||
+	    bvals_collect(s, n, count_boundary(s, n, MIME_REPAIR_BOUNDARIES +
+	    1), &b) || b.n > MIME_REPAIR_BOUNDARIES)
+		goto out;
+	bvals_lines(&b, s, n);
+	for (k = b.n; k-- > 0;) {
+		if (!b.seen[k] || b.closed[k])
+			continue;
+		defect(r, "no closing boundary '%.*s'", (int)MIN(b.len[k],
+		    (size_t)70), b.v[k]);
+		if (!out.len)
+			buf_add(&out, s, n);
+		if (out.len && out.data[out.len - 1] != '\n')
+			buf_addstr(&out, "\r\n");
+		buf_addstr(&out, "--");
+		buf_add(&out, b.v[k], b.len[k]);
+		buf_addstr(&out, "--\r\n");
+	}
+	if (out.len)
+		res = buf_detach(&out, outlen);
+out:
+	bvals_release(&b);
+	buf_release(&out);
+	return res;
+}
+
+/*
+ * Whether libetpan may parse s[0..n) for a node at depth depth with
+ * parts_left parts to go: 0, or -1 with r->e set.
+ *
+ * The bounds: a multipart with parts has a delimiter line of its own, a
+ * part of a multipart follows one, and a message part needs "rfc822" or
+ * a digest parent (whose parts each follow a delimiter line), so there
+ * are at most 1 + 2 x dash_lines + messages parts, nested at most
+ * 1 + 2 x (multiparts + messages) deep, where a multipart needs both a
+ * delimiter line and a "boundary" word.  Lines starting "--" that are no
+ * delimiter (signatures, rulers) are discounted, when the bound is over
+ * the cap, by counting only those that start with a declared boundary.
+ */
+static int
+check_bounds(struct reader *r, const char *s, size_t n,
+    const struct scan *sc, size_t depth, size_t parts_left)
+{
+	const struct mime_limits *lim = r->lim;
+	size_t delims = sc->dash_lines, parts, nest;
+	size_t depth_left = lim->max_depth > depth ? lim->max_depth - depth :
+	    0;
+	struct bvals b;
+
+	parts = 1 + 2 * delims + sc->messages;
+	if (parts / MIME_PARTS_SLACK > parts_left) {
+		if (!bvals_collect(s, n, count_boundary(s, n,
+		    MIME_MAX_BOUNDARIES + 1), &b))
+			delims = bvals_lines(&b, s, n);
+		bvals_release(&b);
+		parts = 1 + 2 * delims + sc->messages;
+	}
+	if (parts / MIME_PARTS_SLACK > parts_left)
+		return err_set(r->e, ERR_PERM, "message may have more than "
+		    "%zu MIME parts (max_parts): up to %zu by its delimiter "
+		    "lines", lim->max_parts, parts);
+	nest = 1 + 2 * (delims + sc->messages);
+	if (nest > depth_left)	/* a multipart needs its "boundary" too */
+		nest = 1 + 2 * (MIN(delims, count_boundary(s, n, delims)) +
+		    sc->messages);
+	if (nest > depth_left && (nest > MIME_ETPAN_DEPTH ||
+	    nest > MIME_WORK / (n ? n : 1)))
+		return err_set(r->e, ERR_PERM, "MIME parts may be nested "
+		    "deeper than %zu (max_depth): up to %zu levels in %zu "
+		    "bytes", lim->max_depth, nest, n);
+	return 0;
+}
+
+/* ---- Header fields ----------------------------------------------------- */
 
 static void
 add_field(struct reader *r, struct mime_part *p, const char *name,
@@ -1046,13 +1409,13 @@ value_add(struct reader *r, struct buf *v, const char *s, size_t n)
 }
 
 static void
-finish_field(struct reader *r, struct mime_part *p, struct buf *name,
-    struct buf *v, size_t *alloc)
+finish_field(struct reader *r, struct mime_part *p, const char *name,
+    size_t nlen, struct buf *v, size_t *alloc)
 {
 	const char *s = v->data;
 	size_t n = v->len;
 
-	if (!name->len)
+	if (!nlen)
 		return;
 	while (n && (*s == ' ' || *s == '\t')) {
 		s++;
@@ -1060,69 +1423,69 @@ finish_field(struct reader *r, struct mime_part *p, struct buf *name,
 	}
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--;
-	add_field(r, p, name->data, name->len, s, n, alloc);
-	buf_reset(name);
+	add_field(r, p, name, nlen, s, n, alloc);
 	buf_reset(v);
 }
 
-/*
- * Reads the header of the part that starts at s; returns where its body
- * starts.
- */
-static const char *
-read_header(struct reader *r, struct mime_part *p, const char *s,
-    const char *end, int top)
+static int
+field_name_char(unsigned char c)
 {
-	struct buf name = BUF_INIT(1000);
-	struct buf v = BUF_INIT(r->lim->max_header);
-	const char *line = s, *next, *ce, *colon, *q;
-	size_t alloc = 0;
+	return c > 32 && c < 127 && c != ':';
+}
 
-	if (top && end - line >= 5 && !memcmp(line, "From ", 5)) {
-		line = line_end(line, end, &ce);	/* mbox separator */
-		defect(r, "mbox 'From ' line skipped");
-	}
+/*
+ * The header fields of s[0..n) into p: names and values as written, the
+ * values unfolded, NUL bytes read as spaces, cut at max_header bytes.
+ * libetpan has read this header (it decides where the body starts) but
+ * keeps raw values only of the fields it does not know, and reading them
+ * again with its field parser, which allocates per token, took half the
+ * time of the whole MIME parse: the listing is done here, in one pass.
+ * Stops after a blank line or before a line that is no field; returns
+ * the bytes read.
+ */
+static size_t
+read_fields(struct reader *r, struct mime_part *p, const char *s, size_t n)
+{
+	struct buf v = BUF_INIT(r->lim->max_header);
+	const char *line = s, *end = s + n, *nl, *ce, *colon, *q;
+	const char *name = NULL;
+	size_t nlen = 0, alloc = 0;
+
 	while (line < end) {
-		next = line_end(line, end, &ce);
+		nl = memchr(line, '\n', (size_t)(end - line));
+		ce = nl ? nl : end;
+		if (ce > line && ce[-1] == '\r')
+			ce--;
 		if (ce == line) {	/* the blank line */
-			line = next;
+			line = nl ? nl + 1 : end;
 			break;
 		}
 		if (*line == ' ' || *line == '\t') {
-			if (name.len)
+			if (nlen)
 				value_add(r, &v, line, (size_t)(ce - line));
-			else
-				defect(r, "header starts with a "
-				    "continuation line");
-			line = next;
+			line = nl ? nl + 1 : end;
 			continue;
 		}
 		colon = memchr(line, ':', (size_t)(ce - line));
-		q = line;
-		if (colon) {
-			while (q < colon && field_name_char((unsigned char)*q))
-				q++;
-			/* "Subject : x" */
-			while (q < colon && (*q == ' ' || *q == '\t'))
-				q++;
-		}
-		if (!colon || colon == line || q != colon) {
-			defect(r, "missing blank line between header and "
-			    "body");
+		for (q = line; colon && q < colon &&
+		    field_name_char((unsigned char)*q); q++)
+			;
+		while (colon && q < colon && (*q == ' ' || *q == '\t'))
+			q++;	/* "Subject : x" */
+		if (!colon || colon == line || q != colon)
 			break;
-		}
-		finish_field(r, p, &name, &v, &alloc);
-		q = colon;
-		while (q > line && (q[-1] == ' ' || q[-1] == '\t'))
-			q--;
-		buf_add(&name, line, (size_t)(q - line));
+		finish_field(r, p, name, nlen, &v, &alloc);
+		for (q = colon; q > line && (q[-1] == ' ' || q[-1] == '\t');
+		    q--)
+			;
+		name = line;
+		nlen = (size_t)(q - line);
 		value_add(r, &v, colon + 1, (size_t)(ce - colon - 1));
-		line = next;
+		line = nl ? nl + 1 : end;
 	}
-	finish_field(r, p, &name, &v, &alloc);
-	buf_release(&name);
+	finish_field(r, p, name, nlen, &v, &alloc);
 	buf_release(&v);
-	return line;
+	return (size_t)(line - s);
 }
 
 const char *
@@ -1136,8 +1499,12 @@ mime_part_field(const struct mime_part *p, const char *name)
 	return NULL;
 }
 
-/* ---- Parameters (RFC 2045, RFC 2231) ----------------------------------- */
+/* ---- Parameters (RFC 2231) --------------------------------------------- */
 
+/*
+ * libetpan reads parameters but not RFC 2231's continuations and charsets
+ * (name*0*=utf-8''%E4...; name*1=...): they are joined here.
+ */
 struct param {
 	char *name;		/* lowercase, without "*N" or "*" */
 	int section;		/* -1 when not continued */
@@ -1146,110 +1513,72 @@ struct param {
 };
 
 struct params {
-	char *value;		/* the part before the first ';' */
 	struct param p[MIME_MAX_PARAMS];
 	size_t n;
 };
 
-static const char *
-skip_cfws(const char *s)
+static void
+params_add(struct params *ps, const char *name, const char *value)
 {
-	int depth;
+	struct param *p;
+	char *star;
+	size_t l;
+	long sec;
 
-	for (;;) {
-		while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-			s++;
-		if (*s != '(')
-			return s;
-		/* A comment, nested, with quoted pairs. */
-		for (depth = 0; *s; s++) {
-			if (*s == '\\' && s[1])
-				s++;
-			else if (*s == '(')
-				depth++;
-			else if (*s == ')' && !--depth) {
-				s++;
-				break;
-			}
+	if (ps->n >= MIME_MAX_PARAMS || !name || !value)
+		return;
+	p = &ps->p[ps->n++];
+	p->name = str_lower(xstrdup(name));
+	p->value = xstrdup(value);
+	p->section = -1;
+	p->extended = 0;
+	/* name*, name*N, name*N* */
+	star = strchr(p->name, '*');
+	if (star) {
+		l = strlen(star);
+		if (star[l - 1] == '*') {
+			p->extended = 1;
+			star[l - 1] = '\0';
 		}
+		if (star[1] && !str_to_long(star + 1, 0, 999, &sec))
+			p->section = (int)sec;
+		*star = '\0';
 	}
 }
 
 static void
-params_parse(const char *v, struct params *ps)
+params_of_content(const struct mailmime_content *ct, struct params *ps)
 {
-	struct buf b = BUF_INIT(BUF_CAP_LINE);
-	const char *s = skip_cfws(v), *start;
-	char *star;
-	struct param *p;
-	long sec;
+	clistiter *it;
 
-	memset(ps, 0, sizeof(*ps));
-	start = s;
-	while (*s && *s != ';')
-		s++;
-	ps->value = xstrndup(start, (size_t)(s - start));
-	/* Comments after the value, "text/plain (old)": drop them. */
-	if ((star = strchr(ps->value, '(')))
-		*star = '\0';
-	str_trim(ps->value);
-	while (*s == ';' && ps->n < MIME_MAX_PARAMS) {
-		s = skip_cfws(s + 1);
-		start = s;
-		while (*s && *s != '=' && *s != ';' && *s != ' ' &&
-		    *s != '\t')
-			s++;
-		if (s == start) {
-			while (*s && *s != ';')
-				s++;
-			continue;
-		}
-		p = &ps->p[ps->n];
-		p->name = str_lower(xstrndup(start, (size_t)(s - start)));
-		p->section = -1;
-		s = skip_cfws(s);
-		buf_reset(&b);
-		if (*s == '=') {
-			s = skip_cfws(s + 1);
-			if (*s == '"') {
-				for (s++; *s && *s != '"'; s++) {
-					if (*s == '\\' && s[1])
-						s++;
-					buf_addch(&b, *s);
-				}
-				if (*s == '"')
-					s++;
-				while (*s && *s != ';')
-					s++;
-			} else {
-				/* Lenient: up to ';', blanks inside kept. */
-				start = s;
-				while (*s && *s != ';')
-					s++;
-				buf_add(&b, start, (size_t)(s - start));
-				buf_rtrim(&b);
-			}
-		} else {
-			while (*s && *s != ';')
-				s++;
-		}
-		p->value = xstrdup(b.data);
-		/* name*, name*N, name*N* */
-		star = strchr(p->name, '*');
-		if (star) {
-			size_t l = strlen(star);
+	ps->n = 0;
+	if (!ct || !ct->ct_parameters)
+		return;
+	for (it = clist_begin(ct->ct_parameters); it; it = clist_next(it)) {
+		const struct mailmime_parameter *pa = clist_content(it);
 
-			if (star[l - 1] == '*' && l > 0) {
-				p->extended = 1;
-				star[l - 1] = '\0';
-			}
-			if (star[1] && !str_to_long(star + 1, 0, 999, &sec))
-				p->section = (int)sec;
-			*star = '\0';
-		}
-		ps->n++;
+		params_add(ps, pa->pa_name, pa->pa_value);
 	}
-	buf_release(&b);
+}
+
+static void
+params_of_disposition(const struct mailmime_disposition *d,
+    struct params *ps)
+{
+	clistiter *it;
+
+	ps->n = 0;
+	if (!d || !d->dsp_parms)
+		return;
+	for (it = clist_begin(d->dsp_parms); it; it = clist_next(it)) {
+		const struct mailmime_disposition_parm *pa = clist_content(it);
+
+		if (pa->pa_type == MAILMIME_DISPOSITION_PARM_FILENAME)
+			params_add(ps, "filename", pa->pa_data.pa_filename);
+		else if (pa->pa_type == MAILMIME_DISPOSITION_PARM_PARAMETER)
+			params_add(ps, pa->pa_data.pa_parameter->pa_name,
+			    pa->pa_data.pa_parameter->pa_value);
+	}
 }
 
 static void
@@ -1261,7 +1590,6 @@ params_release(struct params *ps)
 		free(ps->p[i].name);
 		free(ps->p[i].value);
 	}
-	free(ps->value);
 	ps->n = 0;
 }
 
@@ -1367,7 +1695,7 @@ out:
 	return res;
 }
 
-/* A raw parameter (the boundary): as written, or NULL. */
+/* A plain parameter (the boundary): as libetpan read it, or NULL. */
 static char *
 param_raw(const struct params *ps, const char *name)
 {
@@ -1380,7 +1708,20 @@ param_raw(const struct params *ps, const char *name)
 	return NULL;
 }
 
-/* ---- The part tree ------------------------------------------------------ */
+/* The RFC 2231 boundary of n's content type (owned), or NULL. */
+static char *
+boundary_2231(const struct mailmime *n)
+{
+	struct params ct;
+	char *b;
+
+	params_of_content(n->mm_content_type, &ct);
+	b = param_get(&ct, "boundary", NULL);
+	params_release(&ct);
+	return b;
+}
+
+/* ---- From libetpan's tree to ours ----------------------------------- */
 
 /* A charset label we may keep: short printable ASCII. */
 static int
@@ -1394,78 +1735,6 @@ plain_label(const char *s)
 		if (*p < 32 || *p >= 127)
 			return 0;
 	return 1;
-}
-
-static int valid_type(const char *t);
-
-/* Reads Content-Type, -Transfer-Encoding, -Disposition of p. */
-static void
-interpret(struct reader *r, struct mime_part *p, const char *deftype)
-{
-	struct params ct, cd;
-	const char *v;
-	char *cte;
-
-	memset(&ct, 0, sizeof(ct));
-	memset(&cd, 0, sizeof(cd));
-	v = mime_part_field(p, "Content-Type");
-	if (v) {
-		params_parse(v, &ct);
-		str_lower(ct.value);
-		if (valid_type(ct.value)) {
-			p->type = xstrdup(ct.value);
-		} else {
-			defect(r, "invalid Content-Type '%.60s'", ct.value);
-			deftype = "text/plain";
-		}
-		p->charset = param_raw(&ct, "charset");
-		if (!p->charset)	/* charset*=us-ascii''utf-8 */
-			p->charset = param_get(&ct, "charset", NULL);
-		if (p->charset && !plain_label(p->charset)) {
-			defect(r, "unreadable charset label");
-			FREE_AND_NULL(p->charset);
-		}
-		if (p->charset) {
-			str_lower(p->charset);
-			str_trim(p->charset);
-		}
-		p->boundary = param_raw(&ct, "boundary");
-		if (!p->boundary)
-			p->boundary = param_get(&ct, "boundary", NULL);
-	}
-	if (!p->type)
-		p->type = xstrdup(deftype);
-
-	v = mime_part_field(p, "Content-Transfer-Encoding");
-	if (v) {
-		cte = str_lower(xstrdup(v));
-		str_trim(cte);
-		if (!strcmp(cte, "base64"))
-			p->enc = MIME_ENC_BASE64;
-		else if (!strcmp(cte, "quoted-printable"))
-			p->enc = MIME_ENC_QP;
-		else if (strcmp(cte, "7bit") && strcmp(cte, "8bit") &&
-		    strcmp(cte, "binary"))
-			defect(r, "unknown Content-Transfer-Encoding "
-			    "'%.40s' read as 8bit", cte);
-		free(cte);
-	}
-
-	v = mime_part_field(p, "Content-Disposition");
-	if (v) {
-		params_parse(v, &cd);
-		if (!strcasecmp(cd.value, "attachment"))
-			p->disp = MIME_DISP_ATTACHMENT;
-		else if (!strcasecmp(cd.value, "inline"))
-			p->disp = MIME_DISP_INLINE;
-		p->filename = param_get(&cd, "filename", p->charset);
-	}
-	if (!p->filename && v)
-		p->filename = param_get(&cd, "name", p->charset);
-	if (!p->filename && ct.value)
-		p->filename = param_get(&ct, "name", p->charset);
-	params_release(&ct);
-	params_release(&cd);
 }
 
 /* "type/subtype" of RFC 2045 token characters. */
@@ -1482,6 +1751,148 @@ valid_type(const char *t)
 		    strchr("()<>@,;:\\\"[]?=", *p)))
 			return 0;
 	return 1;
+}
+
+/* libetpan's content type as lowercase "type/subtype", or NULL. */
+static char *
+type_string(const struct mailmime_content *ct)
+{
+	static const char *const discrete[] = { NULL, "text", "image",
+		"audio", "video", "application" };
+	const char *t = NULL;
+	size_t tl, sl;
+	char *s;
+
+	if (!ct || !ct->ct_type || !ct->ct_subtype)
+		return NULL;
+	if (ct->ct_type->tp_type == MAILMIME_TYPE_DISCRETE_TYPE) {
+		const struct mailmime_discrete_type *d =
+		    ct->ct_type->tp_data.tp_discrete_type;
+
+		if (d->dt_type == MAILMIME_DISCRETE_TYPE_EXTENSION)
+			t = d->dt_extension;
+		else if (d->dt_type > 0 && d->dt_type < (int)ARRAY_SIZE(
+		    discrete))
+			t = discrete[d->dt_type];
+	} else if (ct->ct_type->tp_type == MAILMIME_TYPE_COMPOSITE_TYPE) {
+		const struct mailmime_composite_type *c =
+		    ct->ct_type->tp_data.tp_composite_type;
+
+		if (c->ct_type == MAILMIME_COMPOSITE_TYPE_MESSAGE)
+			t = "message";
+		else if (c->ct_type == MAILMIME_COMPOSITE_TYPE_MULTIPART)
+			t = "multipart";
+		else
+			t = c->ct_token;
+	}
+	if (!t)
+		return NULL;
+	tl = strlen(t);
+	sl = strlen(ct->ct_subtype);
+	s = xmalloc(tl + sl + 2);
+	memcpy(s, t, tl);
+	s[tl] = '/';
+	memcpy(s + tl + 1, ct->ct_subtype, sl + 1);
+	if (!valid_type(str_lower(s)))
+		FREE_AND_NULL(s);
+	return s;
+}
+
+static const struct mailmime_field *
+mime_field_of(const struct mailmime *n, int type)
+{
+	clistiter *it;
+
+	if (!n->mm_mime_fields)
+		return NULL;
+	for (it = clist_begin(n->mm_mime_fields->fld_list); it;
+	    it = clist_next(it)) {
+		const struct mailmime_field *f = clist_content(it);
+
+		if (f->fld_type == type)
+			return f;
+	}
+	return NULL;
+}
+
+/* Type, charset, boundary, transfer encoding, disposition of p from n. */
+static void
+interpret(struct reader *r, struct mime_part *p, const struct mailmime *n)
+{
+	const struct mailmime_field *f;
+	const struct mailmime_disposition *d = NULL;
+	struct params ct, cd;
+	const char *raw = mime_part_field(p, "Content-Type");
+
+	ct.n = cd.n = 0;
+	p->type = type_string(n->mm_content_type);
+	if (p->type && raw && !memchr(raw, '/', strcspn(raw, ";"))) {
+		/* "Content-Type: text": libetpan says text/unknown. */
+		defect(r, "Content-Type '%.60s' without a subtype read as "
+		    "text/plain", raw);
+		FREE_AND_NULL(p->type);
+		p->type = xstrdup("text/plain");
+	} else if (!p->type) {
+		defect(r, "unreadable Content-Type '%.60s'", raw ? raw : "");
+		p->type = xstrdup("text/plain");
+	} else if (raw && !strcmp(p->type, "text/plain") &&
+	    strncasecmp(raw, "text/plain", 10)) {
+		defect(r, "invalid Content-Type '%.60s' read as text/plain",
+		    raw);
+	}
+	params_of_content(n->mm_content_type, &ct);
+	p->charset = param_raw(&ct, "charset");
+	if (!p->charset)	/* charset*=us-ascii''utf-8 */
+		p->charset = param_get(&ct, "charset", NULL);
+	if (p->charset && !plain_label(p->charset)) {
+		defect(r, "unreadable charset label");
+		FREE_AND_NULL(p->charset);
+	}
+	if (p->charset) {
+		str_lower(p->charset);
+		str_trim(p->charset);
+	}
+	p->boundary = param_raw(&ct, "boundary");
+
+	f = mime_field_of(n, MAILMIME_FIELD_TRANSFER_ENCODING);
+	if (f && f->fld_data.fld_encoding) {
+		switch (f->fld_data.fld_encoding->enc_type) {
+		case MAILMIME_MECHANISM_BASE64:
+			p->enc = MIME_ENC_BASE64;
+			break;
+		case MAILMIME_MECHANISM_QUOTED_PRINTABLE:
+			p->enc = MIME_ENC_QP;
+			break;
+		case MAILMIME_MECHANISM_TOKEN:
+			defect(r, "unknown Content-Transfer-Encoding '%.40s' "
+			    "read as 8bit", f->fld_data.fld_encoding->
+			    enc_token ? f->fld_data.fld_encoding->enc_token :
+			    "");
+			break;
+		default:
+			break;
+		}
+	}
+
+	f = mime_field_of(n, MAILMIME_FIELD_DISPOSITION);
+	if (f)
+		d = f->fld_data.fld_disposition;
+	if (d) {
+		if (d->dsp_type && d->dsp_type->dsp_type ==
+		    MAILMIME_DISPOSITION_TYPE_ATTACHMENT)
+			p->disp = MIME_DISP_ATTACHMENT;
+		else if (d->dsp_type && d->dsp_type->dsp_type ==
+		    MAILMIME_DISPOSITION_TYPE_INLINE)
+			p->disp = MIME_DISP_INLINE;
+		params_of_disposition(d, &cd);
+		p->filename = param_get(&cd, "filename", p->charset);
+		if (!p->filename)
+			p->filename = param_get(&cd, "name", p->charset);
+	}
+	if (!p->filename)
+		p->filename = param_get(&ct, "name", p->charset);
+	params_release(&ct);
+	params_release(&cd);
 }
 
 static struct mime_part *
@@ -1508,143 +1919,286 @@ new_part(struct reader *r, struct mime_part *parent)
 	return p;
 }
 
-static int read_part(struct reader *r, struct mime_part *p, const char *s,
-    const char *end, const char *deftype);
-
-/*
- * The next delimiter line "--boundary" (with "--" after it when close)
- * at or after s; NULL if none.  *line_start gets the start of the line,
- * *after the start of the next line.
- */
 static const char *
-find_delimiter(const char *s, const char *end, const char *b, size_t blen,
-    const char **after, int *close)
+body_of(const struct mailmime *n, size_t *len)
 {
-	const char *p = s, *q, *ce;
-
-	while (p < end) {
-		if ((size_t)(end - p) >= blen + 2 && p[0] == '-' &&
-		    p[1] == '-' && !memcmp(p + 2, b, blen)) {
-			q = p + 2 + blen;
-			*close = end - q >= 2 && q[0] == '-' && q[1] == '-';
-			if (*close)
-				q += 2;
-			while (q < end && (*q == ' ' || *q == '\t'))
-				q++;
-			if (q == end || *q == '\r' || *q == '\n') {
-				*after = line_end(q, end, &ce);
-				return p;
-			}
-		}
-		q = memchr(p, '\n', (size_t)(end - p));
-		if (!q)
-			return NULL;
-		p = q + 1;
+	if (!n->mm_body || n->mm_body->dt_type != MAILMIME_DATA_TEXT) {
+		*len = 0;
+		return NULL;
 	}
-	return NULL;
+	*len = n->mm_body->dt_data.dt_text.dt_length;
+	return n->mm_body->dt_data.dt_text.dt_data;
 }
 
-/* The content before a delimiter line ends before its line break. */
-static const char *
-strip_eol(const char *start, const char *p)
-{
-	if (p > start && p[-1] == '\n')
-		p--;
-	if (p > start && p[-1] == '\r')
-		p--;
-	return p;
-}
+enum pb_mode {
+	PB_TOP,		/* the message: an mbox line may come first */
+	PB_MESSAGE,	/* an attached message */
+	PB_MULTIPART,	/* a multipart body under a synthetic header */
+};
 
+static int parse_bytes(struct reader *r, struct mime_part *p, const char *s,
+    size_t n, enum pb_mode mode);
+static int read_message(struct reader *r, struct mime_part *p,
+    const struct mailmime *m, const char *start, const char *end);
+static int fill(struct reader *r, struct mime_part *p,
+    const struct mailmime *n);
+
+/* The parts of multipart n into p. */
 static int
-read_multipart(struct reader *r, struct mime_part *p, const char *s,
-    const char *end)
+fill_multipart(struct reader *r, struct mime_part *p,
+    const struct mailmime *n)
 {
-	const char *b = p->boundary, *d, *after, *part_start;
-	const char *deftype = !strcmp(p->type, "multipart/digest") ?
-	    "message/rfc822" : "text/plain";
-	size_t blen = strlen(b);
 	struct mime_part *child, **tail = &p->child;
-	int close = 0, rc;
+	const struct mailmime *c;
+	const char *cbody;
+	size_t clen;
+	clistiter *it;
+	clist *list = n->mm_data.mm_multipart.mm_mp_list;
+	int rc = 0;
 
-	d = find_delimiter(s, end, b, blen, &after, &close);
-	if (!d) {
-		defect(r, "no boundary '%.70s' in %s; read as text", b,
-		    p->type);
+	if (!list || clist_isempty(list)) {
+		defect(r, "no boundary '%.70s' in %s; read as text",
+		    p->boundary ? p->boundary : "", p->type);
 		free(p->type);
 		p->type = xstrdup("text/plain");
-		p->body = s;
-		p->body_len = (size_t)(end - s);
 		return 0;
 	}
-	while (d && !close) {
-		part_start = after;
-		d = find_delimiter(part_start, end, b, blen, &after, &close);
-		child = new_part(r, p);
-		if (!child)
+	for (it = clist_begin(list); it && !rc; it = clist_next(it)) {
+		c = clist_content(it);
+		if (!(child = new_part(r, p)))
 			return -1;
 		*tail = child;
 		tail = &child->next;
-		rc = read_part(r, child, part_start, d ? strip_eol(part_start,
-		    d) : end, deftype);
-		if (rc)
-			return rc;
+		cbody = body_of(c, &clen);
+		if (cbody && c->mm_mime_start && cbody >= c->mm_mime_start)
+			read_fields(r, child, c->mm_mime_start,
+			    (size_t)(cbody - c->mm_mime_start));
+		rc = fill(r, child, c);
 	}
-	if (!d)
-		defect(r, "no closing boundary '%.70s'", b);
-	p->body = s;
-	p->body_len = (size_t)(end - s);
-	return 0;
+	return rc;
 }
 
+/*
+ * A multipart that libetpan read as one part: its boundary was given the
+ * RFC 2231 way (boundary*=...), which libetpan does not read.  Its body
+ * goes through libetpan again under a plain header.
+ */
 static int
-read_message(struct reader *r, struct mime_part *p, const char *s,
-    const char *end)
+reparse_multipart(struct reader *r, struct mime_part *p, const char *b)
 {
-	struct mime_part *child;
-	const char *body = s;
-	size_t len = (size_t)(end - s);
-	struct buf dec = BUF_INIT(BUF_CAP_HUGE);
+	struct buf syn = BUF_INIT(BUF_CAP_HUGE);
+	size_t len;
+	char *s;
 
-	p->body = s;
-	p->body_len = len;
+	buf_addf(&syn, "Content-Type: %s; boundary=\"%s\"\r\n\r\n", p->type, b);
+	buf_add(&syn, p->body, p->body_len);
+	s = buf_detach(&syn, &len);
+	strlist_push_owned(&r->t->owned, s);
+	free(p->boundary);
+	p->boundary = xstrdup(b);
+	return parse_bytes(r, p, s, len, PB_MULTIPART);
+}
+
+/* A boundary we may put in quotes: printable, no quote or backslash. */
+static int
+plain_boundary(const char *b)
+{
+	const unsigned char *p;
+
+	if (!*b || strlen(b) > 200)
+		return 0;
+	for (p = (const unsigned char *)b; *p; p++)
+		if (*p < 32 || *p >= 127 || *p == '"' || *p == '\\')
+			return 0;
+	return 1;
+}
+
+/* An encoded message/rfc822, or message/global: libetpan leaves them. */
+static int
+read_attached(struct reader *r, struct mime_part *p)
+{
+	struct buf dec = BUF_INIT(BUF_CAP_HUGE);
+	struct mime_part *child;
+	const char *s = p->body;
+	size_t n = p->body_len;
+
 	if (p->enc != MIME_ENC_NONE) {
 		defect(r, "encoded %s part decoded", p->type);
 		mime_decode_body(p, &dec);
-		body = dec.data;
-		len = dec.len;
-		strlist_push_owned(&r->t->owned, buf_detach(&dec, &len));
-		body = r->t->owned.v[r->t->owned.n - 1];
+		strlist_push_owned(&r->t->owned, buf_detach(&dec, &n));
+		s = r->t->owned.v[r->t->owned.n - 1];
 	}
-	child = new_part(r, p);
-	if (!child)
+	if (!(child = new_part(r, p)))
 		return -1;
 	p->child = child;
-	return read_part(r, child, body, body + len, "text/plain");
+	return parse_bytes(r, child, s, n, PB_MESSAGE);
 }
 
+/* p's fields are read: its type and body, and its children, from n. */
 static int
-read_part(struct reader *r, struct mime_part *p, const char *s,
-    const char *end, const char *deftype)
+fill(struct reader *r, struct mime_part *p, const struct mailmime *n)
 {
-	const char *body = read_header(r, p, s, end, p->depth == 0);
+	struct mime_part *child;
+	const char *body;
+	char *b;
+	size_t len;
+	int rc = 0;
 
-	interpret(r, p, deftype);
-	if (!strncmp(p->type, "multipart/", 10)) {
-		if (!p->boundary) {
-			defect(r, "%s without a boundary; read as text",
-			    p->type);
+	interpret(r, p, n);
+	body = body_of(n, &len);
+	p->body = body ? body : "";
+	p->body_len = len;
+	switch (n->mm_type) {
+	case MAILMIME_MULTIPLE:
+		rc = fill_multipart(r, p, n);
+		break;
+	case MAILMIME_MESSAGE:
+		if (!(child = new_part(r, p)))
+			return -1;
+		p->child = child;
+		rc = read_message(r, child, n, p->body, p->body + p->body_len);
+		break;
+	default:
+		if (!strncmp(p->type, "multipart/", 10)) {
+			b = boundary_2231(n);
+			if (b && plain_boundary(b)) {
+				rc = reparse_multipart(r, p, b);
+			} else {
+				defect(r, "%s without a boundary; read as "
+				    "text", p->type);
+				free(p->type);
+				p->type = xstrdup("text/plain");
+			}
+			free(b);
+		} else if (!strcmp(p->type, "message/rfc822") ||
+		    !strcmp(p->type, "message/global")) {
+			rc = read_attached(r, p);
+		}
+		break;
+	}
+	return rc;
+}
+
+/* Whether the header s..body ends with an empty line. */
+static int
+blank_line_before(const char *s, const char *body)
+{
+	const char *p = body;
+
+	if (p > s && p[-1] == '\n')
+		p--;
+	else
+		return 0;
+	if (p > s && p[-1] == '\r')
+		p--;
+	return p == s || p[-1] == '\n';
+}
+
+/*
+ * p is a message whose header starts at start (libetpan's message node
+ * m): its fields from the header, the rest from m's body part.
+ */
+static int
+read_message(struct reader *r, struct mime_part *p, const struct mailmime *m,
+    const char *start, const char *end)
+{
+	const struct mailmime *sub = m->mm_data.mm_message.mm_msg_mime;
+	const char *body = NULL;
+	size_t len = 0, hlen;
+
+	if (sub)
+		body = body_of(sub, &len);
+	if (!body || body < start || body > end) {
+		/* libetpan read the header, not the body: one text part. */
+		hlen = read_fields(r, p, start, (size_t)(end - start));
+		p->type = xstrdup("text/plain");
+		p->body = start + hlen;
+		p->body_len = (size_t)(end - start - hlen);
+		return 0;
+	}
+	read_fields(r, p, start, (size_t)(body - start));
+	if (body > start && body < end && !blank_line_before(start, body))
+		defect(r, "missing blank line between header and body");
+	return fill(r, p, sub);
+}
+
+/*
+ * Parses the message s[0..n) into p (a new node: the root, or the child of
+ * a message part; with PB_MULTIPART, a multipart part whose fields are
+ * read), within the limits left.
+ */
+static int
+parse_bytes(struct reader *r, struct mime_part *p, const char *s, size_t n,
+    enum pb_mode mode)
+{
+	const struct mailmime *sub;
+	struct mailmime *mm = NULL;
+	struct scan sc;
+	size_t idx = 0, i, hlen, clen;
+	char *copy = NULL, *closed;
+	int rc, er;
+
+	if (mode == PB_TOP && n >= 5 && !memcmp(s, "From ", 5)) {
+		const char *nl = memchr(s, '\n', n);
+
+		defect(r, "mbox 'From ' line skipped");
+		n -= nl ? (size_t)(nl + 1 - s) : n;
+		s = nl ? nl + 1 : s + n;
+	}
+	prescan(s, n, &sc);
+	if (sc.cr && !sc.lf) {
+		defect(r, "CR line ends read as LF");
+		copy = xmalloc(n + 1);
+		for (i = 0; i < n; i++)
+			copy[i] = s[i] == '\r' ? '\n' : s[i];
+		copy[n] = '\0';
+		strlist_push_owned(&r->t->owned, copy);
+		s = copy;
+		prescan(s, n, &sc);
+	}
+	rc = check_bounds(r, s, n, &sc, p->depth, r->lim->max_parts -
+	    r->t->nparts + 1);
+	if (rc)
+		return rc;
+	if ((closed = close_multiparts(r, s, n, &sc, &clen))) {
+		strlist_push_owned(&r->t->owned, closed);
+		s = copy = closed;
+		n = clen;
+	}
+	er = mailmime_parse(s, n, &idx, &mm);
+	if (er != MAILIMF_NO_ERROR || !mm) {
+		defect(r, "libetpan could not read the MIME structure (error "
+		    "%d); read as text", er);
+		if (mode == PB_MULTIPART) {
 			free(p->type);
 			p->type = xstrdup("text/plain");
-		} else {
-			return read_multipart(r, p, body, end);
+			return 0;
 		}
-	} else if (!strcmp(p->type, "message/rfc822") ||
-	    !strcmp(p->type, "message/global")) {
-		return read_message(r, p, body, end);
+		hlen = read_fields(r, p, s, n);
+		p->type = xstrdup("text/plain");
+		p->body = s + hlen;
+		p->body_len = n - hlen;
+		return 0;
 	}
-	p->body = body;
-	p->body_len = (size_t)(end - body);
-	return 0;
+	if (mode == PB_TOP) {	/* its reading of the header, for addresses */
+		r->t->imf = mm->mm_data.mm_message.mm_fields;
+		mm->mm_data.mm_message.mm_fields = NULL;
+	}
+	if (mode != PB_MULTIPART) {
+		rc = read_message(r, p, mm, s, s + n);
+	} else {
+		sub = mm->mm_data.mm_message.mm_msg_mime;
+		if (sub && sub->mm_type == MAILMIME_MULTIPLE) {
+			p->body = body_of(sub, &p->body_len);
+			rc = fill_multipart(r, p, sub);
+		} else {
+			defect(r, "%s unreadable; read as text", p->type);
+			free(p->type);
+			p->type = xstrdup("text/plain");
+		}
+	}
+	mailmime_free(mm);
+	return rc;
 }
 
 int
@@ -1663,7 +2217,7 @@ mime_parse(const char *raw, size_t len, const struct mime_limits *lim,
 	t->root = new_part(&r, NULL);
 	if (!t->root)
 		return -1;
-	return read_part(&r, t->root, raw, raw + len, "text/plain");
+	return parse_bytes(&r, t->root, raw, len, PB_TOP);
 }
 
 static void
@@ -1698,6 +2252,9 @@ mime_tree_release(struct mime_tree *t)
 	t->nparts = 0;
 	strlist_release(&t->defects);
 	strlist_release(&t->owned);
+	if (t->imf)
+		mailimf_fields_free(t->imf);
+	t->imf = NULL;
 }
 
 /* ---- Transfer decoding -------------------------------------------------- */
@@ -1720,8 +2277,13 @@ b64_init(void)
 }
 
 /*
- * Decodes base64 s[0..n) leniently into out (or only counts when out is
- * NULL).  Returns the decoded size; *capped when out's cap was hit.
+ * Base64, leniently: characters outside the alphabet are skipped, URL-safe
+ * letters read, and '=' ends a quantum, so that blocks encoded apart and
+ * written one after the other decode right (libetpan's decoder skips the
+ * '=' and shifts every later byte; it also appends three bytes at a time
+ * to its string, three times slower here).  Decodes into out, or only
+ * counts when out is NULL; returns the decoded size, *capped when out's
+ * cap was hit.
  */
 static size_t
 b64_decode(const char *s, size_t n, struct buf *out, int *capped)
@@ -1765,6 +2327,11 @@ b64_decode(const char *s, size_t n, struct buf *out, int *capped)
 	return total;
 }
 
+/*
+ * Quoted-printable, leniently: libetpan's decoder turns a bad escape
+ * ("=ZZ") into a NUL byte; RFC 2045 (6.7) lets a reader keep it as it is,
+ * which is what people read.  Counts only when out is NULL.
+ */
 static size_t
 qp_decode(const char *s, size_t n, struct buf *out, int *capped)
 {
@@ -1930,11 +2497,17 @@ mime_decode_header(const char *raw, const char *hint)
 	struct buf word = BUF_INIT(BUF_CAP_LINE * 4);
 	char cs[64], pend_cs[64] = "";
 	const char *p, *end, *lit, *we, *q, *g;
-	unsigned char *u;
+	const unsigned char *u;
 	size_t i, j;
 
 	if (!raw)
 		return xstrdup("");
+	/* Most values: printable ASCII without encoded-words. */
+	for (u = (const unsigned char *)raw; *u >= 0x20 && *u < 0x7f; u++)
+		if (u[0] == '=' && u[1] == '?')
+			break;
+	if (!*u)
+		return str_trim(xstrdup(raw));
 	p = lit = raw;
 	end = raw + strlen(raw);
 	while (p < end && (q = memchr(p, '=', (size_t)(end - p)))) {
@@ -1970,12 +2543,10 @@ mime_decode_header(const char *raw, const char *hint)
 	buf_release(&word);
 
 	/* Controls to spaces; NUL bytes cannot occur (C strings). */
-	u = (unsigned char *)out.data;
 	for (i = j = 0; i < out.len; i++) {
-		if (u[i] < 0x20 || u[i] == 0x7f)
-			u[j++] = ' ';
-		else
-			u[j++] = u[i];
+		unsigned char c = (unsigned char)out.data[i];
+
+		out.data[j++] = c < 0x20 || c == 0x7f ? ' ' : (char)c;
 	}
 	buf_setlen(&out, j);
 	return str_trim(buf_detach(&out, NULL));
@@ -2142,7 +2713,7 @@ bad_addr_spec(const char *a)
  * holds the name ("a@b (Name)"): the lenient reading does better.
  */
 static int
-etpan_suspect(struct mailimf_address_list *al, const char *raw)
+etpan_suspect(const struct mailimf_address_list *al, const char *raw)
 {
 	clistiter *it, *jt;
 	const struct mailimf_mailbox *mb;
@@ -2169,6 +2740,29 @@ etpan_suspect(struct mailimf_address_list *al, const char *raw)
 	return 0;
 }
 
+/* Appends the mailboxes of libetpan's address list al, group members
+ * included. */
+static void
+push_address_list(const struct mailimf_address_list *al, const char *hint,
+    struct mime_address **v, size_t *n, size_t *alloc)
+{
+	clistiter *it, *jt;
+
+	for (it = clist_begin(al->ad_list); it; it = clist_next(it)) {
+		struct mailimf_address *a = clist_content(it);
+
+		if (a->ad_type == MAILIMF_ADDRESS_MAILBOX) {
+			push_mailbox(v, n, alloc, a->ad_data.ad_mailbox, hint);
+			continue;
+		}
+		if (!a->ad_data.ad_group->grp_mb_list)
+			continue;
+		for (jt = clist_begin(a->ad_data.ad_group->grp_mb_list->
+		    mb_list); jt; jt = clist_next(jt))
+			push_mailbox(v, n, alloc, clist_content(jt), hint);
+	}
+}
+
 size_t
 mime_parse_addresses(const char *raw, const char *hint,
     struct mime_address **out)
@@ -2176,7 +2770,6 @@ mime_parse_addresses(const char *raw, const char *hint,
 	struct mailimf_address_list *al = NULL;
 	struct mime_address *v = NULL;
 	size_t n = 0, alloc = 0, idx = 0, len;
-	clistiter *it, *jt;
 	int r;
 
 	*out = NULL;
@@ -2188,27 +2781,97 @@ mime_parse_addresses(const char *raw, const char *hint,
 	while (r == MAILIMF_NO_ERROR && idx < len && (raw[idx] == ' ' ||
 	    raw[idx] == '\t' || raw[idx] == '\r' || raw[idx] == '\n'))
 		idx++;
-	if (r == MAILIMF_NO_ERROR && idx == len && !etpan_suspect(al, raw)) {
-		for (it = clist_begin(al->ad_list); it; it = clist_next(it)) {
-			struct mailimf_address *a = clist_content(it);
-
-			if (a->ad_type == MAILIMF_ADDRESS_MAILBOX) {
-				push_mailbox(&v, &n, &alloc,
-				    a->ad_data.ad_mailbox, hint);
-				continue;
-			}
-			if (!a->ad_data.ad_group->grp_mb_list)
-				continue;
-			for (jt = clist_begin(a->ad_data.ad_group->
-			    grp_mb_list->mb_list); jt; jt = clist_next(jt))
-				push_mailbox(&v, &n, &alloc, clist_content(jt),
-				    hint);
-		}
-	} else {
+	if (r == MAILIMF_NO_ERROR && idx == len && !etpan_suspect(al, raw))
+		push_address_list(al, hint, &v, &n, &alloc);
+	else
 		lenient_addresses(raw, hint, &v, &n, &alloc);
-	}
 	if (al)
 		mailimf_address_list_free(al);
+	*out = v;
+	return n;
+}
+
+/*
+ * The first field called name of libetpan's reading of the message
+ * header, when libetpan read it as an address field; NULL otherwise.
+ */
+static const struct mailimf_field *
+imf_address_field(const struct mailimf_fields *fl, const char *name)
+{
+	static const struct {
+		int type;
+		const char *name;
+	} known[] = {
+		{ MAILIMF_FIELD_FROM, "From" }, { MAILIMF_FIELD_SENDER,
+		"Sender" }, { MAILIMF_FIELD_REPLY_TO, "Reply-To" },
+		{ MAILIMF_FIELD_TO, "To" }, { MAILIMF_FIELD_CC, "Cc" },
+		{ MAILIMF_FIELD_BCC, "Bcc" },
+	};
+	clistiter *it;
+	const char *fname;
+	size_t i;
+
+	for (it = fl ? clist_begin(fl->fld_list) : NULL; it;
+	    it = clist_next(it)) {
+		const struct mailimf_field *f = clist_content(it);
+
+		fname = NULL;
+		if (f->fld_type == MAILIMF_FIELD_OPTIONAL_FIELD)
+			fname = f->fld_data.fld_optional_field->fld_name;
+		for (i = 0; !fname && i < ARRAY_SIZE(known); i++)
+			if (f->fld_type == known[i].type)
+				fname = known[i].name;
+		if (fname && !strcasecmp(fname, name))
+			return f->fld_type == MAILIMF_FIELD_OPTIONAL_FIELD ?
+			    NULL : f;
+	}
+	return NULL;
+}
+
+size_t
+mime_tree_addresses(const struct mime_tree *t, const char *name,
+    const char *hint, struct mime_address **out)
+{
+	const struct mailimf_field *f = imf_address_field(t->imf, name);
+	const char *raw = t->root ? mime_part_field(t->root, name) : NULL;
+	const struct mailimf_address_list *al = NULL;
+	const struct mailimf_mailbox_list *ml = NULL;
+	struct mime_address *v = NULL;
+	size_t n = 0, alloc = 0;
+	clistiter *it;
+
+	*out = NULL;
+	if (!raw || !f)
+		return mime_parse_addresses(raw, hint, out);
+	if (f->fld_type == MAILIMF_FIELD_FROM)
+		ml = f->fld_data.fld_from->frm_mb_list;
+	else if (f->fld_type == MAILIMF_FIELD_SENDER)
+		return mime_parse_addresses(raw, hint, out);
+	else if (f->fld_type == MAILIMF_FIELD_REPLY_TO)
+		al = f->fld_data.fld_reply_to->rt_addr_list;
+	else if (f->fld_type == MAILIMF_FIELD_TO)
+		al = f->fld_data.fld_to->to_addr_list;
+	else if (f->fld_type == MAILIMF_FIELD_CC)
+		al = f->fld_data.fld_cc->cc_addr_list;
+	else if (f->fld_type == MAILIMF_FIELD_BCC)
+		al = f->fld_data.fld_bcc->bcc_addr_list;
+	if (ml) {
+		for (it = clist_begin(ml->mb_list); it; it = clist_next(it)) {
+			const struct mailimf_mailbox *mb = clist_content(it);
+
+			if (bad_addr_spec(mb->mb_addr_spec) ||
+			    (!mb->mb_display_name && strchr(raw, '(')))
+				return mime_parse_addresses(raw, hint, out);
+		}
+		for (it = clist_begin(ml->mb_list); it; it = clist_next(it))
+			push_mailbox(&v, &n, &alloc, clist_content(it), hint);
+	} else if (al && !etpan_suspect(al, raw)) {
+		push_address_list(al, hint, &v, &n, &alloc);
+	} else {
+		return mime_parse_addresses(raw, hint, out);
+	}
+	if (!n)		/* nothing libetpan could read: the lenient way */
+		return mime_parse_addresses(raw, hint, out);
 	*out = v;
 	return n;
 }
@@ -2391,9 +3054,11 @@ iso_date(const char *s, int64_t *out)
 		return -1;
 	p = s + n;
 	if (*p == ':' && isdigit_c((unsigned char)p[1])) {
-		se = (p[1] - '0') * 10 + (isdigit_c((unsigned char)p[2]) ?
-		    p[2] - '0' : 0);
-		p += 3;
+		/* "hh:mm:s" at the very end: no reading past the NUL */
+		se = p[1] - '0';
+		p += 2;
+		if (isdigit_c((unsigned char)*p))
+			se = se * 10 + (*p++ - '0');
 	}
 	if (*p == '.')
 		for (p++; isdigit_c((unsigned char)*p); p++)

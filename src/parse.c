@@ -9,6 +9,7 @@
 #include "html.h"
 #include "mime.h"
 #include "parse.h"
+#include "rules.h"
 
 /* Bytes of transfer-decoded body read before charset conversion, per
  * byte of text kept: a single-byte charset can grow to 3 bytes of UTF-8
@@ -85,12 +86,27 @@ first_address(const char *raw, const char *hint, struct address *dst)
 	return n > 0;
 }
 
-static void
-address_list(const char *raw, const char *hint, struct address **out,
-    size_t *nout)
+/* As first_address, for a field of the message header. */
+static int
+root_address(const struct mime_tree *t, const char *name, const char *hint,
+    struct address *dst)
 {
 	struct mime_address *v;
-	size_t i, n = mime_parse_addresses(raw, hint, &v);
+	size_t n = mime_tree_addresses(t, name, hint, &v);
+
+	if (n)
+		address_set(dst, &v[0]);
+	mime_addresses_free(v, n);
+	return n > 0;
+}
+
+/* The mailboxes of a field of the message header. */
+static void
+address_list(const struct mime_tree *t, const char *name, const char *hint,
+    struct address **out, size_t *nout)
+{
+	struct mime_address *v;
+	size_t i, n = mime_tree_addresses(t, name, hint, &v);
 
 	*out = NULL;
 	*nout = 0;
@@ -1006,6 +1022,137 @@ attached_forward(struct ctx *c)
 	pm->flags |= PM_FORWARDED;
 }
 
+/* ---- B2B platform relays ------------------------------------------ */
+
+/*
+ * Platforms that pass buyers' inquiries on from a no-reply address of
+ * their own; admins add more with the rules' list "relay_domains".
+ */
+static const char *const relay_domains[] = {
+	"alibaba.com", "made-in-china.com", "globalsources.com",
+	"tradekey.com", "ec21.com", "ecplaza.net", "indiamart.com",
+	"tradeindia.com", "exportersindia.com", "dhgate.com",
+	"go4worldbusiness.com", "hktdc.com", NULL
+};
+
+/* Labels of the lines naming the buyer, lowercase, without the colon. */
+static const char *const buyer_name_labels[] = {
+	"buyer", "buyer name", "buyer's name", "sender", "sender name",
+	"from", "contact", "contact person", "contact name", "name",
+	"customer", "customer name", "inquirer", "purchaser", "买家",
+	"联系人", "发件人", NULL
+};
+static const char *const buyer_addr_labels[] = {
+	"email", "e-mail", "e mail", "email address", "e-mail address",
+	"buyer email", "buyer e-mail", "buyer's email", "sender email",
+	"sender e-mail", "contact email", "reply to", "reply-to", "邮箱",
+	"电子邮件", NULL
+};
+
+/* Whether addr is at a relay domain or under one. */
+static int
+relay_address(const struct parse_limits *lim, const char *addr)
+{
+	const char *d = addr ? strrchr(addr, '@') : NULL;
+	size_t i, n, dl;
+
+	if (!d || !*++d)
+		return 0;
+	dl = strlen(d);
+	for (i = 0; relay_domains[i]; i++) {
+		n = strlen(relay_domains[i]);
+		if (dl >= n && !strcasecmp(d + dl - n, relay_domains[i]) &&
+		    (dl == n || d[dl - n - 1] == '.'))
+			return 1;
+	}
+	return lim->rules && ruleset_in_domain_list(lim->rules,
+	    "relay_domains", addr);
+}
+
+/* Whether addr is one the message went to (ours, quoted in history). */
+static int
+recipient(const struct parsed_msg *pm, const char *addr)
+{
+	size_t i;
+
+	for (i = 0; i < pm->nto; i++)
+		if (pm->to[i].addr && !strcasecmp(pm->to[i].addr, addr))
+			return 1;
+	for (i = 0; i < pm->ncc; i++)
+		if (pm->cc[i].addr && !strcasecmp(pm->cc[i].addr, addr))
+			return 1;
+	return 0;
+}
+
+/*
+ * The value of a sender line: a mailbox neither at a relay nor among the
+ * recipients (*addr, and its name), else, with names, a plain name.
+ */
+static void
+sender_value(struct ctx *c, const char *v, const char *e, int names,
+    char **name, char **addr)
+{
+	struct mime_address *a;
+	char *val = xstrndup(v, (size_t)(e - v));
+	size_t n = mime_parse_addresses(val, NULL, &a);
+
+	str_trim(val);
+	if (n && a[0].addr && strchr(a[0].addr, '@')) {
+		if (!*addr && !relay_address(c->lim, a[0].addr) &&
+		    !recipient(c->pm, a[0].addr)) {
+			*addr = xstrdup(a[0].addr);
+			if (!*name && a[0].name)
+				*name = xstrdup(a[0].name);
+		}
+	} else if (names && !*name && *val && !strchr(val, '@') &&
+	    strlen(val) <= 80) {
+		*name = xstrdup(val);
+	}
+	mime_addresses_free(a, n);
+	free(val);
+}
+
+/* The customer behind a relay: Reply-To, else the text's sender lines. */
+static void
+relay_sender(struct ctx *c)
+{
+	struct parsed_msg *pm = c->pm;
+	const char *line, *nl, *ls, *le, *v, *end = pm->text + pm->text_len;
+	char *name = NULL, *addr = NULL;
+	size_t lines = 0;
+
+	if (!relay_address(c->lim, pm->envelope_from.addr))
+		return;
+	for (line = pm->text; line < end && lines < 80 && (!name || !addr);
+	    line = nl ? nl + 1 : end, lines++) {
+		nl = memchr(line, '\n', (size_t)(end - line));
+		ls = strip_line(line, nl ? nl : end, &le);
+		if ((v = labelled(ls, le, buyer_name_labels)))
+			sender_value(c, v, le, 1, &name, &addr);
+		else if ((v = labelled(ls, le, buyer_addr_labels)))
+			sender_value(c, v, le, 0, &name, &addr);
+	}
+	if (pm->reply_to.addr && !relay_address(c->lim, pm->reply_to.addr)) {
+		if (pm->reply_to.name) {
+			free(name);
+			name = xstrdup(pm->reply_to.name);
+		}
+		free(addr);
+		addr = xstrdup(pm->reply_to.addr);
+	} else if (addr) {
+		address_release(&pm->reply_to);	/* the relay's, if any */
+	}
+	if (!name && !addr)
+		return;
+	if (addr) {
+		free(pm->from.addr);
+		pm->from.addr = addr;
+	}
+	free(pm->from.name);
+	pm->from.name = name;
+	pm->flags |= PM_RELAYED | PM_FORWARDED;
+}
+
 /* ---- The message --------------------------------------------------- */
 
 static void
@@ -1057,7 +1204,7 @@ parse_message(const char *raw, size_t len, const struct parse_limits *lim,
 	struct mime_limits ml;
 	struct ctx c;
 	struct mime_part *root;
-	const char *hint, *v;
+	const char *hint;
 	struct strlist ids = STRLIST_INIT;
 	size_t i;
 	int rc = -1;
@@ -1087,14 +1234,13 @@ parse_message(const char *raw, size_t len, const struct parse_limits *lim,
 	hint = c.plain ? c.plain->charset : c.html ? c.html->charset : NULL;
 	copy_headers(&c, hint);
 
-	v = mime_part_field(root, "From");
-	if (first_address(v, hint, &pm->envelope_from)) {
+	if (root_address(&c.tree, "From", hint, &pm->envelope_from)) {
 		pm->from.name = xstrdup_or_null(pm->envelope_from.name);
 		pm->from.addr = xstrdup_or_null(pm->envelope_from.addr);
 	}
-	first_address(mime_part_field(root, "Reply-To"), hint, &pm->reply_to);
-	address_list(mime_part_field(root, "To"), hint, &pm->to, &pm->nto);
-	address_list(mime_part_field(root, "Cc"), hint, &pm->cc, &pm->ncc);
+	root_address(&c.tree, "Reply-To", hint, &pm->reply_to);
+	address_list(&c.tree, "To", hint, &pm->to, &pm->nto);
+	address_list(&c.tree, "Cc", hint, &pm->cc, &pm->ncc);
 	pm->subject = decoded_or_null(mime_part_field(root, "Subject"), hint);
 	pm->date_raw = decoded_or_null(mime_part_field(root, "Date"), hint);
 	if (pm->date_raw && mime_parse_date(pm->date_raw, &pm->date))
@@ -1113,6 +1259,8 @@ parse_message(const char *raw, size_t len, const struct parse_limits *lim,
 	list_attachments(&c);
 	set_flags(&c);
 	if (!(pm->flags & (PM_BOUNCE | PM_AUTO_REPLY)))
+		relay_sender(&c);
+	if (!(pm->flags & (PM_BOUNCE | PM_AUTO_REPLY | PM_RELAYED)))
 		inline_forward(&c);
 	if (!(pm->flags & PM_FORWARDED))
 		attached_forward(&c);

@@ -8,8 +8,8 @@ shared=${INQUIRYD_SHARED:-../shared}
 set -e
 mkdir -p build/bench
 objs=$(ls build/obj/*.o | grep -v '/main\.o$')
-pkgs="libetpan libcurl libpcre2-8 sqlite3 xlsxwriter inih gumbo uchardet
-	libcares libpsl jansson nettle"
+# The Makefile's PKGS, so that a library a module gains links here too.
+pkgs=$(sed -n '/^PKGS =/,/[^\\]$/p' Makefile | sed 's/^PKGS =//; s/\\$//')
 ${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -g -Iinclude \
     $(pkg-config --cflags $pkgs) -o build/bench/bench_parse \
     tests/bench/bench_parse.c $objs $(pkg-config --libs $pkgs) -lm

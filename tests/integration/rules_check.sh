@@ -54,7 +54,7 @@ case $out in
 esac
 
 # Without DIR: the config's rules_dir.
-printf '[general]\nrules_dir = %s\n' "$tmp/rules" >"$tmp/inquiryd.conf"
+printf '[general]\nrules_dir = %s\ncatalog = %s\n' "$tmp/rules" "$PWD/contrib/catalog.csv" >"$tmp/inquiryd.conf"
 "$INQUIRYD_BIN" -c "$tmp/inquiryd.conf" rules check >/dev/null 2>&1
 is "DIR defaults to the config's rules_dir" "$?" 2
 rm "$tmp/rules/98-dup.rules"

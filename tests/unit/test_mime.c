@@ -488,6 +488,47 @@ test_tree(void **state)
 	buf_release(&out);
 }
 
+/* The root's addresses from libetpan's reading, or the lenient one. */
+static void
+test_tree_addresses(void **state)
+{
+	static const char msg[] =
+	    "From: j@x.example (John Smith)\r\n"
+	    "To: a@x.example, Team: b@x.example, \"C, D\" <c@x.example>;\r\n"
+	    "Reply-To: Lee <lee@x.example\r\n"
+	    "Cc: =?utf-8?q?Ren=C3=A9?= <rene@X.Example>\r\n\r\nhi\r\n";
+	struct mime_limits lim = { 100, 10, 1000 };
+	struct mime_address *v;
+	struct mime_tree t;
+	struct err e = ERR_INIT;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(mime_parse(msg, strlen(msg), &lim, &t, &e), 0);
+	n = mime_tree_addresses(&t, "From", NULL, &v);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].addr, "j@x.example");
+	assert_string_equal(v[0].name, "John Smith");
+	mime_addresses_free(v, n);
+	n = mime_tree_addresses(&t, "to", NULL, &v);
+	assert_int_equal(n, 3);
+	assert_string_equal(v[1].addr, "b@x.example");
+	assert_string_equal(v[2].name, "C, D");
+	mime_addresses_free(v, n);
+	n = mime_tree_addresses(&t, "Reply-To", NULL, &v);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].addr, "lee@x.example");
+	mime_addresses_free(v, n);
+	n = mime_tree_addresses(&t, "Cc", NULL, &v);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].name, "René");
+	assert_string_equal(v[0].addr, "rene@x.example");
+	mime_addresses_free(v, n);
+	assert_int_equal(mime_tree_addresses(&t, "Bcc", NULL, &v), 0);
+	assert_null(v);
+	mime_tree_release(&t);
+}
+
 int
 main(void)
 {
@@ -501,6 +542,7 @@ main(void)
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_msgids),
 		cmocka_unit_test(test_tree),
+		cmocka_unit_test(test_tree_addresses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,6 +29,7 @@
 #include "err.h"
 #include "mime.h"
 #include "parse.h"
+#include "rules.h"
 
 static int
 charset_utf8_valid_str(const char *s)
@@ -75,6 +76,7 @@ static const struct {
 	{ PM_BULK, "BULK" }, { PM_FORWARDED, "FORWARDED" },
 	{ PM_HTML_ONLY, "HTML_ONLY" }, { PM_CHARSET_GUESSED, "CHARSET_GUESSED" },
 	{ PM_TRUNCATED, "TRUNCATED" }, { PM_DEFECTS, "DEFECTS" },
+	{ PM_RELAYED, "RELAYED" },
 };
 
 static char *
@@ -647,6 +649,38 @@ gen_deep_rfc822(struct buf *b)
 	buf_addstr(b, "Subject: inner\r\n\r\ntext\r\n");
 }
 
+/*
+ * libetpan takes a first delimiter after a lone CR: 100,000 levels so
+ * nested would overflow its stack if the pre-scan did not count them.
+ */
+static void
+gen_deep_lone_cr(struct buf *b)
+{
+	size_t i;
+
+	buf_addstr(b, "From: a@example.com\r\n");
+	for (i = 0; i < 100000; i++)
+		buf_addf(b, "Content-Type: multipart/mixed; boundary=b%zu\r\n"
+		    "\r\nx\r--b%zu\r\n", i, i);
+	buf_addstr(b, "Content-Type: text/plain\r\n\r\ndeep\r\n");
+}
+
+/* Nesting under the bound that libetpan is let parse, over 20 MB. */
+static void
+gen_deep_and_big(struct buf *b)
+{
+	size_t i;
+
+	buf_addstr(b, "From: a@example.com\r\n");
+	for (i = 0; i < 40; i++)
+		buf_addf(b, "Content-Type: multipart/mixed; boundary=b%zu\r\n"
+		    "\r\n--b%zu\r\n", i, i);
+	buf_addstr(b, "Content-Type: text/plain\r\n\r\n");
+	for (i = 0; i < (20u << 20) / 64; i++)
+		buf_addstr(b, "We need 500 pcs of speakers, FOB Shenzhen, by May "
+		    "2025, thanks\r\n");
+}
+
 static void
 gen_huge_header(struct buf *b)
 {
@@ -732,6 +766,10 @@ test_hostile(void **state)
 		    "max_depth", 0 },
 		{ "message/rfc822 nested 1,000 deep", gen_deep_rfc822,
 		    "max_depth", 0 },
+		{ "multipart nested 40 deep over 20 MB", gen_deep_and_big,
+		    "max_depth", 0 },
+		{ "100,000 levels behind lone CRs", gen_deep_lone_cr, "max_",
+		    0 },
 		{ "1 MB header lines", gen_huge_header, NULL, PM_DEFECTS },
 		{ "NUL bytes and garbage", gen_nul_and_garbage, NULL, 0 },
 		{ "base64 that never ends", gen_endless_base64, NULL,
@@ -857,6 +895,62 @@ test_body_hash(void **state)
 	parsed_msg_release(&pm);
 }
 
+/*
+ * A relay domain that only the rules' list "relay_domains" names: taken
+ * as a relay when lim->rules is given, not otherwise.
+ */
+static void
+test_relay_list(void **state)
+{
+	static const char msg[] = "From: Hub <noreply@mail.b2b-hub.example>"
+	    "\r\nReply-To: Ana Ruiz <ana@ruiz.example>\r\nSubject: New "
+	    "inquiry\r\n\r\nWe need 200 lamps.\r\n";
+	char dir[] = "/tmp/inquiryd-relay-XXXXXX", *rules, *list;
+	struct parse_limits lim = PARSE_LIMITS_INIT;
+	struct strlist errors = STRLIST_INIT;
+	struct ruleset *rs = NULL;
+	struct parsed_msg pm;
+	struct err e = ERR_INIT;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	rules = xasprintf("%s/r.rules", dir);
+	list = xasprintf("%s/relays.list", dir);
+	f = fopen(rules, "w");
+	assert_non_null(f);
+	fputs("list relay_domains relays.list\n", f);
+	fclose(f);
+	f = fopen(list, "w");
+	assert_non_null(f);
+	fputs("# test\nb2b-hub.example\n", f);
+	fclose(f);
+	assert_int_equal(ruleset_load(&rs, dir, &errors), 0);
+
+	assert_int_equal(parse_message(msg, strlen(msg), &lim, &pm, &e), 0);
+	assert_false(pm.flags & PM_RELAYED);
+	assert_string_equal(pm.from.addr, "noreply@mail.b2b-hub.example");
+	parsed_msg_release(&pm);
+
+	lim.rules = rs;
+	assert_int_equal(parse_message(msg, strlen(msg), &lim, &pm, &e), 0);
+	assert_true(pm.flags & PM_RELAYED);
+	assert_true(pm.flags & PM_FORWARDED);
+	assert_string_equal(pm.from.addr, "ana@ruiz.example");
+	assert_string_equal(pm.from.name, "Ana Ruiz");
+	assert_string_equal(pm.envelope_from.addr,
+	    "noreply@mail.b2b-hub.example");
+	parsed_msg_release(&pm);
+
+	ruleset_free(rs);
+	strlist_release(&errors);
+	unlink(rules);
+	unlink(list);
+	rmdir(dir);
+	free(rules);
+	free(list);
+}
+
 int
 main(void)
 {
@@ -868,6 +962,7 @@ main(void)
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_body_hash),
+		cmocka_unit_test(test_relay_list),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

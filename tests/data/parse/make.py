@@ -291,6 +291,36 @@ e = (HDR.format(frm="a@example.com", subj="broken", name="b1")
 fixture("broken-no-close-bad-base64", crlf(e.encode()),
         {"text": "Hello, world!", "flags": "DEFECTS",
          "att": ["- | application/pdf | 8"]})
+# No closing delimiters: libetpan alone ends the last part at its last
+# line starting with '-', losing the signature and what follows.
+e = (HDR.format(frm="a@example.com", subj="broken", name="b6")
+     + 'Content-Type: multipart/mixed; boundary="outer"\n\n'
+     "--outer\nContent-Type: multipart/alternative; boundary=\"inner\"\n\n"
+     "--inner\nContent-Type: text/plain; charset=utf-8\n\n"
+     "We need:\n- 500 speakers\n- 200 cables\nDelivery by May.\n\n-- \n"
+     "John Smith\nACME Trading\n")
+fixture("broken-unclosed-nested", crlf(e.encode()),
+        {"text": "We need:\n- 500 speakers\n- 200 cables\nDelivery by May."
+         "\n\n-- \nJohn Smith\nACME Trading", "flags": "DEFECTS"})
+# RFC 2231 boundary, which libetpan does not read by itself.
+e = (HDR.format(frm="a@example.com", subj="rfc2231 boundary", name="b7")
+     + "Content-Type: multipart/alternative;\n"
+     " boundary*=us-ascii''b2231\n\n"
+     "--b2231\nContent-Type: text/plain; charset=utf-8\n\nplain part\n"
+     "--b2231\nContent-Type: text/html; charset=utf-8\n\n<p>html part</p>\n"
+     "--b2231--\n")
+fixture("broken-boundary-rfc2231", crlf(e.encode()),
+        {"text": "plain part", "html": "yes", "flags": "-"})
+e = (HDR.format(frm="a@example.com", subj="no subtype", name="b8")
+     + "Content-Type: text; charset=us-ascii\n\nJust text.\n")
+fixture("broken-type-no-subtype", crlf(e.encode()),
+        {"text": "Just text.", "flags": "DEFECTS"})
+e = (HDR.format(frm="Old Mac <mac@example.com>", subj="CR only",
+                name="b9")
+     + "Content-Type: text/plain\n\nline one\nline two\n")
+fixture("broken-cr-only", e.replace("\n", "\r").encode(),
+        {"from": "Old Mac <mac@example.com>", "subject": "CR only",
+         "text": "line one\nline two", "flags": "DEFECTS"})
 e = (HDR.format(frm="a@example.com", subj="broken", name="b2")
      + 'Content-Type: multipart/alternative\n\nno boundary at all\n')
 fixture("broken-no-boundary", crlf(e.encode()),
@@ -505,6 +535,61 @@ fwd("fwd-not-reply-gmail", "Re: Inquiry",
     "<alice@exporter.example> wrote:\n> Our offer is USD 5.\n",
     {"from": "Colleague <alice@exporter.example>",
      "text_has": "Yes, 500 pcs.", "flags": "-"})
+
+# ---- B2B platform relays ------------------------------------------------------------
+
+def relay(name, frm, body, expect, extra=""):
+    e = (HDR.format(frm=frm, subj="New inquiry from your product page",
+                    name=name) + extra
+         + "Content-Type: text/plain; charset=utf-8\n"
+         "Content-Transfer-Encoding: 8bit\n\n" + body)
+    fixture(name, crlf(e.encode()), expect)
+
+
+ASK = ("Message:\nWe are interested in your Bluetooth speakers, 500 pcs, "
+       "FOB Shenzhen.\nPlease quote.\n")
+relay("relay-alibaba-reply-to",
+      "Alibaba.com <notice@service.alibaba.com>",
+      "Dear Supplier,\n\nYou have received a new inquiry.\n\n" + ASK,
+      {"from": "John Smith <john.smith@acme-trading.example>",
+       "envelope_from": "Alibaba.com <notice@service.alibaba.com>",
+       "reply_to": "John Smith <john.smith@acme-trading.example>",
+       "text_has": "500 pcs", "flags": "FORWARDED RELAYED"},
+      extra="Reply-To: John Smith <john.smith@acme-trading.example>\n")
+relay("relay-made-in-china-body",
+      "Made-in-China.com <inquiry@made-in-china.com>",
+      "New inquiry via Made-in-China.com\n\nBuyer: Maria Lopez\n"
+      "Company: Lopez Import S.L.\nCountry: Spain\n"
+      "E-mail: maria@lopez-import.example\n\n" + ASK,
+      {"from": "Maria Lopez <maria@lopez-import.example>",
+       "envelope_from": "Made-in-China.com <inquiry@made-in-china.com>",
+       "reply_to": "-", "flags": "FORWARDED RELAYED"},
+      extra="Reply-To: <noreply@made-in-china.com>\n")
+relay("relay-globalsources-from-line",
+      "Global Sources <inquiries@globalsources.com>",
+      "**From:** Ahmed Khan <ahmed.khan@khan-traders.example>\n"
+      "**Product:** Bluetooth speaker BT-200\n\n" + ASK,
+      {"from": "Ahmed Khan <ahmed.khan@khan-traders.example>",
+       "envelope_from": "Global Sources <inquiries@globalsources.com>",
+       "flags": "FORWARDED RELAYED"})
+relay("relay-indiamart-name-only",
+      "IndiaMART <buyleads@indiamart.com>",
+      "Buyer Name: Rajesh Kumar\nCity: Pune\n\n" + ASK,
+      {"from": "Rajesh Kumar <buyleads@indiamart.com>",
+       "envelope_from": "IndiaMART <buyleads@indiamart.com>",
+       "flags": "FORWARDED RELAYED"})
+relay("relay-reply-with-history",
+      "EC21 <noreply@ec21.com>",
+      "Yes, 500 pcs is fine.\n\n-----Original Message-----\n"
+      "From: Sales <sales@exporter.example>\nSubject: Re: speakers\n\n"
+      "Our price is USD 5.\n",
+      {"from": "EC21 <noreply@ec21.com>",
+       "envelope_from": "EC21 <noreply@ec21.com>",
+       "flags": "-"})
+relay("relay-not-a-relay",
+      "Bob <bob@notalibaba.example>",
+      "Buyer: Someone Else\nE-mail: someone@else.example\n\n" + ASK,
+      {"from": "Bob <bob@notalibaba.example>", "flags": "-"})
 
 # ---- Caps ---------------------------------------------------------------------------
 
