@@ -663,6 +663,7 @@ pass_mailbox(struct acct *a, const struct conf_account *ca, const char *mbox,
 		if (uids.v[i] > last)
 			uids.v[j++] = uids.v[i];
 	uids.n = j;
+	x.last_uid = last;
 	if (!cv && !outgoing)
 		log_info("account '%s': first poll of '%s': %zu message%s%s",
 		    a->name, log_esc(mbox), uids.n, uids.n == 1 ? "" : "s",
