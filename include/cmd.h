@@ -61,6 +61,13 @@ int cmd_wants_help(int argc, char **argv);
  */
 int cmd_parse_when(const char *s, int64_t *out);
 
+/*
+ * Applies [general] log_level ("error", "warning", "info", "debug") when
+ * neither -v nor -q was given (poll, run).
+ */
+struct conf;
+void cmd_apply_log_level(const struct conf *c, const struct cmd_global *g);
+
 /* An inquiry as list --json and show --json print it (new reference). */
 json_t *cmd_row_json(const struct inquiry_row *r);
 

@@ -90,7 +90,11 @@ enum imap_fail {
  */
 struct imap *imap_connect(const struct conf_account *a, struct err *e);
 
-/* Logs out (best effort, short timeout) and frees; NULL is fine. */
+/*
+ * Logs out (best effort, short timeout) and frees; NULL is fine.  It does
+ * not read the account settings, so it may run after the conf_account
+ * the session borrowed was released (a reload swapped the config).
+ */
 void imap_close(struct imap *im);
 
 /* The account's name, for messages. */
@@ -150,6 +154,8 @@ struct imap_uids {
 	size_t alloc;
 };
 #define IMAP_UIDS_INIT { NULL, 0, 0 }
+/* Appends uid (out of memory exits). */
+void imap_uids_push(struct imap_uids *u, uint32_t uid);
 void imap_uids_release(struct imap_uids *u);
 
 /*

@@ -372,4 +372,38 @@ int store_contacts(struct store *st,
 /* The enrichment cache, for enrich_set_cache(). */
 void store_enrich_cache(struct store *st, struct enrich_cache *out);
 
+/* --- the outbox: drafts waiting for their APPEND ------------------------ */
+
+/* A draft not yet APPENDed to its account's Drafts folder. */
+struct store_outbox_draft {
+	int64_t inquiry_id;
+	const char *message_id;	/* without <> */
+	const char *path;	/* the .eml under drafts_dir */
+};
+
+/*
+ * Calls fn for each draft of account that store_draft_delivered has not
+ * recorded yet, oldest first; only the latest draft of each inquiry (an
+ * older one was replaced by "inquiryd draft ID").  The row is valid during
+ * the call only, and fn must not write to the store (collect, then
+ * deliver).  A non-zero return from fn stops the walk and is returned;
+ * else 0, or -1 with e.  Used by the outbox at the start of every poll,
+ * so that a crash between a message's commit and its draft's APPEND
+ * neither loses nor doubles the draft.
+ */
+int store_undelivered_drafts(struct store *st, const char *account,
+    int (*fn)(const struct store_outbox_draft *d, void *arg), void *arg,
+    struct err *e);
+
+/*
+ * For the poller (poll, run), which writes thousands of messages in one
+ * process: a 16 MiB page cache instead of SQLite's 2 MiB, so that the
+ * indexes looked up for every message (Message-ID, body hash, UID,
+ * contacts) stay in memory instead of being read again from the file for
+ * each transaction.  Measured on 1,000 seeded messages: the time spent in
+ * pipeline_process outside its stage counters went from 2.4 s to 0.6 s.
+ * Memory stays bounded by the cache size.  0, or -1 with e.
+ */
+int store_poller_cache(struct store *st, struct err *e);
+
 #endif

@@ -677,7 +677,7 @@ imap_uids_release(struct imap_uids *u)
 	u->n = u->alloc = 0;
 }
 
-static void
+void
 imap_uids_push(struct imap_uids *u, uint32_t uid)
 {
 	GROW(u->v, u->n + 1, u->alloc);

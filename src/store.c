@@ -149,9 +149,11 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "SELECT id, status FROM messages WHERE message_id IS NULL AND "
 	    "body_hash = ?1 AND from_addr IS ?2 AND date IS ?3 AND "
 	    "outgoing = ?4 ORDER BY id LIMIT 1",
+	/* "uid > 0" lets SQLite use the partial index messages_uid; without
+	 * it every IMAP message scanned the whole table. */
 	[S_FIND_UID] =
 	    "SELECT id FROM messages WHERE account = ?1 AND mailbox = ?2 AND "
-	    "uidvalidity = ?3 AND uid = ?4",
+	    "uidvalidity = ?3 AND uid = ?4 AND uid > 0",
 	[S_PUT_MSG] =
 	    "INSERT INTO messages (account, mailbox, uidvalidity, uid, source,"
 	    " outgoing, message_id, body_hash, from_name, from_addr, to_addr,"
@@ -1740,4 +1742,52 @@ store_enrich_cache(struct store *st, struct enrich_cache *out)
 	out->ctx = st;
 	out->get = cache_get;
 	out->put = cache_put;
+}
+
+/* --- the outbox: drafts waiting for their APPEND ------------------------ */
+
+int
+store_undelivered_drafts(struct store *st, const char *account,
+    int (*fn)(const struct store_outbox_draft *d, void *arg), void *arg,
+    struct err *e)
+{
+	/* Only the latest draft of an inquiry: "inquiryd draft ID" makes a
+	 * new one (a new Message-ID) that replaces an older one. */
+	static const char sql[] =
+	    "SELECT d.inquiry_id, d.message_id, d.path FROM drafts d"
+	    " WHERE d.account = ?1 AND d.delivered_at IS NULL"
+	    " AND d.id = (SELECT max(x.id) FROM drafts x"
+	    "  WHERE x.inquiry_id = d.inquiry_id)"
+	    " ORDER BY d.id";
+	struct store_outbox_draft d;
+	sqlite3_stmt *s = NULL;
+	int rc, res = 0;
+
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return sql_fail(st, rc, "undelivered drafts", e);
+	bind_text(s, 1, account);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		d.inquiry_id = sqlite3_column_int64(s, 0);
+		d.message_id = (const char *)sqlite3_column_text(s, 1);
+		d.path = (const char *)sqlite3_column_text(s, 2);
+		if (!d.message_id || !d.path)
+			continue;
+		if ((res = fn(&d, arg)) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		res = sql_fail(st, rc, "undelivered drafts", e);
+	sqlite3_finalize(s);
+	return res;
+}
+
+/* --- tuning for long runs ----------------------------------------------- */
+
+int
+store_poller_cache(struct store *st, struct err *e)
+{
+	/* Fixed text: no SQL is built from values. */
+	return exec_sql(st, "PRAGMA cache_size = -16384", "set the page cache",
+	    e);
 }

@@ -16,7 +16,10 @@
 #   dovecot_seed FOLDER FILE...   put .eml files into FOLDER (Maildir files
 #                         written directly, fast enough for 20,000)
 #   dovecot_seed_dir FOLDER DIR   the same for every DIR/*.eml (in name
-#                         order; no argument list limit)
+#                         order; no argument list limit).  Both take
+#                         DOVECOT_SEED_MTIME (seconds since the epoch)
+#                         from the environment: the files' mtime, which
+#                         Dovecot's Maildir gives as INTERNALDATE
 #   dovecot_save FOLDER FILE      deliver one message through doveadm save
 #   dovecot_count FOLDER  print the number of messages in FOLDER
 #   dovecot_flags FOLDER  print "uid flags" lines for every message
@@ -128,6 +131,7 @@ _dc_traversable() {
 		esac
 		_p=${_p%/*}
 	done
+	return 0
 }
 
 _dc_write_conf() {
@@ -479,9 +483,11 @@ _dc_seed() {
 	dovecot_create "$_folder" || return 1
 	_fd=$(_dc_folder_dir "$_folder")
 	mkdir -p "$_fd/tmp" "$_fd/new" "$_fd/cur"
-	"$_dc_py" - "$_fd" "$DOVECOT_MAIL_UID" "$DOVECOT_MAIL_GID" "$@" <<'EOF'
+	DOVECOT_SEED_MTIME=${DOVECOT_SEED_MTIME:-} "$_dc_py" - "$_fd" \
+	    "$DOVECOT_MAIL_UID" "$DOVECOT_MAIL_GID" "$@" <<'EOF'
 import os, socket, sys, time
 d, uid, gid, mode = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+mtime = os.environ.get("DOVECOT_SEED_MTIME")
 paths = sys.argv[5:]
 if mode == "dir":
     paths = [os.path.join(paths[0], f) for f in sorted(os.listdir(paths[0]))
@@ -498,6 +504,8 @@ for i, path in enumerate(paths):
         f.write(data)
     if root:
         os.chown(tmp, uid, gid)
+    if mtime:
+        os.utime(tmp, (int(mtime), int(mtime)))
     os.rename(tmp, os.path.join(d, "new", name))
 EOF
 	[ "$(id -u)" -eq 0 ] && chown "$DOVECOT_MAIL_UID:$DOVECOT_MAIL_GID" \
