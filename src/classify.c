@@ -985,6 +985,40 @@ build_outline(const struct ruleset *rs, struct verdict *v)
 	free(c);
 }
 
+/* Fields that tell one product of a line from another ("10000 mAh"). */
+static const char *const telling_fields[] = {
+	"model", "spec", "capacity", "power", "size", "length", "voltage",
+	"material",
+};
+
+/*
+ * The catalog's name for product entry i, asked with what tells their
+ * product apart ("Powerbanks 10000 mAh" is the 10000 mAh one, not the
+ * best seller of the line), then with the product alone.
+ */
+static const char *
+lookup_with_specs(const struct classify_opts *opts, const struct verdict *v,
+    size_t i)
+{
+	struct buf b = BUF_INIT(BUF_CAP_LINE);
+	const char *name = NULL;
+	size_t k, f;
+
+	buf_addstr(&b, v->req[i].value);
+	for (k = 0; k < v->nreq; k++)
+		for (f = 0; f < ARRAY_SIZE(telling_fields); f++)
+			if (!strcmp(v->req[k].field, telling_fields[f])) {
+				buf_addch(&b, ' ');
+				buf_addstr(&b, v->req[k].value);
+			}
+	if (b.len > strlen(v->req[i].value))
+		name = opts->product_lookup(opts->arg, b.data);
+	if (!name)
+		name = opts->product_lookup(opts->arg, v->req[i].value);
+	buf_release(&b);
+	return name;
+}
+
 struct scan_ctx {
 	const struct ruleset *rs;
 	struct rule_scanner *scn;
@@ -1083,8 +1117,7 @@ classify_message_opts(const struct ruleset *rs, const struct parsed_msg *pm,
 
 		for (i = 0; i < nreq && !name; i++)
 			if (!strcmp(v->req[i].field, "product"))
-				name = opts->product_lookup(opts->arg,
-				    v->req[i].value);
+				name = lookup_with_specs(opts, v, i);
 		if (!name && pm->subject)
 			name = opts->product_lookup(opts->arg, pm->subject);
 		if (!name)
