@@ -303,7 +303,7 @@ classify_languages(const char *text, char out[8], char *langs, size_t size)
 	char word[32];
 	const char *lang = "en";
 	size_t best = 0, k;
-	int unsure = 0;
+	int unsure = 0, glued = 0;	/* the word touches a digit: "da63t" */
 
 	if (!text)
 		text = "";
@@ -317,6 +317,9 @@ classify_languages(const char *text, char out[8], char *langs, size_t size)
 			n = 1;
 		if (latin_letter(cp)) {
 			latin++;
+			if (!wl)
+				glued = i > 0 && text[i - 1] >= '0' &&
+				    text[i - 1] <= '9';
 			if (wl + n < sizeof(word)) {
 				memcpy(word + wl, text + i, n);
 				wl += n;
@@ -325,7 +328,9 @@ classify_languages(const char *text, char out[8], char *langs, size_t size)
 			}
 			continue;
 		}
-		if (wl && wl < sizeof(word)) {
+		if (cp >= '0' && cp <= '9')
+			glued = 1;
+		if (wl && wl < sizeof(word) && !glued) {
 			const struct stopword *sw;
 
 			word[wl] = '\0';
@@ -791,8 +796,8 @@ file_by_label(const struct ruleset *rs, struct capture *c)
 	}
 	names = label_fields(rs, lab);
 	if (!names) {
-		keep = !is_lab;
-		if (is_spec) {
+		keep = !is_lab && !ruleset_in_list(rs, "outline_void", rest);
+		if (keep && is_spec) {
 			/* "Key:Value" written "Key: Value" */
 			val = xasprintf("%.*s: %s", (int)strcspn(c->value,
 			    ":\xef"), c->value, rest);
