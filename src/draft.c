@@ -1191,6 +1191,20 @@ outline_entry(const struct offer *o, const struct conf *c,
 	}
 	if (pt)
 		confirm = pt->state == POINT_CONFIRM;
+	/* a quantity to confirm is answered by the items it concerns (one
+	 * below our MOQ), not by an item quoted for another quantity */
+	if (pt && confirm && fd == F_QUANTITY && items) {
+		json_t *mine = json_array();
+		size_t k;
+
+		for (k = 0; o && k < o->nitems; k++)
+			if (o->items[k].note && pt->note &&
+			    !strcmp(o->items[k].note, pt->note))
+				json_array_append_new(mine, item_json(o,
+				    &o->items[k], k + 1));
+		json_decref(items);
+		items = mine;
+	}
 	json_object_set_new(j, "items", items ? items : json_array());
 	set_str(j, "ours", ours);
 	free(ours);
