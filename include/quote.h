@@ -22,9 +22,17 @@
  * - categories: the product lines offered (vague: up to three that fit
  *   their business; detailed: the lines of the items, or suggestions when
  *   there are no items).
- * - to_confirm: one line per point the catalog cannot answer, written
- *   "<field>: <their words> — to confirm with production", in the order of
- *   their outline; the items' notes are among them.
+ * - to_confirm: one line per point the catalog cannot answer, written for
+ *   the customer "<Field>: <their words> — to confirm with production"
+ *   ("Colour: black and navy blue — to confirm with production"), in the
+ *   order of their outline; the items' notes are among them.
+ * - points: for a detailed inquiry, what the offer says about each entry
+ *   of their outline (v->req[i] is points[i]): answered from the catalog
+ *   or our terms, to confirm (with its line of to_confirm), or not for
+ *   the customer (an internal field: "request", the catalog's name beside
+ *   their words, who they are; a line restated under another field).
+ *   The draft reads these, so the reply and the sheet mark the same
+ *   points to confirm.
  */
 #ifndef INQUIRYD_QUOTE_H
 #define INQUIRYD_QUOTE_H
@@ -44,6 +52,19 @@ struct quote_item {
 	double unit_price;
 	int to_confirm;		/* quantity or spec must be confirmed */
 	char *note;		/* what is to confirm, NULL if nothing */
+};
+
+/* What the offer says about one entry of their outline. */
+enum point_state {
+	POINT_ANSWERED,		/* from the catalog or our terms */
+	POINT_CONFIRM,		/* to confirm with production */
+	POINT_HIDDEN,		/* not for the customer */
+};
+
+struct offer_point {
+	enum point_state state;
+	const char *note;	/* borrowed from to_confirm; NULL unless
+				 * POINT_CONFIRM */
 };
 
 struct offer {
@@ -68,6 +89,9 @@ struct offer {
 	char *customer_country;	/* as known (ISO code or name), NULL */
 	char *customer_address;	/* from the signature, NULL if none */
 	char *company_source;	/* signature, website or domain; NULL */
+	struct offer_point *points;	/* owned: one per v->req (detailed) */
+	size_t npoints;		/* v->nreq, or 0 (vague, hand-built) */
+	size_t cur;		/* offer_build's: the point being decided */
 };
 
 /*

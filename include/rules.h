@@ -159,8 +159,9 @@ int ruleset_in_domain_list(const struct ruleset *rs, const char *name,
 const char *const *ruleset_list(const struct ruleset *rs, const char *name,
     size_t *n);
 /*
- * The value for key (case-insensitive) in the map called name ("map NAME
- * FILE", lines "key = value"), borrowed from rs; NULL when absent.
+ * The value for key (case-insensitive, ufold_lower) in the map called
+ * name ("map NAME FILE", lines "key = value"; the first line of a key
+ * wins), borrowed from rs; NULL when absent.  A binary search.
  */
 const char *ruleset_map_get(const struct ruleset *rs, const char *name,
     const char *key);
@@ -173,8 +174,18 @@ int ruleset_map_entry(const struct ruleset *rs, const char *name, size_t i,
  * field, a signature field, or one declared with "fields".
  */
 int ruleset_known_field(const struct ruleset *rs, const char *name);
+/*
+ * The map that files "Label: value" outline entries under the field
+ * their label names (classify.c; rules/README.md "Labelled lines").
+ * Its values are outline fields, comma-separated, or "-"; "rules check"
+ * says so when one is not.
+ */
+#define OUTLINE_LABELS_MAP "outline_labels"
+
 /* True when name is one of the outline fields (not a signature field). */
 int rules_outline_field(const char *name);
+/* The outline field called name as a static string, or NULL. */
+const char *rules_field_name(const char *name);
 
 /* The per-message time budget ("limit time MS"), in milliseconds. */
 unsigned long ruleset_budget_ms(const struct ruleset *rs);

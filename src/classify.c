@@ -9,9 +9,12 @@
  * duplicates.  Language detection is here too: scripts for the languages
  * that have their own, common words for the Latin-script ones.
  */
+#include <ctype.h>
+
 #include "classify.h"
 #include "buf.h"
 #include "log.h"
+#include "ufold.h"
 
 /* --- language ----------------------------------------------------------- */
 
@@ -300,7 +303,7 @@ classify_languages(const char *text, char out[8], char *langs, size_t size)
 	char word[32];
 	const char *lang = "en";
 	size_t best = 0, k;
-	int unsure = 0;
+	int unsure = 0, glued = 0;	/* the word touches a digit: "da63t" */
 
 	if (!text)
 		text = "";
@@ -314,6 +317,9 @@ classify_languages(const char *text, char out[8], char *langs, size_t size)
 			n = 1;
 		if (latin_letter(cp)) {
 			latin++;
+			if (!wl)
+				glued = i > 0 && text[i - 1] >= '0' &&
+				    text[i - 1] <= '9';
 			if (wl + n < sizeof(word)) {
 				memcpy(word + wl, text + i, n);
 				wl += n;
@@ -322,7 +328,9 @@ classify_languages(const char *text, char out[8], char *langs, size_t size)
 			}
 			continue;
 		}
-		if (wl && wl < sizeof(word)) {
+		if (cp >= '0' && cp <= '9')
+			glued = 1;
+		if (wl && wl < sizeof(word) && !glued) {
 			const struct stopword *sw;
 
 			word[wl] = '\0';
@@ -506,59 +514,99 @@ drop_requirement(struct verdict *v, size_t i)
 	v->nreq--;
 }
 
+/* Fields that restate others: kept only when no other entry says it. */
+static int
+weak_field(const char *field)
+{
+	return !strcmp(field, "spec") || !strcmp(field, "request");
+}
+
+/* Fields an entry of a weak field may sit inside and still say more. */
+static int
+names_product(const char *field)
+{
+	return !strncmp(field, "product", 7) || !strcmp(field, "model");
+}
+
 /*
- * Adds field: value to the outline unless it says nothing new: a value of
- * the same field that contains it is kept (and one it contains is
- * replaced); a "spec" entry already inside another field's value is left
- * out, and one inside the new value goes.
+ * Adds field: value to the outline unless it says nothing new:
+ *   - a value of the same field that contains it is kept (values it
+ *     contains go, the first one's place taken); of two products, one
+ *     inside the other, the first is kept (the body's before the
+ *     subject's: build_outline's order);
+ *   - a weak entry ("spec", "request") inside another field's value is
+ *     left out (not inside a product's name: "4.5m" of "cables 4.5m" is
+ *     still worth a line), and weak entries inside the new value go;
+ *   - with once, the same value under another field is left out: one
+ *     fact, one field, the first that said it (labelled lines come
+ *     first, so "Logo Color: Customized" is not also a colour).
  */
 static void
 add_requirement(struct verdict *v, const char *field, const char *value,
-    const struct rule *r)
+    const struct rule *r, int once)
 {
 	char *fv = fold(value);
-	int is_spec = !strcmp(field, "spec");
+	int weak = weak_field(field);
 	size_t i;
+	long place = -1;
 
+	if (!*fv)
+		goto out;
 	for (i = 0; i < v->nreq; i++) {
 		char *fo;
-		int inside;
+		int skip = 0;
 
 		if (!strcmp(v->req[i].field, field))
 			continue;
 		fo = fold(v->req[i].value);
-		inside = is_spec && strstr(fo, fv) != NULL &&
-		    strncmp(v->req[i].field, "product", 7) &&
-		    strcmp(v->req[i].field, "model");
-		if (!inside && !strcmp(v->req[i].field, "spec") &&
-		    strncmp(field, "product", 7) && strcmp(field, "model") &&
-		    strstr(fv, fo)) {
+		if (weak && strstr(fo, fv) &&
+		    !names_product(v->req[i].field)) {
+			skip = 1;
+		} else if (weak_field(v->req[i].field) && !weak &&
+		    !names_product(field) && strstr(fv, fo)) {
 			drop_requirement(v, i);
 			i--;
+		} else if (once && !strcmp(fo, fv)) {
+			/* a weak entry never keeps a named one out */
+			if (weak_field(v->req[i].field) && !weak) {
+				drop_requirement(v, i);
+				i--;
+			} else {
+				skip = 1;
+			}
 		}
 		free(fo);
-		if (inside)
+		if (skip)
 			goto out;
 	}
 	for (i = 0; i < v->nreq; i++) {
 		char *fo;
-		int same;
+		int inside, covers;
 
 		if (strcmp(v->req[i].field, field))
 			continue;
 		fo = fold(v->req[i].value);
-		same = strstr(fo, fv) != NULL;
-		if (!same && strstr(fv, fo)) {
-			/* the new value says more: it replaces the old */
-			free(v->req[i].value);
-			v->req[i].value = xstrdup(value);
-			v->req[i].rule = r;
-			same = 1;
-		}
+		inside = strstr(fo, fv) != NULL;
+		covers = !inside && strstr(fv, fo) != NULL;
 		free(fo);
-		if (same)
+		/* a product said twice: the first, the customer's own words */
+		if (inside || (covers && !strcmp(field, "product")))
 			goto out;
+		if (covers) {
+			/* the new value says more: it takes the old's place */
+			if (place < 0) {
+				place = (long)i;
+				free(v->req[i].value);
+				v->req[i].value = xstrdup(value);
+				v->req[i].rule = r;
+			} else {
+				drop_requirement(v, i);
+				i--;
+			}
+		}
 	}
+	if (place >= 0)
+		goto out;
 	v->req = xrealloc(v->req, (v->nreq + 1) * sizeof(*v->req));
 	v->req[v->nreq].field = xstrdup(field);
 	v->req[v->nreq].value = xstrdup(value);
@@ -566,6 +614,251 @@ add_requirement(struct verdict *v, const char *field, const char *value,
 	v->nreq++;
 out:
 	free(fv);
+}
+
+/* --- labelled lines ------------------------------------------------------ */
+
+#define LABEL_MAX 40		/* bytes of a label */
+#define LABEL_WORDS 4
+
+/*
+ * A "Label:" that value starts with ("Colour: black", "付款方式：T/T",
+ * "Battery capacity:3516mAh"): the label, lowercased with blanks made
+ * single, into lab (LABEL_MAX + 1 bytes); *rest after the colon and the
+ * blanks.  0 when value has none: no colon within LABEL_MAX bytes, a
+ * label that does not start with a letter or has more than LABEL_WORDS
+ * words, a URL ("http://"), or nothing after the colon.
+ */
+static int
+split_label(const char *value, char *lab, const char **rest)
+{
+	const char *p = value, *colon = NULL, *after;
+	size_t n, k = 0, words = 1;
+	uint32_t cp;
+	int sp = 0;
+
+	n = utf8_decode(p, strlen(p), &cp);
+	if (!*p || !ufold_is_word(cp) || (cp >= '0' && cp <= '9'))
+		return 0;
+	while (*p && p - value <= LABEL_MAX) {
+		n = utf8_decode(p, strlen(p), &cp);
+		if (cp == ':' || cp == 0xFF1A) {
+			colon = p;
+			break;
+		}
+		if (cp == ' ' || cp == '\t') {
+			sp = k > 0;
+			p += n;
+			continue;
+		}
+		if (!ufold_is_word(cp) && !strchr("'./&#-()", (int)cp) &&
+		    cp != 0x2019)
+			return 0;
+		if (sp) {
+			lab[k++] = ' ';
+			words++;
+		}
+		sp = 0;
+		if (k + n > LABEL_MAX)
+			return 0;
+		memcpy(lab + k, p, n);
+		k += n;
+		p += n;
+	}
+	if (!colon || !k || words > LABEL_WORDS)
+		return 0;
+	lab[k] = '\0';
+	after = colon + (*colon == ':' ? 1 : 3);
+	if (after[0] == '/' && after[1] == '/')
+		return 0;
+	while (*after == ' ' || *after == '\t')
+		after++;
+	if (!*after)
+		return 0;
+	{
+		char *low = ufold_lower(lab);
+
+		snprintf(lab, LABEL_MAX + 1, "%s", low);
+		free(low);
+	}
+	*rest = after;
+	return 1;
+}
+
+/*
+ * The fields a label names ("price" -> "target_price, incoterm"; "-" for
+ * a label that names none, such as "Dear Sir"), or NULL.  A label not in
+ * the map is tried by its last words: "battery capacity" is a capacity,
+ * "kraft paper size" a size.
+ */
+static const char *
+label_fields(const struct ruleset *rs, const char *lab)
+{
+	const char *f = ruleset_map_get(rs, OUTLINE_LABELS_MAP, lab), *sp;
+
+	for (sp = strchr(lab, ' '); !f && sp; sp = strchr(sp + 1, ' '))
+		f = ruleset_map_get(rs, OUTLINE_LABELS_MAP, sp + 1);
+	return f;
+}
+
+static const char *const incoterm_words[] = {
+	"exw", "fca", "fas", "fob", "cfr", "cnf", "c&f", "cif", "cpt", "cip",
+	"dap", "dpu", "ddp", "dat", "ddu",
+};
+
+/* Does the lowercase text have w as a word of its own? */
+static int
+has_word(const char *text, const char *w)
+{
+	size_t n = strlen(w);
+	const char *p;
+
+	for (p = text; (p = strstr(p, w)); p++)
+		if ((p == text || !isalnum((unsigned char)p[-1])) &&
+		    !isalnum((unsigned char)p[n]))
+			return 1;
+	return 0;
+}
+
+/* Counts without digits: "a few barrels", "一百件", "two containers". */
+static const char *const count_words[] = {
+	"few", "several", "dozen", "hundred", "thousand", "container",
+	"fcl", "lcl", "one", "two", "three", "four", "five", "ten",
+	"\xe4\xb8\x80", "\xe4\xb8\xa4", "\xe4\xba\x8c", "\xe4\xb8\x89",
+	"\xe5\x8d\x81", "\xe7\x99\xbe", "\xe5\x8d\x83", "\xe4\xb8\x87",
+};
+
+/* Does text have one of words (ASCII ones as words, any case)? */
+static int
+has_any(const char *text, const char *const *words, size_t n)
+{
+	char *low = ufold_lower(text);
+	size_t i;
+	int found = 0;
+
+	for (i = 0; i < n && !found; i++)
+		found = (unsigned char)words[i][0] < 0x80 ?
+		    has_word(low, words[i]) : strstr(low, words[i]) != NULL;
+	free(low);
+	return found;
+}
+
+/*
+ * May value stand under field?  A quantity has a number, a target price
+ * an amount, an Incoterm one of the terms; other fields take any value.
+ * ("Price: CIF Tokyo" is no target price: the map's next field, the
+ * Incoterm, takes it.)
+ */
+static int
+value_fits(const char *field, const char *value)
+{
+	if (!strcmp(field, "target_price"))
+		return strpbrk(value, "0123456789") != NULL;
+	if (!strcmp(field, "quantity") || !strcmp(field, "moq"))
+		return strpbrk(value, "0123456789") != NULL ||
+		    has_any(value, count_words, ARRAY_SIZE(count_words));
+	if (strcmp(field, "incoterm"))
+		return 1;
+	return has_any(value, incoterm_words, ARRAY_SIZE(incoterm_words));
+}
+
+/* A capture before it goes into the outline. */
+struct capture {
+	const char *field;	/* borrowed: a rule's or a static name */
+	char *value;		/* owned */
+	const struct rule *rule;
+	int labelled;		/* filed by its label */
+};
+
+/*
+ * Files one capture by its label, in place; returns 0 to drop it.
+ *   - a "labelled" line (rule field "labelled") goes under the field its
+ *     label names, the label stripped; when the label names none, or the
+ *     value does not fit any field it names, it goes;
+ *   - a "spec" pair ("Key: Value") does the same, but stays a "spec" entry
+ *     ("Hydroxyl Value: 200-300mgKOH/g") when its label names no field;
+ *   - any other field loses a label that names that same field
+ *     ("payment: Payment: T/T" is "payment: T/T").
+ * A value that answers nothing ("Yes", "Customized", "...": the list
+ * outline_void) goes, after any label.
+ */
+static int
+file_by_label(const struct ruleset *rs, struct capture *c)
+{
+	char lab[LABEL_MAX + 1], *fields = NULL, *f, *comma, *val = NULL;
+	const char *rest, *names;
+	int keep = 1, is_lab = !strcmp(c->field, "labelled");
+	int is_spec = !strcmp(c->field, "spec");
+
+	if (!split_label(c->value, lab, &rest)) {
+		keep = !is_lab;
+		goto check;
+	}
+	names = label_fields(rs, lab);
+	if (!names) {
+		keep = !is_lab && !ruleset_in_list(rs, "outline_void", rest);
+		if (keep && is_spec) {
+			/* "Key:Value" written "Key: Value" */
+			val = xasprintf("%.*s: %s", (int)strcspn(c->value,
+			    ":\xef"), c->value, rest);
+			free(c->value);
+			c->value = val;
+		}
+		goto check;
+	}
+	if (!strcmp(names, "-")) {
+		keep = !(is_lab || is_spec);
+		goto check;
+	}
+	fields = xstrdup(names);
+	for (f = fields; f; f = comma ? comma + 1 : NULL) {
+		comma = strchr(f, ',');
+		if (comma)
+			*comma = '\0';
+		str_trim(f);
+		if (!is_lab && !is_spec && strcmp(f, c->field))
+			continue;
+		if (!value_fits(f, rest))
+			continue;
+		c->field = rules_field_name(f);
+		c->labelled = 1;
+		val = xstrdup(rest);
+		free(c->value);
+		c->value = val;
+		goto check;
+	}
+	keep = !is_lab;
+check:
+	if (keep && c->value) {
+		/* a sentence's full stop is not part of the value */
+		size_t n = strlen(c->value);
+		char *t;
+
+		if (n > 1 && c->value[n - 1] == '.' && c->value[n - 2] != '.')
+			c->value[n - 1] = '\0';
+		t = xstrdup(c->value);
+		str_trim(t);
+		keep = *t && !ruleset_in_list(rs, "outline_void", t);
+		free(t);
+	}
+	free(fields);
+	return keep;
+}
+
+/*
+ * A product that is only a label ("Colour" of "5,000 pcs\nColour:"):
+ * the rules' phrase ran into the next line's label.
+ */
+static int
+product_is_label(const struct ruleset *rs, const char *value)
+{
+	char *low = ufold_lower(value);
+	int is = 0;
+
+	str_trim(low);
+	is = ruleset_map_get(rs, OUTLINE_LABELS_MAP, low) != NULL;
+	free(low);
+	return is;
 }
 
 static void
@@ -640,6 +933,95 @@ sort_outline(struct verdict *v)
 			v->req[j] = v->req[j - 1];
 		v->req[j] = t;
 	}
+}
+
+/*
+ * The outline and the questions, from the captures: each filed by its
+ * label (file_by_label), then added without duplicates (add_requirement):
+ * the entries filed by their label first, then those of the visible text,
+ * then those of the subject and the rest.
+ */
+static void
+build_outline(const struct ruleset *rs, struct verdict *v)
+{
+	struct capture *c = NULL;
+	size_t n = 0, alloc = 0, i, k;
+	int pass;
+
+	for (i = 0; i < v->hits.n; i++) {
+		const struct rule_hit *h = &v->hits.v[i];
+
+		for (k = 0; k < h->ncaps; k++) {
+			const char *f = h->caps[k].name;
+
+			if (!strcmp(f, "question")) {
+				add_question(v, h->caps[k].value);
+				continue;
+			}
+			if (!rules_outline_field(f))
+				continue;
+			GROW(c, n + 1, alloc);
+			c[n].field = f;
+			c[n].value = xstrdup(h->caps[k].value);
+			c[n].rule = h->rule;
+			c[n].labelled = 0;
+			if (file_by_label(rs, &c[n]))
+				n++;
+			else
+				free(c[n].value);
+		}
+	}
+	/* labelled entries, then the visible text's, then the others */
+	for (pass = 0; pass < 3; pass++)
+		for (i = 0; i < n; i++) {
+			int vis = c[i].rule && c[i].rule->target &&
+			    !strcmp(c[i].rule->target, "visible");
+
+			if (pass != (c[i].labelled ? 0 : vis ? 1 : 2))
+				continue;
+			if (!strcmp(c[i].field, "product") &&
+			    product_is_label(rs, c[i].value))
+				continue;
+			add_requirement(v, c[i].field, c[i].value, c[i].rule,
+			    1);
+		}
+	for (i = 0; i < n; i++)
+		free(c[i].value);
+	free(c);
+}
+
+/* Fields that tell one product of a line from another ("10000 mAh"). */
+static const char *const telling_fields[] = {
+	"model", "spec", "capacity", "power", "size", "length", "voltage",
+	"material",
+};
+
+/*
+ * The catalog's name for product entry i, asked with what tells their
+ * product apart ("Powerbanks 10000 mAh" is the 10000 mAh one, not the
+ * best seller of the line), then with the product alone.
+ */
+static const char *
+lookup_with_specs(const struct classify_opts *opts, const struct verdict *v,
+    size_t i)
+{
+	struct buf b = BUF_INIT(BUF_CAP_LINE);
+	const char *name = NULL;
+	size_t k, f;
+
+	buf_addstr(&b, v->req[i].value);
+	for (k = 0; k < v->nreq; k++)
+		for (f = 0; f < ARRAY_SIZE(telling_fields); f++)
+			if (!strcmp(v->req[k].field, telling_fields[f])) {
+				buf_addch(&b, ' ');
+				buf_addstr(&b, v->req[k].value);
+			}
+	if (b.len > strlen(v->req[i].value))
+		name = opts->product_lookup(opts->arg, b.data);
+	if (!name)
+		name = opts->product_lookup(opts->arg, v->req[i].value);
+	buf_release(&b);
+	return name;
 }
 
 struct scan_ctx {
@@ -733,28 +1115,14 @@ classify_message_opts(const struct ruleset *rs, const struct parsed_msg *pm,
 		v->threshold[k] = ruleset_threshold(rs, (enum iq_class)k);
 	v->cls = ruleset_decide(rs, v->score, v->why, sizeof(v->why));
 
-	/* The outline and the questions, from the captures. */
-	for (i = 0; i < v->hits.n; i++) {
-		const struct rule_hit *h = &v->hits.v[i];
-
-		for (k = 0; k < h->ncaps; k++) {
-			const char *f = h->caps[k].name;
-
-			if (!strcmp(f, "question"))
-				add_question(v, h->caps[k].value);
-			else if (rules_outline_field(f))
-				add_requirement(v, f, h->caps[k].value,
-				    h->rule);
-		}
-	}
+	build_outline(rs, v);
 	if (opts && opts->product_lookup) {
 		size_t nreq = v->nreq;
 		const char *name = NULL;
 
 		for (i = 0; i < nreq && !name; i++)
 			if (!strcmp(v->req[i].field, "product"))
-				name = opts->product_lookup(opts->arg,
-				    v->req[i].value);
+				name = lookup_with_specs(opts, v, i);
 		if (!name && pm->subject)
 			name = opts->product_lookup(opts->arg, pm->subject);
 		if (!name)
@@ -766,7 +1134,7 @@ classify_message_opts(const struct ruleset *rs, const struct parsed_msg *pm,
 					v->req[i].field =
 					    xstrdup("product_phrase");
 				}
-			add_requirement(v, "product", name, NULL);
+			add_requirement(v, "product", name, NULL, 0);
 		}
 	}
 	sort_outline(v);

@@ -17,6 +17,11 @@
  *   - question recall: the share of gold questions matched by an
  *     extracted question (substring either way, or >= 60% of the gold
  *     question's content words).
+ * and one figure of ours, which the README does not define:
+ *   - outline precision: the share of the outline's entries on the
+ *     detailed items that say something the gold requirements say
+ *     (outline_entry_right() has the rule).  Recall rewards an outline
+ *     that lists everything; precision is what the customer reads.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -35,13 +40,15 @@
 #include "rules.h"
 #include "rx.h"
 #include "sig.h"
+#include "ufold.h"
 
 
 static const char usage_text[] =
     "usage: inquiryd [-c FILE] rules check [DIR]\n"
     "       inquiryd [-c FILE] rules test [--rules DIR] [--min-macro-f1 X]\n"
     "                [--min-outline-recall X] [--min-question-recall X]\n"
-    "                [--bench ROUNDS] [-v] CORPUS\n"
+    "                [--min-outline-precision X] [--bench ROUNDS] [-v]\n"
+    "                CORPUS\n"
     "\n"
     "check  compiles every rule under DIR and prints each error as\n"
     "       file:line:column: message.  Without DIR it checks everything\n"
@@ -50,17 +57,19 @@ static const char usage_text[] =
     "       catalog.  Exit 0 when all load, 2 when any error was found.\n"
     "test   classifies a labelled corpus (CORPUS/inquiries.jsonl and the\n"
     "       .eml files it names) and prints the confusion matrix, accuracy,\n"
-    "       macro-F1, outline and question recall on the detailed items,\n"
+    "       macro-F1, outline recall and precision and question recall on\n"
+    "       the detailed items,\n"
     "       each rule's hits and the rules that never fired.  The --min-*\n"
     "       options exit 1 when a figure is below X (0 to 1).\n"
     "       --rules DIR picks the rules (default: the config's rules_dir);\n"
-    "       -v prints each message's verdict and what it missed (twice:\n"
+    "       -v prints each message's verdict, what it missed and the\n"
+    "       outline entries no gold requirement backs (twice:\n"
     "       the explanation too).  --bench ROUNDS times classification\n"
     "       beside the same patterns run in a bare JIT loop.\n";
 
 struct test_opts {
-	double min_f1, min_outline, min_questions;
-	int have_f1, have_outline, have_questions;
+	double min_f1, min_outline, min_questions, min_precision;
+	int have_f1, have_outline, have_questions, have_precision;
 	int verbose;
 	long bench;		/* rounds of the benchmark, 0: none */
 };
@@ -418,6 +427,286 @@ question_matches(const char *g, const char *q)
 	return ok;
 }
 
+/* The code point before p (not before start), 0 at start. */
+static uint32_t
+cp_before(const char *start, const char *p)
+{
+	const char *q = p;
+	uint32_t cp = 0;
+
+	if (p <= start)
+		return 0;
+	do
+		q--;
+	while (q > start && ((unsigned char)*q & 0xc0) == 0x80);
+	utf8_decode(q, (size_t)(p - q), &cp);
+	return cp;
+}
+
+static uint32_t
+cp_at(const char *p)
+{
+	uint32_t cp = 0;
+
+	if (*p)
+		utf8_decode(p, strlen(p), &cp);
+	return cp;
+}
+
+/* May a word start or end between code points a and b (0: none)? */
+static int
+word_edge(uint32_t a, uint32_t b)
+{
+	return !a || !b || !ufold_is_word(a) || !ufold_is_word(b) ||
+	    ufold_is_cjk(a) || ufold_is_cjk(b);
+}
+
+/*
+ * Where needle occurs in hay as whole words (both normalised), ignoring
+ * case: not inside a longer word, so "with" is not in "without".  Next to
+ * a CJK character every place is a word boundary (no spaces there).
+ */
+static int
+contains_words(const char *hay, const char *needle)
+{
+	char *h = ufold_lower(hay), *nd = ufold_lower(needle);
+	size_t nl = strlen(nd);
+	const char *p;
+	int found = 0;
+
+	for (p = h; nl && !found && (p = strstr(p, nd)); p++)
+		found = word_edge(cp_before(h, p), cp_at(nd)) &&
+		    word_edge(cp_before(nd, nd + nl), cp_at(p + nl));
+	free(h);
+	free(nd);
+	return found;
+}
+
+/*
+ * What a requirement is about, to compare an outline entry with a gold
+ * one: the gold's field names are free text ("colour split", "port/
+ * destination"), the outline's the rules' fields.  0 is "anything": a
+ * gold "gears" or an outline "spec" may match any other.
+ */
+enum {
+	G_PRODUCT = 1 << 0, G_QTY = 1 << 1, G_COLOUR = 1 << 2,
+	G_SIZE = 1 << 3, G_MATERIAL = 1 << 4, G_PACK = 1 << 5,
+	G_LOGO = 1 << 6, G_INCOTERM = 1 << 7, G_PLACE = 1 << 8,
+	G_PAYMENT = 1 << 9, G_DELIVERY = 1 << 10, G_CERT = 1 << 11,
+	G_SAMPLE = 1 << 12, G_PRICE = 1 << 13, G_SHIPPING = 1 << 14,
+	G_REQUEST = 1 << 15,
+};
+
+/* Gold field names by the words in them (any of them may hit). */
+static const struct {
+	const char *word;
+	unsigned group;
+} gold_groups[] = {
+	{ "product", G_PRODUCT }, { "item", G_PRODUCT },
+	{ "quantit", G_QTY }, { "qty", G_QTY }, { "colo", G_COLOUR },
+	{ "size", G_SIZE }, { "dimension", G_SIZE }, { "length", G_SIZE },
+	{ "thickness", G_SIZE }, { "capacity", G_SIZE },
+	{ "material", G_MATERIAL }, { "packag", G_PACK },
+	{ "packing", G_PACK }, { "logo", G_LOGO }, { "imprint", G_LOGO },
+	{ "incoterm", G_INCOTERM }, { "port", G_PLACE },
+	{ "destination", G_PLACE }, { "payment", G_PAYMENT },
+	{ "delivery", G_DELIVERY }, { "lead time", G_DELIVERY },
+	{ "certif", G_CERT }, { "document", G_CERT },
+	{ "sample", G_SAMPLE }, { "price", G_PRICE },
+	{ "currency", G_PRICE }, { "shipping", G_SHIPPING },
+	{ "request", G_REQUEST },
+};
+
+/* Outline fields (rules/README.md "Fields"); others are 0. */
+static const struct {
+	const char *field;
+	unsigned group;
+} outline_groups[] = {
+	{ "product", G_PRODUCT }, { "product_phrase", G_PRODUCT },
+	{ "quantity", G_QTY }, { "moq", G_QTY }, { "colour", G_COLOUR },
+	{ "size", G_SIZE }, { "length", G_SIZE }, { "thickness", G_SIZE },
+	{ "weight", G_SIZE }, { "capacity", G_SIZE },
+	{ "material", G_MATERIAL }, { "packaging", G_PACK },
+	{ "logo", G_LOGO }, { "incoterm", G_INCOTERM },
+	{ "port", G_PLACE }, { "destination", G_PLACE },
+	{ "payment", G_PAYMENT }, { "delivery", G_DELIVERY },
+	{ "certification", G_CERT }, { "documents", G_CERT },
+	{ "samples", G_SAMPLE }, { "target_price", G_PRICE },
+	{ "currency", G_PRICE }, { "price_basis", G_PRICE },
+	{ "shipping", G_SHIPPING }, { "request", G_REQUEST },
+};
+
+static unsigned
+gold_group(const char *field)
+{
+	char *f = ufold_lower(field ? field : "");
+	unsigned g = 0;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(gold_groups); i++)
+		if (strstr(f, gold_groups[i].word))
+			g |= gold_groups[i].group;
+	free(f);
+	return g;
+}
+
+static unsigned
+outline_group(const char *field)
+{
+	size_t i;
+
+	for (i = 0; field && i < ARRAY_SIZE(outline_groups); i++)
+		if (!strcmp(field, outline_groups[i].field))
+			return outline_groups[i].group;
+	return 0;
+}
+
+/*
+ * May an entry of group e stand for a gold point of group g (pass 0: of
+ * the same kind; 1: either is "anything"; 2: a colour, size, material or
+ * logo may be words of the product's own description, "hard enamel" of
+ * "pins hard enamel")?  The named place of an Incoterm is a port.
+ */
+static int
+groups_fit(unsigned e, unsigned g, int pass)
+{
+	if (pass == 0)
+		return (e & g) || ((e & G_PLACE) && (g & G_INCOTERM)) ||
+		    ((e & G_INCOTERM) && (g & G_PLACE));
+	if (pass == 1)
+		return !e || !g;
+	return (g & G_PRODUCT) && (e & (G_COLOUR | G_SIZE | G_MATERIAL |
+	    G_LOGO));
+}
+
+/* One gold requirement, normalised: its value and the key it must show. */
+struct gold_req {
+	char *value;
+	char *key;
+	unsigned group;
+	struct strlist words;	/* the content words of value */
+};
+
+/*
+ * Does normalised nv say what gold point g says (the rule below)?  2:
+ * it has the whole gold value or is whole words of it; 1: it has the
+ * gold key or half of its words are the gold's; 0: no.
+ */
+static int
+gold_says(const char *nv, const struct strlist *ew, const struct gold_req *g)
+{
+	size_t j, hit;
+
+	if (contains_icase(nv, g->value) || contains_words(g->value, nv))
+		return 2;
+	if (contains_icase(nv, g->key) || contains_words(g->key, nv))
+		return 1;
+	for (j = hit = 0; j < ew->n; j++)
+		hit += strlist_find(&g->words, ew->v[j], 0) >= 0;
+	return ew->n && hit * 2 >= ew->n;
+}
+
+/*
+ * Which gold point backs the outline entry of group eg with normalised
+ * value nv, or -1 (noise).  An entry is backed by a gold point of a
+ * fitting kind (groups_fit) when it
+ *   1. contains the gold key (what recall looks for), or
+ *   2. is whole words of the gold value or key ("hard enamel" of "pins
+ *      hard enamel"), or
+ *   3. shares at least half of its content words with the gold value
+ *      ("including delivery" with "delivery to our warehouse").
+ * A gold point of the same kind is preferred to one of any kind, and
+ * within a kind the one it says most fully.  So a
+ * label taken for a product ("product: Colour"), a colour word taken for
+ * a product ("product: x Gold"), a packing detail taken for the order
+ * quantity and a stray word ("colour: with") are noise; so is the same
+ * fact twice (see the caller).
+ */
+static long
+gold_backing(const char *nv, unsigned eg, const struct gold_req *g,
+    size_t ng)
+{
+	struct strlist ew = STRLIST_INIT;
+	long found = -1;
+	size_t i;
+	int pass, best, says;
+
+	if (!*nv)
+		return -1;
+	content_words(nv, &ew);
+	for (pass = 0; pass < 3 && found < 0; pass++)
+		for (i = 0, best = 0; i < ng; i++) {
+			if (!groups_fit(eg, g[i].group, pass))
+				continue;
+			says = gold_says(nv, &ew, &g[i]);
+			if (says > best) {
+				best = says;
+				found = (long)i;
+			}
+		}
+	strlist_release(&ew);
+	return found;
+}
+
+/* The value after a "Label:" it starts with, for comparing duplicates. */
+static const char *
+past_label(const char *v)
+{
+	const char *c = strchr(v, ':');
+
+	return c && c - v <= 30 && c[1] != '/' ? c + 1 : v;
+}
+
+/* How vague a field is, for duplicates: spec, then fields of any kind. */
+static int
+vagueness(const char *field)
+{
+	if (field && !strcmp(field, "spec"))
+		return 2;
+	return !outline_group(field);
+}
+
+/*
+ * The same fact twice: two entries backed by the same gold point, one
+ * value (past any "Label:") inside the other, of the same kind or one of
+ * them of any kind ("spec: Colour: black" beside "colour: black").  The
+ * vaguer one counts as noise (backer -2): "spec", then a field of any
+ * kind, then the shorter value, then the later entry.  A material that
+ * is words of the product ("nylon" of "nylon cables") is not a duplicate.
+ */
+static void
+dedupe_backing(const struct verdict *v, long *backer)
+{
+	size_t m, k;
+
+	for (k = 0; k < v->nreq; k++)
+		for (m = 0; m < k && backer[k] >= 0; m++) {
+			unsigned gm = outline_group(v->req[m].field);
+			unsigned gk = outline_group(v->req[k].field);
+			int vm = vagueness(v->req[m].field);
+			int vk = vagueness(v->req[k].field);
+			char *a, *b;
+			size_t la, lb;
+			int dup;
+
+			if (backer[m] != backer[k] || (gm && gk && gm != gk))
+				continue;
+			a = normalise(past_label(v->req[m].value));
+			b = normalise(past_label(v->req[k].value));
+			dup = contains_icase(a, b) || contains_icase(b, a);
+			la = strlen(a);
+			lb = strlen(b);
+			free(a);
+			free(b);
+			if (!dup)
+				continue;
+			if (vm > vk || (vm == vk && la < lb))
+				backer[m] = -2;
+			else
+				backer[k] = -2;
+		}
+}
+
 /* --- the corpus ------------------------------------------------------ */
 
 /* A .eml as a parsed message: the parse stage if linked, else the JSONL. */
@@ -666,7 +955,8 @@ rules_test_main(const char *dir, const char *corpus,
 	unsigned total = 0, right = 0, lenient = 0, lineno = 0;
 	unsigned keys = 0, keys_found = 0, qs = 0, qs_found = 0;
 	unsigned all_qs = 0, all_qs_found = 0, ndetailed = 0;
-	double recall_sum = 0, f1 = 0, ms_total = 0;
+	unsigned entries = 0, entries_right = 0, nprec = 0;
+	double recall_sum = 0, prec_sum = 0, f1 = 0, ms_total = 0;
 	struct bench_msg *bm = NULL;
 	size_t i, k, nrules, nbm = 0, abm = 0;
 	unsigned parse_used = 0;
@@ -800,6 +1090,59 @@ rules_test_main(const char *dir, const char *corpus,
 			if (is_detailed)
 				recall_sum += mk ? (double)mf / mk : 1;
 		}
+		/* Precision, on the detailed items that have gold points. */
+		if (is_detailed && json_array_size(reqs) && v.nreq) {
+			struct gold_req *g;
+			long *backer;
+			size_t ng = 0;
+			unsigned ok = 0;
+			json_t *r;
+
+			g = xcalloc(json_array_size(reqs), sizeof(*g));
+			backer = xcalloc(v.nreq, sizeof(*backer));
+			json_array_foreach(reqs, j, r) {
+				const char *gv = json_string_value(
+				    json_object_get(r, "value"));
+				const char *gk = json_string_value(
+				    json_object_get(r, "key"));
+
+				if (!gv && !gk)
+					continue;
+				g[ng].value = normalise(gv ? gv : gk);
+				g[ng].key = normalise(gk ? gk : gv);
+				g[ng].group = gold_group(json_string_value(
+				    json_object_get(r, "field")));
+				strlist_init(&g[ng].words);
+				content_words(g[ng].value, &g[ng].words);
+				ng++;
+			}
+			for (k = 0; k < v.nreq; k++) {
+				char *nv = normalise(v.req[k].value);
+
+				backer[k] = gold_backing(nv,
+				    outline_group(v.req[k].field), g, ng);
+				free(nv);
+			}
+			dedupe_backing(&v, backer);
+			for (k = 0; k < v.nreq; k++) {
+				ok += backer[k] >= 0;
+				if (o->verbose && backer[k] < 0)
+					printf("    %s %s: %s\n", backer[k] ==
+					    -1 ? "noise" : "again",
+					    v.req[k].field, v.req[k].value);
+			}
+			entries += (unsigned)v.nreq;
+			entries_right += ok;
+			prec_sum += (double)ok / (double)v.nreq;
+			nprec++;
+			for (k = 0; k < ng; k++) {
+				free(g[k].value);
+				free(g[k].key);
+				strlist_release(&g[k].words);
+			}
+			free(g);
+			free(backer);
+		}
 		gq = json_object_get(rec, "questions");
 		{
 			json_t *q;
@@ -890,6 +1233,9 @@ rules_test_main(const char *dir, const char *corpus,
 	printf("outline recall (detailed): %.3f (%u/%u keys; per message "
 	    "%.3f)\n", ratio(keys_found, keys), keys_found, keys,
 	    ratio(recall_sum, ndetailed));
+	printf("outline precision (detailed): %.3f (%u/%u entries; per "
+	    "message %.3f)\n", entries ? ratio(entries_right, entries) : 1.0,
+	    entries_right, entries, nprec ? ratio(prec_sum, nprec) : 1.0);
 	printf("question recall (detailed): %.3f (%u/%u)\n",
 	    qs ? ratio(qs_found, qs) : 1.0, qs_found, qs);
 	printf("question recall (all): %.3f (%u/%u)\n",
@@ -916,6 +1262,12 @@ rules_test_main(const char *dir, const char *corpus,
 	if (o->have_outline && ratio(keys_found, keys) < o->min_outline) {
 		printf("\noutline recall %.3f is below %.3f\n",
 		    ratio(keys_found, keys), o->min_outline);
+		rc = EXIT_FAIL;
+	}
+	if (o->have_precision && entries &&
+	    ratio(entries_right, entries) < o->min_precision) {
+		printf("\noutline precision %.3f is below %.3f\n",
+		    ratio(entries_right, entries), o->min_precision);
 		rc = EXIT_FAIL;
 	}
 	if (o->have_questions && qs && ratio(qs_found, qs) < o->min_questions) {
@@ -960,6 +1312,7 @@ rules_test(int argc, char **argv, const struct cmd_global *g)
 		{ "min-macro-f1", required_argument, NULL, 'm' },
 		{ "min-outline-recall", required_argument, NULL, 'o' },
 		{ "min-question-recall", required_argument, NULL, 'q' },
+		{ "min-outline-precision", required_argument, NULL, 'p' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "bench", required_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 },
@@ -993,6 +1346,12 @@ rules_test(int argc, char **argv, const struct cmd_global *g)
 			    &o.min_questions))
 				return EXIT_USAGE;
 			o.have_questions = 1;
+			break;
+		case 'p':
+			if (parse_fraction("--min-outline-precision", optarg,
+			    &o.min_precision))
+				return EXIT_USAGE;
+			o.have_precision = 1;
 			break;
 		case 'v':
 			o.verbose++;

@@ -1094,11 +1094,15 @@ our_incoterm(const struct offer *o, const struct conf *c)
 
 /*
  * One point of their outline with what we can say about it, and whether
- * it must be confirmed with production.
+ * it must be confirmed with production.  The offer decides that (pt, its
+ * verdict on this point), so the reply and the quote sheet mark the same
+ * points; only an offer without points (built by hand) leaves it to the
+ * checks here.
  */
 static json_t *
 outline_entry(const struct offer *o, const struct conf *c,
-    const struct requirement *rq, int nproducts, struct strlist *notes)
+    const struct requirement *rq, const struct offer_point *pt,
+    int nproducts, struct strlist *notes)
 {
 	json_t *j = json_object(), *f = json_object(), *items = NULL;
 	enum field fd = field_of(rq->field);
@@ -1114,6 +1118,9 @@ outline_entry(const struct offer *o, const struct conf *c,
 		for (i = 0; fn[i]; i++)
 			if (fn[i] == '_')
 				fn[i] = ' ';
+		/* a line of the reply starts with a capital: "Price basis" */
+		if (fn[0] >= 'a' && fn[0] <= 'z')
+			fn[0] -= 32;
 		set_str(j, "field_name", fn);
 		free(fn);
 		json_object_set_new(k, label_of(rq->field), json_true());
@@ -1181,6 +1188,22 @@ outline_entry(const struct offer *o, const struct conf *c,
 	default:
 		confirm = 1;
 		break;
+	}
+	if (pt)
+		confirm = pt->state == POINT_CONFIRM;
+	/* a quantity to confirm is answered by the items it concerns (one
+	 * below our MOQ), not by an item quoted for another quantity */
+	if (pt && confirm && fd == F_QUANTITY && items) {
+		json_t *mine = json_array();
+		size_t k;
+
+		for (k = 0; o && k < o->nitems; k++)
+			if (o->items[k].note && pt->note &&
+			    !strcmp(o->items[k].note, pt->note))
+				json_array_append_new(mine, item_json(o,
+				    &o->items[k], k + 1));
+		json_decref(items);
+		items = mine;
 	}
 	json_object_set_new(j, "items", items ? items : json_array());
 	set_str(j, "ours", ours);
@@ -1589,7 +1612,8 @@ draft_context(const struct conf *c, const struct conf_account *a,
 
 	if (cls == CLASS_DETAILED) {
 		json_t *outline = json_array(), *qs = json_array();
-
+		const struct offer_point *pts = o && v && o->npoints ==
+		    v->nreq && o->points ? o->points : NULL;
 		int phrase = 0;
 
 		for (i = 0; v && i < v->nreq; i++)
@@ -1606,11 +1630,16 @@ draft_context(const struct conf *c, const struct conf_account *a,
 				    v->req[i].field, v->req[i].value);
 				continue;
 			}
-			/* the catalog's name for what they wrote */
-			if (phrase && !strcmp(v->req[i].field, "product") &&
-			    !v->req[i].rule)
+			/* the catalog's name for what they wrote; what they
+			 * ask to receive (the reply is the quotation); what
+			 * the offer keeps from the customer */
+			if ((phrase && !strcmp(v->req[i].field, "product") &&
+			    !v->req[i].rule) || !strcmp(v->req[i].field,
+			    "request") || (pts && pts[i].state ==
+			    POINT_HIDDEN))
 				continue;
-			e = outline_entry(o, c, &v->req[i], nproducts, notes);
+			e = outline_entry(o, c, &v->req[i], pts ? &pts[i] :
+			    NULL, nproducts, notes);
 			json_array_append_new(outline, e);
 			label = lang ? xasprintf("%s/label", lang) : NULL;
 			{

@@ -1326,6 +1326,7 @@ offer_release(struct offer *o)
 	free(o->customer_country);
 	free(o->customer_address);
 	free(o->company_source);
+	free(o->points);
 	offer_init(o);
 }
 
@@ -1348,8 +1349,8 @@ field_is(const char *key, const char *const *names, size_t n)
 }
 
 /* The outline's fields (rules/README.md "Fields"), by how we answer them. */
-static const char *const F_PRODUCT[] = { "product", "products", "item",
-	"items", "model", "part_number" };
+static const char *const F_PRODUCT[] = { "product", "product_phrase",
+	"products", "item", "items", "model", "part_number", "brand" };
 static const char *const F_QTY[] = { "quantity", "qty", "quantities",
 	"order_quantity", "volume" };
 static const char *const F_INCOTERM[] = { "incoterm", "incoterms",
@@ -1371,16 +1372,69 @@ static const char *const F_DELIVERY[] = { "delivery", "lead_time",
 static const char *const F_PAYMENT[] = { "payment", "payment_terms",
 	"payment_term" };
 /* Answered by the sheet itself, or not a point to confirm at all. */
-static const char *const F_SHEET[] = { "moq", "currency", "question",
-	"customer_type", "market", "order_type" };
+static const char *const F_SHEET[] = { "moq", "currency", "question" };
+/* Not for the customer: who they are (the rep's notes), what they ask to
+ * receive (the quotation is the reply). */
+static const char *const F_HIDDEN[] = { "customer_type", "market",
+	"order_type", "request", "labelled" };
 
-/* Adds "<field>: <value> — to confirm with production"; returns it. */
+/* Their fields as the customer reads them on the sheet. */
+static const struct {
+	const char *field;
+	const char *label;
+} field_labels[] = {
+	{ "product", "Product" }, { "product_phrase", "Product" },
+	{ "products", "Product" }, { "item", "Product" },
+	{ "model", "Model" }, { "part_number", "Part number" },
+	{ "brand", "Brand" }, { "quantity", "Quantity" },
+	{ "moq", "MOQ" }, { "size", "Size" }, { "length", "Length" },
+	{ "thickness", "Thickness" }, { "weight", "Weight" },
+	{ "capacity", "Capacity" }, { "power", "Power" },
+	{ "voltage", "Voltage" }, { "material", "Material" },
+	{ "colour", "Colour" }, { "color", "Colour" }, { "finish", "Finish" },
+	{ "shape", "Shape" }, { "design", "Design" },
+	{ "compatibility", "Compatibility" }, { "spec", "Specification" },
+	{ "quality", "Quality" }, { "usage", "Usage" },
+	{ "logo", "Logo / customisation" }, { "packaging", "Packaging" },
+	{ "certification", "Certification" }, { "documents", "Documents" },
+	{ "samples", "Samples" }, { "incoterm", "Incoterm" },
+	{ "port", "Port" }, { "destination", "Destination" },
+	{ "shipping", "Shipping" }, { "insurance", "Insurance" },
+	{ "price_basis", "Price basis" }, { "payment", "Payment" },
+	{ "target_price", "Target price" }, { "currency", "Currency" },
+	{ "delivery", "Delivery" }, { "warranty", "Warranty" },
+	{ "includes", "Including" }, { "note", "Note" },
+};
+
+/* "Colour" for "colour", "Lead time" for an unknown "lead_time". */
+static char *
+field_label(const char *field)
+{
+	char *l, *p;
+	size_t i;
+
+	for (i = 0; field && i < ARRAY_SIZE(field_labels); i++)
+		if (!strcasecmp(field, field_labels[i].field))
+			return xstrdup(field_labels[i].label);
+	l = one_line(field && *field ? field : "requirement", LABEL_MAX_CP);
+	for (p = l; *p; p++)
+		if (*p == '_')
+			*p = ' ';
+	if (*l >= 'a' && *l <= 'z')
+		*l -= 32;
+	return l;
+}
+
+/*
+ * Adds "<Field>: <value> — to confirm with production" and marks the
+ * point being decided (o->cur) to confirm; returns the line.
+ */
 static const char *
 confirm(struct offer *o, const char *field, const char *value)
 {
-	char *v = one_line(value, NOTE_MAX_CP), *f = one_line(field, 40);
-	char *note = xasprintf("%s: %s%s", f ? f : "requirement",
-	    v ? v : "(not stated)", CONFIRM_SUFFIX);
+	char *v = one_line(value, NOTE_MAX_CP), *f = field_label(field);
+	char *note = xasprintf("%s: %s%s", f, v ? v : "(not stated)",
+	    CONFIRM_SUFFIX);
 	long i = strlist_find(&o->to_confirm, note, 0);
 
 	if (i < 0) {
@@ -1391,6 +1445,11 @@ confirm(struct offer *o, const char *field, const char *value)
 	}
 	free(v);
 	free(f);
+	if (o->cur < o->npoints && o->points[o->cur].state != POINT_HIDDEN) {
+		o->points[o->cur].state = POINT_CONFIRM;
+		if (!o->points[o->cur].note)
+			o->points[o->cur].note = o->to_confirm.v[i];
+	}
 	return o->to_confirm.v[i];
 }
 
@@ -1921,24 +1980,47 @@ build_detailed(struct offer *o, const struct conf *c,
 	size_t *first_item, *nitems_of, *prod_req, *matched;
 	char **keys;
 	long ignored;
+	int phrase = 0;
 
 	keys = xcalloc(v->nreq + 1, sizeof(*keys));
+	o->points = xcalloc(v->nreq + 1, sizeof(*o->points));
+	o->npoints = v->nreq;
+	o->cur = o->npoints;
 	first_item = xcalloc(v->nreq + 1, sizeof(*first_item));
 	nitems_of = xcalloc(v->nreq + 1, sizeof(*nitems_of));
 	prod_req = xcalloc(v->nreq + 1, sizeof(*prod_req));
 	matched = xcalloc(v->nreq + 1, sizeof(*matched));
-	/* The products, in the order they named them. */
 	for (i = 0; i < v->nreq; i++) {
 		keys[i] = field_key(v->req[i].field);
+		phrase |= !strcmp(keys[i], "product_phrase");
+	}
+	/* The products, in the order they named them (the catalog's name
+	 * that the lookup put beside their words quotes, but is not one
+	 * more product of theirs). */
+	for (i = 0; i < v->nreq; i++) {
 		if (field_is(keys[i], F_QTY, ARRAY_SIZE(F_QTY)))
 			nqty++;
 		if (!field_is(keys[i], F_PRODUCT, ARRAY_SIZE(F_PRODUCT)))
 			continue;
-		prod_req[nprod++] = i;
+		if (!(phrase && !v->req[i].rule && !strcmp(keys[i],
+		    "product")))
+			prod_req[nprod++] = i;
 		first_item[i] = o->nitems;
 		n = pick_products(cat, v->req[i].value, m, MAX_CATEGORIES);
-		for (j = 0; j < n; j++)
-			add_item(o, m[j]);
+		for (j = 0; j < n; j++) {
+			size_t k;
+
+			/* their words for a line the catalog's name (listed
+			 * first) already quotes: that item answers them */
+			for (k = 0; phrase && !strcmp(keys[i],
+			    "product_phrase") && k < o->nitems; k++)
+				if (!strcmp(o->items[k].p->category,
+				    m[j]->category))
+					break;
+			if (!phrase || strcmp(keys[i], "product_phrase") ||
+			    k == o->nitems)
+				add_item(o, m[j]);
+		}
 		nitems_of[i] = o->nitems - first_item[i];
 		matched[i] = n;
 	}
@@ -1959,14 +2041,22 @@ build_detailed(struct offer *o, const struct conf *c,
 		const char *f = v->req[i].field, *val = v->req[i].value;
 		const char *key = keys[i];
 
-		if (!field_is(key, F_PRODUCT, ARRAY_SIZE(F_PRODUCT)) &&
-		    !field_is(key, F_QTY, ARRAY_SIZE(F_QTY)) && restates(v, i))
+		o->cur = i;
+		/* not for the customer: internal fields, the catalog's
+		 * name beside their words, a line restated elsewhere */
+		if (str_blank(val) || field_is(key, F_HIDDEN,
+		    ARRAY_SIZE(F_HIDDEN)) || (phrase && !v->req[i].rule &&
+		    !strcmp(key, "product")) || (!field_is(key, F_PRODUCT,
+		    ARRAY_SIZE(F_PRODUCT)) && !field_is(key, F_QTY,
+		    ARRAY_SIZE(F_QTY)) && restates(v, i))) {
+			o->points[i].state = POINT_HIDDEN;
 			continue;
+		}
 		if (field_is(key, F_PRODUCT, ARRAY_SIZE(F_PRODUCT))) {
-			/* a model we do not list beside products we do is
-			 * most often a spec code ("IPX5") */
-			if (!matched[i] && (!strcmp(key, "product") ||
-			    !strcmp(key, "products") || !o->nitems))
+			/* what we do not list is to confirm; their words for
+			 * what the catalog lookup found are answered by it */
+			if (!matched[i] && !(o->nitems &&
+			    !strcmp(key, "product_phrase")))
 				confirm(o, f, val);
 		} else if (field_is(key, F_QTY, ARRAY_SIZE(F_QTY))) {
 			size_t from = 0, to = o->nitems, pr;
@@ -1989,8 +2079,9 @@ build_detailed(struct offer *o, const struct conf *c,
 			}
 			for (j = from; j < to; j++)
 				item_quantity(o, &o->items[j], f, val);
-			if (from == to && qn == 0 &&
-			    quote_parse_qty(val, &ignored) != QTY_UNITS)
+			/* nothing quoted: no price answers their quantity */
+			if (from == to && qn == 0 && (!o->nitems ||
+			    quote_parse_qty(val, &ignored) != QTY_UNITS))
 				confirm(o, f, val);
 			qn++;
 		} else if (field_is(key, F_INCOTERM, ARRAY_SIZE(F_INCOTERM))) {
@@ -2022,6 +2113,7 @@ build_detailed(struct offer *o, const struct conf *c,
 			confirm(o, f, val);
 		}
 	}
+	o->cur = o->npoints;
 	/* No quantity given: quoted at the MOQ, to confirm. */
 	for (i = 0; !nqty && i < o->nitems; i++) {
 		struct quote_item *it = &o->items[i];

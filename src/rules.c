@@ -23,6 +23,7 @@
 #include "rules.h"
 #include "buf.h"
 #include "rx.h"
+#include "ufold.h"
 
 #define MAX_FILE_SIZE	(64u << 20)
 #define MAX_INCLUDE_DEPTH 16
@@ -100,8 +101,10 @@ struct rlist {
 
 struct rmap {
 	char *name;
-	char **keys;
+	char **keys;		/* as written */
+	char **lkeys;		/* lowercased (ufold_lower), for search */
 	char **values;
+	size_t *order;		/* entries by key, then file order */
 	size_t n, alloc;
 };
 
@@ -182,6 +185,7 @@ static const char *const outline_fields[] = {
 	"usage", "quality", "shipping", "price_basis", "currency", "moq",
 	"request", "insurance", "includes", "note", "warranty", "documents",
 	"customer_type", "market", "order_type", "shape", "compatibility",
+	"labelled",
 };
 
 /* Fields of a signature (sig.h). */
@@ -376,6 +380,17 @@ in_table(const char *const *t, size_t n, const char *s)
 		if (!strcmp(t[i], s))
 			return 1;
 	return 0;
+}
+
+const char *
+rules_field_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < ARRAY_SIZE(outline_fields); i++)
+		if (!strcmp(outline_fields[i], name))
+			return outline_fields[i];
+	return NULL;
 }
 
 int
@@ -635,6 +650,29 @@ struct map_ctx {
 	const char *path;
 };
 
+/*
+ * The map of outline labels ("colour = colour", "price = target_price,
+ * incoterm", "dear sir = -") names outline fields: check each.
+ */
+static void
+check_label_fields(struct map_ctx *mc, const char *value, int lineno)
+{
+	char *copy = xstrdup(value), *f = copy, *comma;
+
+	do {
+		comma = strchr(f, ',');
+		if (comma)
+			*comma = '\0';
+		str_trim(f);
+		if (strcmp(f, "-") && (!rules_outline_field(f) ||
+		    !strcmp(f, "labelled") || !strcmp(f, "question")))
+			perr(mc->p, mc->path, lineno, 1, "unknown field '%s' "
+			    "(an outline field, or '-' for none)", f);
+		f = comma ? comma + 1 : NULL;
+	} while (f);
+	free(copy);
+}
+
 static void
 add_map_entry(void *ctx, char *line, int lineno)
 {
@@ -652,10 +690,15 @@ add_map_entry(void *ctx, char *line, int lineno)
 		perr(mc->p, mc->path, lineno, 1, "empty key");
 		return;
 	}
+	if (!strcmp(mc->m->name, OUTLINE_LABELS_MAP))
+		check_label_fields(mc, eq + 1, lineno);
 	GROW(mc->m->keys, mc->m->n + 1, mc->m->alloc);
 	mc->m->values = xrealloc(mc->m->values,
 	    mc->m->alloc * sizeof(*mc->m->values));
+	mc->m->lkeys = xrealloc(mc->m->lkeys,
+	    mc->m->alloc * sizeof(*mc->m->lkeys));
 	mc->m->keys[mc->m->n] = xstrdup(line);
+	mc->m->lkeys[mc->m->n] = ufold_lower(line);
 	mc->m->values[mc->m->n] = xstrdup(eq + 1);
 	mc->m->n++;
 }
@@ -2278,6 +2321,18 @@ build_target_index(struct ruleset *rs)
 	}
 }
 
+/* The map being sorted by cmp_map_key (qsort has no context). */
+static const struct rmap *sort_ctx_map;
+
+static int
+cmp_map_key(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcmp(sort_ctx_map->lkeys[x], sort_ctx_map->lkeys[y]);
+
+	return c ? c : x < y ? -1 : x > y;
+}
+
 static void
 finish_set(struct parser *p)
 {
@@ -2302,6 +2357,18 @@ finish_set(struct parser *p)
 				l->v[w++] = l->v[k];
 		}
 		l->n = w;
+	}
+	/* Maps: an index by key, for bsearch. */
+	for (i = 0; i < rs->nmaps; i++) {
+		struct rmap *m = &rs->maps[i];
+
+		m->order = xcalloc(m->n + 1, sizeof(*m->order));
+		for (k = 0; k < m->n; k++)
+			m->order[k] = k;
+		sort_ctx_map = m;
+		if (m->n)
+			qsort(m->order, m->n, sizeof(*m->order), cmp_map_key);
+		sort_ctx_map = NULL;
 	}
 	/* Duplicate ids. */
 	sorted = xcalloc(rs->nrules + 1, sizeof(*sorted));
@@ -2437,10 +2504,13 @@ ruleset_free(struct ruleset *rs)
 	for (i = 0; i < rs->nmaps; i++) {
 		for (k = 0; k < rs->maps[i].n; k++) {
 			free(rs->maps[i].keys[k]);
+			free(rs->maps[i].lkeys[k]);
 			free(rs->maps[i].values[k]);
 		}
 		free(rs->maps[i].keys);
+		free(rs->maps[i].lkeys);
 		free(rs->maps[i].values);
+		free(rs->maps[i].order);
 		free(rs->maps[i].name);
 	}
 	free(rs->maps);
@@ -3308,12 +3378,27 @@ const char *
 ruleset_map_get(const struct ruleset *rs, const char *name, const char *key)
 {
 	const struct rmap *m = find_map(rs, name);
-	size_t i;
+	const char *found = NULL;
+	size_t lo = 0, hi;
+	char *k;
 
-	for (i = 0; m && key && i < m->n; i++)
-		if (!strcasecmp(m->keys[i], key))
-			return m->values[i];
-	return NULL;
+	if (!m || !key || !m->n)
+		return NULL;
+	/* the first entry of the key in file order: the lowest bound */
+	k = ufold_lower(key);
+	hi = m->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(m->lkeys[m->order[mid]], k) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < m->n && !strcmp(m->lkeys[m->order[lo]], k))
+		found = m->values[m->order[lo]];
+	free(k);
+	return found;
 }
 
 int

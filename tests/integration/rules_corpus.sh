@@ -1,8 +1,9 @@
 #!/bin/sh
 # rules_corpus.sh - "inquiryd rules test" on the labelled corpora: the
 # shared development corpus against the issue's targets (macro-F1 0.90,
-# outline and question recall 0.80 on the detailed items), and our own
-# multilingual corpus (tests/data/rules/corpus) as a regression guard.
+# outline and question recall 0.80 on the detailed items) and outline
+# precision 0.80, and our own multilingual corpus (tests/data/rules/corpus)
+# as a regression guard.
 . "$(dirname "$0")/../lib/tap.sh"
 cd "$INQUIRYD_TOP" || exit 1
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/inquiryd-test.XXXXXX") || exit 1
@@ -25,6 +26,7 @@ run_corpus() {
 	    "lenient $(fig 'lenient accuracy' "$tmp/$name.out")," \
 	    "macro-F1 $(fig macro-F1 "$tmp/$name.out")," \
 	    "outline recall $(fig 'outline recall (detailed)' "$tmp/$name.out")," \
+	    "outline precision $(fig 'outline precision (detailed)' "$tmp/$name.out")," \
 	    "question recall $(fig 'question recall (detailed)' "$tmp/$name.out")"
 	grep -q '^confusion matrix' "$tmp/$name.out" &&
 	    grep -q '^rules that never fired:' "$tmp/$name.out" &&
@@ -35,13 +37,15 @@ run_corpus() {
 shared=$SHARED/corpus/inquiries
 if [ -f "$shared/inquiries.jsonl" ]; then
 	run_corpus shared "$shared" --min-macro-f1 0.90 \
-	    --min-outline-recall 0.80 --min-question-recall 0.80
+	    --min-outline-recall 0.80 --min-question-recall 0.80 \
+	    --min-outline-precision 0.80
 else
 	skip "shared corpus: rules test meets its targets" \
 	    "no $shared (the shared corpora are not checked out here)"
 fi
 run_corpus ours tests/data/rules/corpus --min-macro-f1 0.90 \
-    --min-outline-recall 0.80 --min-question-recall 0.80
+    --min-outline-recall 0.80 --min-question-recall 0.80 \
+    --min-outline-precision 0.90
 
 # The gate can fail: rules that call everything vague miss the target.
 cp -R rules "$tmp/rules"
@@ -55,6 +59,16 @@ printf 'rule HEAVY subject /\\A(?!)/\n\tweight spam=1000 detailed=1000\n' \
 is "--min-macro-f1 fails below the figure" "$?" 1
 grep -q 'macro-F1 .* is below 0.900' "$tmp/gate.out"
 is "the failure says which figure" "$?" 0
+
+# So can the precision gate: rules that file every word as a colour.
+cp -R rules "$tmp/noisy"
+printf 'rule NOISY visible /(?<colour>\\b\\w{3,}\\b)/\n\tmax-hits 50\n' \
+    >"$tmp/noisy/99-noisy.rules"
+"$INQUIRYD_BIN" rules test --rules "$tmp/noisy" --min-outline-precision 0.9 \
+    tests/data/rules/corpus >"$tmp/noisy.out" 2>&1
+is "--min-outline-precision fails below the figure" "$?" 1
+grep -q 'outline precision .* is below 0.900' "$tmp/noisy.out"
+is "the failure says outline precision" "$?" 0
 
 "$INQUIRYD_BIN" rules test --min-macro-f1 2 tests/data/rules/corpus \
     >/dev/null 2>&1

@@ -3,7 +3,7 @@
  * weights count once, the decision follows the thresholds, the time
  * budget holds, language detection, explain, and the requirement outline
  * of the shipped rules over the cases in tests/data/rules/outline.tsv
- * (seven languages).
+ * (seven languages): what must be found, and what must not.
  */
 #include <sys/stat.h>
 #include <unistd.h>
@@ -460,6 +460,19 @@ test_outline_table(void **state)
 		} else if (!strcmp(f[1], "question")) {
 			for (i = 0; i < v.questions.n && !ok; i++)
 				ok = icontains(v.questions.v[i], f[2]);
+		} else if (f[1][0] == '!') {
+			/* nothing of that field (any: "*") may contain it */
+			ok = 1;
+			for (i = 0; i < v.nreq && ok; i++)
+				ok = !((!strcmp(f[1] + 1, "*") ||
+				    !strcmp(v.req[i].field, f[1] + 1)) &&
+				    icontains(v.req[i].value, f[2]));
+		} else if (f[1][0] == '=') {
+			/* an entry of that field is exactly it (any case) */
+			for (i = 0; i < v.nreq && !ok; i++)
+				ok = !strcmp(v.req[i].field, f[1] + 1) &&
+				    icontains(v.req[i].value, f[2]) &&
+				    strlen(v.req[i].value) == strlen(f[2]);
 		} else {
 			for (i = 0; i < v.nreq && !ok; i++)
 				ok = !strcmp(v.req[i].field, f[1]) &&
@@ -467,8 +480,9 @@ test_outline_table(void **state)
 		}
 		if (!ok) {
 			nbad++;
-			print_error("[%s] %s '%s' not found in: %s\n", f[0],
-			    f[1], f[2], f[3]);
+			print_error("[%s] %s '%s' %s in: %s\n", f[0], f[1],
+			    f[2], f[1][0] == '!' ? "found" : "not found",
+			    f[3]);
 			print_error("    class %s, language %s, outline:",
 			    class_name(v.cls), v.lang);
 			for (i = 0; i < v.nreq; i++)

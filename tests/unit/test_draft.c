@@ -106,6 +106,7 @@ struct fixture {
 	struct suggestion sugg[3];
 	struct risk_flag flags[1];
 	char *confirm[1];
+	struct offer_point points[8];
 };
 
 static void
@@ -214,6 +215,13 @@ fixture(struct fixture *f, const struct lang_case *lc, enum iq_class cls)
 	f->req[n++].value = (char *)lc->logo;
 	f->v.req = f->req;
 	f->v.nreq = n;
+	/* the offer's verdict on each point, as offer_build writes it */
+	f->points[3].state = POINT_CONFIRM;
+	f->points[3].note = f->confirm[0];
+	f->points[5].state = POINT_CONFIRM;
+	f->points[5].note = f->confirm[0];
+	f->o.points = f->points;
+	f->o.npoints = n;
 	f->questions[0] = (char *)lc->q1;
 	f->questions[1] = (char *)lc->q2;
 	f->v.questions.v = f->questions;
@@ -339,6 +347,75 @@ test_golden(void **state)
 	golden(lc, CLASS_DETAILED);
 }
 
+/* ---- The offer decides what is to confirm ------------------------------ */
+
+/*
+ * The reply marks to confirm what the offer (and so the quote sheet)
+ * marks, and leaves out what the offer keeps from the customer, whatever
+ * the draft's own checks would say.
+ */
+static void
+test_offer_points(void **state)
+{
+	struct fixture f;
+	struct strlist notes = STRLIST_INIT;
+	struct rule dummy;
+	struct requirement req[] = {
+		{ (char *)"product", (char *)"BT-200 bluetooth speaker", &dummy },
+		{ (char *)"payment", (char *)"T/T 30% deposit, 70% against "
+		    "copy of B/L", &dummy },
+		{ (char *)"spec", (char *)"10 W", &dummy },
+		{ (char *)"request", (char *)"quotation", &dummy },
+		{ (char *)"colour", (char *)"navy blue", &dummy },
+	};
+	struct offer_point pts[] = {
+		{ POINT_ANSWERED, NULL },
+		{ POINT_CONFIRM, "Payment: T/T 30% deposit, 70% against copy "
+		    "of B/L \xE2\x80\x94 to confirm with production" },
+		{ POINT_ANSWERED, NULL },
+		{ POINT_HIDDEN, NULL },
+		{ POINT_CONFIRM, "Colour: navy blue \xE2\x80\x94 to confirm "
+		    "with production" },
+	};
+	static const char *const fields[] = {
+		"product", "payment", "spec", "colour",
+	};
+	static const int confirm[] = { 0, 1, 0, 1 };
+	json_t *ctx, *outline, *e;
+	size_t i;
+
+	(void)state;
+	fixture(&f, &langs[0], CLASS_DETAILED);
+	f.v.req = req;
+	f.v.nreq = ARRAY_SIZE(req);
+	f.o.points = pts;
+	f.o.npoints = ARRAY_SIZE(pts);
+	ctx = draft_context(&f.c, &f.a, tpl, &f.pm, &f.s, &f.v, &f.ei, &f.o,
+	    NULL, NOW, "en", &notes);
+	outline = json_object_get(ctx, "outline");
+	assert_int_equal(json_array_size(outline), ARRAY_SIZE(fields));
+	for (i = 0; i < ARRAY_SIZE(fields); i++) {
+		e = json_array_get(outline, i);
+		assert_string_equal(json_string_value(json_object_get(e,
+		    "field")), fields[i]);
+		assert_int_equal(json_is_true(json_object_get(e,
+		    "to_confirm")), confirm[i]);
+		assert_int_equal(json_is_true(json_object_get(e,
+		    "answered")), !confirm[i]);
+	}
+	json_decref(ctx);
+	/* an offer without points (built by hand): the draft's own checks */
+	f.o.points = NULL;
+	f.o.npoints = 0;
+	ctx = draft_context(&f.c, &f.a, tpl, &f.pm, &f.s, &f.v, &f.ei, &f.o,
+	    NULL, NOW, "en", &notes);
+	outline = json_object_get(ctx, "outline");
+	assert_int_equal(json_array_size(outline), 4);	/* no "request" */
+	json_decref(ctx);
+	strlist_release(&notes);
+	fixture_release(&f);
+}
+
 /* ---- The outline the rules produce ------------------------------------ */
 
 static void
@@ -404,7 +481,7 @@ test_outline_fields(void **state)
 	assert_true(json_is_true(json_object_get(json_array_get(outline, 2),
 	    "to_confirm")));
 	assert_string_equal(json_string_value(json_object_get(
-	    json_array_get(outline, 4), "label")), "part number");
+	    json_array_get(outline, 4), "label")), "Part number");
 	assert_string_equal(json_string_value(json_object_get(
 	    json_array_get(outline, 5), "label")), "Destination");
 	/* who they are is for the rep */
@@ -1249,6 +1326,7 @@ main(void)
 	struct CMUnitTest tests[ARRAY_SIZE(langs) + 16];
 	size_t i, n = 0;
 	const struct CMUnitTest more[] = {
+		cmocka_unit_test(test_offer_points),
 		cmocka_unit_test(test_outline_fields),
 		cmocka_unit_test(test_greeting),
 		cmocka_unit_test(test_reply_subject),

@@ -465,17 +465,40 @@ test_offer_detailed(void **state)
 	assert_true(o.items[0].unit_price == 9.40);
 	assert_false(o.items[0].to_confirm);
 	assert_string_equal(o.categories.v[0], "Speakers");
-	if (!has_note(&o, "certification: UL" DASH "to confirm with production")
-	    || !has_note(&o, "incoterm: CIF Hamburg" DASH) ||
-	    !has_note(&o, "payment: L/C at sight" DASH) ||
-	    !has_note(&o, "logo: our logo printed" DASH) ||
-	    !has_note(&o, "samples: 2 free samples" DASH) ||
-	    has_note(&o, "packaging") || has_note(&o, "material") ||
-	    has_note(&o, "quantity") || has_note(&o, "delivery") ||
-	    has_note(&o, "market") || has_note(&o, "currency") ||
+	/* written for the customer: their field's name, their words */
+	if (!has_note(&o, "Certification: UL" DASH "to confirm with production")
+	    || !has_note(&o, "Incoterm: CIF Hamburg" DASH) ||
+	    !has_note(&o, "Payment: L/C at sight" DASH) ||
+	    !has_note(&o, "Logo / customisation: our logo printed" DASH) ||
+	    !has_note(&o, "Samples: 2 free samples" DASH) ||
+	    has_note(&o, "Packaging") || has_note(&o, "Material") ||
+	    has_note(&o, "Quantity") || has_note(&o, "Delivery") ||
+	    has_note(&o, "Market") || has_note(&o, "Currency") ||
 	    o.to_confirm.n != 5) {
 		dump_offer(&o);
 		fail();
+	}
+	/* one verdict per point of their outline, the draft's to read */
+	{
+		static const enum point_state want[] = {
+			POINT_ANSWERED, POINT_ANSWERED, POINT_CONFIRM,
+			POINT_ANSWERED, POINT_CONFIRM, POINT_CONFIRM,
+			POINT_CONFIRM, POINT_ANSWERED, POINT_ANSWERED,
+			POINT_HIDDEN, POINT_ANSWERED, POINT_CONFIRM,
+		};
+		size_t i;
+
+		assert_int_equal(o.npoints, f.v.nreq);
+		assert_int_equal(o.npoints, ARRAY_SIZE(want));
+		for (i = 0; i < o.npoints; i++) {
+			if (o.points[i].state != want[i])
+				fail_msg("point %zu (%s): %d, not %d", i,
+				    f.v.req[i].field, o.points[i].state,
+				    want[i]);
+			assert_true((o.points[i].note != NULL) ==
+			    (want[i] == POINT_CONFIRM));
+		}
+		assert_true(starts_with(o.points[2].note, "Certification: UL"));
 	}
 	offer_release(&o);
 	fake_release(&f);
@@ -506,7 +529,7 @@ test_offer_pairs_and_moq(void **state)
 	offer_release(&o);
 
 	/* A table restated under "spec", a packing quantity, a spec code
-	 * taken for a model: no notes; a later, larger quantity is one. */
+	 * we do not list is to confirm; a later, larger quantity is one. */
 	fake_init(&f, CLASS_DETAILED);
 	fake_req(&f, "product", "portable Bluetooth speaker, 5W, waterproof");
 	fake_req(&f, "model", "IPX5");
@@ -517,8 +540,9 @@ test_offer_pairs_and_moq(void **state)
 	fake_req(&f, "spec", "Product: portable Bluetooth speaker, 5W, "
 	    "waterproof");
 	offer_build(&conf, &cat, NULL, NULL, &f.v, NULL, 1, 1764180000, &o);
-	if (o.nitems != 1 || o.items[0].qty != 5000 || o.to_confirm.n != 1 ||
-	    !has_note(&o, "quantity: 20,000 pcs per year" DASH)) {
+	if (o.nitems != 1 || o.items[0].qty != 5000 || o.to_confirm.n != 2 ||
+	    !has_note(&o, "Model: IPX5" DASH) ||
+	    !has_note(&o, "Quantity: 20,000 pcs per year" DASH)) {
 		dump_offer(&o);
 		fail();
 	}
@@ -555,7 +579,7 @@ test_offer_pairs_and_moq(void **state)
 	fake_req(&f, "quantity", "50 pcs");
 	fake_req(&f, "quantity", "1.20 per piece");
 	offer_build(&conf, &cat, NULL, NULL, &f.v, NULL, 1, 1764180000, &o);
-	if (o.to_confirm.n != 1 || !has_note(&o, "quantity: 2,000 pcs" DASH)) {
+	if (o.to_confirm.n != 1 || !has_note(&o, "Quantity: 2,000 pcs" DASH)) {
 		dump_offer(&o);
 		fail();
 	}
@@ -569,7 +593,7 @@ test_offer_pairs_and_moq(void **state)
 	fake_req(&f, "payment_terms", "PayPal");
 	offer_build(&conf, &cat, NULL, NULL, &f.v, NULL, 1, 1764180000, &o);
 	assert_int_equal(o.to_confirm.n, 1);
-	assert_true(has_note(&o, "payment_terms: PayPal" DASH));
+	assert_true(has_note(&o, "Payment terms: PayPal" DASH));
 	offer_release(&o);
 
 	/* Below the MOQ; a container; no quantity at all. */
@@ -580,7 +604,7 @@ test_offer_pairs_and_moq(void **state)
 	assert_int_equal(o.nitems, 1);
 	assert_int_equal(o.items[0].qty, 1000);
 	assert_true(o.items[0].to_confirm);
-	assert_string_equal(o.items[0].note, "quantity: 200 pcs (below our "
+	assert_string_equal(o.items[0].note, "Quantity: 200 pcs (below our "
 	    "MOQ of 1000 pcs for BG-NW80)" DASH "to confirm with production");
 	assert_string_equal(o.to_confirm.v[0], o.items[0].note);
 	offer_release(&o);
@@ -591,7 +615,7 @@ test_offer_pairs_and_moq(void **state)
 	offer_build(&conf, &cat, NULL, NULL, &f.v, NULL, 1, 1764180000, &o);
 	assert_int_equal(o.items[0].qty, 100);
 	assert_true(o.items[0].unit_price == 6.80);
-	assert_true(has_note(&o, "quantity: 1 x 40HQ (quoted at the MOQ of "
+	assert_true(has_note(&o, "Quantity: 1 x 40HQ (quoted at the MOQ of "
 	    "100 pcs for BT-S10)"));
 	offer_release(&o);
 
@@ -600,7 +624,7 @@ test_offer_pairs_and_moq(void **state)
 	offer_build(&conf, &cat, NULL, NULL, &f.v, NULL, 1, 1764180000, &o);
 	assert_string_equal(o.items[0].p->sku, "UM-G30");
 	assert_int_equal(o.items[0].qty, 100);
-	assert_true(has_note(&o, "quantity: not stated (quoted at the MOQ of "
+	assert_true(has_note(&o, "Quantity: not stated (quoted at the MOQ of "
 	    "100 pcs for UM-G30)"));
 	assert_string_equal(o.product_label, "UMBRELLA");
 	offer_release(&o);
@@ -621,7 +645,7 @@ test_offer_unmatched_and_subject(void **state)
 	fake_req(&f, "quantity", "200 pcs");
 	offer_build(&conf, &cat, &f.pm, NULL, &f.v, &f.ei, 7, 1764180000, &o);
 	assert_int_equal(o.nitems, 0);
-	assert_true(has_note(&o, "product: solar panels" DASH));
+	assert_true(has_note(&o, "Product: solar panels" DASH));
 	assert_true(o.categories.n > 0);	/* lines we can offer */
 	assert_string_equal(o.title, "SOLAR PANEL QUOTATION FOR ANNA WEBER");
 	assert_null(o.customer_company);
@@ -799,7 +823,7 @@ test_write(void **state)
 		(void)ref;
 	}
 	assert_non_null(py_line(out, "paper Quotation 9 1 0 True portrait"));
-	assert_non_null(strstr(out, "\ts\t\xE2\x80\xA2 certification: UL"
+	assert_non_null(strstr(out, "\ts\t\xE2\x80\xA2 Certification: UL"
 	    DASH));
 	free(out);
 	offer_release(&o);
@@ -870,7 +894,7 @@ test_injection(void **state)
 	assert_non_null(strstr(out, "\ts\t+cmd|' /C calc'!A0\n"));
 	assert_non_null(strstr(out, "\ts\t-2+3\n"));
 	assert_non_null(strstr(out, "\ts\t=1+1@x.com\n"));
-	assert_non_null(strstr(out, "\ts\t\xE2\x80\xA2 port: =IMPORTXML("));
+	assert_non_null(strstr(out, "\ts\t\xE2\x80\xA2 Port: =IMPORTXML("));
 	free(out);
 	free(path);
 	offer_release(&o);

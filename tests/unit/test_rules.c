@@ -460,6 +460,47 @@ test_lists_words_maps(void **state)
 	clear();
 }
 
+/* The map of outline labels: a binary search, first line wins, any case;
+ * its fields are checked. */
+static void
+test_outline_labels_map(void **state)
+{
+	struct strlist errs = STRLIST_INIT;
+	struct ruleset *rs;
+	size_t i;
+	int found = 0;
+
+	(void)state;
+	put("l.map", "Colour = colour\nqty = quantity\nprice = target_price, "
+	    "incoterm\ncolour = material\nЦвет = colour\ndear sir = -\n");
+	put("a.rules", DECIDE "map outline_labels l.map\n");
+	rs = load(&errs);
+	assert_non_null(rs);
+	assert_string_equal(ruleset_map_get(rs, OUTLINE_LABELS_MAP,
+	    "COLOUR"), "colour");
+	assert_string_equal(ruleset_map_get(rs, OUTLINE_LABELS_MAP, "цвет"),
+	    "colour");
+	assert_string_equal(ruleset_map_get(rs, OUTLINE_LABELS_MAP, "Price"),
+	    "target_price, incoterm");
+	assert_string_equal(ruleset_map_get(rs, OUTLINE_LABELS_MAP,
+	    "dear sir"), "-");
+	assert_null(ruleset_map_get(rs, OUTLINE_LABELS_MAP, "size"));
+	ruleset_free(rs);
+	clear();
+	put("l.map", "colour = colour\nqty = qantity\nx = spec, questionn\n"
+	    "y = question\n");
+	put("a.rules", DECIDE "map outline_labels l.map\n");
+	assert_null(load(&errs));
+	for (i = 0; i < errs.n; i++)
+		found += strstr(errs.v[i], "l.map:2:1: unknown field 'qantity'")
+		    != NULL || strstr(errs.v[i], "l.map:3:1: unknown field "
+		    "'questionn'") != NULL || strstr(errs.v[i], "l.map:4:1: "
+		    "unknown field 'question'") != NULL;
+	assert_int_equal(found, 3);
+	strlist_release(&errs);
+	clear();
+}
+
 static void
 test_conditions(void **state)
 {
@@ -981,6 +1022,7 @@ main(void)
 		cmocka_unit_test_setup(test_scan_verbatim_and_captures, each),
 		cmocka_unit_test_setup(test_lang_and_header, each),
 		cmocka_unit_test_setup(test_lists_words_maps, each),
+		cmocka_unit_test_setup(test_outline_labels_map, each),
 		cmocka_unit_test_setup(test_conditions, each),
 		cmocka_unit_test_setup(test_decide, each),
 		cmocka_unit_test_setup(test_include_and_glob, each),
