@@ -160,11 +160,21 @@ int store_put_inquiry(struct store *st, const struct store_inquiry *q,
 /*
  * The inquiry a message belongs to when it replies into a known thread:
  * In-Reply-To / References naming an inquiry's message, one of our drafts,
- * or a stored outgoing message of the thread.  Returns the inquiry id, 0 if
+ * a stored outgoing message of the thread, or a message linked to it
+ * (store_link_message).  Returns the inquiry id, 0 if
  * none, -1 on error.
  */
 int64_t store_find_thread(struct store *st, const char *in_reply_to,
     const char *references, struct err *e);
+
+/*
+ * Records that the stored message msg_id (a rep's reply from a Sent
+ * folder, a customer's follow-up) belongs to inquiry_id, so that mail
+ * replying to it finds the thread even when msg_id itself was matched by
+ * subject only.  Returns 0, or -1 with e.
+ */
+int store_link_message(struct store *st, int64_t msg_id, int64_t inquiry_id,
+    struct err *e);
 
 /*
  * The subject as threads compare it: "Re:", "Fwd:", "AW:", "回复:" and

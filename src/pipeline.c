@@ -729,7 +729,8 @@ process_outgoing(struct pipeline *p, const struct source_msg *m,
 		r->reason = xstrdup("sent mail outside any inquiry");
 		return 0;
 	}
-	if (store_advance_status(p->st, thread, ST_REPLIED,
+	if (store_link_message(p->st, msg_id, thread, e) ||
+	    store_advance_status(p->st, thread, ST_REPLIED,
 	    m->origin.account ? m->origin.account : "sent", pm->subject, when,
 	    e))
 		return -1;
@@ -811,6 +812,7 @@ process_parsed(struct pipeline *p, const struct source_msg *m,
 		goto out;
 	if (thread > 0 && !(pm->flags & (PM_AUTO_REPLY | PM_BOUNCE))) {
 		if (put_plain(p, m, pm, "followup", NULL, 0, &msg_id, e) ||
+		    store_link_message(p->st, msg_id, thread, e) ||
 		    store_customer_followup(p->st, thread, pm->from.addr,
 		    pm->subject, when, e))
 			goto out;

@@ -96,6 +96,9 @@ static const char *const migrations[] = {
 	"ALTER TABLE inquiries ADD COLUMN thread_subject TEXT;"
 	"CREATE INDEX inquiries_thread ON inquiries(sender_email,"
 	"  thread_subject);",
+	/* 3: a sent reply or a follow-up remembers its inquiry, so that an
+	 * answer to a reply threaded by subject alone finds it too */
+	"ALTER TABLE messages ADD COLUMN inquiry_id INTEGER;",
 };
 
 enum stmt_id {
@@ -121,6 +124,8 @@ enum stmt_id {
 	S_THREAD_INQ,
 	S_THREAD_DRAFT,
 	S_THREAD_MSG,
+	S_THREAD_LINK,
+	S_LINK_MSG,
 	S_REP_CONTACT,
 	S_REP_COMPANY,
 	S_SET_STATUS,
@@ -217,6 +222,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "SELECT q.id FROM messages m JOIN messages p ON p.message_id ="
 	    " m.in_reply_to JOIN inquiries q ON q.msg_id = p.id"
 	    " WHERE m.message_id = ?1 LIMIT 1",
+	[S_THREAD_LINK] =
+	    "SELECT inquiry_id FROM messages WHERE message_id = ?1 AND"
+	    " inquiry_id IS NOT NULL LIMIT 1",
+	[S_LINK_MSG] = "UPDATE messages SET inquiry_id = ?2 WHERE id = ?1",
 	[S_REP_CONTACT] =
 	    "SELECT rep, id FROM inquiries WHERE contact_id = ?1 AND rep IS"
 	    " NOT NULL AND class <> 'spam' ORDER BY id LIMIT 1",
@@ -991,7 +1000,7 @@ static int64_t
 thread_of(struct store *st, const char *ref, struct err *e)
 {
 	static const enum stmt_id order[] = { S_THREAD_INQ, S_THREAD_DRAFT,
-	    S_THREAD_MSG };
+	    S_THREAD_MSG, S_THREAD_LINK };
 	size_t i;
 	int64_t id;
 
@@ -1232,6 +1241,19 @@ store_find_rep(struct store *st, int64_t contact_id, int64_t company_id,
 			return sql_fail(st, rc, "find rep", e);
 	}
 	return 0;
+}
+
+int
+store_link_message(struct store *st, int64_t msg_id, int64_t inquiry_id,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt_get(st, S_LINK_MSG, e);
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, msg_id);
+	sqlite3_bind_int64(s, 2, inquiry_id);
+	return step_done(st, s, "link message", e);
 }
 
 int

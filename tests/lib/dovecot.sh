@@ -48,6 +48,10 @@
 #                       logins allowed
 #   DOVECOT_DRAFTS_NAME / DOVECOT_SENT_NAME  names of the special-use
 #                       folders (default Drafts, Sent)
+#   DOVECOT_EXTRA_USERS more users (space-separated), same password, each
+#                       with its own Maildir; to use one with the helpers
+#                       below, set DOVECOT_USER in a subshell:
+#                       ( DOVECOT_USER=bob@example.test; dovecot_seed ... )
 #
 # Each instance has its own directory and free ports, so several test
 # runs can share the machine.  Dovecot runs as the current user; as root
@@ -163,6 +167,11 @@ _dc_write_conf() {
 	printf '%s:{PLAIN}%s:%s:%s::%s/mail/%s::\n' "$DOVECOT_USER" \
 	    "$DOVECOT_PASS" "$_muid" "$_mgid" "$DOVECOT_DIR" \
 	    "$DOVECOT_USER" >"$DOVECOT_DIR/users"
+	for _xu in ${DOVECOT_EXTRA_USERS:-}; do
+		printf '%s:{PLAIN}%s:%s:%s::%s/mail/%s::\n' "$_xu" \
+		    "$DOVECOT_PASS" "$_muid" "$_mgid" "$DOVECOT_DIR" "$_xu" \
+		    >>"$DOVECOT_DIR/users"
+	done
 	chmod 644 "$DOVECOT_DIR/users"
 	DOVECOT_CONF=$DOVECOT_DIR/dovecot.conf
 	DOVECOT_LOG=$DOVECOT_DIR/dovecot.log

@@ -313,6 +313,20 @@ test_thread_subjects_and_status(void **state)
 	    "Re: rfq 5000 speakers", &e), id);
 	assert_int_equal(store_find_by_subject(f->st, "other@x",
 	    "Re: rfq 5000 speakers", &e), 0);
+	/* Our reply matched by subject alone, linked: the customer's answer
+	 * to it finds the inquiry. */
+	{
+		int64_t sent = put_msg(f->st, NULL, 0, 0, "reply1@us", "h9",
+		    "rep@us", 15);
+
+		assert_int_equal(store_find_thread(f->st, "reply1@us",
+		    "<reply1@us>", &e), 0);
+		assert_int_equal(store_link_message(f->st, sent, id, &e), 0);
+		assert_int_equal(store_find_thread(f->st, "reply1@us",
+		    "<reply1@us>", &e), id);
+		assert_int_equal(store_find_thread(f->st, NULL,
+		    "<reply1@us>", &e), id);
+	}
 	/* A chaser before our reply keeps the status. */
 	assert_int_equal(store_customer_followup(f->st, id, "buyer@x", NULL,
 	    20, &e), 0);
