@@ -99,6 +99,9 @@ static const char *const migrations[] = {
 	/* 3: a sent reply or a follow-up remembers its inquiry, so that an
 	 * answer to a reply threaded by subject alone finds it too */
 	"ALTER TABLE messages ADD COLUMN inquiry_id INTEGER;",
+	/* 4: the report reads each inquiry's funnel events from the index
+	 * alone (tests/bench/report.sh) */
+	"CREATE INDEX events_funnel ON events(inquiry_id, type, at);",
 };
 
 enum stmt_id {
@@ -1586,25 +1589,26 @@ store_report_rows(struct store *st, int64_t since, int64_t until,
     int (*fn)(const struct report_row *r, void *arg), void *arg,
     struct err *e)
 {
-	/* Events are aggregated per inquiry in a subquery over the
-	 * events_inquiry index, so the cost is linear in the rows. */
+	/* One pass over the inquiries in table order, each joined to its
+	 * events through the covering events_funnel index, then one sort:
+	 * n log n, and the pages are read in order (an aggregate subquery
+	 * joined by an automatic index read the table in received_at order
+	 * instead, 17 times slower for 10 times the rows). */
 	static const char *const sql =
 	    "SELECT q.id, q.class, q.status, q.rep, q.country, q.category,"
 	    " q.account, coalesce(q.sender_email, ''), q.subject,"
-	    " q.received_at, ev.drafted, ev.replied, ev.quoted, ev.answered,"
-	    " ev.won, ev.lost"
-	    " FROM inquiries q LEFT JOIN ("
-	    "  SELECT inquiry_id,"
-	    "   min(CASE WHEN type = 'drafted' THEN at END) AS drafted,"
-	    "   min(CASE WHEN type = 'replied' THEN at END) AS replied,"
-	    "   min(CASE WHEN type = 'quote_sent' THEN at END) AS quoted,"
-	    "   max(CASE WHEN type = 'answered' THEN at END) AS answered,"
-	    "   max(CASE WHEN type = 'won' THEN at END) AS won,"
-	    "   max(CASE WHEN type = 'lost' THEN at END) AS lost"
-	    "  FROM events GROUP BY inquiry_id) ev ON ev.inquiry_id = q.id"
+	    " q.received_at,"
+	    " min(CASE WHEN e.type = 'drafted' THEN e.at END),"
+	    " min(CASE WHEN e.type = 'replied' THEN e.at END),"
+	    " min(CASE WHEN e.type = 'quote_sent' THEN e.at END),"
+	    " max(CASE WHEN e.type = 'answered' THEN e.at END),"
+	    " max(CASE WHEN e.type = 'won' THEN e.at END),"
+	    " max(CASE WHEN e.type = 'lost' THEN e.at END)"
+	    " FROM inquiries q LEFT JOIN events e ON e.inquiry_id = q.id"
 	    " WHERE q.status NOT IN ('failed', 'recorded')"
 	    " AND (?1 IS NULL OR q.received_at >= ?1)"
 	    " AND (?2 IS NULL OR q.received_at < ?2)"
+	    " GROUP BY q.id"
 	    " ORDER BY q.received_at, q.id";
 	sqlite3_stmt *s = NULL;
 	struct report_row r;
