@@ -41,6 +41,7 @@ cmd_fn cmd_draft;
 cmd_fn cmd_send;
 cmd_fn cmd_mark;
 cmd_fn cmd_report;
+cmd_fn cmd_digest;
 cmd_fn cmd_contacts;
 
 /*

@@ -111,6 +111,12 @@ struct conf {
 	char *enrich_ca_file;	/* CA bundle for websites, NULL: the system */
 	long enrich_https_port;	/* port of https URLs naming none, 443 */
 	long enrich_http_port;	/* the same for http, 80 (tests change them) */
+
+	/* [digest] */
+	int digest_enabled;	/* the daemon mails it daily; default 0 */
+	long digest_hour;	/* local hour it goes out, 0-23, default 8 */
+	char *digest_manager;	/* "Name <addr>" of the manager, or NULL */
+	char *digest_from;	/* its From, NULL: [company] email */
 };
 
 /*

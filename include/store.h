@@ -177,6 +177,17 @@ int store_link_message(struct store *st, int64_t msg_id, int64_t inquiry_id,
     struct err *e);
 
 /*
+ * A small named fact kept across restarts (e.g. "digest_day").  get sets
+ * *value to a malloc'd copy, or NULL when the key was never set; set
+ * creates or replaces it (autocommit, or within the caller's
+ * transaction).  Both return 0, or -1 with e.
+ */
+int store_state_get(struct store *st, const char *key, char **value,
+    struct err *e);
+int store_state_set(struct store *st, const char *key, const char *value,
+    int64_t now, struct err *e);
+
+/*
  * The subject as threads compare it: "Re:", "Fwd:", "AW:", "回复:" and
  * "[tags]" stripped from the front, ASCII lowercased, white space
  * collapsed.  Malloc'd.

@@ -38,6 +38,8 @@ struct conf_key {
 #define S(n, t, f, d) { "smtp", n, t, offsetof(struct conf, f), d, 0, 0 }
 #define E(n, t, f, d, lo, hi) \
 	{ "enrich", n, t, offsetof(struct conf, f), d, lo, hi }
+#define D(n, t, f, d, lo, hi) \
+	{ "digest", n, t, offsetof(struct conf, f), d, lo, hi }
 #define A(n, t, f, d, lo, hi) \
 	{ "account", n, t, offsetof(struct conf_account, f), d, lo, hi }
 
@@ -86,6 +88,11 @@ static const struct conf_key conf_keys[] = {
 	E("ca_file", CK_PATH, enrich_ca_file, NULL, 0, 0),
 	E("https_port", CK_LONG, enrich_https_port, "443", 1, 65535),
 	E("http_port", CK_LONG, enrich_http_port, "80", 1, 65535),
+
+	D("enabled", CK_BOOL, digest_enabled, "no", 0, 0),
+	D("hour", CK_LONG, digest_hour, "8", 0, 23),
+	D("manager", CK_STR, digest_manager, NULL, 0, 0),
+	D("from", CK_STR, digest_from, NULL, 0, 0),
 
 	A("url", CK_STR, url, NULL, 0, 0),
 	A("user", CK_STR, user, NULL, 0, 0),
@@ -435,9 +442,10 @@ conf_handler(void *user, const char *section, const char *name,
 			return 1;
 		}
 	} else if (strcmp(section, "general") && strcmp(section, "company") &&
-	    strcmp(section, "smtp") && strcmp(section, "enrich")) {
+	    strcmp(section, "smtp") && strcmp(section, "enrich") &&
+	    strcmp(section, "digest")) {
 		conf_error(p, "unknown section [%s] (known: general, company, "
-		    "account NAME, smtp, enrich)", section);
+		    "account NAME, smtp, enrich, digest)", section);
 		return 1;
 	}
 	for (i = 0; i < ARRAY_SIZE(conf_keys); i++) {
@@ -501,6 +509,7 @@ conf_defaults(struct conf *c)
 	conf_apply_defaults("company", c);
 	conf_apply_defaults("smtp", c);
 	conf_apply_defaults("enrich", c);
+	conf_apply_defaults("digest", c);
 	c->rules_dir = conf_data_path("rules");
 	c->templates_dir = conf_data_path("templates");
 }
@@ -600,6 +609,7 @@ conf_release(struct conf *c)
 	conf_free_fields("company", c);
 	conf_free_fields("smtp", c);
 	conf_free_fields("enrich", c);
+	conf_free_fields("digest", c);
 	free(c->path);
 	memset(c, 0, sizeof(*c));
 }

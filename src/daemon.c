@@ -28,6 +28,7 @@
 
 #include "buf.h"
 #include "daemon.h"
+#include "digest.h"
 #include "err.h"
 #include "evloop.h"
 #include "imap.h"
@@ -99,6 +100,7 @@ struct daemon {
 	uint64_t us_pipeline;	/* pipeline_process and quarantines */
 	uint64_t us_after;	/* flags, moves and draft APPENDs */
 	uint64_t us_total;	/* the passes */
+	uint64_t t_digest;	/* the digest check, every minute */
 };
 
 static uint64_t
@@ -1154,6 +1156,27 @@ daemon_start_all(struct daemon *d)
 	}
 }
 
+/* The daily digest: sent once the [digest] hour has come, once a day
+ * (the day is in the store, so a restart does not send it again).  A
+ * failure is tried again at the next check. */
+#define DAEMON_DIGEST_CHECK_MS	60000
+
+static void
+on_digest_timer(struct evloop *ev, void *arg)
+{
+	struct daemon *d = arg;
+	struct err e = ERR_INIT;
+
+	d->t_digest = 0;
+	if (d->p->st && digest_daily(d->p->st, &d->p->conf,
+	    (int64_t)time(NULL), &e) < 0)
+		log_warnx("digest not sent: %s (tried again in a minute)",
+		    e.msg);
+	if (!d->stopping)
+		d->t_digest = evloop_timer(ev, DAEMON_DIGEST_CHECK_MS,
+		    on_digest_timer, d);
+}
+
 static void
 daemon_reload(struct daemon *d)
 {
@@ -1393,6 +1416,7 @@ daemon_main(struct pipeline *p, const struct daemon_opts *o)
 	log_info("watching %zu account%s%s", d.n, d.n == 1 ? "" : "s",
 	    o->idle ? "" : " (interval polling, no IDLE)");
 	daemon_start_all(&d);
+	d.t_digest = evloop_timer(d.ev, 1000, on_digest_timer, &d);
 	evloop_run(d.ev);
 	log_info("stopped");
 	for (i = 0; i < d.n; i++)

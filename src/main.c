@@ -22,6 +22,7 @@ static const struct {
 	{ "send", cmd_send, "send ID                 send the reviewed draft, file it in Sent" },
 	{ "mark", cmd_mark, "mark ID STATUS          won, lost, spam, not-inquiry" },
 	{ "report", cmd_report, "report [--since D] [--until D] [--by rep|country|class|product|week] [--json] [--xlsx FILE]" },
+	{ "digest", cmd_digest, "digest [--dry-run] [--rep NAME]  the daily digest mail, now" },
 	{ "contacts", cmd_contacts, "contacts export [--csv FILE|--xlsx FILE]" },
 };
 

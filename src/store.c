@@ -102,6 +102,10 @@ static const char *const migrations[] = {
 	/* 4: the report reads each inquiry's funnel events from the index
 	 * alone (tests/bench/report.sh) */
 	"CREATE INDEX events_funnel ON events(inquiry_id, type, at);",
+	/* 5: small facts the daemon keeps across restarts (the day the
+	 * digest went out) */
+	"CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL,"
+	"  updated_at INTEGER NOT NULL);",
 };
 
 enum stmt_id {
@@ -129,6 +133,8 @@ enum stmt_id {
 	S_THREAD_MSG,
 	S_THREAD_LINK,
 	S_LINK_MSG,
+	S_STATE_GET,
+	S_STATE_SET,
 	S_REP_CONTACT,
 	S_REP_COMPANY,
 	S_SET_STATUS,
@@ -229,6 +235,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "SELECT inquiry_id FROM messages WHERE message_id = ?1 AND"
 	    " inquiry_id IS NOT NULL LIMIT 1",
 	[S_LINK_MSG] = "UPDATE messages SET inquiry_id = ?2 WHERE id = ?1",
+	[S_STATE_GET] = "SELECT value FROM state WHERE key = ?1",
+	[S_STATE_SET] = "INSERT INTO state (key, value, updated_at)"
+	    " VALUES (?1, ?2, ?3) ON CONFLICT(key) DO UPDATE SET"
+	    " value = excluded.value, updated_at = excluded.updated_at",
 	[S_REP_CONTACT] =
 	    "SELECT rep, id FROM inquiries WHERE contact_id = ?1 AND rep IS"
 	    " NOT NULL AND class <> 'spam' ORDER BY id LIMIT 1",
@@ -1257,6 +1267,40 @@ store_link_message(struct store *st, int64_t msg_id, int64_t inquiry_id,
 	sqlite3_bind_int64(s, 1, msg_id);
 	sqlite3_bind_int64(s, 2, inquiry_id);
 	return step_done(st, s, "link message", e);
+}
+
+int
+store_state_get(struct store *st, const char *key, char **value,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt_get(st, S_STATE_GET, e);
+	int rc;
+
+	*value = NULL;
+	if (!s)
+		return -1;
+	bind_text(s, 1, key);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*value = col_text(s, 0);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sql_fail(st, rc, "read state", e);
+	return 0;
+}
+
+int
+store_state_set(struct store *st, const char *key, const char *value,
+    int64_t now, struct err *e)
+{
+	sqlite3_stmt *s = stmt_get(st, S_STATE_SET, e);
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, key);
+	bind_text(s, 2, value);
+	sqlite3_bind_int64(s, 3, now);
+	return step_done(st, s, "store state", e);
 }
 
 int
