@@ -18,7 +18,7 @@ struct digest_mail {
 	char *to;		/* owned: the envelope recipient, addr only */
 	char *rep;		/* owned: "Name <addr>", "manager" for the
 				 * manager's */
-	char *msg;		/* owned: the whole RFC 5322 message, LF ends */
+	char *msg;		/* owned: the RFC 5322 message, CRLF ends */
 	size_t len;
 };
 

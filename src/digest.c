@@ -297,8 +297,8 @@ digest_build(struct store *st, const struct conf *c, int64_t now,
 		for (i = 0; i < n; i++)
 			if (u[i].rep && !strcmp(u[i].rep, reps.v[k]))
 				add_unanswered_line(&b, &u[i], now);
-		buf_addstr(&b, "\nThe drafted replies are in your Drafts folder; "
-		    "\"inquiryd show ID\" has the\ndetails.\n");
+		buf_addstr(&b, "\nThe drafted replies are in your Drafts "
+		    "folder; \"inquiryd show ID\" has the\ndetails.\n");
 		subject = xasprintf("Inquiry digest %s: %zu waiting for your "
 		    "reply", day, cnt);
 		rc = digest_add(d, c, reps.v[k], strcmp(name, to) ? name : NULL,

@@ -81,7 +81,8 @@ test_mails(void **state)
 	char *a, *b, *day = NULL;
 
 	(void)state;
-	add("Alice Wang <alice@us.example>", "x@a.example", "newer", now - 3600);
+	add("Alice Wang <alice@us.example>", "x@a.example", "newer",
+	    now - 3600);
 	add("Alice Wang <alice@us.example>", "y@b.example",
 	    "older\r\nBcc: evil@x", now - 7200);
 	add("bob@us.example", "z@c.example", "bob's", now - 600);
