@@ -148,6 +148,69 @@ else
 	not_ok "start the SMTP server" "$(cat "$T/smtp.log")"
 fi
 
+# --- HTTPS in the enrichment -----------------------------------------------
+# The fixture sites (tests/integration/enrich/) behind dnsmasq; the
+# sender's domain phones.test has an HTTPS site signed by the test CA.
+# With a CA file that does not hold it, no request may reach the site
+# over TLS; with the test CA, the same import fetches it over HTTPS.
+. "$INQUIRYD_TOP/tests/integration/enrich/servers.sh"
+trap 'enrich_cleanup; [ -n "$SMTP_PID" ] && kill "$SMTP_PID" 2>/dev/null; dovecot_cleanup; [ -n "$W" ] && rm -rf "$W"' EXIT
+if enrich_start_all; then
+	# enrich_import NAME CA: import the sample from jick@phones.test.
+	enrich_import() {
+		mkdir -p "$T/$1"
+		cat >"$T/$1/c.conf" <<CONF
+[general]
+database = $T/$1/inquiryd.db
+drafts_dir = $T/$1/drafts
+quotes_dir = $T/$1/quotes
+rules_dir = $INQUIRYD_TOP/rules
+templates_dir = $INQUIRYD_TOP/templates
+catalog = $INQUIRYD_TOP/contrib/catalog.csv
+
+[company]
+name = Shenzhen Example Gifts Co., Ltd.
+email = sales@example-gifts.com
+
+[enrich]
+enabled = yes
+dns_servers = $ENRICH_DNS
+allow_networks = 127.0.0.0/8
+https_port = $ENRICH_HTTPS_PORT
+http_port = $ENRICH_HTTP_PORT
+ca_file = $2
+timeout = 8
+CONF
+		sed -e 's/^From: .*/From: Jick Smith <jick@phones.test>/' \
+		    -e "s/^Message-ID: .*/Message-ID: <$1@phones.test>/" \
+		    "$INQUIRYD_TOP/contrib/samples/01-en-detailed-speakers.eml" \
+		    >"$T/$1/m.eml"
+		: >"$ENRICH_STATE/requests.log"
+		"$INQUIRYD_BIN" -v -c "$T/$1/c.conf" import "$T/$1/m.eml" \
+		    >"$T/$1/out" 2>&1
+	}
+	enrich_import enrich-self "$T/self.crt"
+	_rc=$?
+	if [ "$_rc" = 0 ] && ! grep -q "^https phones.test" "$ENRICH_STATE/requests.log"; then
+		ok "HTTPS (enrichment): a certificate not in ca_file is refused, no request over TLS"
+	else
+		not_ok "HTTPS (enrichment): untrusted certificate" "status $_rc: $(cat "$ENRICH_STATE/requests.log")"
+	fi
+	# Known gap (reported): the enrichment then tries http:// on the
+	# same host (src/enrich.c job_lookups), by design of its tests.
+	grep -q "^http phones.test" "$ENRICH_STATE/requests.log" &&
+	    echo "# note: after the refused HTTPS the enrichment fetched http://phones.test/ (plain-HTTP fallback)"
+	enrich_import enrich-ca "$ENRICH_CA"
+	_rc=$?
+	if [ "$_rc" = 0 ] && grep -q "^https phones.test" "$ENRICH_STATE/requests.log"; then
+		ok "HTTPS (enrichment): with the CA in ca_file the site is fetched over HTTPS"
+	else
+		not_ok "HTTPS (enrichment): trusted certificate" "status $_rc: $(cat "$ENRICH_STATE/requests.log")"
+	fi
+	[ -s "$ENRICH_STATE/canary.log" ] &&
+	    not_ok "no request reached a refused address" "$(cat "$ENRICH_STATE/canary.log")"
+fi
+
 # --- credentials files ----------------------------------------------------
 for mode in 0640 0604 0644; do
 	dovecot_account_conf "$T/m$mode.acct" sales imaps "track_sent = no"
