@@ -120,7 +120,8 @@ deps-fuzz:
 check: deps-check
 	@$(MAKE) --no-print-directory check-run
 
-check-run: inquiryd $(UNIT_BIN) $(SAN_BIN) build/inquiryd-san $(DRIVER_BIN)
+check-run: inquiryd $(UNIT_BIN) $(SAN_BIN) build/inquiryd-san $(DRIVER_BIN) \
+	$(REPLAY_BIN)
 	@tests/run
 
 demo: deps-demo
@@ -144,6 +145,15 @@ build/fuzz/%.o: src/%.c $(wildcard include/*.h) | build/fuzz
 	$(FUZZ_CC) $(ALL_CFLAGS) -DINQUIRYD_UNITTEST -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ) | build/fuzz
 	$(FUZZ_CC) $(ALL_CFLAGS) -DINQUIRYD_UNITTEST -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_OBJ) $(LIBS)
+
+# The fuzz targets replayed over their saved inputs (tests/data/fuzz-NAME/)
+# by make check, built with CC and the sanitizers: no clang needed.
+REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/replay/%)
+build/replay:
+	mkdir -p $@
+build/replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(SAN_OBJ) | build/replay
+	$(CC) $(ALL_CFLAGS) -DINQUIRYD_UNITTEST $(SAN_FLAGS) -o $@ $< \
+		tests/fuzz/replay.c $(SAN_OBJ) $(LIBS)
 
 soak: deps-check
 	@$(MAKE) --no-print-directory inquiryd

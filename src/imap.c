@@ -1173,6 +1173,141 @@ out:
 	return rc;
 }
 
+/*
+ * End of file as an error.  libetpan 1.9's parser reads a literal with
+ * "while (needed > 0)" over mailstream_read() and takes a read of 0 bytes
+ * (the peer closed) as no progress, so a server that closes in the middle
+ * of a FETCH literal made it spin at 100% CPU for ever, the timeout never
+ * firing (the socket is readable: at EOF).  imap_guard_eof() puts a thin
+ * layer over the stream's low driver that reports end of file as -1; for
+ * an IMAP client a closed connection is an error wherever it comes.  The
+ * layer owns the driver below it and passes every other call through.
+ */
+static mailstream_low *
+eof_inner(mailstream_low *s)
+{
+	mailstream_low *in = s->data;
+
+	in->timeout = s->timeout;
+	return in;
+}
+
+static ssize_t
+eof_read(mailstream_low *s, void *p, size_t n)
+{
+	mailstream_low *in = eof_inner(s);
+	ssize_t r = in->driver->mailstream_read(in, p, n);
+
+	return r == 0 && n > 0 ? -1 : r;
+}
+
+static ssize_t
+eof_write(mailstream_low *s, const void *p, size_t n)
+{
+	mailstream_low *in = eof_inner(s);
+
+	return in->driver->mailstream_write(in, p, n);
+}
+
+static int
+eof_close(mailstream_low *s)
+{
+	mailstream_low *in = eof_inner(s);
+
+	return in->driver->mailstream_close(in);
+}
+
+static int
+eof_get_fd(mailstream_low *s)
+{
+	mailstream_low *in = eof_inner(s);
+
+	return in->driver->mailstream_get_fd(in);
+}
+
+static void
+eof_free(mailstream_low *s)
+{
+	mailstream_low_free(s->data);
+	free(s);
+}
+
+static void
+eof_cancel(mailstream_low *s)
+{
+	mailstream_low *in = eof_inner(s);
+
+	if (in->driver->mailstream_cancel)
+		in->driver->mailstream_cancel(in);
+}
+
+static struct mailstream_cancel *
+eof_get_cancel(mailstream_low *s)
+{
+	mailstream_low *in = eof_inner(s);
+
+	return in->driver->mailstream_get_cancel ?
+	    in->driver->mailstream_get_cancel(in) : NULL;
+}
+
+static carray *
+eof_get_certificate_chain(mailstream_low *s)
+{
+	mailstream_low *in = eof_inner(s);
+
+	return in->driver->mailstream_get_certificate_chain ?
+	    in->driver->mailstream_get_certificate_chain(in) : NULL;
+}
+
+static int
+eof_setup_idle(mailstream_low *s)
+{
+	mailstream_low *in = eof_inner(s);
+
+	return in->driver->mailstream_setup_idle ?
+	    in->driver->mailstream_setup_idle(in) : -1;
+}
+
+static int
+eof_unsetup_idle(mailstream_low *s)
+{
+	mailstream_low *in = eof_inner(s);
+
+	return in->driver->mailstream_unsetup_idle ?
+	    in->driver->mailstream_unsetup_idle(in) : -1;
+}
+
+static int
+eof_interrupt_idle(mailstream_low *s)
+{
+	mailstream_low *in = eof_inner(s);
+
+	return in->driver->mailstream_interrupt_idle ?
+	    in->driver->mailstream_interrupt_idle(in) : -1;
+}
+
+static mailstream_low_driver eof_driver = {
+	eof_read, eof_write, eof_close, eof_get_fd, eof_free, eof_cancel,
+	eof_get_cancel, eof_get_certificate_chain, eof_setup_idle,
+	eof_unsetup_idle, eof_interrupt_idle,
+};
+
+static void
+imap_guard_eof(mailstream *stream)
+{
+	mailstream_low *in = mailstream_get_low(stream);
+	mailstream_low *w;
+
+	if (in->driver == &eof_driver)
+		return;
+	w = mailstream_low_new(in, &eof_driver);
+	if (!w)
+		fatalx(1, "out of memory");
+	w->timeout = in->timeout;
+	w->privacy = in->privacy;
+	mailstream_set_low(stream, w);
+}
+
 static int
 imap_starttls(struct imap *im, struct err *e)
 {
@@ -1202,6 +1337,7 @@ imap_starttls(struct imap *im, struct err *e)
 		    "port %d failed after STARTTLS", im->a->host, im->a->port);
 	mailstream_low_free(low);
 	mailstream_set_low(stream, tls);
+	imap_guard_eof(stream);
 	if (imap_verify_peer(im, stream, e))
 		return -1;
 	/* What the server said before TLS no longer counts. */
@@ -1258,6 +1394,7 @@ imap_connect(const struct conf_account *a, struct err *e)
 			fatalx(1, "out of memory");
 		im->fd = -1;
 	}
+	imap_guard_eof(stream);
 	r = mailimap_connect(im->s, stream);
 	if (!imap_ok(r)) {
 		/* mailimap_connect closed the stream. */
