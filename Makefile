@@ -49,6 +49,8 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/unit/%)
 SAN_BIN := $(UNIT_SRC:tests/unit/%.c=build/unit-san/%)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+# Defined before check-run names it: prerequisites expand when read.
+REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/replay/%)
 BENCH_SRC := $(sort $(wildcard tests/bench/bench_*.c))
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=build/bench/%)
 
@@ -148,7 +150,6 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ) | build/fuzz
 
 # The fuzz targets replayed over their saved inputs (tests/data/fuzz-NAME/)
 # by make check, built with CC and the sanitizers: no clang needed.
-REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/replay/%)
 build/replay:
 	mkdir -p $@
 build/replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(SAN_OBJ) | build/replay
