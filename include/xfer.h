@@ -40,6 +40,8 @@ enum xfer_result {
 				 * NODATA) */
 	XFER_FAILED,		/* connect, TLS or protocol error */
 	XFER_TIMEOUT,		/* the deadline passed */
+	XFER_TLS,		/* the server's certificate did not verify;
+				 * nothing was sent */
 };
 const char *xfer_result_name(enum xfer_result r);
 

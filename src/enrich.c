@@ -53,6 +53,7 @@ enum site_status {
 struct site {
 	int status;		/* enum site_status */
 	int timed_out;		/* unreachable because the budget ran out */
+	int tls_failed;		/* an https:// certificate did not verify */
 	char *url;
 	char *title;
 	char *description;
@@ -774,7 +775,23 @@ on_page(void *arg, struct xfer_page *p)
 		if (p->result == XFER_REFUSED)
 			log_info("enrich: website of '%s' refused: %s",
 			    log_esc(j->info.domain), log_esc(p->error));
-		if (p->result == XFER_REFUSED || p->result == XFER_TIMEOUT) {
+		if (p->result == XFER_TLS) {
+			/* Not read over plain HTTP instead: that is the
+			 * downgrade certificate checks are there to stop. */
+			struct strlist keep = STRLIST_INIT;
+			size_t i;
+
+			log_warnx("enrich: website of '%s': %s; not tried "
+			    "over plain HTTP", log_esc(j->info.domain),
+			    log_esc(p->error));
+			j->site.tls_failed = 1;
+			for (i = 0; i < j->urls.n; i++)
+				if (!strncasecmp(j->urls.v[i], "https://", 8))
+					strlist_push(&keep, j->urls.v[i]);
+			strlist_release(&j->urls);
+			j->urls = keep;
+		} else if (p->result == XFER_REFUSED ||
+		    p->result == XFER_TIMEOUT) {
 			/* Final: a refusal is policy, a timeout the budget. */
 			j->site.timed_out = p->result == XFER_TIMEOUT;
 			strlist_release(&j->urls);
@@ -1118,7 +1135,12 @@ job_conclude(struct enrich_job *j)
 		add_flag(ei, "website_unreachable", "the website %s could not "
 		    "be read: %s", j->site.url ? j->site.url : "",
 		    j->site.error ? j->site.error : "unknown error");
-	else if (j->site.status == SITE_PARKED)
+	if (j->site.tls_failed && j->site.status != SITE_OK)
+		add_flag(ei, "website_certificate", "the website of %s "
+		    "presented a certificate that did not verify; it was not "
+		    "read over plain HTTP either", j->info.domain ?
+		    j->info.domain : "");
+	if (j->site.status == SITE_PARKED)
 		add_flag(ei, "website_parked", "the website %s is a parking "
 		    "or domain-sale page, not a company's site",
 		    j->site.url ? j->site.url : "");

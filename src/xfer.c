@@ -73,6 +73,7 @@ xfer_result_name(enum xfer_result r)
 	case XFER_NOHOST: return "no such host";
 	case XFER_FAILED: return "failed";
 	case XFER_TIMEOUT: return "timeout";
+	case XFER_TLS: return "certificate not verified";
 	}
 	return "?";
 }
@@ -653,6 +654,10 @@ hop_done(struct xfer_fetch *f, CURLcode rc)
 	} else if (rc == CURLE_OPERATION_TIMEDOUT) {
 		fetch_finish(f, XFER_TIMEOUT, "no answer in time from %s",
 		    f->page.url);
+	} else if (rc == CURLE_PEER_FAILED_VERIFICATION) {
+		fetch_finish(f, XFER_TLS, "%s: certificate not verified: %s",
+		    f->page.url, f->errbuf[0] ? f->errbuf :
+		    curl_easy_strerror(rc));
 	} else {
 		fetch_finish(f, XFER_FAILED, "%s: %s", f->page.url,
 		    f->errbuf[0] ? f->errbuf : curl_easy_strerror(rc));

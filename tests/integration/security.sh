@@ -196,10 +196,13 @@ CONF
 	else
 		not_ok "HTTPS (enrichment): untrusted certificate" "status $_rc: $(cat "$ENRICH_STATE/requests.log")"
 	fi
-	# Known gap (reported): the enrichment then tries http:// on the
-	# same host (src/enrich.c job_lookups), by design of its tests.
-	grep -q "^http phones.test" "$ENRICH_STATE/requests.log" &&
-	    echo "# note: after the refused HTTPS the enrichment fetched http://phones.test/ (plain-HTTP fallback)"
+	if grep -q "^http phones.test" "$ENRICH_STATE/requests.log"; then
+		not_ok "HTTPS (enrichment): no plain-HTTP fallback after a refused certificate" "$(cat "$ENRICH_STATE/requests.log")"
+	else
+		ok "HTTPS (enrichment): no plain-HTTP fallback after a refused certificate"
+	fi
+	check "HTTPS (enrichment): the log says the certificate did not verify" \
+	    grep -q "certificate not verified" "$T/enrich-self/out"
 	enrich_import enrich-ca "$ENRICH_CA"
 	_rc=$?
 	if [ "$_rc" = 0 ] && grep -q "^https phones.test" "$ENRICH_STATE/requests.log"; then

@@ -535,6 +535,11 @@ test_live_sites(void **state)
 		    "IPv4-mapped loopback address ::ffff:127.0.0.3" },
 		{ { "x@mixed.test" }, 1, 1, "Mixed Records", "furniture",
 		    NULL, NULL, "", NULL },
+		/* A certificate that does not verify: not read at all,
+		 * not over plain HTTP either. */
+		{ { "x@badcert.test" }, 0, 0, NULL, NULL, NULL, NULL,
+		    "no_mx website_unreachable website_certificate",
+		    "did not verify" },
 		{ { "x@ghost.test" }, 0, 0, NULL, NULL, NULL, NULL,
 		    "no_mx website_unreachable", "no address" },
 		{ { "x@nullmx.test" }, 0, 0, NULL, NULL, NULL, NULL,

@@ -170,7 +170,7 @@ test_live_fetch(void **state)
 	} t[] = {
 		{ "phones.test", XFER_OK, "Phone Planet", 0 },
 		{ "https://phones.test/", XFER_OK, "Phone Planet", 0 },
-		{ "https://furniture.test/", XFER_FAILED, "furniture.test", 0 },
+		{ "https://badcert.test/", XFER_TLS, "badcert.test", 0 },
 		{ "http://furniture.test/", XFER_OK, "Muebles", 0 },
 		{ "https://chain3.test/", XFER_OK, "End of the chain", 3 },
 		{ "https://chain5.test/", XFER_REFUSED, "more than 3", 3 },
@@ -275,12 +275,14 @@ test_live_caps(void **state)
 	assert_non_null(strstr(p.error, "loopback address 127.0.0.1"));
 	xfer_page_release(&p);
 
-	/* No CA for the test certificate: TLS does not verify. */
+	/* No CA for the test certificate: TLS does not verify, and the
+	 * result says so (the enrichment then never tries plain HTTP). */
 	opts_init(&o, 2000);
 	o.ca_file = NULL;
 	assert_int_equal(xfer_fetch(x, d, "https://phones.test/", &o, &p),
 	    -1);
-	assert_int_equal(p.result, XFER_FAILED);
+	assert_int_equal(p.result, XFER_TLS);
+	assert_non_null(strstr(p.error, "certificate not verified"));
 	xfer_page_release(&p);
 	xfer_free(x);
 	dns_free(d);

@@ -29,9 +29,9 @@ enrich_cleanup() {
 }
 trap enrich_cleanup EXIT INT TERM
 
-# Names the certificate covers.  furniture.test is left out on purpose:
-# its HTTPS fails verification and the fetch falls back to HTTP.
-enrich_tls_names="mail.test phones.test parked.test gbk.test big.test slow.test
+# Names the certificate covers.  badcert.test is left out on purpose: its
+# HTTPS fails verification, and the site must then not be read over HTTP.
+enrich_tls_names="mail.test phones.test furniture.test parked.test gbk.test big.test slow.test
 chain5.test chain3.test toloop.test tolocal.test toftp.test loopa.test
 loop6.test mapped.test mixed.test plain.test"
 
@@ -111,7 +111,7 @@ enrich_start_dns() {
 		    --port="$port" --listen-address=127.0.0.1 --bind-interfaces \
 		    --log-facility="$ENRICH_TMP/dnsmasq.log" --local=/test/
 		for n in phones furniture parked gbk big slow chain5 chain3 \
-		    toloop tolocal toftp plain; do
+		    toloop tolocal toftp plain badcert; do
 			set -- "$@" --host-record="$n.test,127.0.0.1"
 		done
 		set -- "$@" \
