@@ -40,6 +40,8 @@
 #define MAX_REFERENCES 20
 
 static const char TO_CONFIRM[] = "[TO CONFIRM with production]";
+/* A commercial term of theirs that is not ours: the rep answers it. */
+static const char TO_AGREE[] = "[TERMS TO AGREE]";
 static const char XLSX_TYPE[] =
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -827,13 +829,13 @@ item_json(const struct offer *o, const struct quote_item *it, size_t n)
 enum field {
 	F_PRODUCT, F_QUANTITY, F_SPEC, F_INCOTERM, F_PORT, F_PAYMENT,
 	F_DELIVERY, F_CERT, F_PACKAGING, F_LOGO, F_SAMPLES, F_TARGET_PRICE,
-	F_MOQ, F_OTHER, F_INFO, F_COUNT
+	F_MOQ, F_SHIPPING, F_OTHER, F_INFO, F_COUNT
 };
 
 static const char *const field_words[F_COUNT] = {
 	"product", "quantity", "spec", "incoterm", "port", "payment",
 	"delivery", "certification", "packaging", "logo", "samples",
-	"target_price", "moq", "other", "info",
+	"target_price", "moq", "shipping", "other", "info",
 };
 
 /* The rules' field names (rules/README.md "Fields") and their group. */
@@ -864,6 +866,8 @@ static const struct {
 	{ "oem", F_LOGO }, { "branding", F_LOGO }, { "sample", F_SAMPLES },
 	{ "price", F_TARGET_PRICE }, { "budget", F_TARGET_PRICE },
 	{ "target", F_TARGET_PRICE },
+	{ "shipping_method", F_SHIPPING }, { "freight", F_SHIPPING },
+	{ "delivery_terms", F_SHIPPING },
 	{ "customer_type", F_INFO }, { "market", F_INFO },
 	{ "order_type", F_INFO },
 };
@@ -1107,7 +1111,7 @@ outline_entry(const struct offer *o, const struct conf *c,
 	json_t *j = json_object(), *f = json_object(), *items = NULL;
 	enum field fd = field_of(rq->field);
 	char *ours = NULL, *term;
-	int confirm = 0;
+	int confirm = 0, agree = 0;
 
 	set_str(j, "field", rq->field);
 	{
@@ -1181,6 +1185,10 @@ outline_entry(const struct offer *o, const struct conf *c,
 		items = all_items(o);
 		confirm = 1;
 		break;
+	case F_SHIPPING:
+		ours = our_incoterm(o, c);
+		confirm = 1;
+		break;
 	case F_SPEC:
 		items = all_items(o);
 		confirm = 1;
@@ -1189,8 +1197,15 @@ outline_entry(const struct offer *o, const struct conf *c,
 		confirm = 1;
 		break;
 	}
-	if (pt)
+	/* a commercial term is the rep's to agree, not production's */
+	agree = confirm && (fd == F_INCOTERM || fd == F_PORT ||
+	    fd == F_PAYMENT || fd == F_SHIPPING || fd == F_TARGET_PRICE);
+	if (agree)
+		confirm = 0;
+	if (pt) {
 		confirm = pt->state == POINT_CONFIRM;
+		agree = pt->state == POINT_AGREE;
+	}
 	/* a quantity to confirm is answered by the items it concerns (one
 	 * below our MOQ), not by an item quoted for another quantity */
 	if (pt && confirm && fd == F_QUANTITY && items) {
@@ -1209,9 +1224,13 @@ outline_entry(const struct offer *o, const struct conf *c,
 	set_str(j, "ours", ours);
 	free(ours);
 	set_bool(j, "to_confirm", confirm);
-	set_bool(j, "answered", !confirm);
+	set_bool(j, "to_agree", agree);
+	set_bool(j, "answered", !confirm && !agree);
 	if (confirm)
 		strlist_pushf(notes, "to confirm: %s '%s'", rq->field ?
+		    rq->field : "point", rq->value ? rq->value : "");
+	if (agree)
+		strlist_pushf(notes, "to agree: %s '%s'", rq->field ?
 		    rq->field : "point", rq->value ? rq->value : "");
 	return j;
 }
@@ -1557,6 +1576,7 @@ draft_context(const struct conf *c, const struct conf_account *a,
 	set_bool(ctx, "vague", cls != CLASS_DETAILED);
 	set_bool(ctx, "detailed", cls == CLASS_DETAILED);
 	set_str(ctx, "to_confirm_tag", TO_CONFIRM);
+	set_str(ctx, "to_agree_tag", TO_AGREE);
 	subj = bare_subject(pm ? pm->subject : NULL);
 	set_str(ctx, "subject", subj);
 	free(subj);
@@ -1670,6 +1690,7 @@ draft_context(const struct conf *c, const struct conf_account *a,
 		    any_true(outline, "to_confirm") ||
 		    any_true(qs, "to_confirm") ||
 		    any_true(json_object_get(ctx, "items"), "to_confirm"));
+		set_bool(ctx, "any_to_agree", any_true(outline, "to_agree"));
 		set_bool(ctx, "has_outline", json_array_size(outline) > 0);
 		set_bool(ctx, "has_questions", json_array_size(qs) > 0);
 		json_object_set_new(ctx, "outline", outline);

@@ -500,7 +500,9 @@ test_outline_fields(void **state)
 			{ (char *)"port", (char *)"FOB Shenzhen port", &dummy },
 			{ (char *)"payment", (char *)"L/C at sight", &dummy },
 		};
-		static const int confirm[] = { 0, 1, 1, 0, 1 };
+		/* their other terms are the rep's to agree, never sent to
+		 * production */
+		static const int agree[] = { 0, 1, 1, 0, 1 };
 
 		f.o.incoterm = NULL;
 		f.o.payment_terms = NULL;
@@ -511,8 +513,12 @@ test_outline_fields(void **state)
 		outline = json_object_get(ctx, "outline");
 		for (i = 0; i < ARRAY_SIZE(terms); i++) {
 			e = json_array_get(outline, i);
+			assert_false(json_is_true(json_object_get(e,
+			    "to_confirm")));
 			assert_int_equal(json_is_true(json_object_get(e,
-			    "to_confirm")), confirm[i]);
+			    "to_agree")), agree[i]);
+			assert_int_equal(json_is_true(json_object_get(e,
+			    "answered")), !agree[i]);
 			if (i < 4)
 				assert_string_equal(json_string_value(
 				    json_object_get(e, "ours")), "FOB Shenzhen");
@@ -523,6 +529,8 @@ test_outline_fields(void **state)
 		assert_string_equal(json_string_value(json_object_get(
 		    json_object_get(ctx, "quote"), "incoterm")),
 		    "FOB Shenzhen");
+		assert_true(json_is_true(json_object_get(ctx,
+		    "any_to_agree")));
 		json_decref(ctx);
 	}
 	strlist_release(&notes);
