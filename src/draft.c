@@ -29,6 +29,7 @@
 #include "hash.h"
 #include "mime.h"
 #include "tmpl.h"
+#include "ufold.h"
 
 #define TEMPLATE_EXT ".mustache"
 #define TEMPLATES_MAX_FILES 1000
@@ -1235,6 +1236,34 @@ outline_entry(const struct offer *o, const struct conf *c,
 	return j;
 }
 
+/*
+ * Does their value say no more than the point's label ("Samples:
+ * Samples", "Muster: Muster")?  Compared folded, trimmed, a plural 's'
+ * aside.  The reply then shows the label alone.
+ */
+static int
+only_label(const char *value, const char *label)
+{
+	char *v = ufold_lower(value ? value : ""), *l = ufold_lower(label ?
+	    label : "");
+	char *vs = v + strspn(v, " \t");
+	size_t nv, nl;
+	int same;
+
+	nv = strlen(vs);
+	while (nv && strchr(" \t.,;:!?", vs[nv - 1]))
+		vs[--nv] = '\0';
+	nl = strlen(l);
+	if (nv && vs[nv - 1] == 's')
+		nv--;
+	if (nl && l[nl - 1] == 's')
+		nl--;
+	same = nv && nv == nl && !strncmp(vs, l, nl);
+	free(v);
+	free(l);
+	return same;
+}
+
 /* Question topics: keywords in the languages we have templates for. */
 enum topic {
 	T_MOQ, T_PRICE, T_LEAD_TIME, T_CERT, T_PACKAGING, T_PAYMENT,
@@ -1246,7 +1275,8 @@ static const char *const topic_words[T_COUNT] = {
 	"shipping", "sample", "custom", "warranty",
 };
 
-static const char *const topic_keys[T_COUNT][16] = {
+#define TOPIC_KEYS 20
+static const char *const topic_keys[T_COUNT][TOPIC_KEYS] = {
 	[T_MOQ] = { "moq", "minimum order", "minimum quantity", "min order",
 	    "minimum", "mínimo", "mínima", "minimale", "mindestbestell",
 	    "mindestmenge", "минимальн", "起订", "最小订", "最低订", NULL },
@@ -1256,7 +1286,7 @@ static const char *const topic_keys[T_COUNT][16] = {
 	[T_LEAD_TIME] = { "lead time", "delivery time", "how long",
 	    "when can", "production time", "plazo", "tiempo de entrega",
 	    "délai", "lieferzeit", "prazo", "срок", "交货期", "交期",
-	    "生产周期", "多久", NULL },
+	    "生产周期", "多久", "出货", "发货", "交货", NULL },
 	[T_CERT] = { "certif", "zertifi", "сертифик", "认证", "证书", " ce ",
 	    "fcc", "rohs", NULL },
 	[T_PACKAGING] = { "packag", "packing", "embalaje", "empaque",
@@ -1288,7 +1318,7 @@ question_entry(const struct offer *o, const struct conf *c, const char *q,
 	for (i = 0; i < T_COUNT; i++) {
 		int hit = 0, can = 0;
 
-		for (k = 0; k < 16 && topic_keys[i][k] && !hit; k++)
+		for (k = 0; k < TOPIC_KEYS && topic_keys[i][k] && !hit; k++)
 			hit = icase_contains(padded, topic_keys[i][k]);
 		if (!hit)
 			continue;
@@ -1676,6 +1706,8 @@ draft_context(const struct conf *c, const struct conf_account *a,
 							l[k] = ' ';
 				}
 				set_str(e, "label", l);
+				set_bool(e, "bare", only_label(v->req[i].value,
+				    l));
 				free(l);
 			}
 			free(label);

@@ -416,6 +416,61 @@ test_offer_points(void **state)
 	fixture_release(&f);
 }
 
+/*
+ * What a rep reads: a point whose value is only its label shows the label
+ * alone ("Samples", not "Samples: Samples"); a question asking when the
+ * goods can ship, in Chinese too, is answered with the lead time; their
+ * shipping terms are the rep's to agree.
+ */
+static void
+test_outline_words(void **state)
+{
+	struct fixture f;
+	struct strlist notes = STRLIST_INIT;
+	struct rule dummy;
+	struct requirement req[] = {
+		{ (char *)"samples", (char *)"Samples", &dummy },
+		{ (char *)"samples", (char *)"sample first", &dummy },
+		{ (char *)"shipping", (char *)"express shipping", &dummy },
+	};
+	static const int bare[] = { 1, 0, 0 };
+	json_t *ctx, *outline, *qs, *e;
+	size_t i;
+
+	(void)state;
+	memset(&dummy, 0, sizeof(dummy));
+	fixture(&f, &langs[0], CLASS_DETAILED);
+	f.o.points = NULL;
+	f.o.npoints = 0;
+	f.v.req = req;
+	f.v.nreq = ARRAY_SIZE(req);
+	f.questions[0] = (char *)"\xE8\xAF\xB7\xE9\x97\xAE\xE6\x9C\x80"
+	    "\xE5\xBF\xAB\xE4\xBB\x80\xE4\xB9\x88\xE6\x97\xB6\xE5\x80\x99"
+	    "\xE5\x8F\xAF\xE4\xBB\xA5\xE5\x87\xBA\xE8\xB4\xA7\xEF\xBC\x9F";
+	f.v.questions.n = 1;
+	ctx = draft_context(&f.c, &f.a, tpl, &f.pm, &f.s, &f.v, &f.ei, &f.o,
+	    NULL, NOW, "en", &notes);
+	outline = json_object_get(ctx, "outline");
+	assert_int_equal(json_array_size(outline), ARRAY_SIZE(req));
+	for (i = 0; i < ARRAY_SIZE(req); i++) {
+		e = json_array_get(outline, i);
+		assert_int_equal(json_is_true(json_object_get(e, "bare")),
+		    bare[i]);
+	}
+	e = json_array_get(outline, 2);
+	assert_true(json_is_true(json_object_get(e, "to_agree")));
+	assert_false(json_is_true(json_object_get(e, "to_confirm")));
+	assert_true(json_is_true(json_object_get(json_object_get(e, "f"),
+	    "shipping")));
+	qs = json_object_get(ctx, "questions");
+	assert_int_equal(json_array_size(qs), 1);
+	assert_true(json_is_true(json_object_get(json_object_get(
+	    json_array_get(qs, 0), "t"), "lead_time")));
+	json_decref(ctx);
+	strlist_release(&notes);
+	fixture_release(&f);
+}
+
 /* ---- The outline the rules produce ------------------------------------ */
 
 static void
@@ -1336,6 +1391,7 @@ main(void)
 	const struct CMUnitTest more[] = {
 		cmocka_unit_test(test_offer_points),
 		cmocka_unit_test(test_outline_fields),
+		cmocka_unit_test(test_outline_words),
 		cmocka_unit_test(test_greeting),
 		cmocka_unit_test(test_reply_subject),
 		cmocka_unit_test(test_file_name),
