@@ -936,6 +936,39 @@ sort_outline(struct verdict *v)
 }
 
 /*
+ * The marks one rule found one by one ("CE", "RoHS" of "Zertifikate: CE
+ * und RoHS") are one point of their outline: "CE, RoHS", in the first
+ * one's place.  Only short marks of the same rule, and only for
+ * certifications: one answer, one line in the reply.
+ */
+static void
+merge_marks(struct verdict *v)
+{
+	size_t i, k;
+
+	for (i = 0; i < v->nreq; i++) {
+		if (strcmp(v->req[i].field, "certification") ||
+		    !v->req[i].rule || strlen(v->req[i].value) > 24)
+			continue;
+		for (k = i + 1; k < v->nreq; ) {
+			if (!strcmp(v->req[k].field, "certification") &&
+			    v->req[k].rule == v->req[i].rule &&
+			    strlen(v->req[k].value) <= 24 &&
+			    strlen(v->req[i].value) < 120) {
+				char *m = xasprintf("%s, %s", v->req[i].value,
+				    v->req[k].value);
+
+				free(v->req[i].value);
+				v->req[i].value = m;
+				drop_requirement(v, k);
+			} else {
+				k++;
+			}
+		}
+	}
+}
+
+/*
  * The outline and the questions, from the captures: each filed by its
  * label (file_by_label), then added without duplicates (add_requirement):
  * the entries filed by their label first, then those of the visible text,
@@ -988,6 +1021,7 @@ build_outline(const struct ruleset *rs, struct verdict *v)
 	for (i = 0; i < n; i++)
 		free(c[i].value);
 	free(c);
+	merge_marks(v);
 }
 
 /* Fields that tell one product of a line from another ("10000 mAh"). */
