@@ -445,6 +445,9 @@ verdict_release(struct verdict *v)
 	v->nreq = 0;
 	strlist_release(&v->questions);
 	strlist_release(&v->warnings);
+	free(v->business);
+	v->business = NULL;
+	strlist_release(&v->lines);
 }
 
 static void
@@ -454,6 +457,7 @@ verdict_init(struct verdict *v)
 	v->hits.v = NULL;
 	strlist_init(&v->questions);
 	strlist_init(&v->warnings);
+	strlist_init(&v->lines);
 	snprintf(v->lang, sizeof(v->lang), "en");
 }
 
@@ -1058,6 +1062,68 @@ lookup_with_specs(const struct classify_opts *opts, const struct verdict *v,
 	return name;
 }
 
+/*
+ * Their business from their own words: the industry rules (target
+ * "website", "meta industry", "meta strength") over the visible text; the
+ * industry with the most strength wins (ties: the first found), and its
+ * words and the map industry_categories' lines go on the verdict.
+ */
+static void
+find_business(const struct ruleset *rs, const char *text, uint64_t deadline,
+    struct verdict *v)
+{
+	struct rule_hits hits = RULE_HITS_INIT;
+	const char *best = NULL, *words = NULL, *map;
+	double best_score = 0;
+	size_t i, k;
+
+	if (str_blank(text))
+		return;
+	ruleset_scan(rs, "website", NULL, text, strlen(text), NULL, &hits,
+	    deadline, NULL);
+	for (i = 0; i < hits.n; i++) {
+		const char *name = rule_meta(hits.v[i].rule, "industry");
+		double score = 0;
+
+		if (!name)
+			continue;
+		for (k = 0; k < hits.n; k++) {
+			const char *n2 = rule_meta(hits.v[k].rule, "industry");
+			const char *st = rule_meta(hits.v[k].rule, "strength");
+			double one = 1;
+
+			if (!n2 || strcmp(n2, name))
+				continue;
+			if (st)
+				str_to_double(st, &one);
+			score += one;
+		}
+		if (score > best_score) {
+			best_score = score;
+			best = name;
+			words = hits.v[i].match;
+		}
+	}
+	if (best && words && !str_blank(words)) {
+		char *copy, *p, *comma;
+
+		v->business = ufold_lower(words);
+		str_trim(v->business);
+		map = ruleset_map_get(rs, "industry_categories", best);
+		copy = xstrdup(map ? map : "");
+		for (p = copy; p && *p; p = comma ? comma + 1 : NULL) {
+			comma = strchr(p, ',');
+			if (comma)
+				*comma = '\0';
+			str_trim(p);
+			if (*p)
+				strlist_push(&v->lines, p);
+		}
+		free(copy);
+	}
+	rule_hits_release(&hits);
+}
+
 struct scan_ctx {
 	const struct ruleset *rs;
 	struct rule_scanner *scn;
@@ -1150,6 +1216,7 @@ classify_message_opts(const struct ruleset *rs, const struct parsed_msg *pm,
 	v->cls = ruleset_decide(rs, v->score, v->why, sizeof(v->why));
 
 	build_outline(rs, v);
+	find_business(rs, visible, c.deadline, v);
 	if (opts && opts->product_lookup) {
 		size_t nreq = v->nreq;
 		const char *name = NULL;

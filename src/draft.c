@@ -1637,7 +1637,20 @@ draft_context(const struct conf *c, const struct conf_account *a,
 		set_str(j, "company", co);
 		free(co);
 	}
-	set_str(j, "business", ei ? ei->industry : NULL);
+	{
+		/* their own words first ("promotional products"), else the
+		 * website's industry ("consumer-electronics" reads
+		 * "consumer electronics") */
+		char *biz = xstrdup_or_null(v && !str_blank(v->business) ?
+		    v->business : ei ? ei->industry : NULL);
+		char *p;
+
+		for (p = biz; p && *p; p++)
+			if (*p == '-')
+				*p = ' ';
+		set_str(j, "business", biz);
+		free(biz);
+	}
 	set_str(j, "website", s && !str_blank(s->f.website) ? s->f.website :
 	    ei ? ei->website : NULL);
 	set_str(j, "country", ei && ei->country ? ei->country :

@@ -1926,6 +1926,10 @@ build_vague(struct offer *o, const struct catalog *cat,
 		}
 		free(key);
 	}
+	/* The lines their own words about their business point to ("we
+	 * are a distributor of promotional products"), then the website's. */
+	for (i = 0; v && i < v->lines.n; i++)
+		add_category(o, catalog_category(cat, v->lines.v[i]));
 	suggested_categories(o, cat, ei);
 	for (i = 0; i < o->categories.n; i++) {
 		n = catalog_best_sellers(cat, o->categories.v[i], m,
