@@ -1275,14 +1275,15 @@ static const char *const topic_words[T_COUNT] = {
 	"shipping", "sample", "custom", "warranty",
 };
 
-#define TOPIC_KEYS 20
+#define TOPIC_KEYS 24
 static const char *const topic_keys[T_COUNT][TOPIC_KEYS] = {
 	[T_MOQ] = { "moq", "minimum order", "minimum quantity", "min order",
 	    "minimum", "mínimo", "mínima", "minimale", "mindestbestell",
 	    "mindestmenge", "минимальн", "起订", "最小订", "最低订", NULL },
 	[T_PRICE] = { "price", "cost", "how much", "precio", "cuánto",
 	    "cuesta", "prix", "tarif", "preis", "kosten", "preço", "цен",
-	    "стоимост", "价格", "报价", "多少钱" },
+	    "стоимост", "价格", "报价", "多少钱", "quot", "cotiz",
+	    "cotaç", "angebot", "devis", "предложени", NULL },
 	[T_LEAD_TIME] = { "lead time", "delivery time", "how long",
 	    "when can", "production time", "plazo", "tiempo de entrega",
 	    "délai", "lieferzeit", "prazo", "срок", "交货期", "交期",
@@ -1312,7 +1313,7 @@ question_entry(const struct offer *o, const struct conf *c, const char *q,
 {
 	json_t *j = json_object(), *t = json_object();
 	char *padded = xasprintf(" %s ", q);
-	int topics = 0, confirm = 0;
+	int topics = 0, confirm = 0, agree = 0;
 	size_t i, k;
 
 	for (i = 0; i < T_COUNT; i++) {
@@ -1346,8 +1347,10 @@ question_entry(const struct offer *o, const struct conf *c, const char *q,
 			    (c && c->payment_terms);
 			break;
 		case T_SHIPPING:
+			/* our Incoterm answers; the freight is the rep's */
 			can = (o && !str_blank(o->incoterm)) ||
 			    (c && !str_blank(c->incoterm));
+			agree = can;
 			break;
 		default:
 			can = 0;
@@ -1362,9 +1365,12 @@ question_entry(const struct offer *o, const struct conf *c, const char *q,
 	json_object_set_new(j, "t", t);
 	json_object_set_new(j, "items", all_items(o));
 	set_bool(j, "to_confirm", confirm);
-	set_bool(j, "answered", !confirm);
+	set_bool(j, "to_agree", agree);
+	set_bool(j, "answered", !confirm && !agree);
 	if (confirm)
 		strlist_pushf(notes, "to confirm: question '%s'", q);
+	if (agree)
+		strlist_pushf(notes, "to agree: question '%s'", q);
 	free(padded);
 	return j;
 }
@@ -1735,7 +1741,8 @@ draft_context(const struct conf *c, const struct conf_account *a,
 		    any_true(outline, "to_confirm") ||
 		    any_true(qs, "to_confirm") ||
 		    any_true(json_object_get(ctx, "items"), "to_confirm"));
-		set_bool(ctx, "any_to_agree", any_true(outline, "to_agree"));
+		set_bool(ctx, "any_to_agree", any_true(outline, "to_agree") ||
+		    any_true(qs, "to_agree"));
 		set_bool(ctx, "has_outline", json_array_size(outline) > 0);
 		set_bool(ctx, "has_questions", json_array_size(qs) > 0);
 		json_object_set_new(ctx, "outline", outline);

@@ -447,7 +447,9 @@ test_outline_words(void **state)
 	f.questions[0] = (char *)"\xE8\xAF\xB7\xE9\x97\xAE\xE6\x9C\x80"
 	    "\xE5\xBF\xAB\xE4\xBB\x80\xE4\xB9\x88\xE6\x97\xB6\xE5\x80\x99"
 	    "\xE5\x8F\xAF\xE4\xBB\xA5\xE5\x87\xBA\xE8\xB4\xA7\xEF\xBC\x9F";
-	f.v.questions.n = 1;
+	f.questions[1] = (char *)"What is the price including express "
+	    "shipping?";
+	f.v.questions.n = 2;
 	ctx = draft_context(&f.c, &f.a, tpl, &f.pm, &f.s, &f.v, &f.ei, &f.o,
 	    NULL, NOW, "en", &notes);
 	outline = json_object_get(ctx, "outline");
@@ -463,9 +465,13 @@ test_outline_words(void **state)
 	assert_true(json_is_true(json_object_get(json_object_get(e, "f"),
 	    "shipping")));
 	qs = json_object_get(ctx, "questions");
-	assert_int_equal(json_array_size(qs), 1);
+	assert_int_equal(json_array_size(qs), 2);
 	assert_true(json_is_true(json_object_get(json_object_get(
 	    json_array_get(qs, 0), "t"), "lead_time")));
+	/* the freight they ask for is the rep's to quote */
+	assert_true(json_is_true(json_object_get(json_array_get(qs, 1),
+	    "to_agree")));
+	assert_true(json_is_true(json_object_get(ctx, "any_to_agree")));
 	json_decref(ctx);
 	strlist_release(&notes);
 	fixture_release(&f);
