@@ -307,6 +307,9 @@ static const char *const not_person[] = {
 	"inquir", "noreply", "no-reply", "customer", "shop", "store",
 	"group", "industr", "international", "global", "factory", "contact",
 	"account", "webmaster", "postmaster", "mailer", "newsletter",
+	"z.o.o", "z o.o", "sp. z", "sarl", "s.a.s", "s.r.o", "s.r.l",
+	"s.p.a", "ltda", "pty", "pvt", "plc", "co.,", "co.ltd", "distribu",
+	"enterprise", "holding", "ооо", "株式会社", "股份",
 	"有限公司", "公司", "贸易", "采购", "销售",
 };
 

@@ -654,6 +654,11 @@ test_greeting(void **state)
 		    GREET_UNKNOWN, NULL, NULL },
 		{ NULL, NULL, "ACME Trading Co., Ltd.", "info@x.example",
 		    GREET_UNKNOWN, NULL, NULL },
+		/* a company in the display name is no one to greet */
+		{ NULL, NULL, "Staekar Polski SP z.o.o", "s@x.example",
+		    GREET_UNKNOWN, NULL, NULL },
+		{ NULL, NULL, "Lojas Brasil Ltda", "l@x.example",
+		    GREET_UNKNOWN, NULL, NULL },
 		{ NULL, NULL, "buyer@acme.example", "buyer@acme.example",
 		    GREET_UNKNOWN, NULL, NULL },
 		{ NULL, NULL, "purchasing", "purchasing@x.example",
