@@ -106,6 +106,17 @@ int store_put_message(struct store *st, const struct store_msg *m,
 /* Replaces a failed message's record before it is processed again. */
 int store_forget_failed(struct store *st, int64_t msg_id, struct err *e);
 
+/*
+ * A quarantined message carries a key of its bytes instead of a body hash
+ * (it may have no Message-ID, no parsed body, or no bytes at all when it
+ * was over the size cap), so that seeing it again - a rescan after a new
+ * UIDVALIDITY, a retry - finds the same row.  Returns the failed message
+ * with that key, 0 if none, -1 on error; *inquiry_id (may be NULL) gets
+ * its inquiry.
+ */
+int64_t store_find_failed(struct store *st, const char *key,
+    int64_t *inquiry_id, struct err *e);
+
 /* --- cursors ------------------------------------------------------------ */
 
 /* 0 and the cursor (both 0 when none), or -1. */

@@ -13,6 +13,7 @@
 #include "draft.h"
 #include "enrich.h"
 #include "err.h"
+#include "hash.h"
 #include "log.h"
 #include "parse.h"
 #include "pipeline.h"
@@ -492,7 +493,7 @@ join_refs(const struct parsed_msg *pm)
 static int
 put_plain(struct pipeline *p, const struct source_msg *m,
     const struct parsed_msg *pm, const char *status, const char *reason,
-    int keep_raw, int64_t *id, struct err *e)
+    const char *fail_key, int keep_raw, int64_t *id, struct err *e)
 {
 	struct store_msg sm;
 	char *refs = pm ? join_refs(pm) : NULL;
@@ -512,6 +513,8 @@ put_plain(struct pipeline *p, const struct source_msg *m,
 		sm.references = refs;
 		sm.flags = pm->flags;
 	}
+	if (fail_key)
+		sm.body_hash = fail_key;
 	sm.received_at = m->internal_date ? m->internal_date :
 	    (pm && pm->date ? pm->date : (int64_t)time(NULL));
 	sm.size = m->size;
@@ -526,8 +529,27 @@ put_plain(struct pipeline *p, const struct source_msg *m,
 	return rc;
 }
 
+/*
+ * The key a quarantined message is known by (store_find_failed): a hash of
+ * its bytes, or for one over the size cap, whose bytes were never loaded,
+ * its account, size and arrival time.
+ */
+static char *
+fail_key(const struct source_msg *m)
+{
+	char hex[65];
+
+	if (m->raw) {
+		hash_sha256_hex(m->raw, m->len, hex);
+		return xasprintf("raw:%s", hex);
+	}
+	return xasprintf("big:%s:%zu:%lld", m->origin.account ?
+	    m->origin.account : "", m->size, (long long)m->internal_date);
+}
+
 /* Quarantines a message: a failed message row and a failed inquiry row, so
- * that "list --status failed" shows it with its reason. */
+ * that "list --status failed" shows it with its reason.  A message already
+ * quarantined (seen again by a rescan or a retry) keeps its one row. */
 static int
 quarantine(struct pipeline *p, const struct source_msg *m,
     const struct parsed_msg *pm, const char *reason,
@@ -535,9 +557,25 @@ quarantine(struct pipeline *p, const struct source_msg *m,
 {
 	struct store_inquiry q;
 	int64_t msg_id;
+	char *key = fail_key(m);
+	int rc = -1;
 
-	if (put_plain(p, m, pm, "failed", reason, !m->too_big, &msg_id, e))
-		return -1;
+	msg_id = store_find_failed(p->st, key, &r->inquiry_id, e);
+	if (msg_id < 0)
+		goto out;
+	if (msg_id > 0) {
+		/* A retry that fails again says so; a rescan found it. */
+		r->outcome = m->origin.source &&
+		    !strcmp(m->origin.source, "retry") ? OUT_FAILED :
+		    OUT_DUPLICATE;
+		r->msg_id = msg_id;
+		r->reason = xstrdup(reason);
+		rc = 0;
+		goto out;
+	}
+	if (put_plain(p, m, pm, "failed", reason, key, !m->too_big, &msg_id,
+	    e))
+		goto out;
 	memset(&q, 0, sizeof(q));
 	q.msg_id = msg_id;
 	q.account = m->origin.account;
@@ -549,14 +587,17 @@ quarantine(struct pipeline *p, const struct source_msg *m,
 	q.received_at = m->internal_date ? m->internal_date :
 	    (int64_t)time(NULL);
 	if (store_put_inquiry(p->st, &q, &r->inquiry_id, e))
-		return -1;
+		goto out;
 	if (store_add_event(p->st, r->inquiry_id, "failed",
 	    m->where ? m->where : m->origin.source, reason, q.received_at, e))
-		return -1;
+		goto out;
 	r->outcome = OUT_FAILED;
 	r->msg_id = msg_id;
 	r->reason = xstrdup(reason);
-	return 0;
+	rc = 0;
+out:
+	free(key);
+	return rc;
 }
 
 static uint64_t
@@ -719,7 +760,7 @@ process_outgoing(struct pipeline *p, const struct source_msg *m,
 		    pm->subject, e);
 	if (thread < 0)
 		return -1;
-	if (put_plain(p, m, pm, "sent", NULL, 0, &msg_id, e))
+	if (put_plain(p, m, pm, "sent", NULL, NULL, 0, &msg_id, e))
 		return -1;
 	r->msg_id = msg_id;
 	r->sender = xstrdup_or_null(to);
@@ -810,7 +851,7 @@ process_parsed(struct pipeline *p, const struct source_msg *m,
 	if (thread < 0)
 		goto out;
 	if (thread > 0 && !(pm->flags & (PM_AUTO_REPLY | PM_BOUNCE))) {
-		if (put_plain(p, m, pm, "followup", NULL, 0, &msg_id, e) ||
+		if (put_plain(p, m, pm, "followup", NULL, NULL, 0, &msg_id, e) ||
 		    store_customer_followup(p->st, thread, pm->from.addr,
 		    pm->subject, when, e))
 			goto out;
@@ -824,7 +865,7 @@ process_parsed(struct pipeline *p, const struct source_msg *m,
 		const char *why = pm->flags & PM_BOUNCE ? "bounce" :
 		    "auto-reply";
 
-		if (put_plain(p, m, pm, "ignored", why, 0, &msg_id, e))
+		if (put_plain(p, m, pm, "ignored", why, NULL, 0, &msg_id, e))
 			goto out;
 		r->outcome = OUT_IGNORED;
 		r->msg_id = msg_id;
@@ -843,7 +884,7 @@ process_parsed(struct pipeline *p, const struct source_msg *m,
 	    ST_NEW;
 	/* The raw message is kept for inquiries that get a draft, so that
 	 * "inquiryd draft ID" can render them again. */
-	if (put_plain(p, m, pm, "ok", NULL,
+	if (put_plain(p, m, pm, "ok", NULL, NULL,
 	    !strcmp(status, ST_NEW), &msg_id, e))
 		goto out;
 	r->msg_id = msg_id;
@@ -1000,6 +1041,16 @@ pipeline_process(struct pipeline *p, const struct source_msg *m,
 		if (quarantine(p, m, &pm, pe.msg, r, e))
 			goto fail;
 		goto commit;
+	}
+	{
+		/* Quarantined before (smaller caps, an older version): the
+		 * message now parses, so its failed record gives way. */
+		char *key = fail_key(m);
+
+		dup = store_find_failed(p->st, key, NULL, e);
+		free(key);
+		if (dup < 0 || (dup > 0 && store_forget_failed(p->st, dup, e)))
+			goto fail;
 	}
 	dup = store_find_duplicate(p->st, pm.message_id, pm.body_hash,
 	    pm.from.addr, pm.date, m->origin.outgoing, &dup_status, e);

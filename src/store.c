@@ -103,8 +103,10 @@ enum stmt_id {
 	S_FIND_DUP_NOID,
 	S_FIND_UID,
 	S_PUT_MSG,
+	S_FORGET_FAILED_E,
 	S_FORGET_FAILED_Q,
 	S_FORGET_FAILED_M,
+	S_FIND_FAILED,
 	S_CURSOR_GET,
 	S_CURSOR_SET,
 	S_COMPANY_GET,
@@ -160,10 +162,17 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " subject, date, received_at, size, in_reply_to, refs, flags,"
 	    " status, reason, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
 	    " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+	[S_FORGET_FAILED_E] =
+	    "DELETE FROM events WHERE inquiry_id IN (SELECT id FROM inquiries "
+	    "WHERE msg_id = ?1 AND status = 'failed')",
 	[S_FORGET_FAILED_Q] =
 	    "DELETE FROM inquiries WHERE msg_id = ?1 AND status = 'failed'",
 	[S_FORGET_FAILED_M] =
 	    "DELETE FROM messages WHERE id = ?1 AND status = 'failed'",
+	[S_FIND_FAILED] =
+	    "SELECT m.id, q.id FROM messages m LEFT JOIN inquiries q ON "
+	    "q.msg_id = m.id WHERE m.body_hash = ?1 AND m.status = 'failed' "
+	    "ORDER BY m.id LIMIT 1",
 	[S_CURSOR_GET] =
 	    "SELECT uidvalidity, last_uid FROM cursors WHERE account = ?1 AND "
 	    "mailbox = ?2",
@@ -688,6 +697,12 @@ store_forget_failed(struct store *st, int64_t msg_id, struct err *e)
 {
 	sqlite3_stmt *s;
 
+	/* Its "failed" event goes with it (events reference inquiries). */
+	if (!(s = stmt_get(st, S_FORGET_FAILED_E, e)))
+		return -1;
+	sqlite3_bind_int64(s, 1, msg_id);
+	if (step_done(st, s, "forget failed message", e))
+		return -1;
 	if (!(s = stmt_get(st, S_FORGET_FAILED_Q, e)))
 		return -1;
 	sqlite3_bind_int64(s, 1, msg_id);
@@ -697,6 +712,30 @@ store_forget_failed(struct store *st, int64_t msg_id, struct err *e)
 		return -1;
 	sqlite3_bind_int64(s, 1, msg_id);
 	return step_done(st, s, "forget failed message", e);
+}
+
+int64_t
+store_find_failed(struct store *st, const char *key, int64_t *inquiry_id,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt_get(st, S_FIND_FAILED, e);
+	int64_t id = 0;
+	int rc;
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, key);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0);
+		if (inquiry_id)
+			*inquiry_id = sqlite3_column_int64(s, 1);
+	} else if (rc != SQLITE_DONE) {
+		sqlite3_reset(s);
+		return sql_fail(st, rc, "find failed message", e);
+	}
+	sqlite3_reset(s);
+	return id;
 }
 
 /* --- cursors ------------------------------------------------------------ */

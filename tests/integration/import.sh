@@ -155,8 +155,29 @@ sys.stdout.write('From: big@e.example\r\nSubject: big one\r\nMessage-ID: <big@e.
 "$bin" -c "$tmp/small.conf" import "$tmp/big.eml" >"$tmp/out4" 2>&1
 check "a message over max_message_size is quarantined with its size" \
     grep -q "over the size limit" "$tmp/out4"
-check "retry-failed processes it again (still failing the same way)" \
-    sh -c "'$bin' -c '$tmp/small.conf' import --retry-failed >/dev/null 2>&1; true"
+nbig() { "$bin" -c "$tmp/small.conf" list --json --status failed |
+    json "len([q for q in d if '$1' in (q['reason'] or '')])"; }
+"$bin" -c "$tmp/small.conf" import "$tmp/big.eml" >/dev/null 2>&1
+is "the same over-size message seen again keeps its one failed record" \
+    "$(nbig 'over the size limit')" 1
+# Over the parse caps (1,001 parts): quarantined once, however often seen.
+$py -c "
+import sys
+w = sys.stdout.write
+w('From: parts@e.example\r\nSubject: many parts\r\nMIME-Version: 1.0\r\n'
+  'Content-Type: multipart/mixed; boundary=b\r\n\r\n')
+for i in range(1001):
+    w('--b\r\nContent-Type: text/plain\r\n\r\npart %d\r\n' % i)
+w('--b--\r\n')
+" >"$tmp/parts.eml"
+"$bin" -c "$conf" import "$tmp/parts.eml" >"$tmp/out5" 2>&1
+check "a message over the part cap is quarantined with its reason" \
+    grep -qi "parts" "$tmp/out5"
+"$bin" -c "$conf" import "$tmp/parts.eml" >/dev/null 2>&1
+"$bin" -c "$conf" import --retry-failed >"$tmp/out6" 2>&1
+check "retry-failed processes it again and says it still fails" \
+    grep -qi "parts" "$tmp/out6"
+is "seen three times, quarantined once" "$(nbig 'MIME parts')" 1
 
 # --- mark, draft ID ----------------------------------------------------------
 is "mark won" "$(inq mark "$id1" won)" "#$id1 won"
