@@ -950,6 +950,34 @@ merge_marks(struct verdict *v)
 {
 	size_t i, k;
 
+	/* a model their product's words already name ("X1" of "Lenovo X1
+	 * Yoga Gen3 Battery") is not one more point */
+	for (i = 0; i < v->nreq; i++) {
+		char *fm;
+		int named = 0;
+
+		if (strcmp(v->req[i].field, "model"))
+			continue;
+		fm = fold(v->req[i].value);
+		for (k = 0; k < v->nreq && !named; k++) {
+			char *fp, *at;
+			size_t n = strlen(fm);
+
+			if (strcmp(v->req[k].field, "product"))
+				continue;
+			fp = fold(v->req[k].value);
+			for (at = strstr(fp, fm); at && !named;
+			    at = strstr(at + 1, fm))
+				named = n && (at == fp || !isalnum(
+				    (unsigned char)at[-1])) &&
+				    !isalnum((unsigned char)at[n]);
+			free(fp);
+		}
+		free(fm);
+		if (named)
+			drop_requirement(v, i--);
+	}
+
 	for (i = 0; i < v->nreq; i++) {
 		if (strcmp(v->req[i].field, "certification") ||
 		    !v->req[i].rule || strlen(v->req[i].value) > 24)
