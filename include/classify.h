@@ -33,6 +33,13 @@ struct verdict {
 	double threshold[CLASS_COUNT];	/* the ruleset's, for explain */
 	char why[256];		/* the decision in words */
 	unsigned long elapsed_ms;	/* time spent matching */
+	/* Their business as their own words say it ("We are a distributor
+	 * of promotional products"): the "website" rules with "meta
+	 * industry" (rules/80-industry.rules) run over the visible text.
+	 * business: the words that said it (owned, NULL if none); lines:
+	 * the map industry_categories of that industry, best first. */
+	char *business;
+	struct strlist lines;
 };
 
 /*

@@ -26,9 +26,15 @@
  *   the customer "<Field>: <their words> — to confirm with production"
  *   ("Colour: black and navy blue — to confirm with production"), in the
  *   order of their outline; the items' notes are among them.
+ * - to_agree: one line per commercial term of theirs that differs from
+ *   ours (Incoterm, port or destination, shipping, insurance, payment,
+ *   currency, a target price we do not meet): the rep answers these, not
+ *   production, "<Field>: <their words> — to agree" ("Payment: L/C — to
+ *   agree"), in the order of their outline.
  * - points: for a detailed inquiry, what the offer says about each entry
  *   of their outline (v->req[i] is points[i]): answered from the catalog
- *   or our terms, to confirm (with its line of to_confirm), or not for
+ *   or our terms, to confirm (with its line of to_confirm), a term to
+ *   agree (with its line of to_agree), or not for
  *   the customer (an internal field: "request", the catalog's name beside
  *   their words, who they are; a line restated under another field).
  *   The draft reads these, so the reply and the sheet mark the same
@@ -58,13 +64,14 @@ struct quote_item {
 enum point_state {
 	POINT_ANSWERED,		/* from the catalog or our terms */
 	POINT_CONFIRM,		/* to confirm with production */
+	POINT_AGREE,		/* a commercial term: the rep answers it */
 	POINT_HIDDEN,		/* not for the customer */
 };
 
 struct offer_point {
 	enum point_state state;
-	const char *note;	/* borrowed from to_confirm; NULL unless
-				 * POINT_CONFIRM */
+	const char *note;	/* borrowed from to_confirm (POINT_CONFIRM)
+				 * or to_agree (POINT_AGREE); else NULL */
 };
 
 struct offer {
@@ -79,6 +86,7 @@ struct offer {
 	size_t nitems;
 	struct strlist categories;	/* suggested lines for a vague inquiry */
 	struct strlist to_confirm;	/* notes for the rep and the sheet */
+	struct strlist to_agree;	/* their commercial terms not ours */
 	int64_t date;
 	long validity_days;
 	char *currency;

@@ -445,6 +445,9 @@ verdict_release(struct verdict *v)
 	v->nreq = 0;
 	strlist_release(&v->questions);
 	strlist_release(&v->warnings);
+	free(v->business);
+	v->business = NULL;
+	strlist_release(&v->lines);
 }
 
 static void
@@ -454,6 +457,7 @@ verdict_init(struct verdict *v)
 	v->hits.v = NULL;
 	strlist_init(&v->questions);
 	strlist_init(&v->warnings);
+	strlist_init(&v->lines);
 	snprintf(v->lang, sizeof(v->lang), "en");
 }
 
@@ -936,6 +940,67 @@ sort_outline(struct verdict *v)
 }
 
 /*
+ * The marks one rule found one by one ("CE", "RoHS" of "Zertifikate: CE
+ * und RoHS") are one point of their outline: "CE, RoHS", in the first
+ * one's place.  Only short marks of the same rule, and only for
+ * certifications: one answer, one line in the reply.
+ */
+static void
+merge_marks(struct verdict *v)
+{
+	size_t i, k;
+
+	/* a model their product's words already name ("X1" of "Lenovo X1
+	 * Yoga Gen3 Battery") is not one more point */
+	for (i = 0; i < v->nreq; i++) {
+		char *fm;
+		int named = 0;
+
+		if (strcmp(v->req[i].field, "model"))
+			continue;
+		fm = fold(v->req[i].value);
+		for (k = 0; k < v->nreq && !named; k++) {
+			char *fp, *at;
+			size_t n = strlen(fm);
+
+			if (strcmp(v->req[k].field, "product"))
+				continue;
+			fp = fold(v->req[k].value);
+			for (at = strstr(fp, fm); at && !named;
+			    at = strstr(at + 1, fm))
+				named = n && (at == fp || !isalnum(
+				    (unsigned char)at[-1])) &&
+				    !isalnum((unsigned char)at[n]);
+			free(fp);
+		}
+		free(fm);
+		if (named)
+			drop_requirement(v, i--);
+	}
+
+	for (i = 0; i < v->nreq; i++) {
+		if (strcmp(v->req[i].field, "certification") ||
+		    !v->req[i].rule || strlen(v->req[i].value) > 24)
+			continue;
+		for (k = i + 1; k < v->nreq; ) {
+			if (!strcmp(v->req[k].field, "certification") &&
+			    v->req[k].rule == v->req[i].rule &&
+			    strlen(v->req[k].value) <= 24 &&
+			    strlen(v->req[i].value) < 120) {
+				char *m = xasprintf("%s, %s", v->req[i].value,
+				    v->req[k].value);
+
+				free(v->req[i].value);
+				v->req[i].value = m;
+				drop_requirement(v, k);
+			} else {
+				k++;
+			}
+		}
+	}
+}
+
+/*
  * The outline and the questions, from the captures: each filed by its
  * label (file_by_label), then added without duplicates (add_requirement):
  * the entries filed by their label first, then those of the visible text,
@@ -988,6 +1053,7 @@ build_outline(const struct ruleset *rs, struct verdict *v)
 	for (i = 0; i < n; i++)
 		free(c[i].value);
 	free(c);
+	merge_marks(v);
 }
 
 /* Fields that tell one product of a line from another ("10000 mAh"). */
@@ -1022,6 +1088,68 @@ lookup_with_specs(const struct classify_opts *opts, const struct verdict *v,
 		name = opts->product_lookup(opts->arg, v->req[i].value);
 	buf_release(&b);
 	return name;
+}
+
+/*
+ * Their business from their own words: the industry rules (target
+ * "website", "meta industry", "meta strength") over the visible text; the
+ * industry with the most strength wins (ties: the first found), and its
+ * words and the map industry_categories' lines go on the verdict.
+ */
+static void
+find_business(const struct ruleset *rs, const char *text, uint64_t deadline,
+    struct verdict *v)
+{
+	struct rule_hits hits = RULE_HITS_INIT;
+	const char *best = NULL, *words = NULL, *map;
+	double best_score = 0;
+	size_t i, k;
+
+	if (str_blank(text))
+		return;
+	ruleset_scan(rs, "website", NULL, text, strlen(text), NULL, &hits,
+	    deadline, NULL);
+	for (i = 0; i < hits.n; i++) {
+		const char *name = rule_meta(hits.v[i].rule, "industry");
+		double score = 0;
+
+		if (!name)
+			continue;
+		for (k = 0; k < hits.n; k++) {
+			const char *n2 = rule_meta(hits.v[k].rule, "industry");
+			const char *st = rule_meta(hits.v[k].rule, "strength");
+			double one = 1;
+
+			if (!n2 || strcmp(n2, name))
+				continue;
+			if (st)
+				str_to_double(st, &one);
+			score += one;
+		}
+		if (score > best_score) {
+			best_score = score;
+			best = name;
+			words = hits.v[i].match;
+		}
+	}
+	if (best && words && !str_blank(words)) {
+		char *copy, *p, *comma;
+
+		v->business = ufold_lower(words);
+		str_trim(v->business);
+		map = ruleset_map_get(rs, "industry_categories", best);
+		copy = xstrdup(map ? map : "");
+		for (p = copy; p && *p; p = comma ? comma + 1 : NULL) {
+			comma = strchr(p, ',');
+			if (comma)
+				*comma = '\0';
+			str_trim(p);
+			if (*p)
+				strlist_push(&v->lines, p);
+		}
+		free(copy);
+	}
+	rule_hits_release(&hits);
 }
 
 struct scan_ctx {
@@ -1116,6 +1244,7 @@ classify_message_opts(const struct ruleset *rs, const struct parsed_msg *pm,
 	v->cls = ruleset_decide(rs, v->score, v->why, sizeof(v->why));
 
 	build_outline(rs, v);
+	find_business(rs, visible, c.deadline, v);
 	if (opts && opts->product_lookup) {
 		size_t nreq = v->nreq;
 		const char *name = NULL;

@@ -29,6 +29,7 @@
 #include "hash.h"
 #include "mime.h"
 #include "tmpl.h"
+#include "ufold.h"
 
 #define TEMPLATE_EXT ".mustache"
 #define TEMPLATES_MAX_FILES 1000
@@ -40,6 +41,8 @@
 #define MAX_REFERENCES 20
 
 static const char TO_CONFIRM[] = "[TO CONFIRM with production]";
+/* A commercial term of theirs that is not ours: the rep answers it. */
+static const char TO_AGREE[] = "[TERMS TO AGREE]";
 static const char XLSX_TYPE[] =
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -304,6 +307,9 @@ static const char *const not_person[] = {
 	"inquir", "noreply", "no-reply", "customer", "shop", "store",
 	"group", "industr", "international", "global", "factory", "contact",
 	"account", "webmaster", "postmaster", "mailer", "newsletter",
+	"z.o.o", "z o.o", "sp. z", "sarl", "s.a.s", "s.r.o", "s.r.l",
+	"s.p.a", "ltda", "pty", "pvt", "plc", "co.,", "co.ltd", "distribu",
+	"enterprise", "holding", "ооо", "株式会社", "股份",
 	"有限公司", "公司", "贸易", "采购", "销售",
 };
 
@@ -827,13 +833,13 @@ item_json(const struct offer *o, const struct quote_item *it, size_t n)
 enum field {
 	F_PRODUCT, F_QUANTITY, F_SPEC, F_INCOTERM, F_PORT, F_PAYMENT,
 	F_DELIVERY, F_CERT, F_PACKAGING, F_LOGO, F_SAMPLES, F_TARGET_PRICE,
-	F_MOQ, F_OTHER, F_INFO, F_COUNT
+	F_MOQ, F_SHIPPING, F_OTHER, F_INFO, F_COUNT
 };
 
 static const char *const field_words[F_COUNT] = {
 	"product", "quantity", "spec", "incoterm", "port", "payment",
 	"delivery", "certification", "packaging", "logo", "samples",
-	"target_price", "moq", "other", "info",
+	"target_price", "moq", "shipping", "other", "info",
 };
 
 /* The rules' field names (rules/README.md "Fields") and their group. */
@@ -864,6 +870,8 @@ static const struct {
 	{ "oem", F_LOGO }, { "branding", F_LOGO }, { "sample", F_SAMPLES },
 	{ "price", F_TARGET_PRICE }, { "budget", F_TARGET_PRICE },
 	{ "target", F_TARGET_PRICE },
+	{ "shipping_method", F_SHIPPING }, { "freight", F_SHIPPING },
+	{ "delivery_terms", F_SHIPPING },
 	{ "customer_type", F_INFO }, { "market", F_INFO },
 	{ "order_type", F_INFO },
 };
@@ -1107,7 +1115,7 @@ outline_entry(const struct offer *o, const struct conf *c,
 	json_t *j = json_object(), *f = json_object(), *items = NULL;
 	enum field fd = field_of(rq->field);
 	char *ours = NULL, *term;
-	int confirm = 0;
+	int confirm = 0, agree = 0;
 
 	set_str(j, "field", rq->field);
 	{
@@ -1181,6 +1189,10 @@ outline_entry(const struct offer *o, const struct conf *c,
 		items = all_items(o);
 		confirm = 1;
 		break;
+	case F_SHIPPING:
+		ours = our_incoterm(o, c);
+		confirm = 1;
+		break;
 	case F_SPEC:
 		items = all_items(o);
 		confirm = 1;
@@ -1189,8 +1201,15 @@ outline_entry(const struct offer *o, const struct conf *c,
 		confirm = 1;
 		break;
 	}
-	if (pt)
+	/* a commercial term is the rep's to agree, not production's */
+	agree = confirm && (fd == F_INCOTERM || fd == F_PORT ||
+	    fd == F_PAYMENT || fd == F_SHIPPING || fd == F_TARGET_PRICE);
+	if (agree)
+		confirm = 0;
+	if (pt) {
 		confirm = pt->state == POINT_CONFIRM;
+		agree = pt->state == POINT_AGREE;
+	}
 	/* a quantity to confirm is answered by the items it concerns (one
 	 * below our MOQ), not by an item quoted for another quantity */
 	if (pt && confirm && fd == F_QUANTITY && items) {
@@ -1209,11 +1228,43 @@ outline_entry(const struct offer *o, const struct conf *c,
 	set_str(j, "ours", ours);
 	free(ours);
 	set_bool(j, "to_confirm", confirm);
-	set_bool(j, "answered", !confirm);
+	set_bool(j, "to_agree", agree);
+	set_bool(j, "answered", !confirm && !agree);
 	if (confirm)
 		strlist_pushf(notes, "to confirm: %s '%s'", rq->field ?
 		    rq->field : "point", rq->value ? rq->value : "");
+	if (agree)
+		strlist_pushf(notes, "to agree: %s '%s'", rq->field ?
+		    rq->field : "point", rq->value ? rq->value : "");
 	return j;
+}
+
+/*
+ * Does their value say no more than the point's label ("Samples:
+ * Samples", "Muster: Muster")?  Compared folded, trimmed, a plural 's'
+ * aside.  The reply then shows the label alone.
+ */
+static int
+only_label(const char *value, const char *label)
+{
+	char *v = ufold_lower(value ? value : ""), *l = ufold_lower(label ?
+	    label : "");
+	char *vs = v + strspn(v, " \t");
+	size_t nv, nl;
+	int same;
+
+	nv = strlen(vs);
+	while (nv && strchr(" \t.,;:!?", vs[nv - 1]))
+		vs[--nv] = '\0';
+	nl = strlen(l);
+	if (nv && vs[nv - 1] == 's')
+		nv--;
+	if (nl && l[nl - 1] == 's')
+		nl--;
+	same = nv && nv == nl && !strncmp(vs, l, nl);
+	free(v);
+	free(l);
+	return same;
 }
 
 /* Question topics: keywords in the languages we have templates for. */
@@ -1227,17 +1278,19 @@ static const char *const topic_words[T_COUNT] = {
 	"shipping", "sample", "custom", "warranty",
 };
 
-static const char *const topic_keys[T_COUNT][16] = {
+#define TOPIC_KEYS 24
+static const char *const topic_keys[T_COUNT][TOPIC_KEYS] = {
 	[T_MOQ] = { "moq", "minimum order", "minimum quantity", "min order",
 	    "minimum", "mínimo", "mínima", "minimale", "mindestbestell",
 	    "mindestmenge", "минимальн", "起订", "最小订", "最低订", NULL },
 	[T_PRICE] = { "price", "cost", "how much", "precio", "cuánto",
 	    "cuesta", "prix", "tarif", "preis", "kosten", "preço", "цен",
-	    "стоимост", "价格", "报价", "多少钱" },
+	    "стоимост", "价格", "报价", "多少钱", "quot", "cotiz",
+	    "cotaç", "angebot", "devis", "предложени", NULL },
 	[T_LEAD_TIME] = { "lead time", "delivery time", "how long",
 	    "when can", "production time", "plazo", "tiempo de entrega",
 	    "délai", "lieferzeit", "prazo", "срок", "交货期", "交期",
-	    "生产周期", "多久", NULL },
+	    "生产周期", "多久", "出货", "发货", "交货", NULL },
 	[T_CERT] = { "certif", "zertifi", "сертифик", "认证", "证书", " ce ",
 	    "fcc", "rohs", NULL },
 	[T_PACKAGING] = { "packag", "packing", "embalaje", "empaque",
@@ -1263,13 +1316,13 @@ question_entry(const struct offer *o, const struct conf *c, const char *q,
 {
 	json_t *j = json_object(), *t = json_object();
 	char *padded = xasprintf(" %s ", q);
-	int topics = 0, confirm = 0;
+	int topics = 0, confirm = 0, agree = 0;
 	size_t i, k;
 
 	for (i = 0; i < T_COUNT; i++) {
 		int hit = 0, can = 0;
 
-		for (k = 0; k < 16 && topic_keys[i][k] && !hit; k++)
+		for (k = 0; k < TOPIC_KEYS && topic_keys[i][k] && !hit; k++)
 			hit = icase_contains(padded, topic_keys[i][k]);
 		if (!hit)
 			continue;
@@ -1297,8 +1350,10 @@ question_entry(const struct offer *o, const struct conf *c, const char *q,
 			    (c && c->payment_terms);
 			break;
 		case T_SHIPPING:
+			/* our Incoterm answers; the freight is the rep's */
 			can = (o && !str_blank(o->incoterm)) ||
 			    (c && !str_blank(c->incoterm));
+			agree = can;
 			break;
 		default:
 			can = 0;
@@ -1313,9 +1368,12 @@ question_entry(const struct offer *o, const struct conf *c, const char *q,
 	json_object_set_new(j, "t", t);
 	json_object_set_new(j, "items", all_items(o));
 	set_bool(j, "to_confirm", confirm);
-	set_bool(j, "answered", !confirm);
+	set_bool(j, "to_agree", agree);
+	set_bool(j, "answered", !confirm && !agree);
 	if (confirm)
 		strlist_pushf(notes, "to confirm: question '%s'", q);
+	if (agree)
+		strlist_pushf(notes, "to agree: question '%s'", q);
 	free(padded);
 	return j;
 }
@@ -1557,6 +1615,7 @@ draft_context(const struct conf *c, const struct conf_account *a,
 	set_bool(ctx, "vague", cls != CLASS_DETAILED);
 	set_bool(ctx, "detailed", cls == CLASS_DETAILED);
 	set_str(ctx, "to_confirm_tag", TO_CONFIRM);
+	set_str(ctx, "to_agree_tag", TO_AGREE);
 	subj = bare_subject(pm ? pm->subject : NULL);
 	set_str(ctx, "subject", subj);
 	free(subj);
@@ -1587,7 +1646,20 @@ draft_context(const struct conf *c, const struct conf_account *a,
 		set_str(j, "company", co);
 		free(co);
 	}
-	set_str(j, "business", ei ? ei->industry : NULL);
+	{
+		/* their own words first ("promotional products"), else the
+		 * website's industry ("consumer-electronics" reads
+		 * "consumer electronics") */
+		char *biz = xstrdup_or_null(v && !str_blank(v->business) ?
+		    v->business : ei ? ei->industry : NULL);
+		char *p;
+
+		for (p = biz; p && *p; p++)
+			if (*p == '-')
+				*p = ' ';
+		set_str(j, "business", biz);
+		free(biz);
+	}
 	set_str(j, "website", s && !str_blank(s->f.website) ? s->f.website :
 	    ei ? ei->website : NULL);
 	set_str(j, "country", ei && ei->country ? ei->country :
@@ -1656,6 +1728,8 @@ draft_context(const struct conf *c, const struct conf_account *a,
 							l[k] = ' ';
 				}
 				set_str(e, "label", l);
+				set_bool(e, "bare", only_label(v->req[i].value,
+				    l));
 				free(l);
 			}
 			free(label);
@@ -1670,6 +1744,8 @@ draft_context(const struct conf *c, const struct conf_account *a,
 		    any_true(outline, "to_confirm") ||
 		    any_true(qs, "to_confirm") ||
 		    any_true(json_object_get(ctx, "items"), "to_confirm"));
+		set_bool(ctx, "any_to_agree", any_true(outline, "to_agree") ||
+		    any_true(qs, "to_agree"));
 		set_bool(ctx, "has_outline", json_array_size(outline) > 0);
 		set_bool(ctx, "has_questions", json_array_size(qs) > 0);
 		json_object_set_new(ctx, "outline", outline);

@@ -32,6 +32,7 @@
 #include "xlsx.h"
 
 #define CONFIRM_SUFFIX	" \xE2\x80\x94 to confirm with production"
+#define AGREE_SUFFIX	" \xE2\x80\x94 to agree"
 #define NOTE_MAX_CP	160	/* customer text kept in a note */
 #define NAME_MAX_CP	40
 #define COMPANY_MAX_CP	60
@@ -1300,6 +1301,7 @@ offer_init(struct offer *o)
 	memset(o, 0, sizeof(*o));
 	strlist_init(&o->categories);
 	strlist_init(&o->to_confirm);
+	strlist_init(&o->to_agree);
 }
 
 void
@@ -1318,6 +1320,7 @@ offer_release(struct offer *o)
 	free(o->product_label);
 	strlist_release(&o->categories);
 	strlist_release(&o->to_confirm);
+	strlist_release(&o->to_agree);
 	free(o->currency);
 	free(o->incoterm);
 	free(o->payment_terms);
@@ -1371,6 +1374,11 @@ static const char *const F_DELIVERY[] = { "delivery", "lead_time",
 	"delivery_time", "leadtime" };
 static const char *const F_PAYMENT[] = { "payment", "payment_terms",
 	"payment_term" };
+/* Commercial terms: the rep agrees them, production has no say. */
+static const char *const F_TERMS[] = { "shipping", "shipping_method",
+	"freight", "insurance", "price_basis", "delivery_terms" };
+static const char *const F_TARGET[] = { "target_price", "target",
+	"budget" };
 /* Answered by the sheet itself, or not a point to confirm at all. */
 static const char *const F_SHEET[] = { "moq", "currency", "question" };
 /* Not for the customer: who they are (the rep's notes), what they ask to
@@ -1451,6 +1459,36 @@ confirm(struct offer *o, const char *field, const char *value)
 			o->points[o->cur].note = o->to_confirm.v[i];
 	}
 	return o->to_confirm.v[i];
+}
+
+/*
+ * A commercial term of theirs that is not ours (Incoterm, port, payment,
+ * a target price we do not meet): not a question for production, but for
+ * the rep, who quotes our terms and agrees the rest with the customer.
+ * Adds "<Field>: <value> — to agree" and marks the point being decided
+ * (o->cur) as a term to agree, unless it is already to confirm.
+ */
+static void
+agree(struct offer *o, const char *field, const char *value)
+{
+	char *v = one_line(value, NOTE_MAX_CP), *f = field_label(field);
+	char *note = xasprintf("%s: %s%s", f, v ? v : "(not stated)",
+	    AGREE_SUFFIX);
+	long i = strlist_find(&o->to_agree, note, 0);
+
+	if (i < 0) {
+		strlist_push_owned(&o->to_agree, note);
+		i = (long)o->to_agree.n - 1;
+	} else {
+		free(note);
+	}
+	free(v);
+	free(f);
+	if (o->cur < o->npoints && o->points[o->cur].state ==
+	    POINT_ANSWERED) {
+		o->points[o->cur].state = POINT_AGREE;
+		o->points[o->cur].note = o->to_agree.v[i];
+	}
 }
 
 /* Words of a requirement worth checking against the catalog's text. */
@@ -1888,6 +1926,10 @@ build_vague(struct offer *o, const struct catalog *cat,
 		}
 		free(key);
 	}
+	/* The lines their own words about their business point to ("we
+	 * are a distributor of promotional products"), then the website's. */
+	for (i = 0; v && i < v->lines.n; i++)
+		add_category(o, catalog_category(cat, v->lines.v[i]));
 	suggested_categories(o, cat, ei);
 	for (i = 0; i < o->categories.n; i++) {
 		n = catalog_best_sellers(cat, o->categories.v[i], m,
@@ -1900,6 +1942,35 @@ build_vague(struct offer *o, const struct catalog *cat,
 	}
 }
 
+/*
+ * Does every item's price meet their target ("USD 1.20 per piece")?  The
+ * first number of their words is the target; none, or no item, is not met.
+ */
+static int
+target_met(const struct offer *o, const char *value)
+{
+	const char *p = value;
+	double t = 0;
+	size_t i;
+
+	while (*p && !isdigit((unsigned char)*p))
+		p++;
+	for (; isdigit((unsigned char)*p); p++)
+		t = t * 10 + (*p - '0');
+	if (*p == '.' && isdigit((unsigned char)p[1])) {
+		double f = 0.1;
+
+		for (p++; isdigit((unsigned char)*p); p++, f /= 10)
+			t += (*p - '0') * f;
+	}
+	if (t <= 0 || !o->nitems || strchr(value, '%'))
+		return 0;
+	for (i = 0; i < o->nitems; i++)
+		if (o->items[i].unit_price > t + 1e-9)
+			return 0;
+	return 1;
+}
+
 /* Their Incoterm against ours; may name the place on o->incoterm. */
 static void
 check_incoterm(struct offer *o, const struct conf *c, const char *field,
@@ -1910,7 +1981,7 @@ check_incoterm(struct offer *o, const struct conf *c, const char *field,
 
 	term = incoterm_in(value, &rest);
 	if (!term || strcasecmp(term, our)) {
-		confirm(o, field, value);
+		agree(o, field, value);
 		return;
 	}
 	place = one_line(rest, 60);
@@ -1925,9 +1996,9 @@ check_incoterm(struct offer *o, const struct conf *c, const char *field,
 		free(o->incoterm);
 		o->incoterm = xasprintf("%s %s", our, place);
 		if (!term_is_origin(our))
-			confirm(o, field, value);
+			agree(o, field, value);
 	} else if (place && !same_port(place, c->port)) {
-		confirm(o, field, value);
+		agree(o, field, value);
 	}
 	free(place);
 }
@@ -2088,7 +2159,7 @@ build_detailed(struct offer *o, const struct conf *c,
 			check_incoterm(o, c, f, val);
 		} else if (field_is(key, F_PORT, ARRAY_SIZE(F_PORT))) {
 			if (!term_is_origin(our) || !same_port(val, c->port))
-				confirm(o, f, val);
+				agree(o, f, val);
 		} else if (field_is(key, F_CERT, ARRAY_SIZE(F_CERT))) {
 			check_certs(o, f, val);
 		} else if (field_is(key, F_PACK, ARRAY_SIZE(F_PACK))) {
@@ -2105,10 +2176,15 @@ build_detailed(struct offer *o, const struct conf *c,
 		} else if (field_is(key, F_PAYMENT, ARRAY_SIZE(F_PAYMENT))) {
 			if (!c->payment_terms ||
 			    !words_covered(val, c->payment_terms))
-				confirm(o, f, val);
+				agree(o, f, val);
 		} else if (!strcmp(key, "currency")) {
 			if (!c->currency || !words_covered(val, c->currency))
-				confirm(o, f, val);
+				agree(o, f, val);
+		} else if (field_is(key, F_TERMS, ARRAY_SIZE(F_TERMS))) {
+			agree(o, f, val);
+		} else if (field_is(key, F_TARGET, ARRAY_SIZE(F_TARGET))) {
+			if (!target_met(o, val))
+				agree(o, f, val);
 		} else if (!field_is(key, F_SHEET, ARRAY_SIZE(F_SHEET))) {
 			confirm(o, f, val);
 		}
@@ -2582,6 +2658,19 @@ write_sheet(const struct conf *c, const struct offer *o, struct xlsx *x)
 		for (j = 0; j < o->to_confirm.n; j++, row++) {
 			buf_reset(&b);
 			buf_addf(&b, "\xE2\x80\xA2 %s", o->to_confirm.v[j]);
+			xlsx_merge(sh, row, 0, row, k.last, b.data, XS_WRAP);
+			xlsx_row_height(sh, row,
+			    14.0 * text_lines(b.data, 115) + 2);
+		}
+	}
+	if (o->to_agree.n) {
+		row++;
+		xlsx_merge(sh, row, 0, row, k.last, "Commercial terms to agree "
+		    "with you:", XS_BOLD);
+		row++;
+		for (j = 0; j < o->to_agree.n; j++, row++) {
+			buf_reset(&b);
+			buf_addf(&b, "\xE2\x80\xA2 %s", o->to_agree.v[j]);
 			xlsx_merge(sh, row, 0, row, k.last, b.data, XS_WRAP);
 			xlsx_row_height(sh, row,
 			    14.0 * text_lines(b.data, 115) + 2);

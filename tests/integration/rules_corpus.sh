@@ -36,9 +36,12 @@ run_corpus() {
 
 shared=$SHARED/corpus/inquiries
 if [ -f "$shared/inquiries.jsonl" ]; then
-	run_corpus shared "$shared" --min-macro-f1 0.90 \
-	    --min-outline-recall 0.80 --min-question-recall 0.80 \
-	    --min-outline-precision 0.80
+	# The development share's figures as they stand (macro-F1 1.000,
+	# outline recall 0.992, precision 0.859, question recall 1.000): a
+	# change that loses any of them must say so here.
+	run_corpus shared "$shared" --min-macro-f1 1.0 \
+	    --min-outline-recall 0.95 --min-question-recall 0.95 \
+	    --min-outline-precision 0.85
 else
 	skip "shared corpus: rules test meets its targets" \
 	    "no $shared (the shared corpora are not checked out here)"

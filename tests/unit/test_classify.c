@@ -460,6 +460,16 @@ test_outline_table(void **state)
 		} else if (!strcmp(f[1], "question")) {
 			for (i = 0; i < v.questions.n && !ok; i++)
 				ok = icontains(v.questions.v[i], f[2]);
+		} else if (!strcmp(f[1], "!question")) {
+			/* no question contains it (a courtesy is none) */
+			ok = 1;
+			for (i = 0; i < v.questions.n && ok; i++)
+				ok = !icontains(v.questions.v[i], f[2]);
+		} else if (!strcmp(f[1], "business")) {
+			ok = v.business && icontains(v.business, f[2]);
+		} else if (!strcmp(f[1], "line")) {
+			for (i = 0; i < v.lines.n && !ok; i++)
+				ok = icontains(v.lines.v[i], f[2]);
 		} else if (f[1][0] == '!') {
 			/* nothing of that field (any: "*") may contain it */
 			ok = 1;

@@ -416,6 +416,67 @@ test_offer_points(void **state)
 	fixture_release(&f);
 }
 
+/*
+ * What a rep reads: a point whose value is only its label shows the label
+ * alone ("Samples", not "Samples: Samples"); a question asking when the
+ * goods can ship, in Chinese too, is answered with the lead time; their
+ * shipping terms are the rep's to agree.
+ */
+static void
+test_outline_words(void **state)
+{
+	struct fixture f;
+	struct strlist notes = STRLIST_INIT;
+	struct rule dummy;
+	struct requirement req[] = {
+		{ (char *)"samples", (char *)"Samples", &dummy },
+		{ (char *)"samples", (char *)"sample first", &dummy },
+		{ (char *)"shipping", (char *)"express shipping", &dummy },
+	};
+	static const int bare[] = { 1, 0, 0 };
+	json_t *ctx, *outline, *qs, *e;
+	size_t i;
+
+	(void)state;
+	memset(&dummy, 0, sizeof(dummy));
+	fixture(&f, &langs[0], CLASS_DETAILED);
+	f.o.points = NULL;
+	f.o.npoints = 0;
+	f.v.req = req;
+	f.v.nreq = ARRAY_SIZE(req);
+	f.questions[0] = (char *)"\xE8\xAF\xB7\xE9\x97\xAE\xE6\x9C\x80"
+	    "\xE5\xBF\xAB\xE4\xBB\x80\xE4\xB9\x88\xE6\x97\xB6\xE5\x80\x99"
+	    "\xE5\x8F\xAF\xE4\xBB\xA5\xE5\x87\xBA\xE8\xB4\xA7\xEF\xBC\x9F";
+	f.questions[1] = (char *)"What is the price including express "
+	    "shipping?";
+	f.v.questions.n = 2;
+	ctx = draft_context(&f.c, &f.a, tpl, &f.pm, &f.s, &f.v, &f.ei, &f.o,
+	    NULL, NOW, "en", &notes);
+	outline = json_object_get(ctx, "outline");
+	assert_int_equal(json_array_size(outline), ARRAY_SIZE(req));
+	for (i = 0; i < ARRAY_SIZE(req); i++) {
+		e = json_array_get(outline, i);
+		assert_int_equal(json_is_true(json_object_get(e, "bare")),
+		    bare[i]);
+	}
+	e = json_array_get(outline, 2);
+	assert_true(json_is_true(json_object_get(e, "to_agree")));
+	assert_false(json_is_true(json_object_get(e, "to_confirm")));
+	assert_true(json_is_true(json_object_get(json_object_get(e, "f"),
+	    "shipping")));
+	qs = json_object_get(ctx, "questions");
+	assert_int_equal(json_array_size(qs), 2);
+	assert_true(json_is_true(json_object_get(json_object_get(
+	    json_array_get(qs, 0), "t"), "lead_time")));
+	/* the freight they ask for is the rep's to quote */
+	assert_true(json_is_true(json_object_get(json_array_get(qs, 1),
+	    "to_agree")));
+	assert_true(json_is_true(json_object_get(ctx, "any_to_agree")));
+	json_decref(ctx);
+	strlist_release(&notes);
+	fixture_release(&f);
+}
+
 /* ---- The outline the rules produce ------------------------------------ */
 
 static void
@@ -500,7 +561,9 @@ test_outline_fields(void **state)
 			{ (char *)"port", (char *)"FOB Shenzhen port", &dummy },
 			{ (char *)"payment", (char *)"L/C at sight", &dummy },
 		};
-		static const int confirm[] = { 0, 1, 1, 0, 1 };
+		/* their other terms are the rep's to agree, never sent to
+		 * production */
+		static const int agree[] = { 0, 1, 1, 0, 1 };
 
 		f.o.incoterm = NULL;
 		f.o.payment_terms = NULL;
@@ -511,8 +574,12 @@ test_outline_fields(void **state)
 		outline = json_object_get(ctx, "outline");
 		for (i = 0; i < ARRAY_SIZE(terms); i++) {
 			e = json_array_get(outline, i);
+			assert_false(json_is_true(json_object_get(e,
+			    "to_confirm")));
 			assert_int_equal(json_is_true(json_object_get(e,
-			    "to_confirm")), confirm[i]);
+			    "to_agree")), agree[i]);
+			assert_int_equal(json_is_true(json_object_get(e,
+			    "answered")), !agree[i]);
 			if (i < 4)
 				assert_string_equal(json_string_value(
 				    json_object_get(e, "ours")), "FOB Shenzhen");
@@ -523,6 +590,8 @@ test_outline_fields(void **state)
 		assert_string_equal(json_string_value(json_object_get(
 		    json_object_get(ctx, "quote"), "incoterm")),
 		    "FOB Shenzhen");
+		assert_true(json_is_true(json_object_get(ctx,
+		    "any_to_agree")));
 		json_decref(ctx);
 	}
 	strlist_release(&notes);
@@ -584,6 +653,11 @@ test_greeting(void **state)
 		{ NULL, NULL, "Sales Department", "sales@x.example",
 		    GREET_UNKNOWN, NULL, NULL },
 		{ NULL, NULL, "ACME Trading Co., Ltd.", "info@x.example",
+		    GREET_UNKNOWN, NULL, NULL },
+		/* a company in the display name is no one to greet */
+		{ NULL, NULL, "Staekar Polski SP z.o.o", "s@x.example",
+		    GREET_UNKNOWN, NULL, NULL },
+		{ NULL, NULL, "Lojas Brasil Ltda", "l@x.example",
 		    GREET_UNKNOWN, NULL, NULL },
 		{ NULL, NULL, "buyer@acme.example", "buyer@acme.example",
 		    GREET_UNKNOWN, NULL, NULL },
@@ -1328,6 +1402,7 @@ main(void)
 	const struct CMUnitTest more[] = {
 		cmocka_unit_test(test_offer_points),
 		cmocka_unit_test(test_outline_fields),
+		cmocka_unit_test(test_outline_words),
 		cmocka_unit_test(test_greeting),
 		cmocka_unit_test(test_reply_subject),
 		cmocka_unit_test(test_file_name),

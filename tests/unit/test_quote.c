@@ -407,6 +407,18 @@ has_note(const struct offer *o, const char *prefix)
 	return 0;
 }
 
+/* Is there a commercial term to agree starting with prefix? */
+static int
+has_agree(const struct offer *o, const char *prefix)
+{
+	size_t i;
+
+	for (i = 0; i < o->to_agree.n; i++)
+		if (starts_with(o->to_agree.v[i], prefix))
+			return 1;
+	return 0;
+}
+
 static void
 dump_offer(const struct offer *o)
 {
@@ -466,15 +478,17 @@ test_offer_detailed(void **state)
 	assert_false(o.items[0].to_confirm);
 	assert_string_equal(o.categories.v[0], "Speakers");
 	/* written for the customer: their field's name, their words */
+	/* their commercial terms are the rep's to agree, not production's */
 	if (!has_note(&o, "Certification: UL" DASH "to confirm with production")
-	    || !has_note(&o, "Incoterm: CIF Hamburg" DASH) ||
-	    !has_note(&o, "Payment: L/C at sight" DASH) ||
+	    || !has_agree(&o, "Incoterm: CIF Hamburg" DASH "to agree") ||
+	    !has_agree(&o, "Payment: L/C at sight" DASH) ||
+	    has_note(&o, "Incoterm") || has_note(&o, "Payment") ||
 	    !has_note(&o, "Logo / customisation: our logo printed" DASH) ||
 	    !has_note(&o, "Samples: 2 free samples" DASH) ||
 	    has_note(&o, "Packaging") || has_note(&o, "Material") ||
 	    has_note(&o, "Quantity") || has_note(&o, "Delivery") ||
 	    has_note(&o, "Market") || has_note(&o, "Currency") ||
-	    o.to_confirm.n != 5) {
+	    o.to_confirm.n != 3 || o.to_agree.n != 2) {
 		dump_offer(&o);
 		fail();
 	}
@@ -482,7 +496,7 @@ test_offer_detailed(void **state)
 	{
 		static const enum point_state want[] = {
 			POINT_ANSWERED, POINT_ANSWERED, POINT_CONFIRM,
-			POINT_ANSWERED, POINT_CONFIRM, POINT_CONFIRM,
+			POINT_ANSWERED, POINT_AGREE, POINT_AGREE,
 			POINT_CONFIRM, POINT_ANSWERED, POINT_ANSWERED,
 			POINT_HIDDEN, POINT_ANSWERED, POINT_CONFIRM,
 		};
@@ -496,7 +510,8 @@ test_offer_detailed(void **state)
 				    f.v.req[i].field, o.points[i].state,
 				    want[i]);
 			assert_true((o.points[i].note != NULL) ==
-			    (want[i] == POINT_CONFIRM));
+			    (want[i] == POINT_CONFIRM || want[i] ==
+			    POINT_AGREE));
 		}
 		assert_true(starts_with(o.points[2].note, "Certification: UL"));
 	}
@@ -592,8 +607,9 @@ test_offer_pairs_and_moq(void **state)
 	fake_req(&f, "payment", "T/T, 30% deposit");
 	fake_req(&f, "payment_terms", "PayPal");
 	offer_build(&conf, &cat, NULL, NULL, &f.v, NULL, 1, 1764180000, &o);
-	assert_int_equal(o.to_confirm.n, 1);
-	assert_true(has_note(&o, "Payment terms: PayPal" DASH));
+	assert_int_equal(o.to_confirm.n, 0);
+	assert_int_equal(o.to_agree.n, 1);
+	assert_true(has_agree(&o, "Payment terms: PayPal" DASH "to agree"));
 	offer_release(&o);
 
 	/* Below the MOQ; a container; no quantity at all. */
