@@ -23,6 +23,13 @@
  * UFOLD_REPLACEMENT and consumes one byte, so a loop always advances.
  */
 size_t utf8_decode(const char *s, size_t len, uint32_t *cp);
+/* The same, returning the code point; *n gets the bytes used. */
+uint32_t utf8_next(const char *s, size_t len, size_t *n);
+/*
+ * The code point that ends just before s + i, and its start in *at; 0 and
+ * *at = 0 when i is 0.  A broken sequence reads as one byte.
+ */
+uint32_t utf8_prev(const char *s, size_t i, size_t *at);
 /* Encodes cp (<= U+10FFFF) into out (4 bytes); returns the bytes used. */
 size_t utf8_encode(uint32_t cp, char out[4]);
 /* True when the len bytes at s are valid UTF-8. */

@@ -225,41 +225,6 @@ classify_stopwords_unsorted(void)
 }
 #endif
 
-static size_t
-u8len(unsigned char c)
-{
-	if (c < 0xc0)
-		return 1;
-	if (c < 0xe0)
-		return 2;
-	if (c < 0xf0)
-		return 3;
-	return 4;
-}
-
-static uint32_t
-u8dec(const char *s, size_t len, size_t *n)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t k = u8len(p[0]), i;
-	uint32_t cp;
-
-	if (k > len || k == 1) {
-		*n = 1;
-		return p[0];
-	}
-	cp = p[0] & (0xff >> (k + 1));
-	for (i = 1; i < k; i++) {
-		if ((p[i] & 0xc0) != 0x80) {
-			*n = 1;
-			return p[0];
-		}
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	*n = k;
-	return cp;
-}
-
 static int
 cmp_stopword(const void *key, const void *elem)
 {
@@ -311,7 +276,7 @@ classify_languages(const char *text, char out[8], char *langs, size_t size)
 	if (len > LANG_SCAN_MAX)
 		len = LANG_SCAN_MAX;
 	for (i = 0; i <= len; i += n) {
-		uint32_t cp = i < len ? u8dec(text + i, len - i, &n) : 0;
+		uint32_t cp = i < len ? utf8_next(text + i, len - i, &n) : 0;
 
 		if (i == len)
 			n = 1;

@@ -221,35 +221,6 @@ out:
 
 /* --- normalisation for scoring ------------------------------------------ */
 
-static size_t
-u8len(unsigned char c)
-{
-	return c < 0xc0 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-}
-
-static uint32_t
-u8dec(const char *s, size_t len, size_t *n)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t k = u8len(p[0]), i;
-	uint32_t cp;
-
-	if (k > len || k == 1) {
-		*n = 1;
-		return p[0];
-	}
-	cp = p[0] & (0xff >> (k + 1));
-	for (i = 1; i < k; i++) {
-		if ((p[i] & 0xc0) != 0x80) {
-			*n = 1;
-			return p[0];
-		}
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	*n = k;
-	return cp;
-}
-
 static void
 put_cp(struct buf *b, uint32_t cp)
 {
@@ -284,7 +255,7 @@ normalise(const char *s)
 	int space = 0;
 
 	for (i = 0; i < len; i += n) {
-		uint32_t cp = u8dec(s + i, len - i, &n);
+		uint32_t cp = utf8_next(s + i, len - i, &n);
 		const char *rep = NULL;
 
 		if (cp >= 0xff01 && cp <= 0xff5e)
@@ -371,7 +342,7 @@ content_words(const char *s, struct strlist *out)
 	size_t k;
 
 	while (i < len) {
-		uint32_t cp = u8dec(s + i, len - i, &n);
+		uint32_t cp = utf8_next(s + i, len - i, &n);
 		int letter = (cp >= '0' && cp <= '9') || (cp >= 'a' &&
 		    cp <= 'z') || (cp >= 'A' && cp <= 'Z') || cp >= 0xc0;
 
@@ -381,7 +352,7 @@ content_words(const char *s, struct strlist *out)
 		}
 		st = i;
 		while (i < len) {
-			cp = u8dec(s + i, len - i, &n);
+			cp = utf8_next(s + i, len - i, &n);
 			if (!((cp >= '0' && cp <= '9') || (cp >= 'a' &&
 			    cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
 			    cp >= 0xc0) || cp == 0x3001 || cp == 0x3002 ||

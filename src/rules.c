@@ -219,60 +219,6 @@ class_from_name(const char *s)
 
 /* --- small text helpers ---------------------------------------------- */
 
-/* Length of the UTF-8 sequence starting with byte c (1 for bad bytes). */
-static size_t
-u8len(unsigned char c)
-{
-	if (c < 0xc0)
-		return 1;
-	if (c < 0xe0)
-		return 2;
-	if (c < 0xf0)
-		return 3;
-	return 4;
-}
-
-/* Decodes the code point at s (len bytes left); *n gets its length. */
-static uint32_t
-u8dec(const char *s, size_t len, size_t *n)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t k = u8len(p[0]), i;
-	uint32_t cp;
-
-	if (k > len || k == 1) {
-		*n = 1;
-		return p[0];
-	}
-	cp = p[0] & (0xff >> (k + 1));
-	for (i = 1; i < k; i++) {
-		if ((p[i] & 0xc0) != 0x80) {
-			*n = 1;
-			return p[0];
-		}
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	*n = k;
-	return cp;
-}
-
-/* The code point ending just before s + i, and its start in *at. */
-static uint32_t
-u8prev(const char *s, size_t i, size_t *at)
-{
-	size_t j = i, n;
-
-	if (!i) {
-		*at = 0;
-		return 0;
-	}
-	j = i - 1;
-	while (j > 0 && i - j < 4 && ((unsigned char)s[j] & 0xc0) == 0x80)
-		j--;
-	*at = j;
-	return u8dec(s + j, i - j, &n);
-}
-
 /* Column (1-based, in characters) of byte offset off in line. */
 static int
 column(const char *line, size_t off)
@@ -2165,8 +2111,8 @@ build_words(struct parser *p, struct xrule *x, const struct rlist *l)
 		size_t n = strlen(w), k;
 		uint32_t first, last;
 
-		first = u8dec(w, n, &k);
-		last = u8prev(w, n, &k);
+		first = utf8_next(w, n, &k);
+		last = utf8_prev(w, n, &k);
 		if (i)
 			buf_addch(&b, '|');
 		/* Whole words for alphabetic scripts; CJK has no spaces. */
@@ -2715,7 +2661,7 @@ boundary(const char *t, size_t len, size_t i)
 
 	if (i == 0 || i >= len)
 		return 1;
-	prev = u8prev(t, i, &at);
+	prev = utf8_prev(t, i, &at);
 	if (prev == 0x3002 || prev == 0xff01 || prev == 0xff1f ||
 	    prev == 0xff1b)
 		return 1;	/* 。！？； */
@@ -2953,7 +2899,7 @@ scan_pattern(const struct ruleset *rs, const struct xrule *x,
 		if (e > start)
 			start = e;
 		else
-			start = (s < len ? s + u8len((unsigned char)text[s]) :
+			start = (s < len ? s + utf8_decode(text + s, len - s, &(uint32_t){ 0 }) :
 			    len + 1);
 		if (e > s && e < start)
 			start = e;

@@ -51,6 +51,32 @@ utf8_decode(const char *str, size_t len, uint32_t *cp)
 	return n;
 }
 
+uint32_t
+utf8_next(const char *s, size_t len, size_t *n)
+{
+	uint32_t cp;
+
+	*n = utf8_decode(s, len, &cp);
+	return cp;
+}
+
+uint32_t
+utf8_prev(const char *s, size_t i, size_t *at)
+{
+	size_t j, n;
+
+	*at = 0;
+	if (!i)
+		return 0;
+	j = i - 1;
+	while (j > 0 && i - j < 4 && ((unsigned char)s[j] & 0xc0) == 0x80)
+		j--;
+	if (utf8_decode(s + j, i - j, &(uint32_t){ 0 }) != i - j)
+		j = i - 1;	/* not one whole sequence: the last byte */
+	*at = j;
+	return utf8_next(s + j, i - j, &n);
+}
+
 size_t
 utf8_encode(uint32_t cp, char out[4])
 {

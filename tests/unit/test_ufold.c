@@ -44,6 +44,37 @@ test_decode(void **state)
 	assert_false(utf8_valid("caf\xE9", 4));
 }
 
+/* utf8_next and utf8_prev walk the same code points both ways. */
+static void
+test_next_prev(void **state)
+{
+	static const struct {
+		const char *s;
+		size_t i;		/* offset to look back from */
+		uint32_t prev;
+		size_t at;
+	} t[] = {
+		{ "", 0, 0, 0 },
+		{ "ab", 2, 'b', 1 },
+		{ "a\xc3\xa9", 3, 0xe9, 1 },		/* é */
+		{ "\xe4\xb8\xad", 3, 0x4e2d, 0 },	/* 中 */
+		{ "x\xf0\x9f\x98\x80", 5, 0x1f600, 1 },
+		{ "a\x80", 2, UFOLD_REPLACEMENT, 1 },	/* stray continuation */
+		{ "\xe4\xb8", 2, UFOLD_REPLACEMENT, 1 },	/* cut sequence */
+	};
+	size_t i, at, n;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		assert_int_equal(utf8_prev(t[i].s, t[i].i, &at), t[i].prev);
+		assert_int_equal(at, t[i].at);
+	}
+	assert_int_equal(utf8_next("\xe4\xb8\xad!", 4, &n), 0x4e2d);
+	assert_int_equal(n, 3);
+	assert_int_equal(utf8_next("\xff", 1, &n), UFOLD_REPLACEMENT);
+	assert_int_equal(n, 1);
+}
+
 static void
 test_repair_and_prefix(void **state)
 {
@@ -130,6 +161,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_decode),
+		cmocka_unit_test(test_next_prev),
 		cmocka_unit_test(test_repair_and_prefix),
 		cmocka_unit_test(test_case),
 		cmocka_unit_test(test_word_chars),
