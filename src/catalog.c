@@ -822,6 +822,12 @@ stem_word(const char *w, size_t len)
 	if (!ascii_alpha(w, len))
 		return xstrndup(w, stem_cyrillic(w, len));
 	n = stem_len(w, len, &y);
+	/* A singular in -ie meets its plural in -ies, which the English
+	 * rule turned into -y: beanie, beanies; parapluie, parapluies. */
+	if (!y && n > 3 && w[n - 2] == 'i' && w[n - 1] == 'e') {
+		n -= 2;
+		y = 1;
+	}
 	if (!y)
 		return xstrndup(w, n);
 	s = xmalloc(n + 2);

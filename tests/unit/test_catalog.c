@@ -284,6 +284,8 @@ test_match(void **state)
 		{ "custom mugs with logo", "MG-11" },
 		{ "Batteries", NULL },
 		{ "golf umbrellas", "UM-G30" },
+		/* -ies plural of an -ie singular: parapluie */
+		{ "parapluies pliants", "UM-F21" },
 		{ "woven lanyards", "LY-WV" },
 		{ "USB-Sticks", "UD-SW16" },
 		{ "Kugelschreiber", "PN-MT" },
