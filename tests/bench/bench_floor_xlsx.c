@@ -4,12 +4,14 @@
  * quote sheet's shape (tests/bench/sheet-floor.h: the same cells, merges,
  * formats, formulas and print setup as quote_write) with ITEMS item rows
  * each, to N distinct files under DIR, as inquiryd writes one file per
- * quote.  The offer is built once, untimed, from the sample catalog.
+ * quote.  The offer is built once, untimed, from the sample catalog;
+ * the heap is never trimmed between sheets (mallopt).
  *
  *   build/bench/bench_floor_xlsx N ITEMS DIR      (run from the top)
  *
  * Prints "sheets=N items=I seconds=S per_sheet_ms=M" (wall clock).
  */
+#include <malloc.h>
 #include <stdint.h>
 #include <unistd.h>
 
@@ -74,6 +76,12 @@ main(int argc, char **argv)
 	v.req = req;
 	v.nreq = 2 * (size_t)items;
 	offer_build(&c, &cat, &pm, &s, &v, NULL, 1, 1772409600, &o);
+	/* No heap trimming between sheets: each workbook's big buffers
+	 * would otherwise go back to the kernel and fault in again, which
+	 * on this kind of VM costs more than the writing (the floor is the
+	 * writing). */
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 	nitems = o.nitems;
 	o.nitems = MIN(o.nitems, (size_t)items);
 	t = now_s();
