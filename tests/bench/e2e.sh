@@ -11,7 +11,12 @@
 #   the floors, each a bare loop doing only that work on the same data:
 #     mbsync        isync pulling the same mailbox into a fresh Maildir
 #     rules         the shipped rules' compiled patterns, PCRE2 JIT, over
-#                   the same texts (rules-floor.c; its timed part only)
+#                   the same texts (rules-floor.c; its timed part only).
+#                   It runs every pattern over every text, where
+#                   classification skips those whose required literals
+#                   are absent: it is heavier than inquiryd's classify
+#                   stage (compare the stage's share), so read the ratios
+#                   with that in mind.
 #     xlsx          libxlsxwriter writing as many quote sheets of the same
 #                   shape as inquiryd wrote (bench_floor_xlsx.c)
 #     append        libetpan APPENDing the drafts inquiryd wrote
