@@ -242,6 +242,18 @@ int imap_append(struct imap *im, const char *mailbox, const char *data,
     size_t len, unsigned flags, int64_t date, uint32_t *uid, struct err *e);
 
 /*
+ * Whether mailbox holds a message whose header (e.g. "Message-ID")
+ * contains any of values[0..n) (IMAP HEADER search: a case-insensitive
+ * substring; no value may be empty): opens mailbox read-only and asks one
+ * UID SEARCH of ORs per IMAP_ANY_CHUNK values, so that a batch of drafts
+ * costs one search of the folder, not one each.  *any gets 1 or 0.
+ * Leaves mailbox open (read-only).  Fails as imap_search.
+ */
+#define IMAP_ANY_CHUNK	50
+int imap_header_any(struct imap *im, const char *mailbox, const char *header,
+    char *const *values, size_t n, int *any, struct err *e);
+
+/*
  * APPEND made idempotent by Message-ID: opens mailbox read-only, searches
  * HEADER Message-ID for message_id and appends only when no message has
  * it.  *found is set when one did (its UID in *uid).  Leaves mailbox open

@@ -50,6 +50,15 @@ int outbox_deliver(struct imap *im, struct store *st, const char *folder,
     int *found, struct err *e);
 
 /*
+ * outbox_deliver for a draft the caller has just made sure folder does not
+ * hold (imap_header_any over a batch of drafts): APPENDs without searching
+ * first.  Same returns; *found is always 0.
+ */
+int outbox_deliver_new(struct imap *im, struct store *st, const char *folder,
+    int64_t inquiry_id, const char *message_id, const char *path,
+    struct err *e);
+
+/*
  * Delivers every draft of account still waiting in the store
  * (store_undelivered_drafts), oldest first, into folder.  A draft that
  * fails permanently is logged, counted in s->failed and left for the next

@@ -879,6 +879,8 @@ struct toks {
 	struct strlist t;
 	struct buf flat;	/* folded letters and digits, no spaces */
 	int cjk;		/* has CJK characters */
+	size_t *ix;		/* owned, or NULL: token positions sorted by
+				 * token, then position (toks_index) */
 };
 
 static void
@@ -887,6 +889,7 @@ toks_init(struct toks *k)
 	strlist_init(&k->t);
 	buf_init(&k->flat, SIZE_MAX);
 	k->cjk = 0;
+	k->ix = NULL;
 }
 
 static void
@@ -894,6 +897,7 @@ toks_release(struct toks *k)
 {
 	strlist_release(&k->t);
 	buf_release(&k->flat);
+	FREE_AND_NULL(k->ix);
 }
 
 static void
@@ -952,6 +956,124 @@ toks_join(const struct strlist *t, size_t from, size_t n)
 }
 
 /*
+ * An index of a long text's tokens, so that matching a whole catalog
+ * against it looks each term up instead of walking every token for every
+ * term of every product: the positions 0..n-1 sorted by their token
+ * (strcmp order), then by position.  Lookups give the same first
+ * position the walk would.
+ */
+static const struct toks *ix_sorting;
+
+static int
+ix_cmp(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int r = strcmp(ix_sorting->t.v[x], ix_sorting->t.v[y]);
+
+	if (r)
+		return r;
+	return x < y ? -1 : x > y;
+}
+
+static void
+toks_index(struct toks *k)
+{
+	size_t i;
+
+	FREE_AND_NULL(k->ix);
+	k->ix = xcalloc(k->t.n ? k->t.n : 1, sizeof(*k->ix));
+	for (i = 0; i < k->t.n; i++)
+		k->ix[i] = i;
+	ix_sorting = k;
+	qsort(k->ix, k->t.n, sizeof(*k->ix), ix_cmp);
+	ix_sorting = NULL;
+}
+
+/* strcmp of token tok with the first wlen bytes of w (no NUL among them). */
+static int
+ix_cmp_n(const char *tok, const char *w, size_t wlen)
+{
+	int r = strncmp(tok, w, wlen);
+
+	if (r)
+		return r;
+	return tok[wlen] != '\0';
+}
+
+/* The first index slot whose token is not below w[0..wlen). */
+static size_t
+ix_lower(const struct toks *k, const char *w, size_t wlen)
+{
+	size_t lo = 0, hi = k->t.n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ix_cmp_n(k->t.v[k->ix[mid]], w, wlen) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* toks_find on an indexed text: the same answers, by lookups. */
+static int
+toks_find_ix(const struct toks *text, const struct toks *term, size_t *at,
+    size_t *len)
+{
+	size_t i, j, s, n = term->t.n, best = SIZE_MAX, wlen;
+	const char *w = term->t.v[0];
+	char *glued;
+
+	for (s = ix_lower(text, w, strlen(w)); s < text->t.n &&
+	    !strcmp(text->t.v[text->ix[s]], w); s++) {
+		i = text->ix[s];
+		if (i + n > text->t.n)
+			break;
+		for (j = 1; j < n; j++)
+			if (strcmp(text->t.v[i + j], term->t.v[j]))
+				break;
+		if (j == n) {
+			*at = i;
+			*len = n;
+			return 1;
+		}
+	}
+	if (n > 1) {
+		glued = toks_join(&term->t, 0, n);
+		s = ix_lower(text, glued, strlen(glued));
+		if (s < text->t.n && !strcmp(text->t.v[text->ix[s]], glued)) {
+			*at = text->ix[s];
+			*len = 1;
+		}
+		free(glued);
+		return *len != 0;
+	}
+	wlen = strlen(w);
+	if (wlen < 6)
+		return 0;
+	/* Two tokens in a row that make w: try every split of w. */
+	for (j = 0; j <= wlen; j++) {
+		for (s = ix_lower(text, w, j); s < text->t.n &&
+		    !ix_cmp_n(text->t.v[text->ix[s]], w, j); s++) {
+			i = text->ix[s];
+			if (i + 1 >= text->t.n || i >= best)
+				break;
+			if (!strcmp(text->t.v[i + 1], w + j)) {
+				best = i;
+				break;
+			}
+		}
+	}
+	if (best == SIZE_MAX)
+		return 0;
+	*at = best;
+	*len = 2;
+	return 1;
+}
+
+/*
  * Where the text holds the phrase (its tokens in a row, or glued): the
  * first text token in *at and how many in *n (*n is 0 for a match inside
  * a CJK run).  Returns 1 if found.
@@ -971,6 +1093,8 @@ toks_find(const struct toks *text, const struct toks *term, size_t *at,
 	if (term->cjk)
 		return text->flat.len && strstr(text->flat.data,
 		    term->flat.data) != NULL;
+	if (text->ix)
+		return toks_find_ix(text, term, at, len);
 	for (i = 0; i + n <= text->t.n && !found; i++) {
 		for (j = 0; j < n; j++)
 			if (strcmp(text->t.v[i + j], term->t.v[j]))
@@ -1071,6 +1195,12 @@ partial_name(const struct toks *text, const char *name)
 		if (is_stop(nm.t.v[i]))
 			continue;
 		want++;
+		if (text->ix) {
+			j = ix_lower(text, nm.t.v[i], strlen(nm.t.v[i]));
+			got += j < text->t.n &&
+			    !strcmp(text->t.v[text->ix[j]], nm.t.v[i]);
+			continue;
+		}
 		for (j = 0; j < text->t.n; j++)
 			if (!strcmp(nm.t.v[i], text->t.v[j]))
 				break;
@@ -1192,6 +1322,7 @@ catalog_match_scored(const struct catalog *cat, const char *text,
 	if (!text || !cat->n || !max)
 		return 0;
 	toks_make(&tt, text);
+	toks_index(&tt);
 	v = xcalloc(cat->n, sizeof(*v));
 	cover = xmalloc(tt.t.n ? tt.t.n : 1);
 	for (i = 0; i < cat->n; i++) {

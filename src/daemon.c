@@ -557,7 +557,7 @@ pass_after_batch(struct pass *x, struct err *e)
 	struct err fe = ERR_INIT;
 	uint64_t t0 = daemon_us();
 	size_t i;
-	int rc = -1;
+	int rc = -1, known = 0;
 
 	if (x->settled.n && ca->flag_processed &&
 	    imap_store_keyword(a->im, x->settled.v, x->settled.n,
@@ -581,13 +581,32 @@ pass_after_batch(struct pass *x, struct err *e)
 		strlist_release(&x->draft_ids);
 		strlist_release(&x->draft_paths);
 	}
+	/* One search of the Drafts folder for the whole batch; only when
+	 * one of them is there already (a crash between the APPEND and its
+	 * record) is each searched for on its own. */
+	if (x->draft_ids.n) {
+		x->reopen = 1;
+		for (i = 0; i < x->draft_ids.n && *x->draft_ids.v[i]; i++)
+			;
+		if (i == x->draft_ids.n && imap_header_any(a->im, a->drafts,
+		    "Message-ID", x->draft_ids.v, x->draft_ids.n, &known,
+		    &fe)) {
+			if (fe.kind == ERR_TEMP)
+				goto fail;
+			err_clear(&fe);
+			known = 1;
+		} else if (i < x->draft_ids.n)
+			known = 1;
+	}
 	for (i = 0; i < x->draft_ids.n; i++) {
 		int found = 0;
 
 		x->reopen = 1;
-		if (outbox_deliver(a->im, a->d->p->st, a->drafts,
+		if (known ? outbox_deliver(a->im, a->d->p->st, a->drafts,
 		    x->draft_inq[i], x->draft_ids.v[i], x->draft_paths.v[i],
-		    &found, &fe)) {
+		    &found, &fe) : outbox_deliver_new(a->im, a->d->p->st,
+		    a->drafts, x->draft_inq[i], x->draft_ids.v[i],
+		    x->draft_paths.v[i], &fe)) {
 			if (fe.kind == ERR_TEMP)
 				goto fail;
 			log_warnx("account '%s': draft <%s> not delivered to "
@@ -1303,6 +1322,27 @@ daemon_print_stats(const struct daemon *d)
 	    "inserts, the transaction)\n");
 }
 
+/* run: the same account of the time, as one log line when stopping. */
+static void
+daemon_log_stats(const struct daemon *d)
+{
+	static const char *const names[STAGE_COUNT] = {
+		"parse", "sig", "classify", "enrich", "quote", "draft",
+		"store",
+	};
+	struct buf b = BUF_INIT(BUF_CAP_LINE);
+	const struct pipeline *p = d->p;
+	size_t i;
+
+	buf_addf(&b, "time in passes %.3f s: fetch %.3f", d->us_total / 1e6,
+	    d->us_fetch / 1e6);
+	for (i = 0; i < STAGE_COUNT; i++)
+		buf_addf(&b, ", %s %.3f", names[i], p->stage_us[i] / 1e6);
+	buf_addf(&b, ", append %.3f (seconds)", d->us_after / 1e6);
+	log_info("%s", b.data);
+	buf_release(&b);
+}
+
 /* poll --once: each account in turn. */
 static int
 daemon_once(struct daemon *d)
@@ -1418,6 +1458,7 @@ daemon_main(struct pipeline *p, const struct daemon_opts *o)
 	daemon_start_all(&d);
 	d.t_digest = evloop_timer(d.ev, 1000, on_digest_timer, &d);
 	evloop_run(d.ev);
+	daemon_log_stats(&d);
 	log_info("stopped");
 	for (i = 0; i < d.n; i++)
 		acct_free(d.a[i]);

@@ -1758,6 +1758,48 @@ out:
 	return rc;
 }
 
+int
+imap_header_any(struct imap *im, const char *mailbox, const char *header,
+    char *const *values, size_t n, int *any, struct err *e)
+{
+	struct imap_mailbox mb;
+	struct mailimap_search_key *key, *h;
+	clist *result;
+	const char *charset;
+	size_t i, from, to;
+	int r;
+
+	*any = 0;
+	if (imap_open_mailbox(im, mailbox, 0, &mb, e))
+		return -1;
+	for (from = 0; from < n && !*any; from = to) {
+		to = MIN(n, from + IMAP_ANY_CHUNK);
+		key = NULL;
+		charset = NULL;
+		for (i = from; i < to; i++) {
+			h = mailimap_search_key_new_header(xstrdup(header),
+			    xstrdup(values[i]));
+			if (imap_has_8bit(values[i]))
+				charset = "UTF-8";
+			key = key ? mailimap_search_key_new_or(key, h) : h;
+		}
+		result = NULL;
+		r = mailimap_uid_search(im->s, charset, key, &result);
+		mailimap_search_key_free(key);
+		if (!imap_ok(r)) {
+			char what[300];
+
+			snprintf(what, sizeof(what), "UID SEARCH in '%s'",
+			    log_esc(mailbox));
+			return imap_etpan_error(im, e, r, what);
+		}
+		*any = result && clist_begin(result) != NULL;
+		if (result)
+			mailimap_search_result_free(result);
+	}
+	return 0;
+}
+
 /* ---------------------------------------------------------------- */
 /* Fetch. */
 

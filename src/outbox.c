@@ -30,10 +30,11 @@ outbox_crlf(const char *p, size_t len, size_t *out_len)
 	return out;
 }
 
-int
-outbox_deliver(struct imap *im, struct store *st, const char *folder,
+/* outbox_deliver, with or without the search for the Message-ID. */
+static int
+outbox_put(struct imap *im, struct store *st, const char *folder,
     int64_t inquiry_id, const char *message_id, const char *path,
-    int *found, struct err *e)
+    int search, int *found, struct err *e)
 {
 	struct buf b = BUF_INIT(OUTBOX_MAX_DRAFT);
 	char *data = NULL;
@@ -54,8 +55,10 @@ outbox_deliver(struct imap *im, struct store *st, const char *folder,
 		goto out;
 	}
 	data = outbox_crlf(b.data, b.len, &len);
-	if (imap_append_once(im, folder, message_id, data, len,
-	    IMAP_FLAG_DRAFT | IMAP_FLAG_SEEN, &uid, &was_there, e))
+	if (search ? imap_append_once(im, folder, message_id, data, len,
+	    IMAP_FLAG_DRAFT | IMAP_FLAG_SEEN, &uid, &was_there, e) :
+	    imap_append(im, folder, data, len, IMAP_FLAG_DRAFT |
+	    IMAP_FLAG_SEEN, 0, &uid, e))
 		goto out;
 	/* The record and the event commit together. */
 	if (store_begin(st, e))
@@ -76,6 +79,24 @@ out:
 	buf_release(&b);
 	free(data);
 	return rc;
+}
+
+int
+outbox_deliver(struct imap *im, struct store *st, const char *folder,
+    int64_t inquiry_id, const char *message_id, const char *path,
+    int *found, struct err *e)
+{
+	return outbox_put(im, st, folder, inquiry_id, message_id, path, 1,
+	    found, e);
+}
+
+int
+outbox_deliver_new(struct imap *im, struct store *st, const char *folder,
+    int64_t inquiry_id, const char *message_id, const char *path,
+    struct err *e)
+{
+	return outbox_put(im, st, folder, inquiry_id, message_id, path, 0,
+	    NULL, e);
 }
 
 /* Drafts waiting, collected before any of them is delivered (delivery
