@@ -633,7 +633,7 @@ make_draft(struct pipeline *p, const struct conf_account *a,
 	char *quote_path = NULL;
 	int64_t now = (int64_t)time(NULL);
 	long seq;
-	int rc = -1;
+	int rc = -1, wrote_draft = 0;
 
 	memset(&d, 0, sizeof(d));
 	memset(&o, 0, sizeof(o));
@@ -653,6 +653,7 @@ make_draft(struct pipeline *p, const struct conf_account *a,
 		    quote_path, now, &d, e);
 		if (!rc)
 			rc = draft_write(&d, p->conf.drafts_dir, e);
+		wrote_draft = !rc;
 	});
 	if (rc)
 		goto out;
@@ -692,6 +693,14 @@ make_draft(struct pipeline *p, const struct conf_account *a,
 	r->quote_path = xstrdup_or_null(quote_path);
 	rc = 0;
 out:
+	if (rc) {
+		/* Nothing on disk that the store does not know of: the
+		 * inquiry stays undrafted and is drafted afresh later. */
+		if (quote_path)
+			unlink(quote_path);
+		if (wrote_draft && d.path)
+			unlink(d.path);
+	}
 	free(quote_path);
 	draft_release(&d);
 	offer_release(&o);

@@ -271,4 +271,26 @@ for c in run poll import classify rules list show draft send mark report contact
 done
 ok "every command has --help"
 
+# A draft that cannot be made (no From address) leaves no quote file
+# behind: nothing on disk that the store does not know of.
+mkdir -p "$tmp/nofrom"
+cat >"$tmp/nofrom.conf" <<CONF
+[general]
+database = $tmp/nofrom/db
+drafts_dir = $tmp/nofrom/drafts
+quotes_dir = $tmp/nofrom/quotes
+rules_dir = $INQUIRYD_TOP/rules
+templates_dir = $INQUIRYD_TOP/templates
+catalog = $INQUIRYD_TOP/contrib/catalog.csv
+[company]
+name = Example Gifts
+[enrich]
+enabled = no
+CONF
+"$bin" -c "$tmp/nofrom.conf" import "$samples/01-en-detailed-speakers.eml" >"$tmp/nofrom/out" 2>&1
+check "no From address: the log says why there is no draft" \
+    grep -q "no draft: no From address" "$tmp/nofrom/out"
+is "and no orphan quote or draft file is left" \
+    "$(find "$tmp/nofrom/quotes" "$tmp/nofrom/drafts" -type f 2>/dev/null | wc -l | tr -d ' ')" 0
+
 done_testing
