@@ -266,7 +266,7 @@ printf '[general]\ndatabase = x\nnonsense = 1\n' >"$tmp/bad.conf"
 "$bin" -c "$tmp/bad.conf" list >"$tmp/badconf" 2>&1
 is "a bad config exits 2" "$?" 2
 check "and names the file and line" grep -q "bad.conf:3: unknown key 'nonsense'" "$tmp/badconf"
-for c in run poll import classify rules list show draft send mark report contacts; do
+for c in run poll import classify rules list show draft send mark report contacts digest; do
 	"$bin" "$c" --help >/dev/null 2>&1 || not_ok "$c --help exits 0"
 done
 ok "every command has --help"
