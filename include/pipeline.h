@@ -62,6 +62,8 @@ struct pipeline {
 	int offline;		/* --offline: no network lookups */
 	int no_drafts;		/* classify and store only */
 	uint64_t stage_us[STAGE_COUNT];
+	int quarantine_known;	/* whether quarantined is known yet */
+	int quarantined;	/* the store holds keyed failed messages */
 	unsigned long nmessages;
 };
 

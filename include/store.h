@@ -117,6 +117,9 @@ int store_forget_failed(struct store *st, int64_t msg_id, struct err *e);
 int64_t store_find_failed(struct store *st, const char *key,
     int64_t *inquiry_id, struct err *e);
 
+/* 1 if any failed message carries such a key, 0 if none, -1 on error. */
+int store_has_failed(struct store *st, struct err *e);
+
 /* --- cursors ------------------------------------------------------------ */
 
 /* 0 and the cursor (both 0 when none), or -1. */

@@ -594,6 +594,7 @@ quarantine(struct pipeline *p, const struct source_msg *m,
 	r->outcome = OUT_FAILED;
 	r->msg_id = msg_id;
 	r->reason = xstrdup(reason);
+	p->quarantined = 1;
 	rc = 0;
 out:
 	free(key);
@@ -1053,7 +1054,16 @@ pipeline_process(struct pipeline *p, const struct source_msg *m,
 			goto fail;
 		goto commit;
 	}
-	{
+	if (!p->quarantine_known) {
+		/* Asked once: the hash below costs each message a pass over
+		 * its bytes, worth paying only when a record could match. */
+		rc = store_has_failed(p->st, e);
+		if (rc < 0)
+			goto fail;
+		p->quarantined = rc;
+		p->quarantine_known = 1;
+	}
+	if (p->quarantined) {
 		/* Quarantined before (smaller caps, an older version): the
 		 * message now parses, so its failed record gives way. */
 		char *key = fail_key(m);

@@ -117,6 +117,7 @@ enum stmt_id {
 	S_FORGET_FAILED_Q,
 	S_FORGET_FAILED_M,
 	S_FIND_FAILED,
+	S_HAS_FAILED,
 	S_CURSOR_GET,
 	S_CURSOR_SET,
 	S_COMPANY_GET,
@@ -183,6 +184,11 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "DELETE FROM inquiries WHERE msg_id = ?1 AND status = 'failed'",
 	[S_FORGET_FAILED_M] =
 	    "DELETE FROM messages WHERE id = ?1 AND status = 'failed'",
+	/* Ranges of the body_hash index: no scan of the messages. */
+	[S_HAS_FAILED] =
+	    "SELECT EXISTS (SELECT 1 FROM messages WHERE (body_hash >= 'big:' "
+	    "AND body_hash < 'big;') OR (body_hash >= 'raw:' AND "
+	    "body_hash < 'raw;'))",
 	[S_FIND_FAILED] =
 	    "SELECT m.id, q.id FROM messages m LEFT JOIN inquiries q ON "
 	    "q.msg_id = m.id WHERE m.body_hash = ?1 AND m.status = 'failed' "
@@ -758,6 +764,23 @@ store_find_failed(struct store *st, const char *key, int64_t *inquiry_id,
 	}
 	sqlite3_reset(s);
 	return id;
+}
+
+int
+store_has_failed(struct store *st, struct err *e)
+{
+	sqlite3_stmt *s = stmt_get(st, S_HAS_FAILED, e);
+	int rc, has = 0;
+
+	if (!s)
+		return -1;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		has = sqlite3_column_int(s, 0) != 0;
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		return sql_fail(st, rc, "look for failed messages", e);
+	return has;
 }
 
 /* --- cursors ------------------------------------------------------------ */

@@ -4,7 +4,6 @@
  * starts, counting the lines inside quoted fields); price tiers; matching
  * a customer's words (plurals, case, punctuation, other scripts).
  */
-#include <dirent.h>
 #include <math.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -14,8 +13,6 @@
 #include "buf.h"
 #include "catalog.h"
 
-/* The fuzz target, replayed over its seeds below. */
-#include "../fuzz/fuzz_catalog.c"
 
 static struct catalog sample;
 
@@ -382,41 +379,10 @@ test_category_and_singular(void **state)
 	}
 }
 
-/*
- * Every input under tests/data/fuzz-catalog (the fuzzer's seeds and any crash
- * it found, once fixed) goes through the fuzz target itself.
- */
-static void
-test_fuzz_replay(void **state)
-{
-	const char *dir = unit_path("tests/data/fuzz-catalog");
-	DIR *dp = opendir(dir);
-	struct dirent *de;
-	int n = 0;
-
-	(void)state;
-	assert_non_null(dp);
-	while ((de = readdir(dp))) {
-		struct buf in = BUF_INIT(1 << 20);
-		char path[4400];
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		assert_int_equal(buf_read_file(&in, path), 0);
-		LLVMFuzzerTestOneInput((const uint8_t *)in.data, in.len);
-		buf_release(&in);
-		n++;
-	}
-	closedir(dp);
-	assert_true(n > 0);
-}
-
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fuzz_replay),
 		cmocka_unit_test(test_sample),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_error_cap),

@@ -27,8 +27,6 @@
 #include "err.h"
 #include "quote.h"
 
-/* The fuzz target, replayed over its seeds below. */
-#include "../fuzz/fuzz_quote_qty.c"
 
 #define DASH " \xE2\x80\x94 "
 
@@ -1186,41 +1184,10 @@ write_cases(int argc, char **argv)
 	return rc ? 1 : 0;
 }
 
-/*
- * Every input under tests/data/fuzz-quote_qty (the fuzzer's seeds and any crash
- * it found, once fixed) goes through the fuzz target itself.
- */
-static void
-test_fuzz_replay(void **state)
-{
-	const char *dir = unit_path("tests/data/fuzz-quote_qty");
-	DIR *dp = opendir(dir);
-	struct dirent *de;
-	int n = 0;
-
-	(void)state;
-	assert_non_null(dp);
-	while ((de = readdir(dp))) {
-		struct buf in = BUF_INIT(1 << 20);
-		char path[4400];
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		assert_int_equal(buf_read_file(&in, path), 0);
-		LLVMFuzzerTestOneInput((const uint8_t *)in.data, in.len);
-		buf_release(&in);
-		n++;
-	}
-	closedir(dp);
-	assert_true(n > 0);
-}
-
 int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fuzz_replay),
 		cmocka_unit_test(test_quantities),
 		cmocka_unit_test(test_companies),
 		cmocka_unit_test(test_people),
