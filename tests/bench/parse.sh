@@ -1,6 +1,9 @@
 #!/bin/sh
 # tests/bench/parse.sh - parse throughput beside libetpan's bare MIME parse
 # over the MIME corpus and the seeded inquiries (issue 4's benchmark).
+# The stage is parse_message and sig_analyse with the rules of rules/
+# (PARSE_RULES), as DESIGN.md draws it: MIME, charsets, HTML, quoted
+# history and signature fields.
 # Builds build/bench/bench_parse from tests/bench/bench_parse.c and the
 # objects of "make" (build/obj).  BENCH_SECONDS per side (default 3).
 cd "$(dirname "$0")/../.." || exit 2
@@ -16,11 +19,11 @@ ${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -g -Iinclude \
 set +e
 files=
 for d in "$shared/corpus/mime" "$shared/corpus/inquiries/eml"; do
-	[ -d "$d" ] && files="$files $(ls "$d"/*.txt "$d"/*.eml 2>/dev/null)"
+	[ -d "$d" ] && files="$files $(ls "$d"/msg_*.txt "$d"/*.eml 2>/dev/null)"
 done
 if [ -z "$files" ]; then
 	echo "parse.sh: no corpus under $shared/corpus; using tests/data/parse"
 	files=$(ls tests/data/parse/*.eml)
 fi
 # shellcheck disable=SC2086
-build/bench/bench_parse -s "${BENCH_SECONDS:-3}" $files
+build/bench/bench_parse -s "${BENCH_SECONDS:-3}" -r "${PARSE_RULES:-rules}" $files
