@@ -18,7 +18,7 @@ DOCDIR ?= $(PREFIX)/share/doc/inquiryd
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS = libetpan libcurl libpcre2-8 sqlite3 xlsxwriter inih gumbo uchardet \
+PKGS = libetpan libcurl libpcre2-8 sqlite3 xlsxwriter inih libxml-2.0 uchardet \
 	libcares libpsl libidn2 jansson nettle gnutls
 
 VERSION = 0.1.0

@@ -1,6 +1,6 @@
 /*
  * html.h - HTML to readable text, and the facts in a page's head (the
- * only user of gumbo).
+ * only user of libxml2).
  *
  * Input is UTF-8 (convert first with charset_to_utf8; html_sniff_charset
  * finds the label a page declares).  Invalid UTF-8 is read as U+FFFD.
@@ -10,8 +10,8 @@
 
 #include "buf.h"
 
-/* HTML larger than this is cut before parsing (gumbo is not linear on
- * some hostile input). */
+/* HTML larger than this is cut before parsing (parsers are not linear
+ * on some hostile input). */
 #define HTML_MAX_INPUT (4u << 20)
 
 /*

@@ -1,15 +1,21 @@
 /*
- * html.c - HTML to text and page facts with gumbo (the HTML5 parsing
- * algorithm, so broken markup reads as a browser shows it).
+ * html.c - HTML to text and page facts with libxml2's HTML parser, read
+ * as SAX events: no tree is built.  It was gumbo (a full HTML5 tree);
+ * on an HTML-only inquiry gumbo took 12 times libetpan's parse of the
+ * whole message, libxml2's events a fifth of gumbo's time.  The price is
+ * HTML 4 recovery rules for broken markup: a stray <td> outside a table
+ * ends the paragraph instead of joining it.
  *
- * The tree is walked with an explicit stack: a hostile page nested a
- * million levels deep costs memory in proportion to its size, never the C
- * stack.  The text is built as a browser lays out blocks: newlines are
- * only requested (st->nl) and written before the next visible text, so
- * empty blocks and markup white space leave nothing behind.
+ * The open elements are an explicit stack of frames: a hostile page
+ * nested a million levels deep costs memory in proportion to its size,
+ * never the C stack.  The text is built as a browser lays out blocks:
+ * newlines are only requested (st->nl) and written before the next
+ * visible text, so empty blocks and markup white space leave nothing
+ * behind.
  */
 #include <ctype.h>
-#include <gumbo.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/parserInternals.h>
 
 #include "charset.h"
 #include "html.h"
@@ -28,8 +34,7 @@ struct text_state {
 };
 
 struct frame {
-	GumboNode *node;
-	unsigned idx;		/* next child to visit */
+	const struct tagdef *tag;	/* NULL: an element we do not know */
 	int cells;		/* cells seen (rows) */
 	int items;		/* items seen (lists) */
 	size_t list;		/* index of the enclosing list frame + 1 */
@@ -96,21 +101,21 @@ at_line_start(const struct text_state *st)
 }
 
 static void
-text(struct text_state *st, const char *s)
+text(struct text_state *st, const char *s, size_t n)
 {
-	const char *p = s, *start;
+	const char *p = s, *end = s + n, *start;
 
 	if (st->pre) {
 		flush(st);
-		for (; *p; p++)
+		for (; p < end; p++)
 			if (*p != '\r')
 				put(st, p, 1);
 		return;
 	}
-	while (*p) {
+	while (p < end) {
 		if (is_blank((unsigned char)*p)) {
 			start = p;
-			while (is_blank((unsigned char)*p))
+			while (p < end && is_blank((unsigned char)*p))
 				p++;
 			/*
 			 * Blanks that open a line on the same source line as
@@ -129,7 +134,7 @@ text(struct text_state *st, const char *s)
 			continue;
 		}
 		start = p;
-		while (*p && !is_blank((unsigned char)*p))
+		while (p < end && !is_blank((unsigned char)*p))
 			p++;
 		flush(st);
 		put(st, start, (size_t)(p - start));
@@ -144,126 +149,148 @@ want_nl(struct text_state *st, int n)
 	st->nlead = 0;
 }
 
-/* Newlines around an element: 2 for paragraphs, 1 for other blocks. */
-static int
-block_of(GumboTag tag)
-{
-	switch (tag) {
-	case GUMBO_TAG_P:
-	case GUMBO_TAG_H1:
-	case GUMBO_TAG_H2:
-	case GUMBO_TAG_H3:
-	case GUMBO_TAG_H4:
-	case GUMBO_TAG_H5:
-	case GUMBO_TAG_H6:
-	case GUMBO_TAG_PRE:
-	case GUMBO_TAG_BLOCKQUOTE:
-	case GUMBO_TAG_TABLE:
-	case GUMBO_TAG_UL:
-	case GUMBO_TAG_OL:
-	case GUMBO_TAG_DL:
-	case GUMBO_TAG_HR:
-	case GUMBO_TAG_LISTING:
-	case GUMBO_TAG_XMP:
-		return 2;
-	case GUMBO_TAG_DIV:
-	case GUMBO_TAG_LI:
-	case GUMBO_TAG_TR:
-	case GUMBO_TAG_DT:
-	case GUMBO_TAG_DD:
-	case GUMBO_TAG_ADDRESS:
-	case GUMBO_TAG_SECTION:
-	case GUMBO_TAG_ARTICLE:
-	case GUMBO_TAG_HEADER:
-	case GUMBO_TAG_FOOTER:
-	case GUMBO_TAG_NAV:
-	case GUMBO_TAG_ASIDE:
-	case GUMBO_TAG_MAIN:
-	case GUMBO_TAG_FORM:
-	case GUMBO_TAG_FIELDSET:
-	case GUMBO_TAG_LEGEND:
-	case GUMBO_TAG_FIGURE:
-	case GUMBO_TAG_FIGCAPTION:
-	case GUMBO_TAG_CAPTION:
-	case GUMBO_TAG_CENTER:
-	case GUMBO_TAG_DETAILS:
-	case GUMBO_TAG_SUMMARY:
-	case GUMBO_TAG_THEAD:
-	case GUMBO_TAG_TBODY:
-	case GUMBO_TAG_TFOOT:
-	case GUMBO_TAG_BODY:
-	case GUMBO_TAG_HTML:
-		return 1;
-	default:
-		return 0;
-	}
-}
+/* ---- Elements ---------------------------------------------------------- */
+
+enum tag_kind {
+	K_NONE, K_SKIP, K_BR, K_PRE, K_UL, K_OL, K_LI, K_TR, K_CELL
+};
+
+/*
+ * The elements that change the text: the newlines around them (2 for
+ * paragraphs, 1 for other blocks) and what else they do.  Sorted by
+ * name for bsearch; libxml2 gives HTML element names in lowercase.
+ */
+struct tagdef {
+	const char *name;
+	int block;
+	enum tag_kind kind;
+};
+
+static const struct tagdef tags[] = {
+	{ "address", 1, K_NONE }, { "article", 1, K_NONE },
+	{ "aside", 1, K_NONE }, { "blockquote", 2, K_NONE },
+	{ "body", 1, K_NONE }, { "br", 0, K_BR },
+	{ "caption", 1, K_NONE }, { "center", 1, K_NONE },
+	{ "dd", 1, K_NONE }, { "details", 1, K_NONE },
+	{ "div", 1, K_NONE }, { "dl", 2, K_NONE },
+	{ "dt", 1, K_NONE }, { "fieldset", 1, K_NONE },
+	{ "figcaption", 1, K_NONE }, { "figure", 1, K_NONE },
+	{ "footer", 1, K_NONE }, { "form", 1, K_NONE },
+	{ "h1", 2, K_NONE }, { "h2", 2, K_NONE }, { "h3", 2, K_NONE },
+	{ "h4", 2, K_NONE }, { "h5", 2, K_NONE }, { "h6", 2, K_NONE },
+	{ "head", 0, K_SKIP }, { "header", 1, K_NONE },
+	{ "hr", 2, K_NONE }, { "html", 1, K_NONE },
+	{ "legend", 1, K_NONE }, { "li", 1, K_LI },
+	{ "listing", 2, K_PRE }, { "main", 1, K_NONE },
+	{ "math", 0, K_SKIP }, { "nav", 1, K_NONE },
+	{ "noscript", 0, K_SKIP }, { "object", 0, K_SKIP },
+	{ "ol", 2, K_OL }, { "p", 2, K_NONE }, { "pre", 2, K_PRE },
+	{ "script", 0, K_SKIP }, { "section", 1, K_NONE },
+	{ "select", 0, K_SKIP }, { "style", 0, K_SKIP },
+	{ "summary", 1, K_NONE }, { "svg", 0, K_SKIP },
+	{ "table", 2, K_NONE }, { "tbody", 1, K_NONE },
+	{ "td", 0, K_CELL }, { "template", 0, K_SKIP },
+	{ "tfoot", 1, K_NONE }, { "th", 0, K_CELL },
+	{ "thead", 1, K_NONE }, { "title", 0, K_SKIP },
+	{ "tr", 1, K_TR }, { "ul", 2, K_UL }, { "xmp", 2, K_PRE },
+};
 
 static int
-skipped(const GumboElement *el)
+tag_cmp(const void *key, const void *elem)
 {
-	const GumboAttribute *a;
-	char style[128];
+	return strcmp(key, ((const struct tagdef *)elem)->name);
+}
+
+static const struct tagdef *
+tag_find(const char *name)
+{
+	return bsearch(name, tags, ARRAY_SIZE(tags), sizeof(tags[0]),
+	    tag_cmp);
+}
+
+/* The value of attribute name in libxml2's name/value list, or NULL. */
+static const char *
+attr(const xmlChar **atts, const char *name, int *present)
+{
+	size_t i;
+
+	if (present)
+		*present = 0;
+	for (i = 0; atts && atts[i]; i += 2) {
+		if (strcasecmp((const char *)atts[i], name))
+			continue;
+		if (present)
+			*present = 1;
+		return (const char *)atts[i + 1];
+	}
+	return NULL;
+}
+
+/* Hidden with the hidden attribute or an inline "display:none". */
+static int
+hidden(const xmlChar **atts)
+{
+	const char *style;
+	char flat[128];
 	size_t i, n = 0;
+	int present;
 
-	switch (el->tag) {
-	case GUMBO_TAG_SCRIPT:
-	case GUMBO_TAG_STYLE:
-	case GUMBO_TAG_HEAD:
-	case GUMBO_TAG_TITLE:
-	case GUMBO_TAG_TEMPLATE:
-	case GUMBO_TAG_NOSCRIPT:
-	case GUMBO_TAG_SVG:
-	case GUMBO_TAG_MATH:
-	case GUMBO_TAG_OBJECT:
-	case GUMBO_TAG_SELECT:
+	attr(atts, "hidden", &present);
+	if (present)
 		return 1;
-	default:
-		break;
-	}
-	if (gumbo_get_attribute(&el->attributes, "hidden"))
-		return 1;
-	a = gumbo_get_attribute(&el->attributes, "style");
-	if (!a)
+	style = attr(atts, "style", NULL);
+	if (!style)
 		return 0;
-	for (i = 0; a->value[i] && n + 1 < sizeof(style); i++)
-		if (!is_blank((unsigned char)a->value[i]))
-			style[n++] = (char)(a->value[i] | 0x20);
-	style[n] = '\0';
-	return strstr(style, "display:none") != NULL;
+	for (i = 0; style[i] && n + 1 < sizeof(flat); i++)
+		if (!is_blank((unsigned char)style[i]))
+			flat[n++] = (char)(style[i] | 0x20);
+	flat[n] = '\0';
+	return strstr(flat, "display:none") != NULL;
 }
+
+/* ---- HTML to text, from libxml2's SAX events ----------------------------- */
+
+/*
+ * libxml2's HTML parser closes what the markup leaves open (a <p> before
+ * the next <p>, everything at the end) and reports each element's end,
+ * so the open elements are a stack of frames.  No tree is built: the
+ * text is written as the events come.
+ */
+struct walk {
+	struct text_state st;
+	struct frame *stack;	/* stack[0]: the document */
+	size_t top, alloc;
+	size_t skip;		/* open elements inside a dropped one */
+};
 
 static void
-open_element(struct text_state *st, struct frame *stack, size_t top)
+open_element(struct walk *w, const xmlChar **atts)
 {
-	struct frame *f = &stack[top];
-	GumboElement *el = &f->node->v.element;
-	struct frame *up;
+	struct text_state *st = &w->st;
+	struct frame *f = &w->stack[w->top], *up;
 
-	f->block = block_of(el->tag);
+	(void)atts;
+	f->block = f->tag ? f->tag->block : 0;
 	if (f->block)
 		want_nl(st, f->block);
-	switch (el->tag) {
-	case GUMBO_TAG_BR:
+	switch (f->tag ? f->tag->kind : K_NONE) {
+	case K_BR:
 		st->space = 0;
 		st->nlead = 0;
 		st->nl++;
 		if (!st->out->len)
 			st->nl = 0;
 		break;
-	case GUMBO_TAG_PRE:
-	case GUMBO_TAG_LISTING:
-	case GUMBO_TAG_XMP:
+	case K_PRE:
 		st->pre++;
 		break;
-	case GUMBO_TAG_UL:
-	case GUMBO_TAG_OL:
-		f->list = top + 1;
+	case K_UL:
+	case K_OL:
+		f->list = w->top + 1;
 		break;
-	case GUMBO_TAG_LI:
-		up = f->list ? &stack[f->list - 1] : NULL;
-		up = up && up->node->v.element.tag == GUMBO_TAG_OL ? up : NULL;
-		if (up) {
+	case K_LI:
+		up = f->list ? &w->stack[f->list - 1] : NULL;
+		if (up && up->tag->kind == K_OL) {
 			snprintf(st->num, sizeof(st->num), "%d. ",
 			    ++up->items);
 			st->prefix = st->num;
@@ -271,13 +298,12 @@ open_element(struct text_state *st, struct frame *stack, size_t top)
 			st->prefix = "- ";
 		}
 		break;
-	case GUMBO_TAG_TR:
-		f->row = top + 1;
+	case K_TR:
+		f->row = w->top + 1;
 		st->sep = 0;
 		break;
-	case GUMBO_TAG_TD:
-	case GUMBO_TAG_TH:
-		if (f->row && stack[f->row - 1].cells++ > 0)
+	case K_CELL:
+		if (f->row && w->stack[f->row - 1].cells++ > 0)
 			st->sep++;
 		break;
 	default:
@@ -286,20 +312,19 @@ open_element(struct text_state *st, struct frame *stack, size_t top)
 }
 
 static void
-close_element(struct text_state *st, struct frame *f)
+close_element(struct walk *w)
 {
-	GumboElement *el = &f->node->v.element;
+	struct text_state *st = &w->st;
+	const struct frame *f = &w->stack[w->top];
 
-	switch (el->tag) {
-	case GUMBO_TAG_PRE:
-	case GUMBO_TAG_LISTING:
-	case GUMBO_TAG_XMP:
+	switch (f->tag ? f->tag->kind : K_NONE) {
+	case K_PRE:
 		st->pre--;
 		break;
-	case GUMBO_TAG_TR:
+	case K_TR:
 		st->sep = 0;
 		break;
-	case GUMBO_TAG_LI:
+	case K_LI:
 		st->prefix = NULL;
 		break;
 	default:
@@ -309,74 +334,134 @@ close_element(struct text_state *st, struct frame *f)
 		want_nl(st, f->block);
 }
 
-static GumboOutput *
-parse(const char *html, size_t len)
+static void
+on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
 {
-	GumboOptions opt = kGumboDefaultOptions;
+	struct walk *w = ((htmlParserCtxtPtr)ctx)->_private;
+	const struct tagdef *t = tag_find((const char *)name);
+	struct frame *f;
 
-	opt.max_errors = 0;
-	if (len > HTML_MAX_INPUT)
-		len = HTML_MAX_INPUT;
-	return gumbo_parse_with_options(&opt, html, len);
+	if (w->skip || (t && t->kind == K_SKIP) || hidden(atts)) {
+		w->skip++;
+		return;
+	}
+	GROW(w->stack, w->top + 2, w->alloc);
+	f = &w->stack[w->top + 1];
+	f->tag = t;
+	f->cells = 0;
+	f->items = 0;
+	f->list = w->stack[w->top].list;
+	f->row = w->stack[w->top].row;
+	w->top++;
+	open_element(w, atts);
 }
 
 static void
-walk_text(GumboNode *root, struct text_state *st)
+on_end(void *ctx, const xmlChar *name)
 {
-	struct frame *stack = NULL, *f;
-	size_t top = 0, alloc = 0;
-	GumboNode *child;
-	GumboVector *kids;
+	struct walk *w = ((htmlParserCtxtPtr)ctx)->_private;
 
-	GROW(stack, 1, alloc);
-	memset(&stack[0], 0, sizeof(stack[0]));
-	stack[0].node = root;
-	if (root->type == GUMBO_NODE_ELEMENT)
-		open_element(st, stack, 0);
-	for (;;) {
-		f = &stack[top];
-		kids = f->node->type == GUMBO_NODE_ELEMENT ?
-		    &f->node->v.element.children :
-		    f->node->type == GUMBO_NODE_DOCUMENT ?
-		    &f->node->v.document.children : NULL;
-		if (st->full || !kids || f->idx >= kids->length) {
-			if (f->node->type == GUMBO_NODE_ELEMENT)
-				close_element(st, f);
-			if (top == 0)
-				break;
-			top--;
-			continue;
-		}
-		child = kids->data[f->idx++];
-		switch (child->type) {
-		case GUMBO_NODE_TEXT:
-		case GUMBO_NODE_WHITESPACE:
-		case GUMBO_NODE_CDATA:
-			text(st, child->v.text.text);
-			break;
-		case GUMBO_NODE_ELEMENT:
-		case GUMBO_NODE_TEMPLATE:
-			if (child->type == GUMBO_NODE_TEMPLATE ||
-			    skipped(&child->v.element))
-				break;
-			GROW(stack, top + 2, alloc);
-			f = &stack[top];
-			stack[top + 1].node = child;
-			stack[top + 1].idx = 0;
-			stack[top + 1].cells = 0;
-			stack[top + 1].items = 0;
-			stack[top + 1].list = f->list;
-			stack[top + 1].row = f->row;
-			top++;
-			open_element(st, stack, top);
-			break;
-		default:
-			break;
-		}
+	(void)name;
+	if (w->skip) {
+		w->skip--;
+		return;
 	}
-	free(stack);
+	if (!w->top)
+		return;
+	close_element(w);
+	w->top--;
 }
 
+static void
+on_text(void *ctx, const xmlChar *s, int n)
+{
+	struct walk *w = ((htmlParserCtxtPtr)ctx)->_private;
+
+	if (!w->skip && n > 0)
+		text(&w->st, (const char *)s, (size_t)n);
+	if (w->st.full)
+		xmlStopParser(ctx);
+}
+
+/* libxml2 reports a broken page on stderr unless told where. */
+static void
+on_error(void *ctx, xmlErrorPtr error)
+{
+	(void)ctx;
+	(void)error;
+}
+
+/*
+ * Runs libxml2's HTML parser over UTF-8 html[0..len) with the element and
+ * text handlers of sax and ud as the parser context's _private.  The
+ * input must be valid UTF-8 without NUL bytes (libxml2 reads a page with
+ * a bad byte as Latin-1 from there on): clean_input() makes it so.  The
+ * encoding a page declares is ignored: it was converted already.
+ */
+static void
+sax_parse(const char *html, size_t len, const htmlSAXHandler *sax, void *ud)
+{
+	static int ready;
+	htmlParserCtxtPtr c;
+
+	if (!ready) {
+		xmlInitParser();
+		ready = 1;
+	}
+	c = htmlCreateMemoryParserCtxt(html, (int)len);
+	if (!c)
+		return;
+	memcpy(c->sax, sax, sizeof(*sax));
+	c->_private = ud;
+	c->userData = c;
+	xmlSwitchEncoding(c, XML_CHAR_ENCODING_UTF8);
+	htmlCtxtUseOptions(c, HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+	    HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC);
+	htmlParseDocument(c);
+	htmlFreeParserCtxt(c);
+}
+
+/*
+ * html[0..len) as libxml2 must have it: valid UTF-8 (a bad byte becomes
+ * U+FFFD) and NUL bytes dropped.  Returns html itself when it is so, else
+ * a copy in tmp.
+ */
+static const char *
+clean_input(const char *html, size_t *len, struct buf *tmp)
+{
+	if (!memchr(html, '\0', *len) && charset_utf8_valid(html, *len))
+		return html;
+	charset_utf8_sanitize(html, *len, tmp);
+	*len = tmp->len;
+	return tmp->data;
+}
+
+static void
+walk_text(const char *html, size_t len, struct text_state *st)
+{
+	htmlSAXHandler sax;
+	struct walk w;
+
+	memset(&sax, 0, sizeof(sax));
+	sax.startElement = on_start;
+	sax.endElement = on_end;
+	sax.characters = on_text;
+	sax.ignorableWhitespace = on_text;
+	sax.serror = on_error;
+	sax.initialized = XML_SAX2_MAGIC;
+	memset(&w, 0, sizeof(w));
+	w.st = *st;
+	GROW(w.stack, 1, w.alloc);
+	memset(&w.stack[0], 0, sizeof(w.stack[0]));
+	sax_parse(html, len, &sax, &w);
+	/* Elements the parser left open (it stopped on a full buffer). */
+	while (w.top) {
+		close_element(&w);
+		w.top--;
+	}
+	*st = w.st;
+	free(w.stack);
+}
 /*
  * Trims blanks at line ends, blank lines at both ends, and runs of blank
  * lines to one, in place.
@@ -409,15 +494,15 @@ tidy(struct buf *b)
 	buf_setlen(b, j);
 }
 
-/* ---- Pages gumbo would be slow on ------------------------------------- */
+/* ---- Pages the parser would be slow on --------------------------------- */
 
 /*
- * Gumbo checks element scopes by walking its stack of open elements, so
- * its time grows with the nesting depth times the number of tags: 20,000
- * unclosed <ul><li> take seconds.  A quick scan estimates the deepest
- * nesting (elements that close themselves, void elements and the ones a
- * sibling closes do not count); past HTML_MAX_DEPTH the page is read by
- * strip_tags() instead.
+ * An HTML parser matches an end tag against its stack of open elements,
+ * so its time can grow with the nesting depth times the number of tags:
+ * 20,000 unclosed <ul><li> took gumbo seconds.  A quick scan estimates
+ * the deepest nesting (elements that close themselves, void elements and
+ * the ones a sibling closes do not count); past HTML_MAX_DEPTH the page
+ * is read by strip_tags() instead.
  */
 #define HTML_MAX_DEPTH 400
 
@@ -479,17 +564,13 @@ strip_tags(const char *s, size_t len, struct text_state *st)
 		"blockquote", "pre", NULL };
 	static const char *const cells[] = { "td", "th", NULL };
 	const char *p = s, *end = s + len, *name, *q;
-	struct buf t = BUF_INIT(BUF_CAP_TEXT);
 	size_t n;
 
 	while (p < end && !st->full) {
 		if (*p != '<') {
 			q = memchr(p, '<', (size_t)(end - p));
 			q = q ? q : end;
-			buf_reset(&t);
-			buf_add(&t, p, (size_t)(q - p));
-			/* NUL-free: charset conversion dropped them. */
-			text(st, t.data);
+			text(st, p, (size_t)(q - p));
 			p = q;
 			continue;
 		}
@@ -518,15 +599,14 @@ strip_tags(const char *s, size_t len, struct text_state *st)
 		}
 		p = q;
 	}
-	buf_release(&t);
 }
 
 int
 html_to_text(const char *html, size_t len, struct buf *out)
 {
 	struct buf tmp = BUF_INIT(BUF_CAP_TEXT);
+	struct buf in = BUF_INIT(HTML_MAX_INPUT);
 	struct text_state st;
-	GumboOutput *g;
 	size_t room, n;
 	int rc = 0;
 
@@ -534,13 +614,11 @@ html_to_text(const char *html, size_t len, struct buf *out)
 	st.out = &tmp;
 	if (len > HTML_MAX_INPUT)
 		len = HTML_MAX_INPUT;
-	if (depth_estimate(html, len) > HTML_MAX_DEPTH) {
+	html = clean_input(html, &len, &in);
+	if (depth_estimate(html, len) > HTML_MAX_DEPTH)
 		strip_tags(html, len, &st);
-	} else {
-		g = parse(html, len);
-		walk_text(g->document, &st);
-		gumbo_destroy_output(&kGumboDefaultOptions, g);
-	}
+	else
+		walk_text(html, len, &st);
 	tidy(&tmp);
 	if (buf_add(out, tmp.data, tmp.len)) {
 		room = out->max - out->len;
@@ -553,6 +631,7 @@ html_to_text(const char *html, size_t len, struct buf *out)
 	if (st.full)
 		rc = -1;
 	buf_release(&tmp);
+	buf_release(&in);
 	return rc;
 }
 
@@ -594,100 +673,102 @@ set_once(char **field, const char *value)
 		*field = collapse(value);
 }
 
+struct meta_walk {
+	struct html_meta *m;
+	struct buf title;	/* text of the first <title> */
+	int in_title;
+};
+
 static void
-node_text(GumboNode *n, struct buf *b)
+meta_element(struct html_meta *m, const xmlChar **atts)
 {
-	GumboVector *kids;
-	unsigned i;
+	const char *name, *prop, *content, *cs, *eq;
 
-	/* <title> holds only text in HTML5 parsing: one level deep. */
-	if (n->type != GUMBO_NODE_ELEMENT)
+	cs = attr(atts, "charset", NULL);
+	if (cs)
+		set_once(&m->charset, cs);
+	content = attr(atts, "content", NULL);
+	if (!content)
 		return;
-	kids = &n->v.element.children;
-	for (i = 0; i < kids->length; i++) {
-		GumboNode *c = kids->data[i];
-
-		if (c->type == GUMBO_NODE_TEXT || c->type ==
-		    GUMBO_NODE_WHITESPACE)
-			buf_addstr(b, c->v.text.text);
-	}
+	eq = attr(atts, "http-equiv", NULL);
+	if (eq && !strcasecmp(eq, "content-type") && !m->charset)
+		m->charset = html_sniff_charset(content, strlen(content));
+	name = attr(atts, "name", NULL);
+	prop = attr(atts, "property", NULL);
+	if (name && !strcasecmp(name, "description"))
+		set_once(&m->description, content);
+	else if (name && !strcasecmp(name, "keywords"))
+		set_once(&m->keywords, content);
+	if (!prop)
+		prop = name;
+	if (prop && !strcasecmp(prop, "og:site_name"))
+		set_once(&m->site_name, content);
+	else if (prop && !strcasecmp(prop, "og:title"))
+		set_once(&m->og_title, content);
+	else if (prop && !strcasecmp(prop, "og:description"))
+		set_once(&m->og_description, content);
 }
 
 static void
-meta_element(GumboElement *el, GumboNode *node, struct html_meta *m)
+meta_start(void *ctx, const xmlChar *name, const xmlChar **atts)
 {
-	const GumboAttribute *name, *prop, *content, *cs, *eq;
-	struct buf b = BUF_INIT(64 * 1024);
+	struct meta_walk *w = ((htmlParserCtxtPtr)ctx)->_private;
 
-	if (el->tag == GUMBO_TAG_TITLE && !m->title) {
-		node_text(node, &b);
-		m->title = collapse(b.data);
-		buf_release(&b);
-		return;
-	}
-	if (el->tag == GUMBO_TAG_HTML) {
-		name = gumbo_get_attribute(&el->attributes, "lang");
-		set_once(&m->lang, name ? name->value : NULL);
-		return;
-	}
-	if (el->tag != GUMBO_TAG_META)
-		return;
-	cs = gumbo_get_attribute(&el->attributes, "charset");
-	if (cs)
-		set_once(&m->charset, cs->value);
-	content = gumbo_get_attribute(&el->attributes, "content");
-	if (!content)
-		return;
-	eq = gumbo_get_attribute(&el->attributes, "http-equiv");
-	if (eq && !strcasecmp(eq->value, "content-type") && !m->charset) {
-		char *lab = html_sniff_charset(content->value,
-		    strlen(content->value));
+	if (!strcmp((const char *)name, "title"))
+		w->in_title = !w->m->title;
+	else if (!strcmp((const char *)name, "html"))
+		set_once(&w->m->lang, attr(atts, "lang", NULL));
+	else if (!strcmp((const char *)name, "meta"))
+		meta_element(w->m, atts);
+}
 
-		m->charset = lab;
-	}
-	name = gumbo_get_attribute(&el->attributes, "name");
-	prop = gumbo_get_attribute(&el->attributes, "property");
-	if (name && !strcasecmp(name->value, "description"))
-		set_once(&m->description, content->value);
-	else if (name && !strcasecmp(name->value, "keywords"))
-		set_once(&m->keywords, content->value);
-	if (!prop)
-		prop = name;
-	if (prop && !strcasecmp(prop->value, "og:site_name"))
-		set_once(&m->site_name, content->value);
-	else if (prop && !strcasecmp(prop->value, "og:title"))
-		set_once(&m->og_title, content->value);
-	else if (prop && !strcasecmp(prop->value, "og:description"))
-		set_once(&m->og_description, content->value);
+static void
+meta_end(void *ctx, const xmlChar *name)
+{
+	struct meta_walk *w = ((htmlParserCtxtPtr)ctx)->_private;
+
+	if (!w->in_title || strcmp((const char *)name, "title"))
+		return;
+	w->in_title = 0;
+	if (w->title.len)
+		w->m->title = collapse(w->title.data);
+}
+
+static void
+meta_text(void *ctx, const xmlChar *s, int n)
+{
+	struct meta_walk *w = ((htmlParserCtxtPtr)ctx)->_private;
+
+	if (w->in_title && n > 0)
+		buf_add(&w->title, (const char *)s, (size_t)n);
 }
 
 void
 html_meta(const char *html, size_t len, struct html_meta *m)
 {
-	GumboOutput *g;
-	GumboNode **stack = NULL, *n;
-	size_t top = 0, alloc = 0;
-	unsigned i;
+	struct buf in = BUF_INIT(HTML_MAX_INPUT);
+	htmlSAXHandler sax;
+	struct meta_walk w;
 
 	memset(m, 0, sizeof(*m));
-	g = parse(html, len);
-	GROW(stack, 1, alloc);
-	stack[top++] = g->root;
-	while (top) {
-		n = stack[--top];
-		if (n->type != GUMBO_NODE_ELEMENT)
-			continue;
-		meta_element(&n->v.element, n, m);
-		/* Children pushed in reverse: document order. */
-		for (i = n->v.element.children.length; i > 0; i--) {
-			GROW(stack, top + 1, alloc);
-			stack[top++] = n->v.element.children.data[i - 1];
-		}
-	}
-	free(stack);
+	memset(&sax, 0, sizeof(sax));
+	sax.startElement = meta_start;
+	sax.endElement = meta_end;
+	sax.characters = meta_text;
+	sax.ignorableWhitespace = meta_text;
+	sax.serror = on_error;
+	sax.initialized = XML_SAX2_MAGIC;
+	memset(&w, 0, sizeof(w));
+	w.m = m;
+	buf_init(&w.title, 64 * 1024);
+	if (len > HTML_MAX_INPUT)
+		len = HTML_MAX_INPUT;
+	html = clean_input(html, &len, &in);
+	sax_parse(html, len, &sax, &w);
 	if (m->charset)
 		str_lower(m->charset);
-	gumbo_destroy_output(&kGumboDefaultOptions, g);
+	buf_release(&w.title);
+	buf_release(&in);
 }
 
 void

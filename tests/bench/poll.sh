@@ -28,7 +28,7 @@ command -v mbsync >/dev/null || {
 cd "$TOP" || exit 2
 mkdir -p build/bench
 objs=$(ls build/obj/*.o | grep -v '/main\.o$')
-pkgs="libetpan libcurl libpcre2-8 sqlite3 xlsxwriter inih gumbo uchardet
+pkgs="libetpan libcurl libpcre2-8 sqlite3 xlsxwriter inih libxml-2.0 uchardet
 	libcares libpsl libidn2 jansson nettle gnutls"
 # shellcheck disable=SC2086
 ${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -g -Iinclude \

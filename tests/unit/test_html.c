@@ -54,9 +54,13 @@ static const struct {
 	    "<h1>Title</h1><div>one</div><div>two</div><div><div>three"
 	    "</div></div>",
 	    "Title\n\none\ntwo\nthree" },
+	/* A stray cell ends the paragraph (libxml2's HTML 4 rules). */
 	{ "broken markup",
 	    "<p>unclosed <b>bold <i>both</p><p>next</b> para<td>cell",
-	    "unclosed bold both\n\nnext paracell" },
+	    "unclosed bold both\n\nnext para\n\ncell" },
+	{ "a declared charset is ignored: the text is UTF-8 already",
+	    "<meta charset=\"iso-8859-1\"><p>caf\xc3\xa9 ok</p>",
+	    "caf\xc3\xa9 ok" },
 	{ "empty", "", "" },
 	{ "only markup", "<html><body><p> </p><br><br></body></html>", "" },
 	{ "many breaks collapse to one blank line",
@@ -81,6 +85,19 @@ test_to_text(void **state)
 			    text_cases[i].name, out.data, text_cases[i].want);
 		buf_release(&out);
 	}
+}
+
+/* A NUL byte is dropped, not the end of the page. */
+static void
+test_nul(void **state)
+{
+	static const char page[] = "<p>a\0b</p><p>c</p>";
+	struct buf out = BUF_INIT(BUF_CAP_TEXT);
+
+	(void)state;
+	assert_int_equal(html_to_text(page, sizeof(page) - 1, &out), 0);
+	assert_string_equal(out.data, "ab\n\nc");
+	buf_release(&out);
 }
 
 static void
@@ -190,7 +207,7 @@ test_hostile(void **state)
 			    (unsigned long long)(now_ms() - t0));
 		buf_release(&out);
 	}
-	/* Just under the depth gumbo is trusted with, then many tags. */
+	/* Just under the depth the parser is trusted with, then many tags. */
 	{
 		struct buf out = BUF_INIT(BUF_CAP_TEXT);
 		uint64_t t0 = now_ms();
@@ -215,6 +232,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_to_text),
+		cmocka_unit_test(test_nul),
 		cmocka_unit_test(test_cap),
 		cmocka_unit_test(test_meta),
 		cmocka_unit_test(test_sniff),
