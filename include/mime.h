@@ -83,7 +83,8 @@ enum mime_disp {
 /* A header field as written, unfolded. */
 struct mime_field {
 	char *name;		/* as written, e.g. "X-Mailer" */
-	char *value;		/* raw bytes (maybe 8-bit), NUL-free, trimmed */
+	char *value;		/* raw bytes (maybe 8-bit), NUL-free, trimmed;
+				 * in name's allocation, never freed alone */
 };
 
 /*

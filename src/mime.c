@@ -1067,9 +1067,14 @@ prescan(const char *s, size_t n, struct scan *sc)
 			sc->hdr_end = (size_t)(p - s);
 		p = nl + 1;
 	}
-	/* libetpan takes a first delimiter after a lone CR too. */
-	for (p = s; (p = memmem(p, (size_t)(end - p), "\r--", 3)); p += 3)
-		sc->dash_lines++;
+	/*
+	 * libetpan takes a first delimiter after a lone CR too.  A CR is
+	 * rare in LF text and followed by LF in CRLF text: memchr skips
+	 * ahead faster than memmem would.
+	 */
+	for (p = s; (p = memchr(p, '\r', (size_t)(end - p))); p++)
+		if (end - p >= 3 && p[1] == '-' && p[2] == '-')
+			sc->dash_lines++;
 	if (!sc->lf)
 		sc->cr = memchr(s, '\r', n) != NULL;
 	sc->hdr_boundary = count_boundary(s, sc->hdr_end, 1) > 0;
@@ -1384,8 +1389,13 @@ add_field(struct reader *r, struct mime_part *p, const char *name,
 	}
 	GROW(p->fields, p->nfields + 1, *alloc);
 	f = &p->fields[p->nfields++];
-	f->name = xstrndup(name, nlen);
-	f->value = xstrndup(val, vlen);
+	/* One allocation for both: a message has dozens of fields. */
+	f->name = xmalloc(nlen + 1 + vlen + 1);
+	memcpy(f->name, name, nlen);
+	f->name[nlen] = '\0';
+	f->value = f->name + nlen + 1;
+	memcpy(f->value, val, vlen);
+	f->value[vlen] = '\0';
 }
 
 /*
@@ -2232,10 +2242,8 @@ part_free(struct mime_part *p)
 		next = c->next;
 		part_free(c);
 	}
-	for (i = 0; i < p->nfields && i < MIME_MAX_FIELDS; i++) {
-		free(p->fields[i].name);
-		free(p->fields[i].value);
-	}
+	for (i = 0; i < p->nfields && i < MIME_MAX_FIELDS; i++)
+		free(p->fields[i].name);	/* and the value after it */
 	free(p->fields);
 	free(p->type);
 	free(p->charset);
