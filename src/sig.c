@@ -493,7 +493,7 @@ static const char *const tails[] = {
 	"wrote", "writes", "a écrit", "a ecrit", "escribió", "escribio",
 	"ha escrito", "escreveu", "ha scritto", "schreef", "geschreven",
 	"schrieb", "skrev", "kirjoitti", "napisał", "napisała", "napisał(a)",
-	"napisal", "napsal", "napsala", "napsal(a)", "đã viết", "написал",
+	"napisal", "pisze", "pisał", "pisała", "napsal", "napsala", "napsal(a)", "đã viết", "написал",
 	"написала", "написал(а)", "пишет", "написав", "написала(в)",
 	"yazdı", "írta", "έγραψε", "a scris", "menulis", "kirjutas", "rašė",
 	"rakstīja", "je napisal", "je napisala", "napisao", "napisala",
@@ -517,6 +517,7 @@ static const char *const original_message[] = {
 	"оригинальное сообщение", "原始邮件", "原始郵件", "原邮件",
 	"元のメッセージ", "원본 메시지", "원래 메시지", "thư gốc",
 	"pesan asli", "mensaje de origen", "回复的原邮件",
+	"original",		/* QQ Mail: "------ Original ------" */
 };
 
 /* Forward headers. */
