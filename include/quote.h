@@ -141,7 +141,7 @@ int quote_sweep(const char *dir, int64_t now, long older_than);
  */
 char *quote_safe_name(const char *title, size_t max);
 
-/* How a quantity was written (quote_parse_qty, for the tests). */
+/* How a quantity was written. */
 enum qty_kind {
 	QTY_NONE,		/* no quantity we can read */
 	QTY_UNITS,		/* pieces, sets, units: *qty of them */
@@ -149,8 +149,14 @@ enum qty_kind {
 	QTY_PACKAGES,		/* *qty cartons, pallets, kg... */
 };
 
-#ifdef INQUIRYD_UNITTEST
+/*
+ * The quantity a text states ("3,000 pcs", "2 x 40HQ", "5k"): its kind,
+ * and the number into *qty (0 with QTY_NONE).  The reply uses it to
+ * answer a stated quantity with the item quoted for it.
+ */
 enum qty_kind quote_parse_qty(const char *text, long *qty);
+
+#ifdef INQUIRYD_UNITTEST
 /* The company name without its legal form ("Acme Trading Co., Ltd." ->
  * "Acme Trading"); malloc'd. */
 char *quote_short_company(const char *company);

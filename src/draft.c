@@ -1022,6 +1022,34 @@ all_items_have_lead_time(const struct offer *o)
 	return 1;
 }
 
+/* Is item i the first of its product (rows of a spec table may quote
+ * one product twice, for two sizes or quantities)? */
+static int
+first_of_product(const struct offer *o, size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < i; k++)
+		if (o->items[k].p && o->items[k].p == o->items[i].p)
+			return 0;
+	return 1;
+}
+
+/* One item per product: what a product's facts (lead time, MOQ,
+ * certificates, packing) answer is said once. */
+static json_t *
+product_items(const struct offer *o)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; o && i < o->nitems; i++)
+		if (first_of_product(o, i))
+			json_array_append_new(a, item_json(o, &o->items[i],
+			    i + 1));
+	return a;
+}
+
 /* Items a product requirement names (by SKU, name or keyword). */
 static json_t *
 items_named(const struct offer *o, const char *value, int only_product)
@@ -1040,14 +1068,13 @@ items_named(const struct offer *o, const char *value, int only_product)
 			for (j = 0; !hit && j < p->keywords.n; j++)
 				hit = has_word(value, p->keywords.v[j]);
 		}
-		if (hit)
+		if (hit && first_of_product(o, i))
 			json_array_append_new(a, item_json(o, &o->items[i],
 			    i + 1));
 	}
 	if (!json_array_size(a) && only_product) {
-		for (i = 0; o && i < o->nitems; i++)
-			json_array_append_new(a, item_json(o, &o->items[i],
-			    i + 1));
+		json_decref(a);
+		a = product_items(o);
 	}
 	return a;
 }
@@ -1060,6 +1087,26 @@ all_items(const struct offer *o)
 
 	for (i = 0; o && i < o->nitems; i++)
 		json_array_append_new(a, item_json(o, &o->items[i], i + 1));
+	return a;
+}
+
+/* The items quoted for the quantity they wrote, else all of them. */
+static json_t *
+items_for_qty(const struct offer *o, const char *value)
+{
+	json_t *a = json_array();
+	long q = 0;
+	size_t i;
+
+	if (quote_parse_qty(value ? value : "", &q) == QTY_UNITS)
+		for (i = 0; o && i < o->nitems; i++)
+			if (o->items[i].qty == q)
+				json_array_append_new(a, item_json(o,
+				    &o->items[i], i + 1));
+	if (!json_array_size(a)) {
+		json_decref(a);
+		a = all_items(o);
+	}
 	return a;
 }
 
@@ -1145,24 +1192,24 @@ outline_entry(const struct offer *o, const struct conf *c,
 		confirm = !json_array_size(items);
 		break;
 	case F_QUANTITY:
-		items = all_items(o);
+		items = items_for_qty(o, rq->value);
 		confirm = !json_array_size(items);
 		break;
 	case F_DELIVERY:
-		items = all_items(o);
+		items = product_items(o);
 		confirm = !all_items_have_lead_time(o);
 		break;
 	case F_MOQ:
-		items = all_items(o);
+		items = product_items(o);
 		confirm = !any_item_moq(o);
 		break;
 	case F_CERT:
-		items = all_items(o);
+		items = product_items(o);
 		confirm = !any_item_has(o, offsetof(struct product,
 		    certifications)) || certs_missing(rq->value, o);
 		break;
 	case F_PACKAGING:
-		items = all_items(o);
+		items = product_items(o);
 		confirm = !any_item_has(o, offsetof(struct product,
 		    packaging)) || mentions_any(rq->value, custom_packaging,
 		    ARRAY_SIZE(custom_packaging));
@@ -1194,7 +1241,7 @@ outline_entry(const struct offer *o, const struct conf *c,
 		confirm = 1;
 		break;
 	case F_SPEC:
-		items = all_items(o);
+		items = product_items(o);
 		confirm = 1;
 		break;
 	default:
@@ -1366,7 +1413,9 @@ question_entry(const struct offer *o, const struct conf *c, const char *q,
 		confirm = 1;
 	set_str(j, "text", q);
 	json_object_set_new(j, "t", t);
-	json_object_set_new(j, "items", all_items(o));
+	/* a price differs per quoted quantity; other facts per product */
+	json_object_set_new(j, "items", json_object_get(t, "price") ?
+	    all_items(o) : product_items(o));
 	set_bool(j, "to_confirm", confirm);
 	set_bool(j, "to_agree", agree);
 	set_bool(j, "answered", !confirm && !agree);

@@ -626,7 +626,7 @@ qty_after_number(struct qty_best *b, double v, int had_mult,
 	return end > q ? end : q;
 }
 
-UNITTEST enum qty_kind
+enum qty_kind
 quote_parse_qty(const char *text, long *qty)
 {
 	struct qty_best b = { P_NONE, QTY_NONE, 0 };
@@ -1824,13 +1824,14 @@ pick_products(const struct catalog *cat, const char *text,
 	return k;
 }
 
+/* A new item for p; with once, none when p is quoted already. */
 static struct quote_item *
-add_item(struct offer *o, const struct product *p)
+new_item(struct offer *o, const struct product *p, int once)
 {
 	struct quote_item *it;
 	size_t i;
 
-	for (i = 0; i < o->nitems; i++)
+	for (i = 0; once && i < o->nitems; i++)
 		if (o->items[i].p == p)
 			return NULL;
 	if (o->nitems >= QUOTE_MAX_ITEMS)
@@ -1842,6 +1843,12 @@ add_item(struct offer *o, const struct product *p)
 	it->qty = p->moq;
 	it->unit_price = product_price(p, p->moq);
 	return it;
+}
+
+static struct quote_item *
+add_item(struct offer *o, const struct product *p)
+{
+	return new_item(o, p, 1);
 }
 
 static void
@@ -2029,6 +2036,207 @@ restates(const struct verdict *v, size_t i)
 
 /* The smallest MOQ of the items: a later quantity below it is packing
  * ("40 pcs" per carton), not a second order. */
+/* ---- A spec table: one item per row ----------------------------------- */
+
+/*
+ * RFQs often come as a table, one product per row with its size,
+ * material and quantity.  html_to_text writes a table row as one line
+ * of cells split by " | "; a plain-text table splits them by tabs.  A
+ * run of such lines with the same number of cells (two or more) is a
+ * table; a first line without digits is its header.
+ */
+#define TABLE_MAX_ROWS	QUOTE_MAX_ITEMS
+#define TABLE_MAX_CELLS	12
+
+struct table_row {
+	const struct product *p;
+	char *cells[TABLE_MAX_CELLS];	/* trimmed, owned */
+	size_t ncells;
+};
+
+/* Splits line s[0..n) into cells; returns their number (0: no table). */
+static size_t
+split_cells(const char *s, size_t n, char **cells)
+{
+	const char *p = s, *end = s + n, *sep;
+	size_t k = 0, w;
+	int tabs = memchr(s, '\t', n) != NULL;
+
+	while (p <= end && k < TABLE_MAX_CELLS) {
+		if (tabs) {
+			sep = memchr(p, '\t', (size_t)(end - p));
+			w = 1;
+		} else {
+			sep = memmem(p, (size_t)(end - p), " | ", 3);
+			w = 3;
+		}
+		if (!sep)
+			sep = end;
+		cells[k++] = str_trim(xstrndup(p, (size_t)(sep - p)));
+		p = sep + w;
+	}
+	if (k < 2) {
+		while (k)
+			free(cells[--k]);
+	}
+	return k;
+}
+
+static int
+row_has_digit(const struct table_row *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncells; i++)
+		if (strpbrk(r->cells[i], "0123456789"))
+			return 1;
+	return 0;
+}
+
+/* A header cell that names the quantity column. */
+static int
+qty_header(const char *cell)
+{
+	static const char *const words[] = { "qty", "quantity", "quantities",
+		"q'ty", "order", "pcs", "units", "cantidad", "menge",
+		"anzahl", "quantité", "qté", "quantidade", "quantità",
+		"количество", "кол-во", "数量", "數量", "miktar", "ilość" };
+	char *l = ufold_lower(cell);
+	size_t i;
+	int hit = 0;
+
+	for (i = 0; i < ARRAY_SIZE(words) && !hit; i++)
+		hit = strstr(l, words[i]) != NULL;
+	free(l);
+	return hit;
+}
+
+static void
+rows_release(struct table_row *rows, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < rows[i].ncells; j++)
+			free(rows[i].cells[j]);
+}
+
+/*
+ * The first table of text whose rows name products of ours: at most
+ * TABLE_MAX_ROWS rows into rows, the quantity column into *qcol (-1
+ * when no header names it).  Returns the rows that name a product.
+ */
+static size_t
+table_rows(const struct catalog *cat, const char *text,
+    struct table_row *rows, long *qcol)
+{
+	struct table_row cur[TABLE_MAX_ROWS];
+	const char *line = text, *nl;
+	size_t ncur = 0, want = 0, i, n, matched = 0;
+	char *cells[TABLE_MAX_CELLS];
+
+	*qcol = -1;
+	for (;; line = nl + 1) {
+		nl = strchr(line, '\n');
+		n = nl ? (size_t)(nl - line) : strlen(line);
+		n = split_cells(line, n, cells);
+		if (n && ncur && n == want && ncur < TABLE_MAX_ROWS) {
+			memcpy(cur[ncur].cells, cells, n * sizeof(*cells));
+			cur[ncur++].ncells = n;
+		} else {
+			/* A table ends: keep it when it names products. */
+			for (i = 0, matched = 0; i < ncur; i++) {
+				const struct product *m[1];
+
+				cur[i].p = NULL;
+				if (i == 0 && !row_has_digit(&cur[0]))
+					continue;	/* the header */
+				if (pick_products(cat, cur[i].cells[0], m, 1) ||
+				    pick_products(cat, cur[i].cells[1], m, 1))
+					cur[i].p = m[0];
+				matched += cur[i].p != NULL;
+			}
+			if (matched >= 2) {
+				while (n)
+					free(cells[--n]);
+				break;
+			}
+			rows_release(cur, ncur);
+			ncur = 0;
+			if (n) {
+				memcpy(cur[0].cells, cells, n * sizeof(*cells));
+				cur[0].ncells = n;
+				ncur = 1;
+				want = n;
+			}
+		}
+		if (!nl)
+			break;
+	}
+	if (matched < 2) {
+		rows_release(cur, ncur);
+		return 0;
+	}
+	/* The header's quantity column. */
+	for (i = 0; i < cur[0].ncells && !cur[0].p; i++)
+		if (qty_header(cur[0].cells[i]))
+			*qcol = (long)i;
+	for (i = 0, n = 0; i < ncur; i++)
+		if (cur[i].p)
+			rows[n++] = cur[i];
+		else
+			rows_release(&cur[i], 1);
+	return n;
+}
+
+/*
+ * One item per row of a spec table in text, each with the quantity of
+ * its row and the rest of the row (size, material, printing) to confirm.
+ * Returns the items added: none unless two rows or more name products.
+ */
+static size_t
+table_items(struct offer *o, const struct catalog *cat, const char *text)
+{
+	struct table_row rows[TABLE_MAX_ROWS];
+	struct quote_item *it;
+	struct buf spec = BUF_INIT(BUF_CAP_LINE);
+	size_t n, i, j, added = 0;
+	long qcol, q;
+	ssize_t qi;
+
+	n = table_rows(cat, text, rows, &qcol);
+	for (i = 0; i < n; i++) {
+		if (!(it = new_item(o, rows[i].p, 0)))
+			break;
+		added++;
+		qi = qcol >= 0 && (size_t)qcol < rows[i].ncells ? qcol : -1;
+		for (j = rows[i].ncells; qi < 0 && j > 1; j--)
+			if (quote_parse_qty(rows[i].cells[j - 1], &q) ==
+			    QTY_UNITS || quote_parse_qty(rows[i].cells[j - 1],
+			    &q) == QTY_CONTAINER)
+				qi = (ssize_t)j - 1;
+		if (qi >= 0)
+			item_quantity(o, it, "quantity", rows[i].cells[qi]);
+		buf_reset(&spec);
+		for (j = 1; j < rows[i].ncells; j++) {
+			if ((ssize_t)j == qi || str_blank(rows[i].cells[j]))
+				continue;
+			buf_addf(&spec, "%s%s", spec.len ? ", " : "",
+			    rows[i].cells[j]);
+		}
+		if (spec.len) {
+			char *what = xasprintf("%s (%s): %s",
+			    rows[i].cells[0], it->p->sku, spec.data);
+
+			item_note(it, confirm(o, "spec", what));
+			free(what);
+		}
+	}
+	rows_release(rows, n);
+	buf_release(&spec);
+	return added;
+}
+
 static long
 min_item_moq(const struct offer *o)
 {
@@ -2047,7 +2255,7 @@ build_detailed(struct offer *o, const struct conf *c,
 {
 	const struct product *m[MAX_CATEGORIES];
 	const char *our = c->incoterm ? c->incoterm : "FOB";
-	size_t i, j, n, nprod = 0, nqty = 0, qn = 0;
+	size_t i, j, n, nprod = 0, nqty = 0, qn = 0, nrows;
 	size_t *first_item, *nitems_of, *prod_req, *matched;
 	char **keys;
 	long ignored;
@@ -2065,6 +2273,9 @@ build_detailed(struct offer *o, const struct conf *c,
 		keys[i] = field_key(v->req[i].field);
 		phrase |= !strcmp(keys[i], "product_phrase");
 	}
+	/* A spec table: its rows are the items, with their quantities. */
+	nrows = s && s->visible_text ? table_items(o, cat, s->visible_text) :
+	    0;
 	/* The products, in the order they named them (the catalog's name
 	 * that the lookup put beside their words quotes, but is not one
 	 * more product of theirs). */
@@ -2096,7 +2307,7 @@ build_detailed(struct offer *o, const struct conf *c,
 		matched[i] = n;
 	}
 	/* Named nowhere in the outline: look at the subject, the text. */
-	if (!nprod) {
+	if (!nprod && !nrows) {
 		n = pm && pm->subject ? pick_products(cat, pm->subject, m,
 		    MAX_CATEGORIES) : 0;
 		if (!n && s && s->visible_text)
@@ -2129,6 +2340,8 @@ build_detailed(struct offer *o, const struct conf *c,
 			if (!matched[i] && !(o->nitems &&
 			    !strcmp(key, "product_phrase")))
 				confirm(o, f, val);
+		} else if (nrows && field_is(key, F_QTY, ARRAY_SIZE(F_QTY))) {
+			/* each row's quantity is quoted on its item */
 		} else if (field_is(key, F_QTY, ARRAY_SIZE(F_QTY))) {
 			size_t from = 0, to = o->nitems, pr;
 
@@ -2191,7 +2404,7 @@ build_detailed(struct offer *o, const struct conf *c,
 	}
 	o->cur = o->npoints;
 	/* No quantity given: quoted at the MOQ, to confirm. */
-	for (i = 0; !nqty && i < o->nitems; i++) {
+	for (i = 0; !nqty && !nrows && i < o->nitems; i++) {
 		struct quote_item *it = &o->items[i];
 		char *what = xasprintf("not stated (quoted at the MOQ of %ld "
 		    "%s for %s)", it->p->moq, it->p->unit, it->p->sku);

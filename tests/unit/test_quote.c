@@ -517,6 +517,60 @@ test_offer_detailed(void **state)
 	fake_release(&f);
 }
 
+/* A spec table in their text: one item per row, at the row's quantity. */
+static void
+test_offer_table(void **state)
+{
+	struct fake f;
+	struct offer o;
+
+	(void)state;
+	/* As html_to_text writes a table: a header, then rows. */
+	fake_init(&f, CLASS_DETAILED);
+	fake_req(&f, "product", "tote bags");
+	fake_req(&f, "quantity", "3,000 pcs");
+	fake_req(&f, "quantity", "50 pcs");
+	f.s.visible_text = "Please quote:\n\nItem | Size | Qty\n"
+	    "Tote bag | 38 x 42 cm | 3,000 pcs\n"
+	    "Tote bag with gusset | 40 x 35 x 10 cm | 50 pcs\n"
+	    "Metal ballpoint pen | blue ink | 10,000 pcs\n\nThanks";
+	offer_build(&conf, &cat, NULL, &f.s, &f.v, NULL, 1, 1764180000, &o);
+	if (o.nitems != 3 || strcmp(o.items[0].p->sku, "BG-CV12") ||
+	    o.items[0].qty != 3000 || strcmp(o.items[1].p->sku, "BG-CV12") ||
+	    o.items[1].qty != 100 || strcmp(o.items[2].p->sku, "PN-MT") ||
+	    o.items[2].qty != 10000 || o.items[2].unit_price != 0.30 ||
+	    !has_note(&o, "Specification: Tote bag with gusset (BG-CV12): "
+	    "40 x 35 x 10 cm" DASH) ||
+	    !has_note(&o, "Quantity: 50 pcs (below our MOQ of 100 pcs for "
+	    "BG-CV12)" DASH)) {
+		dump_offer(&o);
+		fail();
+	}
+	offer_release(&o);
+
+	/* Tab-separated cells, no header; one row only is no table. */
+	fake_init(&f, CLASS_DETAILED);
+	fake_req(&f, "product", "tote bags");
+	f.s.visible_text = "Tote bag\t1000 pcs\nMetal pen\t2000 pcs\n";
+	offer_build(&conf, &cat, NULL, &f.s, &f.v, NULL, 1, 1764180000, &o);
+	if (o.nitems != 2 || o.items[0].qty != 1000 ||
+	    o.items[1].qty != 2000) {
+		dump_offer(&o);
+		fail();
+	}
+	offer_release(&o);
+	fake_init(&f, CLASS_DETAILED);
+	fake_req(&f, "product", "tote bags");
+	fake_req(&f, "quantity", "1000 pcs");
+	f.s.visible_text = "Item | Qty\nTote bag | 1000 pcs\n";
+	offer_build(&conf, &cat, NULL, &f.s, &f.v, NULL, 1, 1764180000, &o);
+	if (o.nitems != 1 || o.items[0].qty != 1000 || o.to_confirm.n) {
+		dump_offer(&o);
+		fail();
+	}
+	offer_release(&o);
+}
+
 static void
 test_offer_pairs_and_moq(void **state)
 {
@@ -1195,6 +1249,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_safe_names),
 		cmocka_unit_test(test_offer_detailed),
 		cmocka_unit_test(test_offer_pairs_and_moq),
+		cmocka_unit_test(test_offer_table),
 		cmocka_unit_test(test_offer_unmatched_and_subject),
 		cmocka_unit_test(test_offer_vague),
 		cmocka_unit_test(test_write),
