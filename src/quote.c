@@ -2036,6 +2036,97 @@ restates(const struct verdict *v, size_t i)
 
 /* The smallest MOQ of the items: a later quantity below it is packing
  * ("40 pcs" per carton), not a second order. */
+/*
+ * Attributes a buyer asks of a product that our product may not have:
+ * a word with a digit (IPX5, 20000mAh, 12oz) or one of these.  Other
+ * words of a product line ("high quality", "for our stores") are not
+ * checked: they would send every line to production.
+ */
+static const char *const attribute_words[] = {
+	"waterproof", "water-resistant", "wireless", "rechargeable", "solar",
+	"magnetic", "foldable", "stainless", "organic", "recycled",
+	"biodegradable", "compostable", "bamboo", "leather", "silicone",
+	"aluminium", "aluminum", "wooden", "glass", "ceramic", "led",
+	"usb-c", "type-c", "bpa-free", "insulated", "anti-slip",
+	"impermeable", "wasserdicht", "étanche", "à prova d'água",
+	"водонепроницаемый", "防水", "无线", "不锈钢",
+};
+
+/*
+ * The attributes of want (a product line in their words) that p's name,
+ * spec, certificates and keywords do not state, as "waterproof, IPX5"
+ * (their spelling, lowercase), or NULL.
+ */
+static char *
+product_gaps(const struct product *p, const char *want)
+{
+	struct strlist w = STRLIST_INIT;
+	struct buf have = BUF_INIT(SIZE_MAX), gaps = BUF_INIT(BUF_CAP_LINE);
+	char *h, *word, *two;
+	const char *q, *end;
+	size_t i, n;
+	uint32_t cp;
+
+	buf_addf(&have, "%s %s %s %s", p->sku, p->name, p->spec ? p->spec :
+	    "", p->certifications ? p->certifications : "");
+	for (i = 0; i < p->keywords.n; i++)
+		buf_addf(&have, " %s", p->keywords.v[i]);
+	h = ufold_lower(have.data);
+	for (q = want; *q; ) {
+		n = utf8_decode(q, strlen(q), &cp);
+		if (!ufold_is_word(cp)) {
+			q += n;
+			continue;
+		}
+		word = word_at(q, &end);
+		q = end > q ? end : q + n;
+		if (word)
+			strlist_push_owned(&w, word);
+	}
+	for (i = 0; i < w.n; i++) {
+		/* the pair first: "5 W" is "5W" */
+		two = i + 1 < w.n ? xasprintf("%s%s", w.v[i], w.v[i + 1]) :
+		    NULL;
+		if (two && has_whole_word(h, two)) {
+			free(two);
+			i++;
+			continue;
+		}
+		free(two);
+		if (!strpbrk(w.v[i], "0123456789") && !in_list(w.v[i],
+		    attribute_words, ARRAY_SIZE(attribute_words)))
+			continue;
+		if (!strpbrk(w.v[i], "abcdefghijklmnopqrstuvwxyz") &&
+		    !in_list(w.v[i], attribute_words,
+		    ARRAY_SIZE(attribute_words)))
+			continue;	/* a number: a quantity, a year */
+		if (has_whole_word(h, w.v[i]))
+			continue;
+		buf_addf(&gaps, "%s%s", gaps.len ? ", " : "", w.v[i]);
+	}
+	strlist_release(&w);
+	buf_release(&have);
+	free(h);
+	return gaps.len ? buf_detach(&gaps, NULL) : (buf_release(&gaps), NULL);
+}
+
+/* A product point asking what the item's product does not state: to
+ * confirm, naming what. */
+static void
+product_point_gaps(struct offer *o, struct quote_item *it,
+    const char *field, const char *value)
+{
+	char *gaps = product_gaps(it->p, value), *what;
+
+	if (!gaps)
+		return;
+	what = xasprintf("%s (not in the specification of %s: %s)", value,
+	    it->p->sku, gaps);
+	item_note(it, confirm(o, field, what));
+	free(what);
+	free(gaps);
+}
+
 /* ---- A spec table: one item per row ----------------------------------- */
 
 /*
@@ -2256,7 +2347,7 @@ build_detailed(struct offer *o, const struct conf *c,
 	const struct product *m[MAX_CATEGORIES];
 	const char *our = c->incoterm ? c->incoterm : "FOB";
 	size_t i, j, n, nprod = 0, nqty = 0, qn = 0, nrows;
-	size_t *first_item, *nitems_of, *prod_req, *matched;
+	size_t *first_item, *nitems_of, *prod_req, *matched, *answer;
 	char **keys;
 	long ignored;
 	int phrase = 0;
@@ -2269,6 +2360,7 @@ build_detailed(struct offer *o, const struct conf *c,
 	nitems_of = xcalloc(v->nreq + 1, sizeof(*nitems_of));
 	prod_req = xcalloc(v->nreq + 1, sizeof(*prod_req));
 	matched = xcalloc(v->nreq + 1, sizeof(*matched));
+	answer = xcalloc(v->nreq + 1, sizeof(*answer));
 	for (i = 0; i < v->nreq; i++) {
 		keys[i] = field_key(v->req[i].field);
 		phrase |= !strcmp(keys[i], "product_phrase");
@@ -2289,6 +2381,7 @@ build_detailed(struct offer *o, const struct conf *c,
 			prod_req[nprod++] = i;
 		first_item[i] = o->nitems;
 		n = pick_products(cat, v->req[i].value, m, MAX_CATEGORIES);
+		answer[i] = SIZE_MAX;
 		for (j = 0; j < n; j++) {
 			size_t k;
 
@@ -2302,8 +2395,12 @@ build_detailed(struct offer *o, const struct conf *c,
 			if (!phrase || strcmp(keys[i], "product_phrase") ||
 			    k == o->nitems)
 				add_item(o, m[j]);
+			else if (j == 0)
+				answer[i] = k;
 		}
 		nitems_of[i] = o->nitems - first_item[i];
+		if (nitems_of[i])
+			answer[i] = first_item[i];
 		matched[i] = n;
 	}
 	/* Named nowhere in the outline: look at the subject, the text. */
@@ -2340,6 +2437,10 @@ build_detailed(struct offer *o, const struct conf *c,
 			if (!matched[i] && !(o->nitems &&
 			    !strcmp(key, "product_phrase")))
 				confirm(o, f, val);
+			/* what they ask of it that ours does not state */
+			else if (answer[i] < o->nitems)
+				product_point_gaps(o, &o->items[answer[i]], f,
+				    val);
 		} else if (nrows && field_is(key, F_QTY, ARRAY_SIZE(F_QTY))) {
 			/* each row's quantity is quoted on its item */
 		} else if (field_is(key, F_QTY, ARRAY_SIZE(F_QTY))) {
@@ -2419,6 +2520,7 @@ build_detailed(struct offer *o, const struct conf *c,
 	free(nitems_of);
 	free(prod_req);
 	free(matched);
+	free(answer);
 }
 
 /* A label from their words: "solar panels 400W" -> "solar panel" (at

@@ -596,7 +596,8 @@ test_offer_pairs_and_moq(void **state)
 	offer_release(&o);
 
 	/* A table restated under "spec", a packing quantity, a spec code
-	 * we do not list is to confirm; a later, larger quantity is one. */
+	 * we do not list is to confirm; a later, larger quantity is one;
+	 * "waterproof" asked of a speaker that is not is to confirm. */
 	fake_init(&f, CLASS_DETAILED);
 	fake_req(&f, "product", "portable Bluetooth speaker, 5W, waterproof");
 	fake_req(&f, "model", "IPX5");
@@ -607,8 +608,10 @@ test_offer_pairs_and_moq(void **state)
 	fake_req(&f, "spec", "Product: portable Bluetooth speaker, 5W, "
 	    "waterproof");
 	offer_build(&conf, &cat, NULL, NULL, &f.v, NULL, 1, 1764180000, &o);
-	if (o.nitems != 1 || o.items[0].qty != 5000 || o.to_confirm.n != 2 ||
-	    !has_note(&o, "Model: IPX5" DASH) ||
+	if (o.nitems != 1 || o.items[0].qty != 5000 || o.to_confirm.n != 3 ||
+	    !has_note(&o, "Product: portable Bluetooth speaker, 5W, "
+	    "waterproof (not in the specification of BT-S10: waterproof)"
+	    DASH) || !has_note(&o, "Model: IPX5" DASH) ||
 	    !has_note(&o, "Quantity: 20,000 pcs per year" DASH)) {
 		dump_offer(&o);
 		fail();
