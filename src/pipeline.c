@@ -708,6 +708,16 @@ out:
 	return rc;
 }
 
+/* Removes the files of a draft whose store transaction did not commit. */
+static void
+forget_draft_files(const struct pipeline_result *r)
+{
+	if (r->quote_path)
+		unlink(r->quote_path);
+	if (r->draft_path)
+		unlink(r->draft_path);
+}
+
 /*
  * Does a message we sent carry a quotation?  A spreadsheet, or a PDF or
  * document whose name says quote/offer/proforma in a few languages.
@@ -1108,7 +1118,9 @@ fail:
 fail_committed:
 	if (parsed)
 		parsed_msg_release(&pm);
-	/* Files written for a rolled-back draft are rewritten on retry. */
+	/* The store does not know of the draft: it is written afresh when
+	 * the message comes again, so these files would stay orphans. */
+	forget_draft_files(r);
 	pipeline_result_release(r);
 	if (e->kind == ERR_NONE)
 		err_set(e, ERR_TEMP, "message not stored");
@@ -1186,6 +1198,7 @@ pipeline_redraft(struct pipeline *p, int64_t inquiry_id,
 	if (make_draft(p, a, inquiry_id, &pm, &s, &v, &ei, r, e) ||
 	    store_commit(p->st, e)) {
 		store_rollback(p->st);
+		forget_draft_files(r);
 		goto out;
 	}
 	rc = 0;
