@@ -535,6 +535,13 @@ put_plain(struct pipeline *p, const struct source_msg *m,
  * its account, size and arrival time.
  */
 static char *
+big_key(const struct source_msg *m)
+{
+	return xasprintf("big:%s:%zu:%lld", m->origin.account ?
+	    m->origin.account : "", m->size, (long long)m->internal_date);
+}
+
+static char *
 fail_key(const struct source_msg *m)
 {
 	char hex[65];
@@ -543,8 +550,7 @@ fail_key(const struct source_msg *m)
 		hash_sha256_hex(m->raw, m->len, hex);
 		return xasprintf("raw:%s", hex);
 	}
-	return xasprintf("big:%s:%zu:%lld", m->origin.account ?
-	    m->origin.account : "", m->size, (long long)m->internal_date);
+	return big_key(m);
 }
 
 /* Quarantines a message: a failed message row and a failed inquiry row, so
@@ -1082,6 +1088,16 @@ pipeline_process(struct pipeline *p, const struct source_msg *m,
 		free(key);
 		if (dup < 0 || (dup > 0 && store_forget_failed(p->st, dup, e)))
 			goto fail;
+		/* Over the size cap then, fetched now that it is raised:
+		 * known by its account, size and arrival time. */
+		if (m->raw && m->size) {
+			key = big_key(m);
+			dup = store_find_failed(p->st, key, NULL, e);
+			free(key);
+			if (dup < 0 || (dup > 0 &&
+			    store_forget_failed(p->st, dup, e)))
+				goto fail;
+		}
 	}
 	dup = store_find_duplicate(p->st, pm.message_id, pm.body_hash,
 	    pm.from.addr, pm.date, m->origin.outgoing, &dup_status, e);

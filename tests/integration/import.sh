@@ -160,6 +160,12 @@ nbig() { "$bin" -c "$tmp/small.conf" list --json --status failed |
 "$bin" -c "$tmp/small.conf" import "$tmp/big.eml" >/dev/null 2>&1
 is "the same over-size message seen again keeps its one failed record" \
     "$(nbig 'over the size limit')" 1
+# The cap raised, the same file is read whole: its failed record goes.
+"$bin" -c "$conf" import "$tmp/big.eml" >"$tmp/out4b" 2>&1
+is "read under a larger cap, the over-size record gives way" \
+    "$(nbig 'over the size limit')" 0
+is "and the message is stored once" "$(inq list --json |
+    json "len([q for q in d if (q['message_id'] or '') == 'big@e.example'])")" 1
 # Over the parse caps (1,001 parts): quarantined once, however often seen.
 $py -c "
 import sys
