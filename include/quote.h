@@ -136,8 +136,11 @@ int quote_sweep(const char *dir, int64_t now, long older_than);
 
 /*
  * What quote_write would name the file for title (without ".xlsx"):
- * ASCII letters, digits, '-' and '_' only (accented Latin and Cyrillic
- * letters transliterated), at most max bytes, never empty.  malloc'd.
+ * letters, digits, '-' and '_' only: accented Latin and Cyrillic letters
+ * transliterated to ASCII, letters of other scripts (a Chinese company
+ * or name) kept as UTF-8; no separator, dot, blank or control character
+ * of any script.  At most max bytes, cut on a character, never empty.
+ * malloc'd.
  */
 char *quote_safe_name(const char *title, size_t max);
 

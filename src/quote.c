@@ -1240,7 +1240,7 @@ char *
 quote_safe_name(const char *title, size_t max)
 {
 	struct buf b = BUF_INIT(SIZE_MAX);
-	size_t len = title ? strlen(title) : 0, i = 0, cut;
+	size_t len = title ? strlen(title) : 0, i = 0, cut, n;
 	uint32_t cp;
 	const char *tr;
 	int sep = 0;
@@ -1248,7 +1248,8 @@ quote_safe_name(const char *title, size_t max)
 	if (max < 8)
 		max = 8;
 	while (i < len) {
-		i += utf8_decode(title + i, len - i, &cp);
+		n = utf8_decode(title + i, len - i, &cp);
+		i += n;
 		if (cp < 0x80 && (isalnum((int)cp) || cp == '-')) {
 			if (sep && b.len)
 				buf_addch(&b, '_');
@@ -1259,6 +1260,13 @@ quote_safe_name(const char *title, size_t max)
 				buf_addch(&b, '_');
 			sep = 0;
 			buf_addstr(&b, tr);
+		} else if (cp >= 0x80 && cp != 0xFFFD && ufold_is_word(cp)) {
+			/* A Chinese company or name is the customer's own
+			 * word for the file: kept, as UTF-8. */
+			if (sep && b.len)
+				buf_addch(&b, '_');
+			sep = 0;
+			buf_add(&b, title + i - n, n);
 		} else {
 			sep = 1;
 		}
@@ -1272,8 +1280,13 @@ quote_safe_name(const char *title, size_t max)
 		cut = max;
 		while (cut > max / 2 && b.data[cut] != '_')
 			cut--;
-		if (b.data[cut] != '_')
+		if (b.data[cut] != '_') {
+			/* no word boundary: cut on a character */
 			cut = max;
+			while (cut > 0 && ((unsigned char)b.data[cut] &
+			    0xC0) == 0x80)
+				cut--;
+		}
 		buf_setlen(&b, cut);
 	}
 	while (b.len && (b.data[b.len - 1] == '_' || b.data[b.len - 1] == '-'))

@@ -23,6 +23,7 @@
 #include "pyread.h"
 
 #include "buf.h"
+#include "charset.h"
 #include "conf.h"
 #include "err.h"
 #include "quote.h"
@@ -366,7 +367,13 @@ test_safe_names(void **state)
 		{ "\xD0\xA0\xD0\x9E\xD0\x9C\xD0\x90\xD0\xA8\xD0\x9A\xD0\x90 "
 		    "SPEAKER QUOTATION", "ROMASHKA_SPEAKER_QUOTATION" },
 		{ "\xE6\xB7\xB1\xE5\x9C\xB3\xE8\xB4\xB8\xE6\x98\x93 MUG "
-		    "QUOTATION FOR MR \xE7\x8E\x8B", "MUG_QUOTATION" },
+		    "QUOTATION FOR MR \xE7\x8E\x8B", "\xE6\xB7\xB1\xE5\x9C\xB3"
+		    "\xE8\xB4\xB8\xE6\x98\x93_MUG_QUOTATION_FOR_MR_\xE7\x8E\x8B" },
+		/* 深圳／贸易。: full-width solidus and stop are no letters */
+		{ "\xE6\xB7\xB1\xE5\x9C\xB3\xEF\xBC\x8F\xE8\xB4\xB8\xE6"
+		    "\x98\x93\xE3\x80\x82", "\xE6\xB7\xB1\xE5\x9C\xB3_\xE8"
+		    "\xB4\xB8\xE6\x98\x93" },
+		{ "\xE2\x80\xAE\xE2\x80\x8B SPEAKER", "SPEAKER" },
 		{ "SPEAKER QUOTATION FOR", "SPEAKER_QUOTATION" },
 		{ "FOR", "FOR" },
 		{ "../../etc/passwd", "etc_passwd" },
@@ -376,7 +383,7 @@ test_safe_names(void **state)
 		{ "a\\b:c*d?e\"f<g>h|i", "a_b_c_d_e_f_g_h_i" },
 		{ "", "QUOTATION" },
 		{ NULL, "QUOTATION" },
-		{ "\xE4\xB8\xAD\xE6\x96\x87", "QUOTATION" },
+		{ "\xE4\xB8\xAD\xE6\x96\x87", "\xE4\xB8\xAD\xE6\x96\x87" },
 	};
 	size_t i;
 	char *s;
@@ -391,6 +398,17 @@ test_safe_names(void **state)
 	    "HOTEL INDIA JULIETT KILO LIMA MIKE NOVEMBER OSCAR", 40);
 	assert_true(strlen(s) <= 40);
 	assert_string_equal(s, "ALPHA_BRAVO_CHARLIE_DELTA_ECHO_FOXTROT");
+	free(s);
+	/* 30 Chinese letters, 90 bytes, cut on a character at 40 bytes. */
+	s = quote_safe_name("\xE4\xB8\xAD\xE4\xB8\xAD\xE4\xB8\xAD"
+	    "\xE4\xB8\xAD\xE4\xB8\xAD\xE4\xB8\xAD\xE4\xB8\xAD\xE4\xB8\xAD"
+	    "\xE4\xB8\xAD\xE4\xB8\xAD\xE4\xB8\xAD\xE4\xB8\xAD\xE4\xB8\xAD"
+	    "\xE4\xB8\xAD\xE4\xB8\xAD\xE4\xB8\xAD\xE4\xB8\xAD\xE4\xB8\xAD"
+	    "\xE4\xB8\xAD\xE4\xB8\xAD\xE4\xB8\xAD\xE4\xB8\xAD\xE4\xB8\xAD"
+	    "\xE4\xB8\xAD\xE4\xB8\xAD\xE4\xB8\xAD\xE4\xB8\xAD\xE4\xB8\xAD"
+	    "\xE4\xB8\xAD\xE4\xB8\xAD", 40);
+	assert_int_equal(strlen(s), 39);
+	assert_true(charset_utf8_valid(s, strlen(s)));
 	free(s);
 }
 
