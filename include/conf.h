@@ -115,6 +115,8 @@ struct conf {
 	/* [digest] */
 	int digest_enabled;	/* the daemon mails it daily; default 0 */
 	long digest_hour;	/* local hour it goes out, 0-23, default 8 */
+	char *digest_tz;	/* the desk's time zone ("Asia/Shanghai") for
+				 * the hour and the day; NULL: the server's */
 	char *digest_manager;	/* "Name <addr>" of the manager, or NULL */
 	char *digest_from;	/* its From, NULL: [company] email */
 };

@@ -4,8 +4,9 @@
  * the last seven days' funnel (by rep) and how many inquiries wait per
  * rep.  Off by default ([digest] enabled = no).  Sent through [smtp] like
  * "inquiryd send" (xfer_smtp_send); the daemon sends it once a day at
- * [digest] hour (local time) and records the day in the store
- * ("digest_day"), so a restart does not send it again.
+ * [digest] hour (in [digest] timezone, else the server's time) and
+ * records the day in the store ("digest_day"), so a restart does not
+ * send it again.
  */
 #ifndef INQUIRYD_DIGEST_H
 #define INQUIRYD_DIGEST_H
@@ -49,8 +50,9 @@ int digest_send(const struct conf *c, const struct digest *d,
     struct err *e);
 
 /*
- * The daemon's daily step: when the digest is enabled, the local hour is
- * at or past c->digest_hour and the store's "digest_day" is not today,
+ * The daemon's daily step: when the digest is enabled, the hour in the
+ * desk's time zone (c->digest_tz, else the server's) is at or past
+ * c->digest_hour and the store's "digest_day" is not today,
  * builds and sends the digest, then records today.  Returns 1 when sent,
  * 0 when nothing was due, -1 with e (the day is not recorded: the next
  * call tries again).
@@ -58,7 +60,11 @@ int digest_send(const struct conf *c, const struct digest *d,
 int digest_daily(struct store *st, const struct conf *c, int64_t now,
     struct err *e);
 
-/* Records now's local day as the day the digest went out; 0 or -1 with e. */
-int digest_record_day(struct store *st, int64_t now, struct err *e);
+/*
+ * Records now's day (in c's [digest] timezone, else the server's) as the
+ * day the digest went out; 0 or -1 with e.
+ */
+int digest_record_day(struct store *st, const struct conf *c, int64_t now,
+    struct err *e);
 
 #endif

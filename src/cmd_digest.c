@@ -86,7 +86,7 @@ cmd_digest(int argc, char **argv, const struct cmd_global *g)
 		for (k = 0; k < d.n; k++)
 			printf("digest sent to %s\n", d.m[k].to);
 		rc = EXIT_OK;
-		if (!rep && digest_record_day(p.st, now, &e)) {
+		if (!rep && digest_record_day(p.st, &p.conf, now, &e)) {
 			log_errx("%s", e.msg);
 			rc = EXIT_FAIL;
 		}

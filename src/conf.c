@@ -5,6 +5,7 @@
  * the reader's line counter is the line of the key being handled; that is
  * how errors get their file:line without inih's optional line numbers.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stddef.h>
@@ -22,7 +23,8 @@
 #define INQUIRYD_DATADIR "/usr/local/share/inquiryd"
 #endif
 
-enum ck_type { CK_STR, CK_PATH, CK_BOOL, CK_LONG, CK_SIZE, CK_SECONDS };
+enum ck_type { CK_STR, CK_PATH, CK_BOOL, CK_LONG, CK_SIZE, CK_SECONDS,
+	CK_TZ };
 
 struct conf_key {
 	const char *section;	/* "general", ..., "account" for any account */
@@ -91,6 +93,7 @@ static const struct conf_key conf_keys[] = {
 
 	D("enabled", CK_BOOL, digest_enabled, "no", 0, 0),
 	D("hour", CK_LONG, digest_hour, "8", 0, 23),
+	D("timezone", CK_TZ, digest_tz, NULL, 0, 0),
 	D("manager", CK_STR, digest_manager, NULL, 0, 0),
 	D("from", CK_STR, digest_from, NULL, 0, 0),
 
@@ -183,6 +186,30 @@ conf_resolve(const char *dir, const char *value)
 }
 
 /* Sets one typed field from text; returns 0 or -1 with a message. */
+/*
+ * A name of the tz database that this machine has: "Asia/Shanghai" is
+ * /usr/share/zoneinfo/Asia/Shanghai.  Letters, digits and "/_+-" only,
+ * no "..": the name becomes a path.
+ */
+static int
+tz_known(const char *name)
+{
+	struct stat st;
+	char *path;
+	const char *q;
+	int ok;
+
+	if (strlen(name) > 64 || name[0] == '/' || strstr(name, ".."))
+		return 0;
+	for (q = name; *q; q++)
+		if (!isalnum((unsigned char)*q) && !strchr("/_+-", *q))
+			return 0;
+	path = xasprintf("/usr/share/zoneinfo/%s", name);
+	ok = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	free(path);
+	return ok;
+}
+
 static int
 conf_set(const struct conf_key *k, void *base, const char *dir,
     const char *value, char *why, size_t whylen)
@@ -194,6 +221,15 @@ conf_set(const struct conf_key *k, void *base, const char *dir,
 
 	switch (k->type) {
 	case CK_STR:
+		free(*(char **)at);
+		*(char **)at = *value ? xstrdup(value) : NULL;
+		return 0;
+	case CK_TZ:
+		if (*value && !tz_known(value)) {
+			snprintf(why, whylen, "not a time zone of the tz "
+			    "database (e.g. Asia/Shanghai, Europe/Berlin, UTC)");
+			return -1;
+		}
 		free(*(char **)at);
 		*(char **)at = *value ? xstrdup(value) : NULL;
 		return 0;
@@ -261,7 +297,8 @@ conf_free_fields(const char *section, void *base)
 
 		if (strcmp(k->section, section))
 			continue;
-		if (k->type == CK_STR || k->type == CK_PATH)
+		if (k->type == CK_STR || k->type == CK_PATH ||
+		    k->type == CK_TZ)
 			FREE_AND_NULL(*(char **)((char *)base + k->off));
 	}
 }

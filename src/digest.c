@@ -385,25 +385,47 @@ digest_send(const struct conf *c, const struct digest *d, struct err *e)
 	return rc;
 }
 
-/* now's local day, "2026-11-26". */
+/*
+ * now's day ("2026-11-26") and hour in time zone tz (a tz database name,
+ * checked by the config), or the server's when tz is NULL.  The C library
+ * converts in one zone, the process's: TZ is set for the call and put
+ * back.  Only the daemon's main loop and the digest command get here.
+ */
 static void
-local_day(int64_t now, char out[16], int *hour)
+local_day(const char *tz, int64_t now, char out[16], int *hour)
 {
 	time_t t = (time_t)now;
 	struct tm tm;
+	char *saved = NULL;
+	const char *was;
 
+	if (tz) {
+		was = getenv("TZ");
+		saved = was ? xstrdup(was) : NULL;
+		setenv("TZ", tz, 1);
+		tzset();
+	}
 	localtime_r(&t, &tm);
+	if (tz) {
+		if (saved)
+			setenv("TZ", saved, 1);
+		else
+			unsetenv("TZ");
+		tzset();
+		free(saved);
+	}
 	strftime(out, 16, "%Y-%m-%d", &tm);
 	if (hour)
 		*hour = tm.tm_hour;
 }
 
 int
-digest_record_day(struct store *st, int64_t now, struct err *e)
+digest_record_day(struct store *st, const struct conf *c, int64_t now,
+    struct err *e)
 {
 	char today[16];
 
-	local_day(now, today, NULL);
+	local_day(c->digest_tz, now, today, NULL);
 	return store_state_set(st, DIGEST_DAY_KEY, today, now, e);
 }
 
@@ -417,7 +439,7 @@ digest_daily(struct store *st, const struct conf *c, int64_t now,
 
 	if (!c->digest_enabled)
 		return 0;
-	local_day(now, today, &hour);
+	local_day(c->digest_tz, now, today, &hour);
 	if (hour < c->digest_hour)
 		return 0;
 	if (store_state_get(st, DIGEST_DAY_KEY, &last, e))
@@ -434,7 +456,7 @@ digest_daily(struct store *st, const struct conf *c, int64_t now,
 	digest_release(&d);
 	if (rc)
 		return -1;
-	if (digest_record_day(st, now, e))
+	if (digest_record_day(st, c, now, e))
 		return -1;
 	return 1;
 }

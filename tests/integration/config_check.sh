@@ -37,4 +37,20 @@ check "the template error names its file and line" \
 check "the catalog error names its file and line" \
     grep -q "catalog.csv:[0-9]*:" "$tmp/bad.out"
 
+# A time zone the tz database does not have is a config error, and a name
+# that would be a path outside it too.
+for tz in Mars/Olympus ../../etc/passwd; do
+	sed "s|^\[digest\]|[digest]\ntimezone = $tz|" "$tmp/sample.conf" \
+	    >"$tmp/tz.conf"
+	"$INQUIRYD_BIN" -c "$tmp/tz.conf" rules check >"$tmp/tz.out" 2>&1
+	is "timezone = $tz exits 2" "$?" 2
+	check "the error names the line and says why ($tz)" \
+	    grep -q "tz.conf:[0-9]*: timezone = '$tz': not a time zone" \
+	    "$tmp/tz.out"
+done
+sed "s|^\[digest\]|[digest]\ntimezone = Asia/Shanghai|" "$tmp/sample.conf" \
+    >"$tmp/tz.conf"
+"$INQUIRYD_BIN" -c "$tmp/tz.conf" rules check >"$tmp/tz.out" 2>&1
+is "timezone = Asia/Shanghai loads" "$?" 0
+
 done_testing

@@ -128,11 +128,41 @@ test_mails(void **state)
 	err_clear(&e);
 	assert_int_equal(store_state_get(st, "digest_day", &day, &e), 0);
 	assert_null(day);
-	assert_int_equal(digest_record_day(st, now, &e), 0);
+	assert_int_equal(digest_record_day(st, &c, now, &e), 0);
 	assert_int_equal(store_state_get(st, "digest_day", &day, &e), 0);
 	assert_non_null(day);
 	free(day);
 	assert_int_equal(digest_daily(st, &c, now, &e), 0);
+
+	/* The desk's time zone: 20:00 UTC on 26 November is 04:00 on the
+	 * 27th in Shanghai, before an 8 o'clock digest; the day recorded is
+	 * the desk's; the process's own zone is left as it was. */
+	if (access("/usr/share/zoneinfo/Asia/Shanghai", R_OK)) {
+		print_message("no tz database: the time zone case skipped\n");
+	} else {
+		int64_t t = 1795723200;	/* 2026-11-26T20:00:00Z */
+		const char *tz_before = getenv("TZ");
+		char *before = tz_before ? xstrdup(tz_before) : NULL;
+
+		c.digest_hour = 8;
+		c.digest_tz = xstrdup("Asia/Shanghai");
+		assert_int_equal(digest_record_day(st, &c, t, &e), 0);
+		assert_int_equal(store_state_get(st, "digest_day", &day, &e),
+		    0);
+		assert_string_equal(day, "2026-11-27");
+		free(day);
+		assert_int_equal(store_state_set(st, "digest_day", "2026-11-26",
+		    t, &e), 0);
+		assert_int_equal(digest_daily(st, &c, t, &e), 0);
+		/* At 01:00 UTC it is 09:00 there: due (no [smtp]: -1). */
+		assert_int_equal(digest_daily(st, &c, t + 5 * 3600, &e), -1);
+		err_clear(&e);
+		if (before)
+			assert_string_equal(getenv("TZ"), before);
+		else
+			assert_null(getenv("TZ"));
+		free(before);
+	}
 	conf_release(&c);
 }
 
