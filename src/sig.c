@@ -230,15 +230,93 @@ phrase_key(const char *s, size_t len, char *out, size_t size)
 	return j;
 }
 
+/*
+ * String sets.  The phrase lists are asked about every line, often about
+ * several parts of one line, and a strcmp down a list of hundreds was a
+ * large part of sig_analyse; so each list gets a hash table, built on
+ * first use and kept (the lists are static, or cached per ruleset).
+ */
+struct sset {
+	const char **slot;	/* borrowed strings; NULL empty */
+	size_t mask;
+};
+
+/* FNV-1a over the bytes of s. */
+static unsigned
+str_hash(const char *s)
+{
+	unsigned h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+static void
+sset_add(struct sset *set, const char *s)
+{
+	size_t h;
+
+	for (h = str_hash(s) & set->mask; set->slot[h];
+	    h = (h + 1) & set->mask)
+		if (strcmp(set->slot[h], s) == 0)
+			return;
+	set->slot[h] = s;
+}
+
+/* Makes set hold the n strings of v (borrowed: they must outlive it). */
+static void
+sset_init(struct sset *set, const char *const *v, size_t n)
+{
+	size_t cap = 16, i;
+
+	while (cap < 2 * n)
+		cap <<= 1;
+	set->slot = xcalloc(cap, sizeof(*set->slot));
+	set->mask = cap - 1;
+	for (i = 0; i < n; i++)
+		sset_add(set, v[i]);
+}
+
+static int
+sset_has(const struct sset *set, const char *key)
+{
+	size_t h;
+
+	for (h = str_hash(key) & set->mask; set->slot[h];
+	    h = (h + 1) & set->mask)
+		if (strcmp(set->slot[h], key) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Is key one of the n strings of list, a static list of this file?  The
+ * list's set is found by its address (static lists live as long as the
+ * process); the few lists asked about fit a small table.
+ */
 static int
 in_list(const char *key, const char *const *list, size_t n)
 {
+	static struct {
+		const char *const *list;
+		struct sset set;
+	} sets[16];
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (strcmp(key, list[i]) == 0)
-			return 1;
-	return 0;
+	for (i = 0; i < ARRAY_SIZE(sets) && sets[i].list; i++)
+		if (sets[i].list == list)
+			return sset_has(&sets[i].set, key);
+	if (i == ARRAY_SIZE(sets)) {
+		/* more lists than slots: the table must grow */
+		for (i = 0; i < n; i++)
+			if (strcmp(key, list[i]) == 0)
+				return 1;
+		return 0;
+	}
+	sets[i].list = list;
+	sset_init(&sets[i].set, list, n);
+	return sset_has(&sets[i].set, key);
 }
 
 /*
@@ -267,28 +345,104 @@ last_lead(const char *s, size_t n)
  * compared folded, like the built-in lists.  mode 0: key is an entry;
  * 1: key starts with an entry; 2: key ends with an entry as a word.
  */
+enum sig_list {
+	SL_VALEDICTIONS,
+	SL_MOBILE_FOOTERS,
+	SL_QUOTE_WROTE,
+	SL_QUOTE_SEPARATORS,
+	SL_FORWARD_SEPARATORS,
+	SL_COUNT
+};
+
+static const char *const sig_list_names[SL_COUNT] = {
+	"sig_valedictions", "sig_mobile_footers", "sig_quote_wrote",
+	"sig_quote_separators", "sig_forward_separators",
+};
+
+/*
+ * The lists of one ruleset, folded.  Folding every entry for each key
+ * looked up was most of the cost of the lookups, so the folded lists of
+ * the last ruleset seen are kept, keyed by its serial number (a ruleset
+ * reloaded at the same address has a new one).
+ */
+struct folded_list {
+	char **v;		/* folded entries (owned), the unusable left out */
+	size_t *len;
+	size_t n;
+	struct sset set;	/* for mode 0 */
+};
+
+static struct {
+	unsigned long serial;	/* of the ruleset; 0 none */
+	struct folded_list l[SL_COUNT];
+} rs_lists;
+
+static void
+rs_lists_release(void)
+{
+	size_t i, j;
+
+	for (i = 0; i < SL_COUNT; i++) {
+		for (j = 0; j < rs_lists.l[i].n; j++)
+			free(rs_lists.l[i].v[j]);
+		free(rs_lists.l[i].v);
+		free(rs_lists.l[i].len);
+		free(rs_lists.l[i].set.slot);
+	}
+	memset(&rs_lists, 0, sizeof(rs_lists));
+}
+
+static const struct folded_list *
+rs_folded(const struct ruleset *rs, enum sig_list which)
+{
+	const char *const *v;
+	struct folded_list *fl;
+	size_t i, k, n, el;
+
+	if (rs_lists.serial != ruleset_serial(rs)) {
+		rs_lists_release();
+		for (k = 0; k < SL_COUNT; k++) {
+			fl = &rs_lists.l[k];
+			v = ruleset_list(rs, sig_list_names[k], &n);
+			fl->v = xcalloc(n + 1, sizeof(*fl->v));
+			fl->len = xcalloc(n + 1, sizeof(*fl->len));
+			for (i = 0; i < n; i++) {
+				el = strlen(v[i]);
+				/* as the key buffers of the callers */
+				if (!el || el >= 256)
+					continue;
+				fl->v[fl->n] = phone_fold(v[i], el,
+				    xmalloc(el + 1));
+				fl->len[fl->n++] = el;
+			}
+			sset_init(&fl->set, (const char *const *)fl->v,
+			    fl->n);
+		}
+		rs_lists.serial = ruleset_serial(rs);
+	}
+	return &rs_lists.l[which];
+}
+
 static int ends_with_word(const char *s, size_t len, const char *w);
 
 static int
-rs_list(const struct ruleset *rs, const char *name, const char *key,
+rs_list(const struct ruleset *rs, enum sig_list which, const char *key,
     int mode)
 {
-	const char *const *v;
-	char f[256];
-	size_t n = 0, i, el, klen = strlen(key);
+	const struct folded_list *fl;
+	size_t i, klen;
 
-	if (!rs || !(v = ruleset_list(rs, name, &n)))
+	if (!rs)
 		return 0;
-	for (i = 0; i < n; i++) {
-		el = strlen(v[i]);
-		if (!el || el >= sizeof(f))
-			continue;
-		phone_fold(v[i], el, f);
-		if ((mode == 0 && strcmp(key, f) == 0) ||
-		    (mode == 1 && el <= klen && memcmp(key, f, el) == 0) ||
-		    (mode == 2 && ends_with_word(key, klen, f)))
+	fl = rs_folded(rs, which);
+	if (mode == 0)
+		return sset_has(&fl->set, key);
+	klen = strlen(key);
+	for (i = 0; i < fl->n; i++)
+		if ((mode == 1 && fl->len[i] <= klen &&
+		    memcmp(key, fl->v[i], fl->len[i]) == 0) ||
+		    (mode == 2 && ends_with_word(key, klen, fl->v[i])))
 			return 1;
-	}
 	return 0;
 }
 
@@ -723,7 +877,7 @@ is_wrote_key(const struct ruleset *rs, const char *key, size_t len,
 		    (opener || colon || dashed))
 			return 1;
 	if (evidence && (opener || colon || dashed) &&
-	    rs_list(rs, "sig_quote_wrote", key, 2))
+	    rs_list(rs, SL_QUOTE_WROTE, key, 2))
 		return 1;
 	if (opener && ends_with_word(key, len, "sent") && colon)
 		return 1;
@@ -864,9 +1018,9 @@ original_line(const struct ruleset *rs, const struct line *l)
 	for (i = 0; i < ARRAY_SIZE(forwarded); i++)
 		if (strcmp(key, forwarded[i]) == 0)
 			return 2;
-	if (rs_list(rs, "sig_quote_separators", key, 0))
+	if (rs_list(rs, SL_QUOTE_SEPARATORS, key, 0))
 		return 1;
-	if (rs_list(rs, "sig_forward_separators", key, 0))
+	if (rs_list(rs, SL_FORWARD_SEPARATORS, key, 0))
 		return 2;
 	return 0;
 }
@@ -1265,7 +1419,7 @@ valediction_key(const struct ruleset *rs, const char *key)
 	if (!*key)
 		return 0;
 	if (in_list(key, valedictions, ARRAY_SIZE(valedictions)) ||
-	    rs_list(rs, "sig_valedictions", key, 0))
+	    rs_list(rs, SL_VALEDICTIONS, key, 0))
 		return 1;
 	while (*p) {
 		while (*p == ' ' || *p == ',' || *p == '/' || *p == '&' ||
@@ -1428,7 +1582,7 @@ is_footer(const struct ruleset *rs, const char *s, size_t len)
 	klen = phrase_key(s, len, key, sizeof(key));
 	if (!klen)
 		return 0;
-	if (rs_list(rs, "sig_mobile_footers", key, 1))
+	if (rs_list(rs, SL_MOBILE_FOOTERS, key, 1))
 		return 1;
 	for (i = 0; i < ARRAY_SIZE(footer_prefixes); i++) {
 		if (!starts_with(key, footer_prefixes[i]))
