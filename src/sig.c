@@ -1673,6 +1673,9 @@ find_url(const char *s, size_t len, size_t *n)
 	size_t i, j;
 
 	for (i = 0; i + 4 < len; i++) {
+		/* the strncasecmp calls below cost more than the rest */
+		if ((s[i] | 0x20) != 'h' && (s[i] | 0x20) != 'w')
+			continue;
 		if (!((len - i >= 7 && strncasecmp(s + i, "http://", 7) == 0) ||
 		    (len - i >= 8 && strncasecmp(s + i, "https://", 8) == 0) ||
 		    (strncasecmp(s + i, "www.", 4) == 0 &&
@@ -1933,15 +1936,84 @@ static const char *const address_cjk[] = {
 	"번지", "층",
 };
 
+/*
+ * Word lists indexed by their first byte.  has_word ran find_word (a
+ * memmem over the line) for each of up to 200 words, for every line
+ * that might be a title, a company or an address; walking the line once
+ * and trying only the words that start with each byte finds the same.
+ */
+struct word_index {
+	const char *const *list;	/* static: the key */
+	size_t *len;
+	unsigned char *bw;	/* the word starts with a word character */
+	unsigned char *aw;	/* it ends with one */
+	unsigned short *next;	/* 1-based chains; 0 ends */
+	unsigned short head[256];
+};
+
+static void
+word_index_init(struct word_index *x, const char *const *list, size_t n)
+{
+	size_t i;
+
+	x->list = list;
+	x->len = xcalloc(n, sizeof(*x->len));
+	x->bw = xcalloc(n, 1);
+	x->aw = xcalloc(n, 1);
+	x->next = xcalloc(n, sizeof(*x->next));
+	/* backwards, so that each chain is in list order */
+	for (i = n; i-- > 0;) {
+		x->len[i] = strlen(list[i]);
+		if (!x->len[i])
+			continue;	/* find_word finds no empty word */
+		x->bw[i] = (unsigned char)wordy((unsigned char)list[i][0]);
+		x->aw[i] = (unsigned char)wordy(last_lead(list[i],
+		    x->len[i]));
+		x->next[i] = x->head[(unsigned char)list[i][0]];
+		x->head[(unsigned char)list[i][0]] = (unsigned short)(i + 1);
+	}
+}
+
 /* Does the folded text f (len) contain one of list as a word? */
 static int
 has_word(const char *f, size_t len, const char *const *list, size_t n)
 {
-	size_t i;
+	static struct word_index idx[8];
+	const unsigned char *u = (const unsigned char *)f;
+	struct word_index *x;
+	size_t at, i, k;
+	int prevw;
 
-	for (i = 0; i < n; i++)
-		if (find_word(f, len, list[i]) >= 0)
+	for (k = 0; k < ARRAY_SIZE(idx) && idx[k].list; k++)
+		if (idx[k].list == list)
+			break;
+	if (k == ARRAY_SIZE(idx)) {
+		/* more lists than slots: the table must grow */
+		for (i = 0; i < n; i++)
+			if (find_word(f, len, list[i]) >= 0)
+				return 1;
+		return 0;
+	}
+	x = &idx[k];
+	if (!x->list)
+		word_index_init(x, list, n);
+	for (at = 0; at < len; at++) {
+		if (!(i = x->head[u[at]]))
+			continue;
+		/* As find_word: no word character just before a word
+		 * that starts with one, nor just after one that ends so. */
+		prevw = at > 0 && wordy(last_lead(f, at));
+		for (; i; i = x->next[i - 1]) {
+			k = i - 1;
+			if ((x->bw[k] && prevw) || x->len[k] > len - at ||
+			    memcmp(f + at, list[k], x->len[k]) != 0)
+				continue;
+			if (x->aw[k] && at + x->len[k] < len &&
+			    wordy(u[at + x->len[k]]))
+				continue;
 			return 1;
+		}
+	}
 	return 0;
 }
 
@@ -2638,6 +2710,36 @@ static const struct {
 	{ "date", FD_IGNORE }, { "time", FD_IGNORE },
 };
 
+/*
+ * The fields of a folded label, or 0.  label_part asks up to twice per
+ * part of every line's first words; the table is hashed on first use
+ * (the first of equal labels wins, as a walk of the table would).
+ */
+static unsigned
+label_lookup(const char *f)
+{
+	static unsigned short slot[1024];	/* labels index + 1 */
+	static int built;
+	size_t h, i;
+
+	if (!built) {
+		for (i = 0; i < ARRAY_SIZE(labels); i++) {
+			for (h = str_hash(labels[i].label) & 1023; slot[h];
+			    h = (h + 1) & 1023)
+				if (!strcmp(labels[slot[h] - 1].label,
+				    labels[i].label))
+					break;
+			if (!slot[h])
+				slot[h] = (unsigned short)(i + 1);
+		}
+		built = 1;
+	}
+	for (h = str_hash(f) & 1023; slot[h]; h = (h + 1) & 1023)
+		if (strcmp(labels[slot[h] - 1].label, f) == 0)
+			return labels[slot[h] - 1].f;
+	return 0;
+}
+
 static unsigned
 label_part(const char *p, size_t n)
 {
@@ -2658,9 +2760,8 @@ label_part(const char *p, size_t n)
 		return 0;
 	phone_fold(p, n, f);
 	for (k = 0; k < 2; k++) {
-		for (i = 0; i < ARRAY_SIZE(labels); i++)
-			if (strcmp(f, labels[i].label) == 0)
-				return labels[i].f;
+		if ((i = label_lookup(f)))
+			return (unsigned)i;
 		/* "Tel No.", "Phone Number", "WhatsApp ID" */
 		for (i = 0; i < ARRAY_SIZE(tails_); i++)
 			if (ends_with(f, tails_[i]) && strlen(f) >
