@@ -180,12 +180,14 @@ phrase_key(const char *s, size_t len, char *out, size_t size)
 	const unsigned char *p;
 	size_t i, j = 0, k, n;
 	int space = 0;
-	char *tmp;
+	char small[512], *tmp = small;
 
 	out[0] = '\0';
 	if (len + 1 > size)
 		return 0;
-	tmp = xmalloc(len + 1);
+	/* called two or three times a line: no malloc for the usual line */
+	if (len + 1 > sizeof(small))
+		tmp = xmalloc(len + 1);
 	phone_fold(s, len, tmp);
 	p = (const unsigned char *)tmp;
 	i = 0;
@@ -226,7 +228,8 @@ phrase_key(const char *s, size_t len, char *out, size_t size)
 		j = k;
 	}
 	out[j] = '\0';
-	free(tmp);
+	if (tmp != small)
+		free(tmp);
 	return j;
 }
 
@@ -847,11 +850,13 @@ starts_with_opener(const char *key)
 {
 	size_t i;
 
+	/* the first byte first: this runs for every line */
 	for (i = 0; i < ARRAY_SIZE(openers); i++)
-		if (starts_with(key, openers[i]))
+		if (key[0] == openers[i][0] && starts_with(key, openers[i]))
 			return 1;
 	for (i = 0; i < ARRAY_SIZE(openers_cjk); i++)
-		if (starts_with(key, openers_cjk[i]) &&
+		if (key[0] == openers_cjk[i][0] &&
+		    starts_with(key, openers_cjk[i]) &&
 		    (has_digit(key, strlen(key)) || strchr(key, '@')))
 			return 1;
 	return 0;
@@ -872,13 +877,13 @@ is_wrote_key(const struct ruleset *rs, const char *key, size_t len,
 
 	if (len < 4)
 		return 0;
-	for (i = 0; i < ARRAY_SIZE(tails); i++)
-		if (ends_with_word(key, len, tails[i]) && evidence &&
-		    (opener || colon || dashed))
+	if (evidence && (opener || colon || dashed)) {
+		for (i = 0; i < ARRAY_SIZE(tails); i++)
+			if (ends_with_word(key, len, tails[i]))
+				return 1;
+		if (rs_list(rs, SL_QUOTE_WROTE, key, 2))
 			return 1;
-	if (evidence && (opener || colon || dashed) &&
-	    rs_list(rs, SL_QUOTE_WROTE, key, 2))
-		return 1;
+	}
 	if (opener && ends_with_word(key, len, "sent") && colon)
 		return 1;
 	/*
