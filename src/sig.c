@@ -204,7 +204,9 @@ phrase_key(const char *s, size_t len, char *out, size_t size)
 		i += n;
 	}
 	for (; i < len; i++) {
-		if ((n = blank_at(p + i, len - i)) > 0) {
+		/* blank_at only for what may be a blank: most bytes are not */
+		if ((p[i] >= 0x80 || is_blank_byte(p[i])) &&
+		    (n = blank_at(p + i, len - i)) > 0) {
 			i += n - 1;
 			space = j > 0;
 			continue;
@@ -2898,6 +2900,9 @@ struct extract {
 	unsigned suppress;	/* fields the rules took from this line */
 	int by_rule;		/* a rule's capture is being applied */
 	uint64_t deadline;	/* for the rules, now_ms() clock */
+	/* Kept for the lines of one signature: a scanner per line cost
+	 * more than the scan.  Owned; NULL until the first rules_line. */
+	struct rule_scanner *scn;
 };
 
 /* s (len) with blank runs (tabs, no-break spaces) as one space; owned. */
@@ -3757,6 +3762,7 @@ extract_finish(struct extract *x, const struct kline *K, size_t from,
 		free(x->others[i]);
 	free(x->name_line);
 	buf_release(&x->addr);
+	rule_scanner_free(x->scn);
 }
 
 /* Fields only rules capture, by name. */
@@ -3860,7 +3866,9 @@ rules_line(struct extract *x, const char *s, size_t len)
 
 	if (!x->rs)
 		return 0;
-	ruleset_scan(x->rs, "sigline", NULL, s, len, NULL, &hits,
+	if (!x->scn)
+		x->scn = rule_scanner_new(x->rs);
+	ruleset_scan_with(x->rs, x->scn, "sigline", NULL, s, len, NULL, &hits,
 	    x->deadline, NULL);
 	for (i = 0; i < hits.n; i++)
 		for (k = 0; k < hits.v[i].ncaps; k++)
