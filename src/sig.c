@@ -325,6 +325,56 @@ in_list(const char *key, const char *const *list, size_t n)
 }
 
 /*
+ * Tables of { name, value } structs looked up by name (the labels of
+ * contact fields, the header names of quoted mail): hashed on first use,
+ * the first of equal names kept, as a walk of the table would find.
+ * name must be the struct's first member; stride is the struct's size.
+ */
+struct name_table {
+	unsigned short slot[1024];	/* entry index + 1; 0 empty */
+	int built;
+};
+
+static const char *
+entry_name(const void *base, size_t stride, size_t i)
+{
+	return *(const char *const *)((const char *)base + i * stride);
+}
+
+/* The index + 1 of the first entry named key, or 0. */
+static size_t
+name_find(struct name_table *t, const void *base, size_t n, size_t stride,
+    const char *key)
+{
+	size_t h, i, mask = ARRAY_SIZE(t->slot) - 1;
+
+	if (n > mask / 2) {
+		/* too big for the table: a walk (the table must grow) */
+		for (i = 0; i < n; i++)
+			if (strcmp(entry_name(base, stride, i), key) == 0)
+				return i + 1;
+		return 0;
+	}
+	if (!t->built) {
+		for (i = 0; i < n; i++) {
+			for (h = str_hash(entry_name(base, stride, i)) & mask;
+			    t->slot[h]; h = (h + 1) & mask)
+				if (!strcmp(entry_name(base, stride,
+				    t->slot[h] - 1), entry_name(base, stride,
+				    i)))
+					break;
+			if (!t->slot[h])
+				t->slot[h] = (unsigned short)(i + 1);
+		}
+		t->built = 1;
+	}
+	for (h = str_hash(key) & mask; t->slot[h]; h = (h + 1) & mask)
+		if (strcmp(entry_name(base, stride, t->slot[h] - 1), key) == 0)
+			return t->slot[h];
+	return 0;
+}
+
+/*
  * Does the character whose lead byte is c join words?  ASCII letters and
  * digits and the two-byte scripts (Latin, Greek, Cyrillic, Arabic...) do,
  * but not U+0080..U+00BF (no-break space, quotes, symbols); CJK, kana and
@@ -923,18 +973,27 @@ raw_shape(const char *s, size_t len, int *colon, int *dashed)
 	*dashed = a >= 2 && b >= 2;
 }
 
+/* Is s (len, its phrase key key) an "On ... wrote:" header? */
+static int
+wrote_keyed(const struct ruleset *rs, const char *s, size_t len,
+    const char *key, size_t klen)
+{
+	int colon, dashed;
+
+	raw_shape(s, len, &colon, &dashed);
+	return is_wrote_key(rs, key, klen, colon, dashed);
+}
+
 static int
 wrote_text(const struct ruleset *rs, const char *s, size_t len)
 {
 	char key[HDR_MAX * 3 + 8];
 	size_t klen;
-	int colon, dashed;
 
 	if (len > HDR_MAX * 3)
 		return 0;
 	klen = phrase_key(s, len, key, sizeof(key));
-	raw_shape(s, len, &colon, &dashed);
-	return is_wrote_key(rs, key, klen, colon, dashed);
+	return wrote_keyed(rs, s, len, key, klen);
 }
 
 /*
@@ -945,17 +1004,23 @@ wrote_text(const struct ruleset *rs, const char *s, size_t len)
  */
 static size_t
 wrote_header(const struct ruleset *rs, const struct doc *d, size_t i,
-    size_t *cut)
+    const char *lkey, size_t lklen, size_t *cut)
 {
 	const struct line *l = &d->v[i];
-	char buf[HDR_MAX * 3 + 8], key[64], *f;
+	char buf[HDR_MAX * 3 + 8], key60[64], *f;
+	const char *key = lkey;
 	size_t span, j, n, at;
 	int colon, dashed, whole, opens;
 	long w;
 
 	*cut = 0;
-	whole = wrote_text(rs, l->s, l->len);
-	phrase_key(l->s, MIN(l->len, 60), key, sizeof(key));
+	whole = l->len <= HDR_MAX * 3 && wrote_keyed(rs, l->s, l->len, lkey,
+	    lklen);
+	/* the opening words; a short line's key is the line key */
+	if (l->len > 60) {
+		phrase_key(l->s, 60, key60, sizeof(key60));
+		key = key60;
+	}
 	opens = starts_with_opener(key) || isdigit((unsigned char)key[0]) ||
 	    (l->len > 2 && l->s[skip_ws(l->s, l->len, 0)] == '-');
 	if (whole && opens)
@@ -998,10 +1063,10 @@ wrote_header(const struct ruleset *rs, const struct doc *d, size_t i,
 
 /* "-----Original Message-----" (1) or a forward header (2), else 0. */
 static int
-original_line(const struct ruleset *rs, const struct line *l)
+original_line(const struct ruleset *rs, const struct line *l,
+    const char *key, size_t klen)
 {
-	char key[128];
-	size_t i, klen, k, lead = 0, trail = 0;
+	size_t i, k, lead = 0, trail = 0;
 	const char *s = l->s;
 
 	if (l->len > 120)
@@ -1011,7 +1076,6 @@ original_line(const struct ruleset *rs, const struct line *l)
 		lead += s[k++] != ' ';
 	for (i = l->len; i > k && strchr("-_=*<>[]: ", s[i - 1]); i--)
 		trail += s[i - 1] != ' ' && s[i - 1] != ':';
-	klen = phrase_key(s, l->len, key, sizeof(key));
 	if (!klen)
 		return 0;
 	if (strcmp(key, "begin forwarded message") == 0 ||
@@ -1036,6 +1100,7 @@ original_line(const struct ruleset *rs, const struct line *l)
 static enum hkey
 header_key(const struct line *l)
 {
+	static struct name_table names;
 	const char *s = l->s;
 	char key[48];
 	size_t i, j, end, n;
@@ -1060,10 +1125,9 @@ header_key(const struct line *l)
 	if (n == 0 || n >= sizeof(key))
 		return HK_NONE;
 	phone_fold(s + i, n, key);
-	for (j = 0; j < ARRAY_SIZE(header_keys); j++)
-		if (strcmp(key, header_keys[j].name) == 0)
-			return header_keys[j].kind;
-	return HK_NONE;
+	j = name_find(&names, header_keys, ARRAY_SIZE(header_keys),
+	    sizeof(header_keys[0]), key);
+	return j ? header_keys[j - 1].kind : HK_NONE;
 }
 
 static int
@@ -1135,7 +1199,8 @@ static void
 mark_headers(const struct ruleset *rs, struct doc *d, size_t *cut_line,
     size_t *cut_at)
 {
-	size_t i, j, span, cut;
+	char key[HDR_MAX * 3 + 8];
+	size_t i, j, span, cut, klen;
 	int o, history = 0;
 
 	*cut_line = d->n;
@@ -1156,7 +1221,9 @@ mark_headers(const struct ruleset *rs, struct doc *d, size_t *cut_line,
 			continue;
 		cut = 0;
 		span = 0;
-		o = original_line(rs, l);
+		/* the line's phrase key, once for all the checks */
+		klen = phrase_key(l->s, l->len, key, sizeof(key));
+		o = original_line(rs, l, key, klen);
 		if (o) {
 			l->kind = o == 2 ? L_FWD : L_SPLIT;
 			history = 1;
@@ -1169,7 +1236,7 @@ mark_headers(const struct ruleset *rs, struct doc *d, size_t *cut_line,
 				d->v[i - 1].kind = L_SPLIT;
 				l->kind = L_HDR;
 			}
-		} else if ((span = wrote_header(rs, d, i, &cut))) {
+		} else if ((span = wrote_header(rs, d, i, key, klen, &cut))) {
 			l->kind = L_SPLIT;
 			/* the reply before it stays, if history starts here */
 			if (cut && !history) {
@@ -2717,34 +2784,15 @@ static const struct {
 	{ "date", FD_IGNORE }, { "time", FD_IGNORE },
 };
 
-/*
- * The fields of a folded label, or 0.  label_part asks up to twice per
- * part of every line's first words; the table is hashed on first use
- * (the first of equal labels wins, as a walk of the table would).
- */
+/* The fields of a folded label, or 0 (label_part asks it often). */
 static unsigned
 label_lookup(const char *f)
 {
-	static unsigned short slot[1024];	/* labels index + 1 */
-	static int built;
-	size_t h, i;
+	static struct name_table t;
+	size_t k = name_find(&t, labels, ARRAY_SIZE(labels), sizeof(labels[0]),
+	    f);
 
-	if (!built) {
-		for (i = 0; i < ARRAY_SIZE(labels); i++) {
-			for (h = str_hash(labels[i].label) & 1023; slot[h];
-			    h = (h + 1) & 1023)
-				if (!strcmp(labels[slot[h] - 1].label,
-				    labels[i].label))
-					break;
-			if (!slot[h])
-				slot[h] = (unsigned short)(i + 1);
-		}
-		built = 1;
-	}
-	for (h = str_hash(f) & 1023; slot[h]; h = (h + 1) & 1023)
-		if (strcmp(labels[slot[h] - 1].label, f) == 0)
-			return labels[slot[h] - 1].f;
-	return 0;
+	return k ? labels[k - 1].f : 0;
 }
 
 static unsigned
