@@ -885,17 +885,59 @@ word_cp(unsigned cp)
 	return cp >= 0xC0 && cp < 0x2000 && cp != 0xD7 && cp != 0xF7;
 }
 
+/*
+ * Lookups by code.  Every country's alpha-2 code is two capitals and
+ * every calling code one to three digits, so both fit small tables,
+ * filled on first use in table order (the first entry of a code wins, as
+ * the walks they replace found it); phone_normalise asked these walks
+ * thousands of times a message.
+ */
+static short iso_index[26][26];		/* countries index + 1; 0 none */
+static const char *code_iso[4][1000];	/* [digits][value] */
+
+static void
+codes_build(void)
+{
+	static int built;
+	const char *cc;
+	size_t i, n;
+	unsigned v;
+
+	if (built)
+		return;
+	for (i = 0; i < ARRAY_SIZE(countries); i++) {
+		const char *iso = countries[i].iso;
+
+		if (!iso_index[iso[0] - 'A'][iso[1] - 'A'])
+			iso_index[iso[0] - 'A'][iso[1] - 'A'] = (short)(i + 1);
+	}
+	/* the primary country of a shared code first */
+	for (i = 0; i < ARRAY_SIZE(primary) + ARRAY_SIZE(countries); i++) {
+		if (i < ARRAY_SIZE(primary))
+			cc = primary[i].cc;
+		else
+			cc = countries[i - ARRAY_SIZE(primary)].cc;
+		for (n = 0, v = 0; cc[n]; n++)
+			v = v * 10 + (unsigned)(cc[n] - '0');
+		if (!code_iso[n][v])
+			code_iso[n][v] = i < ARRAY_SIZE(primary) ?
+			    primary[i].iso :
+			    countries[i - ARRAY_SIZE(primary)].iso;
+	}
+	built = 1;
+}
+
 static const struct country *
 by_iso(const char *iso)
 {
-	size_t i;
+	short k;
 
-	if (!iso)
+	if (!iso || iso[0] < 'A' || iso[0] > 'Z' || iso[1] < 'A' ||
+	    iso[1] > 'Z' || iso[2])
 		return NULL;
-	for (i = 0; i < ARRAY_SIZE(countries); i++)
-		if (strcmp(countries[i].iso, iso) == 0)
-			return &countries[i];
-	return NULL;
+	codes_build();
+	k = iso_index[iso[0] - 'A'][iso[1] - 'A'];
+	return k ? &countries[k - 1] : NULL;
 }
 
 int
@@ -916,17 +958,18 @@ phone_calling_code(const char *iso)
 static const char *
 iso_of_code(const char *cc, size_t n)
 {
+	unsigned v = 0;
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(primary); i++)
-		if (strlen(primary[i].cc) == n &&
-		    memcmp(primary[i].cc, cc, n) == 0)
-			return primary[i].iso;
-	for (i = 0; i < ARRAY_SIZE(countries); i++)
-		if (strlen(countries[i].cc) == n &&
-		    memcmp(countries[i].cc, cc, n) == 0)
-			return countries[i].iso;
-	return NULL;
+	if (n < 1 || n > 3)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)cc[i]))
+			return NULL;
+		v = v * 10 + (unsigned)(cc[i] - '0');
+	}
+	codes_build();
+	return code_iso[n][v];
 }
 
 /* Length of the calling code that digits start with (1-3), or 0. */

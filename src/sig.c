@@ -2201,6 +2201,9 @@ postcode_country(const char *s, size_t len)
 	size_t i, k, end = rtrim_len(s, len);
 
 	for (i = 0; i + 2 <= len; i++) {
+		/* every shape starts with a capital */
+		if (!isupper((unsigned char)s[i]))
+			continue;
 		if (shaped(s, len, i, "AA") && is_state(s + i) &&
 		    (shaped(s, len, i, "AA 99999") ||
 		    shaped(s, len, i, "AA 99999-9999") ||
