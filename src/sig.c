@@ -173,27 +173,25 @@ punct_len(const unsigned char *p, size_t left)
  * The phrase key of a line: folded, blanks collapsed to one space,
  * punctuation and blanks trimmed at both ends.  out holds size bytes;
  * a line that does not fit gives "".  Returns the key's length.
+ *
+ * Folding (phone_fold) changes letters only, never a blank or a mark of
+ * punctuation, so those are found in s itself and each character is
+ * folded as it is copied: one pass and no copy (this runs for every
+ * line, often more than once).
  */
 static size_t
 phrase_key(const char *s, size_t len, char *out, size_t size)
 {
-	const unsigned char *p;
-	size_t i, j = 0, k, n;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, j = 0, k, n;
 	int space = 0;
-	char small[512], *tmp = small;
 
 	out[0] = '\0';
 	if (len + 1 > size)
 		return 0;
-	/* called two or three times a line: no malloc for the usual line */
-	if (len + 1 > sizeof(small))
-		tmp = xmalloc(len + 1);
-	phone_fold(s, len, tmp);
-	p = (const unsigned char *)tmp;
-	i = 0;
 	/* leading blanks and punctuation */
 	for (;;) {
-		k = skip_ws(tmp, len, i);
+		k = skip_ws(s, len, i);
 		if (k != i) {
 			i = k;
 			continue;
@@ -214,7 +212,17 @@ phrase_key(const char *s, size_t len, char *out, size_t size)
 		if (space)
 			out[j++] = ' ';
 		space = 0;
-		out[j++] = (char)p[i];
+		if (p[i] < 0x80) {
+			out[j++] = (char)(p[i] >= 'A' && p[i] <= 'Z' ?
+			    p[i] + 32 : p[i]);
+			continue;
+		}
+		/* a two-byte letter as phone_fold pairs it, else a byte */
+		n = p[i] >= 0xC2 && p[i] <= 0xDF && i + 1 < len &&
+		    (p[i + 1] & 0xC0) == 0x80 ? 2 : 1;
+		phone_fold(s + i, n, out + j);
+		j += n;
+		i += n - 1;
 	}
 	out[j] = '\0';
 	/* trailing punctuation (and blanks before it) */
@@ -230,8 +238,6 @@ phrase_key(const char *s, size_t len, char *out, size_t size)
 		j = k;
 	}
 	out[j] = '\0';
-	if (tmp != small)
-		free(tmp);
 	return j;
 }
 
