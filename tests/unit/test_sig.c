@@ -826,12 +826,13 @@ test_reloaded_lists(void **state)
 {
 	static const char text[] = "Please quote 500 pumps, FOB Shanghai.\n"
 	    "\nZorgle greetings\nMilo Brand\n";
-	char dir[] = "/tmp/inquiryd-sig-XXXXXX";
+	const char *tmp = getenv("TMPDIR");
 	struct ruleset *rs;
-	char *p;
+	char *dir, *p;
 	int round;
 
 	(void)state;
+	dir = xasprintf("%s/inquiryd-sig-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	assert_non_null(mkdtemp(dir));
 	for (round = 0; round < 3; round++) {
 		/* with the entry, without it, with it again */
@@ -848,6 +849,7 @@ test_reloaded_lists(void **state)
 	unlink(p);
 	free(p);
 	rmdir(dir);
+	free(dir);
 }
 
 int
