@@ -1071,8 +1071,9 @@ each_name(name_fn fn, void *arg)
  * are hashed once by their first two bytes (every name has at least two)
  * and a text is walked once, looking up the names that start at each
  * byte.  Abbreviations ('=') are keyed on the raw bytes, the rest on the
- * folded ones, since that is how they are compared.  Entries keep their place in
- * the table ("order") so that ties break as a walk of the table would.
+ * folded ones, since that is how they are compared.  Entries keep their
+ * place in the table ("order") so that ties break as a walk of the table
+ * would.
  */
 #define NAME_BUCKETS 4096
 
@@ -1108,6 +1109,13 @@ index_name(const struct country *c, const char *name, size_t len, void *arg)
 	struct name_ent *e;
 	unsigned h;
 
+	if (len - (name[0] == '=') < 2) {
+		/* The index keys on two bytes: a shorter name in the table
+		 * is a mistake that every test of this module shows. */
+		fprintf(stderr, "phone.c: country name '%.*s' is shorter "
+		    "than two bytes\n", (int)len, name);
+		abort();
+	}
 	if (name_ents) {
 		e = &name_ents[w->n];
 		e->raw = name[0] == '=';

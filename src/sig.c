@@ -427,7 +427,7 @@ static const char *const sig_list_names[SL_COUNT] = {
  * reloaded at the same address has a new one).
  */
 struct folded_list {
-	char **v;		/* folded entries (owned), the unusable left out */
+	char **v;		/* folded entries (owned), minus unusable */
 	size_t *len;
 	size_t n;
 	struct sset set;	/* for mode 0 */
