@@ -1722,11 +1722,14 @@ email_char(unsigned char c)
 static long
 find_email(const char *s, size_t len, size_t *n)
 {
+	const char *at;
 	size_t i, a, b, dot;
 
 	for (i = 0; i < len; i++) {
-		if (s[i] != '@')
-			continue;
+		/* most lines have no '@': memchr finds that at once */
+		if (!(at = memchr(s + i, '@', len - i)))
+			break;
+		i = (size_t)(at - s);
 		for (a = i; a > 0 && email_char((unsigned char)s[a - 1]); a--)
 			;
 		for (b = i + 1, dot = 0; b < len &&
