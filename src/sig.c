@@ -1816,11 +1816,27 @@ enum lflag {
 	LF_QUESTION = 1 << 5,
 };
 
+/* width(), or more than cap once it is past cap (a paragraph is long). */
+static size_t
+width_past(const char *s, size_t len, size_t cap)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i, w = 0;
+
+	for (i = 0; i < len && w <= cap; i++) {
+		if ((p[i] & 0xC0) == 0x80)
+			continue;
+		w += p[i] >= 0xE3 ? 2 : 1;
+	}
+	return w;
+}
+
 static unsigned
 line_flags(const char *s, size_t len)
 {
 	unsigned f = 0;
-	size_t n, w = width(s, len), words;
+	/* only compared with 60, 70 and 200 below */
+	size_t n, w = width_past(s, len, 200);
 
 	if (len <= 4096) {
 		if (find_email(s, len, &n) >= 0)
@@ -1830,13 +1846,14 @@ line_flags(const char *s, size_t len)
 		if (has_phone(s, len))
 			f |= LF_PHONE;
 	}
-	words = count_words(s, MIN(len, 4096));
 	if (len && s[len - 1] == '?')
 		f |= LF_QUESTION;
 	if (w <= 60)
 		f |= LF_SHORT;
+	/* the words are counted only when the rest does not decide */
 	if (!(f & (LF_EMAIL | LF_URL | LF_PHONE)) &&
-	    (w > 70 || words >= 10 || (f & LF_QUESTION)))
+	    (w > 70 || (f & LF_QUESTION) ||
+	    count_words(s, MIN(len, 4096)) >= 10))
 		f |= LF_BODY;
 	if (w > 200)
 		f |= LF_BODY;
