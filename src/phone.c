@@ -889,8 +889,8 @@ word_cp(unsigned cp)
  * Lookups by code.  Every country's alpha-2 code is two capitals and
  * every calling code one to three digits, so both fit small tables,
  * filled on first use in table order (the first entry of a code wins, as
- * the walks they replace found it); phone_normalise asked these walks
- * thousands of times a message.
+ * the walks they replace found it); phone_normalise made up to four
+ * walks of the 244 entries for every number it read.
  */
 static short iso_index[26][26];		/* countries index + 1; 0 none */
 static const char *code_iso[4][1000];	/* [digits][value] */
