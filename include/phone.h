@@ -5,9 +5,11 @@
  * national trunk prefix, names in several languages) answers the three
  * questions a signature raises: which E.164 number is "021-6296 2950"
  * when the sender is in China, which country is "+971 4 ...", and which
- * country is "Deutschland" or "中国".  Pure functions over static data:
- * no allocation, no state, safe on any input (lengths are bounded by the
- * caller's buffer sizes and PHONE_MAX_INPUT).
+ * country is "Deutschland" or "中国".  Functions over static data, safe
+ * on any input (lengths are bounded by the caller's buffer sizes and
+ * PHONE_MAX_INPUT); the only state is an index of the country names,
+ * built on first use and kept for the life of the process (not
+ * thread-safe on that first use).
  */
 #ifndef INQUIRYD_PHONE_H
 #define INQUIRYD_PHONE_H

@@ -187,6 +187,13 @@ int rules_outline_field(const char *name);
 /* The outline field called name as a static string, or NULL. */
 const char *rules_field_name(const char *name);
 
+/*
+ * A number that no other ruleset loaded by this process has (never 0):
+ * a cache of what a module derives from rs keys on it, since a reloaded
+ * ruleset may come back at the same address.
+ */
+unsigned long ruleset_serial(const struct ruleset *rs);
+
 /* The per-message time budget ("limit time MS"), in milliseconds. */
 unsigned long ruleset_budget_ms(const struct ruleset *rs);
 /* The most bytes of one text that rules look at ("limit text N"). */

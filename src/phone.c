@@ -885,17 +885,59 @@ word_cp(unsigned cp)
 	return cp >= 0xC0 && cp < 0x2000 && cp != 0xD7 && cp != 0xF7;
 }
 
+/*
+ * Lookups by code.  Every country's alpha-2 code is two capitals and
+ * every calling code one to three digits, so both fit small tables,
+ * filled on first use in table order (the first entry of a code wins, as
+ * the walks they replace found it); phone_normalise made up to four
+ * walks of the 244 entries for every number it read.
+ */
+static short iso_index[26][26];		/* countries index + 1; 0 none */
+static const char *code_iso[4][1000];	/* [digits][value] */
+
+static void
+codes_build(void)
+{
+	static int built;
+	const char *cc;
+	size_t i, n;
+	unsigned v;
+
+	if (built)
+		return;
+	for (i = 0; i < ARRAY_SIZE(countries); i++) {
+		const char *iso = countries[i].iso;
+
+		if (!iso_index[iso[0] - 'A'][iso[1] - 'A'])
+			iso_index[iso[0] - 'A'][iso[1] - 'A'] = (short)(i + 1);
+	}
+	/* the primary country of a shared code first */
+	for (i = 0; i < ARRAY_SIZE(primary) + ARRAY_SIZE(countries); i++) {
+		if (i < ARRAY_SIZE(primary))
+			cc = primary[i].cc;
+		else
+			cc = countries[i - ARRAY_SIZE(primary)].cc;
+		for (n = 0, v = 0; cc[n]; n++)
+			v = v * 10 + (unsigned)(cc[n] - '0');
+		if (!code_iso[n][v])
+			code_iso[n][v] = i < ARRAY_SIZE(primary) ?
+			    primary[i].iso :
+			    countries[i - ARRAY_SIZE(primary)].iso;
+	}
+	built = 1;
+}
+
 static const struct country *
 by_iso(const char *iso)
 {
-	size_t i;
+	short k;
 
-	if (!iso)
+	if (!iso || iso[0] < 'A' || iso[0] > 'Z' || iso[1] < 'A' ||
+	    iso[1] > 'Z' || iso[2])
 		return NULL;
-	for (i = 0; i < ARRAY_SIZE(countries); i++)
-		if (strcmp(countries[i].iso, iso) == 0)
-			return &countries[i];
-	return NULL;
+	codes_build();
+	k = iso_index[iso[0] - 'A'][iso[1] - 'A'];
+	return k ? &countries[k - 1] : NULL;
 }
 
 int
@@ -916,17 +958,18 @@ phone_calling_code(const char *iso)
 static const char *
 iso_of_code(const char *cc, size_t n)
 {
+	unsigned v = 0;
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(primary); i++)
-		if (strlen(primary[i].cc) == n &&
-		    memcmp(primary[i].cc, cc, n) == 0)
-			return primary[i].iso;
-	for (i = 0; i < ARRAY_SIZE(countries); i++)
-		if (strlen(countries[i].cc) == n &&
-		    memcmp(countries[i].cc, cc, n) == 0)
-			return countries[i].iso;
-	return NULL;
+	if (n < 1 || n > 3)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)cc[i]))
+			return NULL;
+		v = v * 10 + (unsigned)(cc[i] - '0');
+	}
+	codes_build();
+	return code_iso[n][v];
 }
 
 /* Length of the calling code that digits start with (1-3), or 0. */
@@ -1022,32 +1065,120 @@ each_name(name_fn fn, void *arg)
 	}
 }
 
-struct by_name {
-	const char *folded;	/* the name asked for, folded */
-	const char *raw;
-	size_t len;
-	const char *iso;
+/*
+ * The name index.  Searching a text by running memmem for each of the
+ * ~1700 names cost more than the rest of the parse stage, so the names
+ * are hashed once by their first two bytes (every name has at least two)
+ * and a text is walked once, looking up the names that start at each
+ * byte.  Abbreviations ('=') are keyed on the raw bytes, the rest on the
+ * folded ones, since that is how they are compared.  Entries keep their
+ * place in the table ("order") so that ties break as a walk of the table
+ * would.
+ */
+#define NAME_BUCKETS 4096
+
+struct name_ent {
+	const char *s;		/* the name's bytes, without the '=' */
+	unsigned short len;
+	unsigned short order;	/* position in each_name's walk */
+	unsigned short country;	/* index in countries[] */
+	unsigned short next;	/* next in the bucket, 0 ends (1-based) */
+	unsigned char raw;	/* an '=' name: matched on the raw text */
+	unsigned char first_word, last_word;	/* needs a word boundary */
+};
+
+static struct name_ent *name_ents;	/* built once, never freed */
+static unsigned short name_heads[NAME_BUCKETS];	/* 1-based, 0 empty */
+
+static unsigned
+name_hash(int raw, const unsigned char *p)
+{
+	unsigned h = ((unsigned)p[0] << 8 | p[1]) * 2654435761u;
+
+	return ((h >> 16) ^ (unsigned)raw * 0x9E5u) & (NAME_BUCKETS - 1);
+}
+
+struct index_walk {
+	size_t n;
 };
 
 static int
-match_name(const struct country *c, const char *name, size_t len, void *arg)
+index_name(const struct country *c, const char *name, size_t len, void *arg)
 {
-	struct by_name *q = arg;
+	struct index_walk *w = arg;
+	struct name_ent *e;
+	unsigned h;
 
-	if (name[0] == '=') {
-		if (len - 1 == q->len && memcmp(name + 1, q->raw, q->len) == 0)
-			q->iso = c->iso;
-	} else if (len == q->len && memcmp(name, q->folded, len) == 0) {
-		q->iso = c->iso;
+	if (len - (name[0] == '=') < 2) {
+		/* The index keys on two bytes: a shorter name in the table
+		 * is a mistake that every test of this module shows. */
+		fprintf(stderr, "phone.c: country name '%.*s' is shorter "
+		    "than two bytes\n", (int)len, name);
+		abort();
 	}
-	return q->iso != NULL;
+	if (name_ents) {
+		e = &name_ents[w->n];
+		e->raw = name[0] == '=';
+		e->s = name + e->raw;
+		e->len = (unsigned short)(len - e->raw);
+		e->order = (unsigned short)w->n;
+		e->country = (unsigned short)(c - countries);
+		e->first_word = (unsigned char)word_cp(
+		    cp_at((const unsigned char *)e->s, e->len, 0));
+		e->last_word = (unsigned char)word_cp(
+		    cp_before((const unsigned char *)e->s, e->len));
+		h = name_hash(e->raw, (const unsigned char *)e->s);
+		e->next = name_heads[h];
+		name_heads[h] = (unsigned short)(w->n + 1);
+	}
+	w->n++;
+	return 0;
+}
+
+/* Builds the index on first use: count the names, then fill it. */
+static void
+index_build(void)
+{
+	struct index_walk w = { 0 };
+
+	if (name_ents)
+		return;
+	each_name(index_name, &w);
+	name_ents = xcalloc(w.n, sizeof(*name_ents));
+	w.n = 0;
+	each_name(index_name, &w);
+}
+
+/* The first name in the table that is exactly s (n bytes), or NULL. */
+static const char *
+name_exact(const char *raw, const char *folded, size_t n)
+{
+	const struct name_ent *e, *best = NULL;
+	const char *hay;
+	unsigned k;
+	int pass;
+
+	if (n < 2)
+		return NULL;
+	for (pass = 0; pass < 2; pass++) {
+		hay = pass ? raw : folded;
+		k = name_heads[name_hash(pass, (const unsigned char *)hay)];
+		for (; k; k = e->next) {
+			e = &name_ents[k - 1];
+			if (e->raw == pass && e->len == n &&
+			    memcmp(hay, e->s, n) == 0 &&
+			    (!best || e->order < best->order))
+				best = e;
+		}
+	}
+	return best ? countries[best->country].iso : NULL;
 }
 
 const char *
 phone_country_by_name(const char *name, size_t len)
 {
 	char buf[128], folded[128];
-	struct by_name q;
+	const char *iso;
 	size_t i = 0, j = len;
 
 	if (!name)
@@ -1063,69 +1194,24 @@ phone_country_by_name(const char *name, size_t len)
 	memcpy(buf, name + i, j - i);
 	buf[j - i] = '\0';
 	phone_fold(buf, j - i, folded);
-	q.folded = folded;
-	q.raw = buf;
-	q.len = j - i;
-	q.iso = NULL;
-	each_name(match_name, &q);
+	index_build();
+	iso = name_exact(buf, folded, j - i);
 	/* "China." as the end of an address line */
-	if (!q.iso && q.len > 1 && buf[q.len - 1] == '.') {
-		q.len--;
-		each_name(match_name, &q);
-	}
-	return q.iso;
-}
-
-struct in_text {
-	const unsigned char *raw;
-	const unsigned char *folded;
-	size_t len;
-	const char *iso;
-	size_t at, end;
-};
-
-static int
-find_name(const struct country *c, const char *name, size_t len, void *arg)
-{
-	struct in_text *q = arg;
-	const unsigned char *hay = q->folded, *p;
-	size_t off = 0, start, end;
-	unsigned first, last;
-
-	if (name[0] == '=') {
-		hay = q->raw;
-		name++;
-		len--;
-	}
-	if (len == 0 || len > q->len)
-		return 0;
-	first = cp_at((const unsigned char *)name, len, 0);
-	last = cp_before((const unsigned char *)name, len);
-	while (off + len <= q->len &&
-	    (p = memmem(hay + off, q->len - off, name, len)) != NULL) {
-		start = (size_t)(p - hay);
-		end = start + len;
-		off = start + 1;
-		if (word_cp(first) && word_cp(cp_before(q->raw, start)))
-			continue;
-		if (word_cp(last) && word_cp(cp_at(q->raw, q->len, end)))
-			continue;
-		if (!q->iso || end > q->end ||
-		    (end == q->end && start < q->at)) {
-			q->iso = c->iso;
-			q->at = start;
-			q->end = end;
-		}
-	}
-	return 0;
+	if (!iso && j - i > 1 && buf[j - i - 1] == '.')
+		iso = name_exact(buf, folded, j - i - 1);
+	return iso;
 }
 
 const char *
 phone_country_in_text(const char *text, size_t len, size_t *at)
 {
-	struct in_text q;
-	char *folded;
-	size_t skip = 0;
+	const unsigned char *raw, *folded, *hay;
+	const struct name_ent *e;
+	const char *iso = NULL;
+	char *fbuf;
+	size_t skip = 0, n, i, end, best_at = 0, best_end = 0;
+	unsigned best_order = 0, k;
+	int pass;
 
 	if (!text || !len)
 		return NULL;
@@ -1135,18 +1221,49 @@ phone_country_in_text(const char *text, size_t len, size_t *at)
 		while (skip < len && ((unsigned char)text[skip] & 0xC0) == 0x80)
 			skip++;
 	}
-	folded = xmalloc(len - skip + 1);
-	phone_fold(text + skip, len - skip, folded);
-	q.raw = (const unsigned char *)text + skip;
-	q.folded = (const unsigned char *)folded;
-	q.len = len - skip;
-	q.iso = NULL;
-	q.at = q.end = 0;
-	each_name(find_name, &q);
-	free(folded);
-	if (q.iso && at)
-		*at = q.at + skip;
-	return q.iso;
+	index_build();
+	n = len - skip;
+	fbuf = xmalloc(n + 1);
+	phone_fold(text + skip, n, fbuf);
+	raw = (const unsigned char *)text + skip;
+	folded = (const unsigned char *)fbuf;
+	for (i = 0; i + 2 <= n; i++) {
+		/* Inside an ASCII word no name can start: a name starting
+		 * with a letter or digit needs a word boundary before it. */
+		if (i > 0 && raw[i - 1] < 0x80 && isalnum(raw[i - 1]) &&
+		    raw[i] < 0x80 && isalnum(raw[i]))
+			continue;
+		for (pass = 0; pass < 2; pass++) {
+			hay = pass ? raw : folded;
+			k = name_heads[name_hash(pass, hay + i)];
+			for (; k; k = e->next) {
+				e = &name_ents[k - 1];
+				if (e->raw != pass || e->len > n - i ||
+				    memcmp(hay + i, e->s, e->len) != 0)
+					continue;
+				end = i + e->len;
+				if (e->first_word && word_cp(cp_before(raw, i)))
+					continue;
+				if (e->last_word && word_cp(cp_at(raw, n, end)))
+					continue;
+				/* The match that ends last, then the longest,
+				 * then the first in the table. */
+				if (!iso || end > best_end ||
+				    (end == best_end && i < best_at) ||
+				    (end == best_end && i == best_at &&
+				    e->order < best_order)) {
+					iso = countries[e->country].iso;
+					best_at = i;
+					best_end = end;
+					best_order = e->order;
+				}
+			}
+		}
+	}
+	free(fbuf);
+	if (iso && at)
+		*at = best_at + skip;
+	return iso;
 }
 
 /*

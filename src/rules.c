@@ -148,6 +148,7 @@ struct ruleset {
 	struct strlist lit_strings;
 	size_t nlits;
 	size_t nprefiltered;	/* rules with a prefilter */
+	unsigned long serial;	/* ruleset_serial */
 };
 
 /* While loading. */
@@ -2483,6 +2484,10 @@ ends_with_rules(const char *name)
 	return name[0] != '.' && ends_with(name, ".rules");
 }
 
+/* Numbers the rulesets, so that a cache can tell a new one from an old one
+ * reallocated at the same address (ruleset_serial). */
+static unsigned long rulesets_loaded;
+
 int
 ruleset_load(struct ruleset **out, const char *dir, struct strlist *errors)
 {
@@ -2499,6 +2504,7 @@ ruleset_load(struct ruleset **out, const char *dir, struct strlist *errors)
 	*out = NULL;
 	rs = xcalloc(1, sizeof(*rs));
 	ruleset_init(rs);
+	rs->serial = ++rulesets_loaded;
 	memset(&p, 0, sizeof(p));
 	p.rs = rs;
 	p.errors = errors ? errors : &scratch;
@@ -3382,6 +3388,12 @@ enum rules_decide
 ruleset_decide_mode(const struct ruleset *rs)
 {
 	return rs->decide;
+}
+
+unsigned long
+ruleset_serial(const struct ruleset *rs)
+{
+	return rs->serial;
 }
 
 unsigned long

@@ -173,25 +173,25 @@ punct_len(const unsigned char *p, size_t left)
  * The phrase key of a line: folded, blanks collapsed to one space,
  * punctuation and blanks trimmed at both ends.  out holds size bytes;
  * a line that does not fit gives "".  Returns the key's length.
+ *
+ * Folding (phone_fold) changes letters only, never a blank or a mark of
+ * punctuation, so those are found in s itself and each character is
+ * folded as it is copied: one pass and no copy (this runs for every
+ * line, often more than once).
  */
 static size_t
 phrase_key(const char *s, size_t len, char *out, size_t size)
 {
-	const unsigned char *p;
-	size_t i, j = 0, k, n;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, j = 0, k, n;
 	int space = 0;
-	char *tmp;
 
 	out[0] = '\0';
 	if (len + 1 > size)
 		return 0;
-	tmp = xmalloc(len + 1);
-	phone_fold(s, len, tmp);
-	p = (const unsigned char *)tmp;
-	i = 0;
 	/* leading blanks and punctuation */
 	for (;;) {
-		k = skip_ws(tmp, len, i);
+		k = skip_ws(s, len, i);
 		if (k != i) {
 			i = k;
 			continue;
@@ -202,7 +202,9 @@ phrase_key(const char *s, size_t len, char *out, size_t size)
 		i += n;
 	}
 	for (; i < len; i++) {
-		if ((n = blank_at(p + i, len - i)) > 0) {
+		/* blank_at only for what may be a blank: most bytes are not */
+		if ((p[i] >= 0x80 || is_blank_byte(p[i])) &&
+		    (n = blank_at(p + i, len - i)) > 0) {
 			i += n - 1;
 			space = j > 0;
 			continue;
@@ -210,7 +212,17 @@ phrase_key(const char *s, size_t len, char *out, size_t size)
 		if (space)
 			out[j++] = ' ';
 		space = 0;
-		out[j++] = (char)p[i];
+		if (p[i] < 0x80) {
+			out[j++] = (char)(p[i] >= 'A' && p[i] <= 'Z' ?
+			    p[i] + 32 : p[i]);
+			continue;
+		}
+		/* a two-byte letter as phone_fold pairs it, else a byte */
+		n = p[i] >= 0xC2 && p[i] <= 0xDF && i + 1 < len &&
+		    (p[i + 1] & 0xC0) == 0x80 ? 2 : 1;
+		phone_fold(s + i, n, out + j);
+		j += n;
+		i += n - 1;
 	}
 	out[j] = '\0';
 	/* trailing punctuation (and blanks before it) */
@@ -226,18 +238,145 @@ phrase_key(const char *s, size_t len, char *out, size_t size)
 		j = k;
 	}
 	out[j] = '\0';
-	free(tmp);
 	return j;
 }
 
+/*
+ * String sets.  The phrase lists are asked about every line, often about
+ * several parts of one line, and a strcmp down a list of hundreds was a
+ * large part of sig_analyse; so each list gets a hash table, built on
+ * first use and kept (the lists are static, or cached per ruleset).
+ */
+struct sset {
+	const char **slot;	/* borrowed strings; NULL empty */
+	size_t mask;
+};
+
+/* FNV-1a over the bytes of s. */
+static unsigned
+str_hash(const char *s)
+{
+	unsigned h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+static void
+sset_add(struct sset *set, const char *s)
+{
+	size_t h;
+
+	for (h = str_hash(s) & set->mask; set->slot[h];
+	    h = (h + 1) & set->mask)
+		if (strcmp(set->slot[h], s) == 0)
+			return;
+	set->slot[h] = s;
+}
+
+/* Makes set hold the n strings of v (borrowed: they must outlive it). */
+static void
+sset_init(struct sset *set, const char *const *v, size_t n)
+{
+	size_t cap = 16, i;
+
+	while (cap < 2 * n)
+		cap <<= 1;
+	set->slot = xcalloc(cap, sizeof(*set->slot));
+	set->mask = cap - 1;
+	for (i = 0; i < n; i++)
+		sset_add(set, v[i]);
+}
+
+static int
+sset_has(const struct sset *set, const char *key)
+{
+	size_t h;
+
+	for (h = str_hash(key) & set->mask; set->slot[h];
+	    h = (h + 1) & set->mask)
+		if (strcmp(set->slot[h], key) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Is key one of the n strings of list, a static list of this file?  The
+ * list's set is found by its address (static lists live as long as the
+ * process); the few lists asked about fit a small table.
+ */
 static int
 in_list(const char *key, const char *const *list, size_t n)
 {
+	static struct {
+		const char *const *list;
+		struct sset set;
+	} sets[16];
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (strcmp(key, list[i]) == 0)
-			return 1;
+	for (i = 0; i < ARRAY_SIZE(sets) && sets[i].list; i++)
+		if (sets[i].list == list)
+			return sset_has(&sets[i].set, key);
+	if (i == ARRAY_SIZE(sets)) {
+		/* more lists than slots: the table must grow */
+		for (i = 0; i < n; i++)
+			if (strcmp(key, list[i]) == 0)
+				return 1;
+		return 0;
+	}
+	sets[i].list = list;
+	sset_init(&sets[i].set, list, n);
+	return sset_has(&sets[i].set, key);
+}
+
+/*
+ * Tables of { name, value } structs looked up by name (the labels of
+ * contact fields, the header names of quoted mail): hashed on first use,
+ * the first of equal names kept, as a walk of the table would find.
+ * name must be the struct's first member; stride is the struct's size.
+ */
+struct name_table {
+	unsigned short slot[1024];	/* entry index + 1; 0 empty */
+	int built;
+};
+
+static const char *
+entry_name(const void *base, size_t stride, size_t i)
+{
+	return *(const char *const *)((const char *)base + i * stride);
+}
+
+/* The index + 1 of the first entry named key, or 0. */
+static size_t
+name_find(struct name_table *t, const void *base, size_t n, size_t stride,
+    const char *key)
+{
+	size_t h, i, mask = ARRAY_SIZE(t->slot) - 1;
+
+	if (n > mask / 2) {
+		/* too big for the table: a walk (the table must grow) */
+		for (i = 0; i < n; i++)
+			if (strcmp(entry_name(base, stride, i), key) == 0)
+				return i + 1;
+		return 0;
+	}
+	if (!t->built) {
+		for (i = 0; i < n; i++) {
+			for (h = str_hash(entry_name(base, stride, i)) & mask;
+			    t->slot[h]; h = (h + 1) & mask)
+				if (!strcmp(entry_name(base, stride,
+				    t->slot[h] - 1), entry_name(base, stride,
+				    i)))
+					break;
+			if (!t->slot[h])
+				t->slot[h] = (unsigned short)(i + 1);
+		}
+		t->built = 1;
+	}
+	for (h = str_hash(key) & mask; t->slot[h]; h = (h + 1) & mask)
+		if (strcmp(entry_name(base, stride, t->slot[h] - 1), key) == 0)
+			return t->slot[h];
 	return 0;
 }
 
@@ -267,28 +406,104 @@ last_lead(const char *s, size_t n)
  * compared folded, like the built-in lists.  mode 0: key is an entry;
  * 1: key starts with an entry; 2: key ends with an entry as a word.
  */
+enum sig_list {
+	SL_VALEDICTIONS,
+	SL_MOBILE_FOOTERS,
+	SL_QUOTE_WROTE,
+	SL_QUOTE_SEPARATORS,
+	SL_FORWARD_SEPARATORS,
+	SL_COUNT
+};
+
+static const char *const sig_list_names[SL_COUNT] = {
+	"sig_valedictions", "sig_mobile_footers", "sig_quote_wrote",
+	"sig_quote_separators", "sig_forward_separators",
+};
+
+/*
+ * The lists of one ruleset, folded.  Folding every entry for each key
+ * looked up was most of the cost of the lookups, so the folded lists of
+ * the last ruleset seen are kept, keyed by its serial number (a ruleset
+ * reloaded at the same address has a new one).
+ */
+struct folded_list {
+	char **v;		/* folded entries (owned), minus unusable */
+	size_t *len;
+	size_t n;
+	struct sset set;	/* for mode 0 */
+};
+
+static struct {
+	unsigned long serial;	/* of the ruleset; 0 none */
+	struct folded_list l[SL_COUNT];
+} rs_lists;
+
+static void
+rs_lists_release(void)
+{
+	size_t i, j;
+
+	for (i = 0; i < SL_COUNT; i++) {
+		for (j = 0; j < rs_lists.l[i].n; j++)
+			free(rs_lists.l[i].v[j]);
+		free(rs_lists.l[i].v);
+		free(rs_lists.l[i].len);
+		free(rs_lists.l[i].set.slot);
+	}
+	memset(&rs_lists, 0, sizeof(rs_lists));
+}
+
+static const struct folded_list *
+rs_folded(const struct ruleset *rs, enum sig_list which)
+{
+	const char *const *v;
+	struct folded_list *fl;
+	size_t i, k, n, el;
+
+	if (rs_lists.serial != ruleset_serial(rs)) {
+		rs_lists_release();
+		for (k = 0; k < SL_COUNT; k++) {
+			fl = &rs_lists.l[k];
+			v = ruleset_list(rs, sig_list_names[k], &n);
+			fl->v = xcalloc(n + 1, sizeof(*fl->v));
+			fl->len = xcalloc(n + 1, sizeof(*fl->len));
+			for (i = 0; i < n; i++) {
+				el = strlen(v[i]);
+				/* as the key buffers of the callers */
+				if (!el || el >= 256)
+					continue;
+				fl->v[fl->n] = phone_fold(v[i], el,
+				    xmalloc(el + 1));
+				fl->len[fl->n++] = el;
+			}
+			sset_init(&fl->set, (const char *const *)fl->v,
+			    fl->n);
+		}
+		rs_lists.serial = ruleset_serial(rs);
+	}
+	return &rs_lists.l[which];
+}
+
 static int ends_with_word(const char *s, size_t len, const char *w);
 
 static int
-rs_list(const struct ruleset *rs, const char *name, const char *key,
+rs_list(const struct ruleset *rs, enum sig_list which, const char *key,
     int mode)
 {
-	const char *const *v;
-	char f[256];
-	size_t n = 0, i, el, klen = strlen(key);
+	const struct folded_list *fl;
+	size_t i, klen;
 
-	if (!rs || !(v = ruleset_list(rs, name, &n)))
+	if (!rs)
 		return 0;
-	for (i = 0; i < n; i++) {
-		el = strlen(v[i]);
-		if (!el || el >= sizeof(f))
-			continue;
-		phone_fold(v[i], el, f);
-		if ((mode == 0 && strcmp(key, f) == 0) ||
-		    (mode == 1 && el <= klen && memcmp(key, f, el) == 0) ||
-		    (mode == 2 && ends_with_word(key, klen, f)))
+	fl = rs_folded(rs, which);
+	if (mode == 0)
+		return sset_has(&fl->set, key);
+	klen = strlen(key);
+	for (i = 0; i < fl->n; i++)
+		if ((mode == 1 && fl->len[i] <= klen &&
+		    memcmp(key, fl->v[i], fl->len[i]) == 0) ||
+		    (mode == 2 && ends_with_word(key, klen, fl->v[i])))
 			return 1;
-	}
 	return 0;
 }
 
@@ -694,11 +909,13 @@ starts_with_opener(const char *key)
 {
 	size_t i;
 
+	/* the first byte first: this runs for every line */
 	for (i = 0; i < ARRAY_SIZE(openers); i++)
-		if (starts_with(key, openers[i]))
+		if (key[0] == openers[i][0] && starts_with(key, openers[i]))
 			return 1;
 	for (i = 0; i < ARRAY_SIZE(openers_cjk); i++)
-		if (starts_with(key, openers_cjk[i]) &&
+		if (key[0] == openers_cjk[i][0] &&
+		    starts_with(key, openers_cjk[i]) &&
 		    (has_digit(key, strlen(key)) || strchr(key, '@')))
 			return 1;
 	return 0;
@@ -719,13 +936,13 @@ is_wrote_key(const struct ruleset *rs, const char *key, size_t len,
 
 	if (len < 4)
 		return 0;
-	for (i = 0; i < ARRAY_SIZE(tails); i++)
-		if (ends_with_word(key, len, tails[i]) && evidence &&
-		    (opener || colon || dashed))
+	if (evidence && (opener || colon || dashed)) {
+		for (i = 0; i < ARRAY_SIZE(tails); i++)
+			if (ends_with_word(key, len, tails[i]))
+				return 1;
+		if (rs_list(rs, SL_QUOTE_WROTE, key, 2))
 			return 1;
-	if (evidence && (opener || colon || dashed) &&
-	    rs_list(rs, "sig_quote_wrote", key, 2))
-		return 1;
+	}
 	if (opener && ends_with_word(key, len, "sent") && colon)
 		return 1;
 	/*
@@ -763,18 +980,27 @@ raw_shape(const char *s, size_t len, int *colon, int *dashed)
 	*dashed = a >= 2 && b >= 2;
 }
 
+/* Is s (len, its phrase key key) an "On ... wrote:" header? */
+static int
+wrote_keyed(const struct ruleset *rs, const char *s, size_t len,
+    const char *key, size_t klen)
+{
+	int colon, dashed;
+
+	raw_shape(s, len, &colon, &dashed);
+	return is_wrote_key(rs, key, klen, colon, dashed);
+}
+
 static int
 wrote_text(const struct ruleset *rs, const char *s, size_t len)
 {
 	char key[HDR_MAX * 3 + 8];
 	size_t klen;
-	int colon, dashed;
 
 	if (len > HDR_MAX * 3)
 		return 0;
 	klen = phrase_key(s, len, key, sizeof(key));
-	raw_shape(s, len, &colon, &dashed);
-	return is_wrote_key(rs, key, klen, colon, dashed);
+	return wrote_keyed(rs, s, len, key, klen);
 }
 
 /*
@@ -785,17 +1011,23 @@ wrote_text(const struct ruleset *rs, const char *s, size_t len)
  */
 static size_t
 wrote_header(const struct ruleset *rs, const struct doc *d, size_t i,
-    size_t *cut)
+    const char *lkey, size_t lklen, size_t *cut)
 {
 	const struct line *l = &d->v[i];
-	char buf[HDR_MAX * 3 + 8], key[64], *f;
+	char buf[HDR_MAX * 3 + 8], key60[64], *f;
+	const char *key = lkey;
 	size_t span, j, n, at;
 	int colon, dashed, whole, opens;
 	long w;
 
 	*cut = 0;
-	whole = wrote_text(rs, l->s, l->len);
-	phrase_key(l->s, MIN(l->len, 60), key, sizeof(key));
+	whole = l->len <= HDR_MAX * 3 && wrote_keyed(rs, l->s, l->len, lkey,
+	    lklen);
+	/* the opening words; a short line's key is the line key */
+	if (l->len > 60) {
+		phrase_key(l->s, 60, key60, sizeof(key60));
+		key = key60;
+	}
 	opens = starts_with_opener(key) || isdigit((unsigned char)key[0]) ||
 	    (l->len > 2 && l->s[skip_ws(l->s, l->len, 0)] == '-');
 	if (whole && opens)
@@ -838,10 +1070,10 @@ wrote_header(const struct ruleset *rs, const struct doc *d, size_t i,
 
 /* "-----Original Message-----" (1) or a forward header (2), else 0. */
 static int
-original_line(const struct ruleset *rs, const struct line *l)
+original_line(const struct ruleset *rs, const struct line *l,
+    const char *key, size_t klen)
 {
-	char key[128];
-	size_t i, klen, k, lead = 0, trail = 0;
+	size_t i, k, lead = 0, trail = 0;
 	const char *s = l->s;
 
 	if (l->len > 120)
@@ -851,7 +1083,6 @@ original_line(const struct ruleset *rs, const struct line *l)
 		lead += s[k++] != ' ';
 	for (i = l->len; i > k && strchr("-_=*<>[]: ", s[i - 1]); i--)
 		trail += s[i - 1] != ' ' && s[i - 1] != ':';
-	klen = phrase_key(s, l->len, key, sizeof(key));
 	if (!klen)
 		return 0;
 	if (strcmp(key, "begin forwarded message") == 0 ||
@@ -865,9 +1096,9 @@ original_line(const struct ruleset *rs, const struct line *l)
 	for (i = 0; i < ARRAY_SIZE(forwarded); i++)
 		if (strcmp(key, forwarded[i]) == 0)
 			return 2;
-	if (rs_list(rs, "sig_quote_separators", key, 0))
+	if (rs_list(rs, SL_QUOTE_SEPARATORS, key, 0))
 		return 1;
-	if (rs_list(rs, "sig_forward_separators", key, 0))
+	if (rs_list(rs, SL_FORWARD_SEPARATORS, key, 0))
 		return 2;
 	return 0;
 }
@@ -876,6 +1107,7 @@ original_line(const struct ruleset *rs, const struct line *l)
 static enum hkey
 header_key(const struct line *l)
 {
+	static struct name_table names;
 	const char *s = l->s;
 	char key[48];
 	size_t i, j, end, n;
@@ -900,10 +1132,9 @@ header_key(const struct line *l)
 	if (n == 0 || n >= sizeof(key))
 		return HK_NONE;
 	phone_fold(s + i, n, key);
-	for (j = 0; j < ARRAY_SIZE(header_keys); j++)
-		if (strcmp(key, header_keys[j].name) == 0)
-			return header_keys[j].kind;
-	return HK_NONE;
+	j = name_find(&names, header_keys, ARRAY_SIZE(header_keys),
+	    sizeof(header_keys[0]), key);
+	return j ? header_keys[j - 1].kind : HK_NONE;
 }
 
 static int
@@ -975,7 +1206,8 @@ static void
 mark_headers(const struct ruleset *rs, struct doc *d, size_t *cut_line,
     size_t *cut_at)
 {
-	size_t i, j, span, cut;
+	char key[HDR_MAX * 3 + 8];
+	size_t i, j, span, cut, klen;
 	int o, history = 0;
 
 	*cut_line = d->n;
@@ -996,7 +1228,9 @@ mark_headers(const struct ruleset *rs, struct doc *d, size_t *cut_line,
 			continue;
 		cut = 0;
 		span = 0;
-		o = original_line(rs, l);
+		/* the line's phrase key, once for all the checks */
+		klen = phrase_key(l->s, l->len, key, sizeof(key));
+		o = original_line(rs, l, key, klen);
 		if (o) {
 			l->kind = o == 2 ? L_FWD : L_SPLIT;
 			history = 1;
@@ -1009,7 +1243,7 @@ mark_headers(const struct ruleset *rs, struct doc *d, size_t *cut_line,
 				d->v[i - 1].kind = L_SPLIT;
 				l->kind = L_HDR;
 			}
-		} else if ((span = wrote_header(rs, d, i, &cut))) {
+		} else if ((span = wrote_header(rs, d, i, key, klen, &cut))) {
 			l->kind = L_SPLIT;
 			/* the reply before it stays, if history starts here */
 			if (cut && !history) {
@@ -1266,7 +1500,7 @@ valediction_key(const struct ruleset *rs, const char *key)
 	if (!*key)
 		return 0;
 	if (in_list(key, valedictions, ARRAY_SIZE(valedictions)) ||
-	    rs_list(rs, "sig_valedictions", key, 0))
+	    rs_list(rs, SL_VALEDICTIONS, key, 0))
 		return 1;
 	while (*p) {
 		while (*p == ' ' || *p == ',' || *p == '/' || *p == '&' ||
@@ -1429,7 +1663,7 @@ is_footer(const struct ruleset *rs, const char *s, size_t len)
 	klen = phrase_key(s, len, key, sizeof(key));
 	if (!klen)
 		return 0;
-	if (rs_list(rs, "sig_mobile_footers", key, 1))
+	if (rs_list(rs, SL_MOBILE_FOOTERS, key, 1))
 		return 1;
 	for (i = 0; i < ARRAY_SIZE(footer_prefixes); i++) {
 		if (!starts_with(key, footer_prefixes[i]))
@@ -1489,11 +1723,14 @@ email_char(unsigned char c)
 static long
 find_email(const char *s, size_t len, size_t *n)
 {
+	const char *at;
 	size_t i, a, b, dot;
 
 	for (i = 0; i < len; i++) {
-		if (s[i] != '@')
-			continue;
+		/* most lines have no '@': memchr finds that at once */
+		if (!(at = memchr(s + i, '@', len - i)))
+			break;
+		i = (size_t)(at - s);
 		for (a = i; a > 0 && email_char((unsigned char)s[a - 1]); a--)
 			;
 		for (b = i + 1, dot = 0; b < len &&
@@ -1520,6 +1757,9 @@ find_url(const char *s, size_t len, size_t *n)
 	size_t i, j;
 
 	for (i = 0; i + 4 < len; i++) {
+		/* the strncasecmp calls below cost more than the rest */
+		if ((s[i] | 0x20) != 'h' && (s[i] | 0x20) != 'w')
+			continue;
 		if (!((len - i >= 7 && strncasecmp(s + i, "http://", 7) == 0) ||
 		    (len - i >= 8 && strncasecmp(s + i, "https://", 8) == 0) ||
 		    (strncasecmp(s + i, "www.", 4) == 0 &&
@@ -1577,11 +1817,27 @@ enum lflag {
 	LF_QUESTION = 1 << 5,
 };
 
+/* width(), or more than cap once it is past cap (a paragraph is long). */
+static size_t
+width_past(const char *s, size_t len, size_t cap)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i, w = 0;
+
+	for (i = 0; i < len && w <= cap; i++) {
+		if ((p[i] & 0xC0) == 0x80)
+			continue;
+		w += p[i] >= 0xE3 ? 2 : 1;
+	}
+	return w;
+}
+
 static unsigned
 line_flags(const char *s, size_t len)
 {
 	unsigned f = 0;
-	size_t n, w = width(s, len), words;
+	/* only compared with 60, 70 and 200 below */
+	size_t n, w = width_past(s, len, 200);
 
 	if (len <= 4096) {
 		if (find_email(s, len, &n) >= 0)
@@ -1591,13 +1847,14 @@ line_flags(const char *s, size_t len)
 		if (has_phone(s, len))
 			f |= LF_PHONE;
 	}
-	words = count_words(s, MIN(len, 4096));
 	if (len && s[len - 1] == '?')
 		f |= LF_QUESTION;
 	if (w <= 60)
 		f |= LF_SHORT;
+	/* the words are counted only when the rest does not decide */
 	if (!(f & (LF_EMAIL | LF_URL | LF_PHONE)) &&
-	    (w > 70 || words >= 10 || (f & LF_QUESTION)))
+	    (w > 70 || (f & LF_QUESTION) ||
+	    count_words(s, MIN(len, 4096)) >= 10))
 		f |= LF_BODY;
 	if (w > 200)
 		f |= LF_BODY;
@@ -1780,15 +2037,84 @@ static const char *const address_cjk[] = {
 	"번지", "층",
 };
 
+/*
+ * Word lists indexed by their first byte.  has_word ran find_word (a
+ * memmem over the line) for each of up to 200 words, for every line
+ * that might be a title, a company or an address; walking the line once
+ * and trying only the words that start with each byte finds the same.
+ */
+struct word_index {
+	const char *const *list;	/* static: the key */
+	size_t *len;
+	unsigned char *bw;	/* the word starts with a word character */
+	unsigned char *aw;	/* it ends with one */
+	unsigned short *next;	/* 1-based chains; 0 ends */
+	unsigned short head[256];
+};
+
+static void
+word_index_init(struct word_index *x, const char *const *list, size_t n)
+{
+	size_t i;
+
+	x->list = list;
+	x->len = xcalloc(n, sizeof(*x->len));
+	x->bw = xcalloc(n, 1);
+	x->aw = xcalloc(n, 1);
+	x->next = xcalloc(n, sizeof(*x->next));
+	/* backwards, so that each chain is in list order */
+	for (i = n; i-- > 0;) {
+		x->len[i] = strlen(list[i]);
+		if (!x->len[i])
+			continue;	/* find_word finds no empty word */
+		x->bw[i] = (unsigned char)wordy((unsigned char)list[i][0]);
+		x->aw[i] = (unsigned char)wordy(last_lead(list[i],
+		    x->len[i]));
+		x->next[i] = x->head[(unsigned char)list[i][0]];
+		x->head[(unsigned char)list[i][0]] = (unsigned short)(i + 1);
+	}
+}
+
 /* Does the folded text f (len) contain one of list as a word? */
 static int
 has_word(const char *f, size_t len, const char *const *list, size_t n)
 {
-	size_t i;
+	static struct word_index idx[8];
+	const unsigned char *u = (const unsigned char *)f;
+	struct word_index *x;
+	size_t at, i, k;
+	int prevw;
 
-	for (i = 0; i < n; i++)
-		if (find_word(f, len, list[i]) >= 0)
+	for (k = 0; k < ARRAY_SIZE(idx) && idx[k].list; k++)
+		if (idx[k].list == list)
+			break;
+	if (k == ARRAY_SIZE(idx)) {
+		/* more lists than slots: the table must grow */
+		for (i = 0; i < n; i++)
+			if (find_word(f, len, list[i]) >= 0)
+				return 1;
+		return 0;
+	}
+	x = &idx[k];
+	if (!x->list)
+		word_index_init(x, list, n);
+	for (at = 0; at < len; at++) {
+		if (!(i = x->head[u[at]]))
+			continue;
+		/* As find_word: no word character just before a word
+		 * that starts with one, nor just after one that ends so. */
+		prevw = at > 0 && wordy(last_lead(f, at));
+		for (; i; i = x->next[i - 1]) {
+			k = i - 1;
+			if ((x->bw[k] && prevw) || x->len[k] > len - at ||
+			    memcmp(f + at, list[k], x->len[k]) != 0)
+				continue;
+			if (x->aw[k] && at + x->len[k] < len &&
+			    wordy(u[at + x->len[k]]))
+				continue;
 			return 1;
+		}
+	}
 	return 0;
 }
 
@@ -1902,6 +2228,9 @@ postcode_country(const char *s, size_t len)
 	size_t i, k, end = rtrim_len(s, len);
 
 	for (i = 0; i + 2 <= len; i++) {
+		/* every shape starts with a capital */
+		if (!isupper((unsigned char)s[i]))
+			continue;
 		if (shaped(s, len, i, "AA") && is_state(s + i) &&
 		    (shaped(s, len, i, "AA 99999") ||
 		    shaped(s, len, i, "AA 99999-9999") ||
@@ -2485,6 +2814,17 @@ static const struct {
 	{ "date", FD_IGNORE }, { "time", FD_IGNORE },
 };
 
+/* The fields of a folded label, or 0 (label_part asks it often). */
+static unsigned
+label_lookup(const char *f)
+{
+	static struct name_table t;
+	size_t k = name_find(&t, labels, ARRAY_SIZE(labels), sizeof(labels[0]),
+	    f);
+
+	return k ? labels[k - 1].f : 0;
+}
+
 static unsigned
 label_part(const char *p, size_t n)
 {
@@ -2505,9 +2845,8 @@ label_part(const char *p, size_t n)
 		return 0;
 	phone_fold(p, n, f);
 	for (k = 0; k < 2; k++) {
-		for (i = 0; i < ARRAY_SIZE(labels); i++)
-			if (strcmp(f, labels[i].label) == 0)
-				return labels[i].f;
+		if ((i = label_lookup(f)))
+			return (unsigned)i;
 		/* "Tel No.", "Phone Number", "WhatsApp ID" */
 		for (i = 0; i < ARRAY_SIZE(tails_); i++)
 			if (ends_with(f, tails_[i]) && strlen(f) >
@@ -2639,6 +2978,9 @@ struct extract {
 	unsigned suppress;	/* fields the rules took from this line */
 	int by_rule;		/* a rule's capture is being applied */
 	uint64_t deadline;	/* for the rules, now_ms() clock */
+	/* Kept for the lines of one signature: a scanner per line cost
+	 * more than the scan.  Owned; NULL until the first rules_line. */
+	struct rule_scanner *scn;
 };
 
 /* s (len) with blank runs (tabs, no-break spaces) as one space; owned. */
@@ -3498,6 +3840,7 @@ extract_finish(struct extract *x, const struct kline *K, size_t from,
 		free(x->others[i]);
 	free(x->name_line);
 	buf_release(&x->addr);
+	rule_scanner_free(x->scn);
 }
 
 /* Fields only rules capture, by name. */
@@ -3601,7 +3944,9 @@ rules_line(struct extract *x, const char *s, size_t len)
 
 	if (!x->rs)
 		return 0;
-	ruleset_scan(x->rs, "sigline", NULL, s, len, NULL, &hits,
+	if (!x->scn)
+		x->scn = rule_scanner_new(x->rs);
+	ruleset_scan_with(x->rs, x->scn, "sigline", NULL, s, len, NULL, &hits,
 	    x->deadline, NULL);
 	for (i = 0; i < hits.n; i++)
 		for (k = 0; k < hits.v[i].ncaps; k++)

@@ -14,6 +14,7 @@
  */
 #include <ctype.h>
 #include <dirent.h>
+#include <unistd.h>
 #include <jansson.h>
 
 #include "unit.h"
@@ -775,6 +776,82 @@ test_hostile(void **state)
 	sig_result_release(&r);
 }
 
+/*
+ * sig.c keeps the ruleset's lists folded between calls; a ruleset loaded
+ * after another (perhaps at the same address) must be read afresh.
+ */
+static struct ruleset *
+load_valedictions(const char *dir, const char *entries)
+{
+	char *rules = xasprintf("%s/a.rules", dir);
+	char *list = xasprintf("%s/v.list", dir);
+	struct strlist errs = STRLIST_INIT;
+	struct ruleset *rs = NULL;
+	FILE *fp;
+	size_t i;
+
+	fp = fopen(rules, "w");
+	assert_non_null(fp);
+	fputs("list sig_valedictions v.list\n", fp);
+	fclose(fp);
+	fp = fopen(list, "w");
+	assert_non_null(fp);
+	fputs(entries, fp);
+	fclose(fp);
+	if (ruleset_load(&rs, dir, &errs)) {
+		for (i = 0; i < errs.n; i++)
+			print_error("%s\n", errs.v[i]);
+		fail();
+	}
+	strlist_release(&errs);
+	free(rules);
+	free(list);
+	return rs;
+}
+
+static int
+signs_with(const struct ruleset *rs, const char *text, const char *first)
+{
+	struct sig_result r;
+	int yes;
+
+	sig_analyse(rs, text, NULL, &r);
+	yes = r.signature && starts_with(r.signature, first);
+	sig_result_release(&r);
+	return yes;
+}
+
+static void
+test_reloaded_lists(void **state)
+{
+	static const char text[] = "Please quote 500 pumps, FOB Shanghai.\n"
+	    "\nZorgle greetings\nMilo Brand\n";
+	const char *tmp = getenv("TMPDIR");
+	struct ruleset *rs;
+	char *dir, *p;
+	int round;
+
+	(void)state;
+	dir = xasprintf("%s/inquiryd-sig-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	assert_non_null(mkdtemp(dir));
+	for (round = 0; round < 3; round++) {
+		/* with the entry, without it, with it again */
+		rs = load_valedictions(dir, round == 1 ? "kind wishes\n" :
+		    "zorgle greetings\n");
+		assert_int_equal(signs_with(rs, text, "Zorgle greetings"),
+		    round != 1);
+		ruleset_free(rs);
+	}
+	p = xasprintf("%s/a.rules", dir);
+	unlink(p);
+	free(p);
+	p = xasprintf("%s/v.list", dir);
+	unlink(p);
+	free(p);
+	rmdir(dir);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -786,6 +863,7 @@ main(void)
 		cmocka_unit_test(test_corpus_inquiries),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_reloaded_lists),
 	};
 
 	verbose = getenv("SIG_VERBOSE") != NULL;
