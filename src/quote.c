@@ -2158,21 +2158,39 @@ struct table_row {
 	size_t ncells;
 };
 
-/* Splits line s[0..n) into cells; returns their number (0: no table). */
+/*
+ * Splits line s[0..n) into cells; returns their number (0: no table).
+ * Cells are split by tabs, else by " | " (a Markdown row's outer bars
+ * aside), else by runs of two blanks or more (columns aligned with
+ * spaces in a plain-text mail).
+ */
 static size_t
 split_cells(const char *s, size_t n, char **cells)
 {
-	const char *p = s, *end = s + n, *sep;
+	const char *p, *end, *sep;
 	size_t k = 0, w;
-	int tabs = memchr(s, '\t', n) != NULL;
+	int tabs = memchr(s, '\t', n) != NULL, bars;
 
+	while (n && (*s == ' ' || *s == '|')) {
+		s++;
+		n--;
+	}
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '|'))
+		n--;
+	p = s;
+	end = s + n;
+	bars = !tabs && memmem(s, n, " | ", 3) != NULL;
 	while (p <= end && k < TABLE_MAX_CELLS) {
 		if (tabs) {
 			sep = memchr(p, '\t', (size_t)(end - p));
 			w = 1;
-		} else {
+		} else if (bars) {
 			sep = memmem(p, (size_t)(end - p), " | ", 3);
 			w = 3;
+		} else {
+			sep = memmem(p, (size_t)(end - p), "  ", 2);
+			for (w = 2; sep && sep + w < end && sep[w] == ' '; w++)
+				;
 		}
 		if (!sep)
 			sep = end;

@@ -566,6 +566,31 @@ test_offer_table(void **state)
 	}
 	offer_release(&o);
 
+	/* Columns aligned with spaces; a Markdown table. */
+	fake_init(&f, CLASS_DETAILED);
+	fake_req(&f, "product", "tote bags");
+	f.s.visible_text = "Item             Qty\n"
+	    "Tote bag         1000 pcs\n"
+	    "Metal pen        2000 pcs\n";
+	offer_build(&conf, &cat, NULL, &f.s, &f.v, NULL, 1, 1764180000, &o);
+	if (o.nitems != 2 || strcmp(o.items[1].p->sku, "PN-MT") ||
+	    o.items[0].qty != 1000 || o.items[1].qty != 2000) {
+		dump_offer(&o);
+		fail();
+	}
+	offer_release(&o);
+	fake_init(&f, CLASS_DETAILED);
+	fake_req(&f, "product", "tote bags");
+	f.s.visible_text = "| Item | Qty |\n|---|---|\n"
+	    "| Tote bag | 1000 pcs |\n| Metal pen | 2000 pcs |\n";
+	offer_build(&conf, &cat, NULL, &f.s, &f.v, NULL, 1, 1764180000, &o);
+	if (o.nitems != 2 || o.items[0].qty != 1000 ||
+	    o.items[1].qty != 2000) {
+		dump_offer(&o);
+		fail();
+	}
+	offer_release(&o);
+
 	/* Tab-separated cells, no header; one row only is no table. */
 	fake_init(&f, CLASS_DETAILED);
 	fake_req(&f, "product", "tote bags");
