@@ -2258,10 +2258,14 @@ table_rows(const struct catalog *cat, const char *text,
 	char *cells[TABLE_MAX_CELLS];
 
 	*qcol = -1;
-	for (;; line = nl + 1) {
-		nl = strchr(line, '\n');
-		n = nl ? (size_t)(nl - line) : strlen(line);
-		n = split_cells(line, n, cells);
+	for (;;) {
+		if (line) {
+			nl = strchr(line, '\n');
+			n = nl ? (size_t)(nl - line) : strlen(line);
+			n = split_cells(line, n, cells);
+		} else {
+			n = 0;	/* after the last line: a table there ends */
+		}
 		if (n && ncur && n == want && ncur < TABLE_MAX_ROWS) {
 			memcpy(cur[ncur].cells, cells, n * sizeof(*cells));
 			cur[ncur++].ncells = n;
@@ -2292,8 +2296,9 @@ table_rows(const struct catalog *cat, const char *text,
 				want = n;
 			}
 		}
-		if (!nl)
+		if (!line)
 			break;
+		line = nl ? nl + 1 : NULL;
 	}
 	if (matched < 2) {
 		rows_release(cur, ncur);

@@ -571,7 +571,7 @@ test_offer_table(void **state)
 	fake_req(&f, "product", "tote bags");
 	f.s.visible_text = "Item             Qty\n"
 	    "Tote bag         1000 pcs\n"
-	    "Metal pen        2000 pcs\n";
+	    "Metal pen        2000 pcs";	/* the table ends the text */
 	offer_build(&conf, &cat, NULL, &f.s, &f.v, NULL, 1, 1764180000, &o);
 	if (o.nitems != 2 || strcmp(o.items[1].p->sku, "PN-MT") ||
 	    o.items[0].qty != 1000 || o.items[1].qty != 2000) {
