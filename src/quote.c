@@ -1544,20 +1544,15 @@ after_label(const char *text)
 	return c && c - text <= 24 && c[1] != '/' ? c + 1 : text;
 }
 
-/*
- * Are all significant words of want (after any label) among the words of
- * have?  Two words of want may be one of have: "10000 mAh" is "10000mAh".
- */
-static int
-words_covered(const char *want, const char *have)
+/* The words of text (word_at: lowercased), but those in stop, into out. */
+static void
+text_words(const char *text, const char *const *stop, size_t nstop,
+    struct strlist *out)
 {
-	struct strlist w = STRLIST_INIT;
-	char *h = ufold_lower(have ? have : "");
-	char *wl = ufold_lower(after_label(want ? want : "")), *word, *two;
-	const char *p = wl, *end;
-	size_t i, n;
+	const char *p = text, *end;
+	char *word;
+	size_t n;
 	uint32_t cp;
-	int ok = 1;
 
 	while (*p) {
 		n = utf8_decode(p, strlen(p), &cp);
@@ -1567,25 +1562,53 @@ words_covered(const char *want, const char *have)
 		}
 		word = word_at(p, &end);
 		p = end > p ? end : p + n;
-		if (word && !in_list(word, check_stop, ARRAY_SIZE(check_stop)))
-			strlist_push_owned(&w, word);
+		if (word && !in_list(word, stop, nstop))
+			strlist_push_owned(out, word);
 		else
 			free(word);
 	}
+}
+
+/* Are words i and i + 1 of w, written together, a word of h: is "5 W"
+ * the "5w" of h? */
+static int
+pair_in(const struct strlist *w, size_t i, const char *h)
+{
+	char *two;
+	int in;
+
+	if (i + 1 >= w->n)
+		return 0;
+	two = xasprintf("%s%s", w->v[i], w->v[i + 1]);
+	in = has_whole_word(h, two);
+	free(two);
+	return in;
+}
+
+/*
+ * Are all significant words of want (after any label) among the words of
+ * have?  Two words of want may be one of have: "10000 mAh" is "10000mAh".
+ */
+static int
+words_covered(const char *want, const char *have)
+{
+	struct strlist w = STRLIST_INIT;
+	char *h = ufold_lower(have ? have : "");
+	size_t i;
+	int ok = 1;
+
+	text_words(after_label(want ? want : ""), check_stop,
+	    ARRAY_SIZE(check_stop), &w);
 	for (i = 0; ok && i < w.n; i++) {
 		/* the pair first: "5 W" is "5W", not a "5" somewhere */
-		two = i + 1 < w.n ? xasprintf("%s%s", w.v[i], w.v[i + 1]) :
-		    NULL;
-		if (two && has_whole_word(h, two))
+		if (pair_in(&w, i, h))
 			i++;
 		else
 			ok = has_whole_word(h, w.v[i]);
-		free(two);
 	}
 	ok = ok && w.n > 0;
 	strlist_release(&w);
 	free(h);
-	free(wl);
 	return ok;
 }
 
@@ -2075,37 +2098,21 @@ product_gaps(const struct product *p, const char *want)
 {
 	struct strlist w = STRLIST_INIT;
 	struct buf have = BUF_INIT(SIZE_MAX), gaps = BUF_INIT(BUF_CAP_LINE);
-	char *h, *word, *two;
-	const char *q, *end;
-	size_t i, n;
-	uint32_t cp;
+	char *h;
+	size_t i;
 
 	buf_addf(&have, "%s %s %s %s", p->sku, p->name, p->spec ? p->spec :
 	    "", p->certifications ? p->certifications : "");
 	for (i = 0; i < p->keywords.n; i++)
 		buf_addf(&have, " %s", p->keywords.v[i]);
 	h = ufold_lower(have.data);
-	for (q = want; *q; ) {
-		n = utf8_decode(q, strlen(q), &cp);
-		if (!ufold_is_word(cp)) {
-			q += n;
-			continue;
-		}
-		word = word_at(q, &end);
-		q = end > q ? end : q + n;
-		if (word)
-			strlist_push_owned(&w, word);
-	}
+	text_words(want, NULL, 0, &w);
 	for (i = 0; i < w.n; i++) {
 		/* the pair first: "5 W" is "5W" */
-		two = i + 1 < w.n ? xasprintf("%s%s", w.v[i], w.v[i + 1]) :
-		    NULL;
-		if (two && has_whole_word(h, two)) {
-			free(two);
+		if (pair_in(&w, i, h)) {
 			i++;
 			continue;
 		}
-		free(two);
 		if (!strpbrk(w.v[i], "0123456789") && !in_list(w.v[i],
 		    attribute_words, ARRAY_SIZE(attribute_words)))
 			continue;
