@@ -58,6 +58,8 @@ struct quote_item {
 	double unit_price;
 	int to_confirm;		/* quantity or spec must be confirmed */
 	char *note;		/* what is to confirm, NULL if nothing */
+	char *their_item;	/* their name for it, a spec table row's first
+				 * cell ("Tote bag with gusset"), or NULL */
 };
 
 /* What the offer says about one entry of their outline. */

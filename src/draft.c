@@ -781,6 +781,17 @@ unit_singular(const char *unit)
 	return xstrdup(unit);
 }
 
+/* Does o quote product p on more than one item? */
+static int
+quoted_twice(const struct offer *o, const struct product *p)
+{
+	size_t i, n = 0;
+
+	for (i = 0; o && i < o->nitems; i++)
+		n += o->items[i].p == p;
+	return n > 1;
+}
+
 static json_t *
 item_json(const struct offer *o, const struct quote_item *it, size_t n)
 {
@@ -789,7 +800,16 @@ item_json(const struct offer *o, const struct quote_item *it, size_t n)
 	const char *unit = p && p->unit ? p->unit : "pcs";
 
 	json_object_set_new(j, "n", json_integer((json_int_t)n));
-	set_str(j, "name", p ? p->name : it->note);
+	if (p && it->their_item && quoted_twice(o, p)) {
+		/* two rows of their table, one product: say which row */
+		char *name = xasprintf("%s \xE2\x80\x94 %s", p->name,
+		    it->their_item);
+
+		set_str(j, "name", name);
+		free(name);
+	} else {
+		set_str(j, "name", p ? p->name : it->note);
+	}
 	set_str(j, "sku", p ? p->sku : NULL);
 	set_str(j, "category", p ? p->category : NULL);
 	json_object_set_new(j, "qty", json_integer(it->qty));
@@ -1043,10 +1063,17 @@ product_items(const struct offer *o)
 	json_t *a = json_array();
 	size_t i;
 
-	for (i = 0; o && i < o->nitems; i++)
-		if (first_of_product(o, i))
-			json_array_append_new(a, item_json(o, &o->items[i],
-			    i + 1));
+	for (i = 0; o && i < o->nitems; i++) {
+		json_t *j;
+
+		if (!first_of_product(o, i))
+			continue;
+		j = item_json(o, &o->items[i], i + 1);
+		/* the product's facts, not one row's */
+		if (o->items[i].p)
+			set_str(j, "name", o->items[i].p->name);
+		json_array_append_new(a, j);
+	}
 	return a;
 }
 

@@ -1322,8 +1322,10 @@ offer_release(struct offer *o)
 {
 	size_t i;
 
-	for (i = 0; i < o->nitems; i++)
+	for (i = 0; i < o->nitems; i++) {
 		free(o->items[i].note);
+		free(o->items[i].their_item);
+	}
 	free(o->items);
 	free(o->number);
 	free(o->title);
@@ -2343,6 +2345,8 @@ table_items(struct offer *o, const struct catalog *cat, const char *text)
 		if (!(it = new_item(o, rows[i].p, 0)))
 			break;
 		added++;
+		if (!str_blank(rows[i].cells[0]))
+			it->their_item = one_line(rows[i].cells[0], 60);
 		qi = qcol >= 0 && (size_t)qcol < rows[i].ncells ? qcol : -1;
 		for (j = rows[i].ncells; qi < 0 && j > 1; j--)
 			if (quote_parse_qty(rows[i].cells[j - 1], &q) ==
@@ -2935,6 +2939,8 @@ write_sheet(const struct conf *c, const struct offer *o, struct xlsx *x)
 
 		buf_reset(&b);
 		buf_addstr(&b, p->name);
+		if (it->their_item)
+			buf_addf(&b, "\nYour item: %s", it->their_item);
 		if (p->spec)
 			buf_addf(&b, "\n%s", p->spec);
 		if (p->certifications)

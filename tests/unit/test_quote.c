@@ -557,6 +557,8 @@ test_offer_table(void **state)
 	    o.items[0].qty != 3000 || strcmp(o.items[1].p->sku, "BG-CV12") ||
 	    o.items[1].qty != 100 || strcmp(o.items[2].p->sku, "PN-MT") ||
 	    o.items[2].qty != 10000 || o.items[2].unit_price != 0.30 ||
+	    !o.items[1].their_item ||
+	    strcmp(o.items[1].their_item, "Tote bag with gusset") ||
 	    !has_note(&o, "Specification: Tote bag with gusset (BG-CV12): "
 	    "40 x 35 x 10 cm" DASH) ||
 	    !has_note(&o, "Quantity: 50 pcs (below our MOQ of 100 pcs for "
