@@ -2519,7 +2519,10 @@ build_detailed(struct offer *o, const struct conf *c,
 		} else if (field_is(key, F_INCOTERM, ARRAY_SIZE(F_INCOTERM))) {
 			check_incoterm(o, c, f, val);
 		} else if (field_is(key, F_PORT, ARRAY_SIZE(F_PORT))) {
-			if (!term_is_origin(our) || !same_port(val, c->port))
+			/* with no port of ours, their FOB place became ours
+			 * (check_incoterm): the same port is answered */
+			if (!term_is_origin(our) || !same_port(val, c->port ?
+			    c->port : o->incoterm))
 				agree(o, f, val);
 		} else if (field_is(key, F_CERT, ARRAY_SIZE(F_CERT))) {
 			check_certs(o, f, val);

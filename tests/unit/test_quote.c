@@ -535,6 +535,32 @@ test_offer_detailed(void **state)
 	fake_release(&f);
 }
 
+/* No port of ours configured: their FOB place becomes ours, and their
+ * port, the same place, is answered, not a term to agree. */
+static void
+test_offer_no_port(void **state)
+{
+	struct fake f;
+	struct offer o;
+	char *port = conf.port;
+
+	(void)state;
+	conf.port = NULL;
+	fake_init(&f, CLASS_DETAILED);
+	fake_req(&f, "product", "BT-S10");
+	fake_req(&f, "quantity", "500 pcs");
+	fake_req(&f, "incoterm", "FOB \xE6\xB7\xB1\xE5\x9C\xB3");	/* 深圳 */
+	fake_req(&f, "port", "\xE6\xB7\xB1\xE5\x9C\xB3");
+	offer_build(&conf, &cat, NULL, NULL, &f.v, NULL, 1, 1764180000, &o);
+	conf.port = port;
+	if (!o.incoterm || strcmp(o.incoterm, "FOB \xE6\xB7\xB1\xE5\x9C\xB3") ||
+	    o.to_agree.n || o.to_confirm.n) {
+		dump_offer(&o);
+		fail();
+	}
+	offer_release(&o);
+}
+
 /* A spec table in their text: one item per row, at the row's quantity. */
 static void
 test_offer_table(void **state)
@@ -1298,6 +1324,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_offer_detailed),
 		cmocka_unit_test(test_offer_pairs_and_moq),
 		cmocka_unit_test(test_offer_table),
+		cmocka_unit_test(test_offer_no_port),
 		cmocka_unit_test(test_offer_unmatched_and_subject),
 		cmocka_unit_test(test_offer_vague),
 		cmocka_unit_test(test_write),
