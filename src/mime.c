@@ -2345,13 +2345,15 @@ b64_decode(const char *s, size_t n, struct buf *out, int *capped)
 			bits -= 8;
 			total++;
 			if (out) {
-				chunk[cn++] = (char)(acc >> bits);
+				/* full (the step above may fill it to the
+				 * last byte): flushed before it is written */
 				if (cn == sizeof(chunk)) {
 					if (!*capped && buf_add(out, chunk,
 					    cn))
 						*capped = 1;
 					cn = 0;
 				}
+				chunk[cn++] = (char)(acc >> bits);
 			}
 		}
 		acc &= (1u << bits) - 1;

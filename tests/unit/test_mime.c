@@ -488,6 +488,39 @@ test_tree(void **state)
 	buf_release(&out);
 }
 
+/*
+ * Base64 decoded a quantum at a time and a byte at a time into one 1 KiB
+ * chunk: one byte ("QQ=="), 341 whole quanta that fill the chunk to its
+ * last byte, one more byte.  (The fuzzer found the write past the end.)
+ */
+static void
+test_base64_chunks(void **state)
+{
+	struct buf msg = BUF_INIT(BUF_CAP_HUGE), out = BUF_INIT(BUF_CAP_HUGE);
+	struct mime_limits lim = { 100, 10, 1000 };
+	struct mime_tree t;
+	struct err e = ERR_INIT;
+	size_t i;
+
+	(void)state;
+	buf_addstr(&msg, "Content-Type: application/octet-stream\n"
+	    "Content-Transfer-Encoding: base64\n\nQQ==");
+	for (i = 0; i < 341; i++)
+		buf_addstr(&msg, "QUJD");	/* "ABC" */
+	buf_addstr(&msg, "QQ==\n");
+	assert_int_equal(mime_parse(msg.data, msg.len, &lim, &t, &e), 0);
+	assert_int_equal(mime_decode_body(t.root, &out), 0);
+	assert_int_equal(out.len, 1 + 3 * 341 + 1);
+	assert_int_equal(out.data[0], 'A');
+	for (i = 0; i < 341; i++)
+		assert_memory_equal(out.data + 1 + 3 * i, "ABC", 3);
+	assert_int_equal(out.data[out.len - 1], 'A');
+	assert_int_equal(mime_decoded_size(t.root), out.len);
+	mime_tree_release(&t);
+	buf_release(&msg);
+	buf_release(&out);
+}
+
 /* The root's addresses from libetpan's reading, or the lenient one. */
 static void
 test_tree_addresses(void **state)
@@ -542,6 +575,7 @@ main(void)
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_msgids),
 		cmocka_unit_test(test_tree),
+		cmocka_unit_test(test_base64_chunks),
 		cmocka_unit_test(test_tree_addresses),
 	};
 
