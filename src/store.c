@@ -406,6 +406,27 @@ step_done(struct store *st, sqlite3_stmt *s, const char *what, struct err *e)
 	return 0;
 }
 
+/*
+ * Steps a statement that returns at most one row: its first column into
+ * *id (an integer) or *text (owned), left as they were when there is no
+ * row.  The statement is reset.  0, or -1 with e naming what.
+ */
+static int
+step_row(struct store *st, sqlite3_stmt *s, const char *what, int64_t *id,
+    char **text, struct err *e)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW && id)
+		*id = sqlite3_column_int64(s, 0);
+	if (rc == SQLITE_ROW && text)
+		*text = col_text(s, 0);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sql_fail(st, rc, what, e);
+	return 0;
+}
+
 static int
 exec_sql(struct store *st, const char *sql, const char *what, struct err *e)
 {
@@ -663,7 +684,6 @@ store_find_uid(struct store *st, const struct msg_origin *o, struct err *e)
 {
 	sqlite3_stmt *s = stmt_get(st, S_FIND_UID, e);
 	int64_t id = 0;
-	int rc;
 
 	if (!s)
 		return -1;
@@ -671,12 +691,8 @@ store_find_uid(struct store *st, const struct msg_origin *o, struct err *e)
 	bind_text(s, 2, o->mailbox);
 	sqlite3_bind_int64(s, 3, o->uidvalidity);
 	sqlite3_bind_int64(s, 4, o->uid);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		id = sqlite3_column_int64(s, 0);
-	else if (rc != SQLITE_DONE)
-		id = sql_fail(st, rc, "find uid", e);
-	sqlite3_reset(s);
+	if (step_row(st, s, "find uid", &id, NULL, e))
+		return -1;
 	return id;
 }
 
@@ -836,18 +852,13 @@ company_upsert(struct store *st, const char *domain, const char *name,
 	const char *website = ei ? ei->website : NULL;
 	const char *country = ei ? ei->country : NULL;
 	const char *industry = ei ? ei->industry : NULL;
-	int rc;
 
 	*id = 0;
 	if (!s)
 		return -1;
 	bind_text(s, 1, domain);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return sql_fail(st, rc, "find company", e);
+	if (step_row(st, s, "find company", id, NULL, e))
+		return -1;
 	if (!name && ei)
 		name = ei->site_name;
 	s = stmt_get(st, *id ? S_COMPANY_UPDATE : S_COMPANY_PUT, e);
@@ -932,7 +943,6 @@ store_merge_contact(struct store *st, const char *email,
 	sqlite3_stmt *s;
 	int64_t cid = 0, coid = 0;
 	const char *at_sign;
-	int rc;
 
 	if (contact_id)
 		*contact_id = 0;
@@ -947,12 +957,8 @@ store_merge_contact(struct store *st, const char *email,
 	if (!(s = stmt_get(st, S_CONTACT_GET, e)))
 		return -1;
 	bind_text(s, 1, email);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		cid = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return sql_fail(st, rc, "find contact", e);
+	if (step_row(st, s, "find contact", &cid, NULL, e))
+		return -1;
 	if (!(s = stmt_get(st, cid ? S_CONTACT_TOUCH : S_CONTACT_PUT, e)))
 		return -1;
 	if (cid)
@@ -1056,17 +1062,12 @@ lookup_id(struct store *st, enum stmt_id sid, const char *key, struct err *e)
 {
 	sqlite3_stmt *s = stmt_get(st, sid, e);
 	int64_t id = 0;
-	int rc;
 
 	if (!s)
 		return -1;
 	bind_text(s, 1, key);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		id = sqlite3_column_int64(s, 0);
-	else if (rc != SQLITE_DONE)
-		id = sql_fail(st, rc, "find thread", e);
-	sqlite3_reset(s);
+	if (step_row(st, s, "find thread", &id, NULL, e))
+		return -1;
 	return id;
 }
 
@@ -1175,7 +1176,6 @@ store_find_by_subject(struct store *st, const char *recipient,
 	sqlite3_stmt *s;
 	char *ts;
 	int64_t id = 0;
-	int rc;
 
 	if (!recipient || !subject)
 		return 0;
@@ -1190,12 +1190,8 @@ store_find_by_subject(struct store *st, const char *recipient,
 	}
 	bind_text(s, 1, recipient);
 	bind_text(s, 2, ts);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		id = sqlite3_column_int64(s, 0);
-	else if (rc != SQLITE_DONE)
-		id = sql_fail(st, rc, "find thread by subject", e);
-	sqlite3_reset(s);
+	if (step_row(st, s, "find thread by subject", &id, NULL, e))
+		id = -1;
 	free(ts);
 	return id;
 }
@@ -1221,17 +1217,12 @@ store_advance_status(struct store *st, int64_t inquiry_id,
 {
 	sqlite3_stmt *s = stmt_get(st, S_GET_STATUS, e);
 	char *cur = NULL;
-	int rc;
 
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, inquiry_id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		cur = col_text(s, 0);
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return sql_fail(st, rc, "read status", e);
+	if (step_row(st, s, "read status", NULL, &cur, e))
+		return -1;
 	if (!cur)
 		return err_set(e, ERR_PERM, "no inquiry #%lld",
 		    (long long)inquiry_id);
@@ -1336,19 +1327,12 @@ store_state_get(struct store *st, const char *key, char **value,
     struct err *e)
 {
 	sqlite3_stmt *s = stmt_get(st, S_STATE_GET, e);
-	int rc;
 
 	*value = NULL;
 	if (!s)
 		return -1;
 	bind_text(s, 1, key);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*value = col_text(s, 0);
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return sql_fail(st, rc, "read state", e);
-	return 0;
+	return step_row(st, s, "read state", NULL, value, e);
 }
 
 int
@@ -1406,20 +1390,16 @@ store_next_quote_seq(struct store *st, int64_t now, struct err *e)
 	sqlite3_stmt *s = stmt_get(st, S_QSEQ_GET, e);
 	char day[21];
 	long seq = 0;
-	int rc;
+	int64_t last = 0;
 
 	if (!s)
 		return -1;
 	fmt_time_utc(now, day);
 	day[10] = '\0';
 	bind_text(s, 1, day);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		seq = (long)sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return sql_fail(st, rc, "quote sequence", e);
-	seq++;
+	if (step_row(st, s, "quote sequence", &last, NULL, e))
+		return -1;
+	seq = (long)last + 1;
 	if (!(s = stmt_get(st, S_QSEQ_SET, e)))
 		return -1;
 	bind_text(s, 1, day);
