@@ -48,8 +48,7 @@ setup(void **state)
 	char *path;
 
 	(void)state;
-	xstrlcpy(dir, "/tmp/inquiryd-digest-XXXXXX", sizeof(dir));
-	if (!mkdtemp(dir))
+	if (unit_tmpdir(dir, sizeof(dir), "digest"))
 		return -1;
 	path = xasprintf("%s/d.db", dir);
 	if (store_open(&st, path, 0, &e))
@@ -61,14 +60,9 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char *cmd = xasprintf("rm -rf '%s'", dir);
-	int rc;
-
 	(void)state;
 	store_close(st);
-	rc = system(cmd);
-	free(cmd);
-	return rc ? -1 : 0;
+	return unit_rmdir(dir);
 }
 
 static void

@@ -59,8 +59,7 @@ setup(void **state)
 	char *path;
 
 	(void)state;
-	xstrlcpy(dir, "/tmp/inquiryd-report-XXXXXX", sizeof(dir));
-	if (!mkdtemp(dir))
+	if (unit_tmpdir(dir, sizeof(dir), "report"))
 		return -1;
 	path = xasprintf("%s/r.db", dir);
 	if (store_open(&st, path, 0, &e))
@@ -72,14 +71,9 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char *cmd = xasprintf("rm -rf '%s'", dir);
-	int rc;
-
 	(void)state;
 	store_close(st);
-	rc = system(cmd);
-	free(cmd);
-	return rc ? -1 : 0;
+	return unit_rmdir(dir);
 }
 
 static void

@@ -28,4 +28,23 @@ unit_path(const char *rel)
 	return p;
 }
 
+/* A fresh directory /tmp/inquiryd-NAME-XXXXXX into dir[n]; 0 or -1. */
+static inline int
+unit_tmpdir(char *dir, size_t n, const char *name)
+{
+	snprintf(dir, n, "/tmp/inquiryd-%s-XXXXXX", name);
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+/* Removes dir and everything under it (a unit_tmpdir); 0 or -1. */
+static inline int
+unit_rmdir(const char *dir)
+{
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+	int rc = system(cmd);
+
+	free(cmd);
+	return rc ? -1 : 0;
+}
+
 #endif
