@@ -16,6 +16,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 . "$INQUIRYD_TOP/tests/lib/dovecot.sh"
 . "$INQUIRYD_TOP/tests/lib/poll.sh"
+. "$INQUIRYD_TOP/tests/lib/conf.sh"
 
 T=$(tap_tmpdir)
 SMTP_PID=
@@ -69,30 +70,8 @@ mkdir -p "$T/smtp"
 SMTP_PID=$!
 wait_until 10 test -s "$T/smtp/smtp-ports"
 if read -r smtps starttls plain <"$T/smtp/smtp-ports"; then
-	cat >"$T/send.conf" <<CONF
-[general]
-database = $T/send/inquiryd.db
-drafts_dir = $T/send/drafts
-quotes_dir = $T/send/quotes
-rules_dir = $INQUIRYD_TOP/rules
-templates_dir = $INQUIRYD_TOP/templates
-catalog = $INQUIRYD_TOP/contrib/catalog.csv
-
-[company]
-name = Shenzhen Example Gifts Co., Ltd.
-domain = example-gifts.com
-email = sales@example-gifts.com
-
-[smtp]
-url = smtps://127.0.0.1:$smtps
-user = rep
-password_file = $T/smtp.password
-ca_file = $DOVECOT_CA
-
-[enrich]
-enabled = no
-CONF
-	(umask 077; echo s3cret >"$T/smtp.password")
+	{ files_conf "$T/send" "$T/send"; smtp_conf "$smtps" \
+	    "$T/smtp.password"; } >"$T/send.conf"
 	dovecot_account_conf "$T/send.acct" sales imaps \
 	    "rep = Alice Wang <alice@example-gifts.com>"
 	cat "$T/send.acct" >>"$T/send.conf"
@@ -315,23 +294,7 @@ for i, (frm, subj, company) in enumerate(cases):
     with open(os.path.join(out, 'p%d.eml' % i), 'w') as f:
         f.write('\n'.join(h) + '\n\n' + b)
 PY
-cat >"$T/paths.conf" <<CONF
-[general]
-database = $T/paths/db/inquiryd.db
-drafts_dir = $T/paths/out/drafts
-quotes_dir = $T/paths/out/quotes
-rules_dir = $INQUIRYD_TOP/rules
-templates_dir = $INQUIRYD_TOP/templates
-catalog = $INQUIRYD_TOP/contrib/catalog.csv
-
-[company]
-name = Shenzhen Example Gifts Co., Ltd.
-domain = example-gifts.com
-email = sales@example-gifts.com
-
-[enrich]
-enabled = no
-CONF
+files_conf "$T/paths/db" "$T/paths/out" >"$T/paths.conf"
 touch "$T/paths/marker"
 "$INQUIRYD_BIN" -c "$T/paths.conf" import "$T/paths/in" >"$T/paths.out" 2>&1
 is "hostile names: import exits 0" "$?" 0

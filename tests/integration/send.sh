@@ -5,6 +5,7 @@
 # in Sent, the inquiry moves to quoted, and it is not sent twice.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$INQUIRYD_TOP/tests/lib/dovecot.sh"
+. "$INQUIRYD_TOP/tests/lib/conf.sh"
 
 py=/usr/bin/python3
 tmp=$(tap_tmpdir)
@@ -35,32 +36,8 @@ fi
 ok "Dovecot and aiosmtpd up on loopback"
 
 conf=$tmp/inquiryd.conf
-cat >"$conf" <<CONF
-[general]
-database = $tmp/inquiryd.db
-drafts_dir = $tmp/drafts
-quotes_dir = $tmp/quotes
-rules_dir = $INQUIRYD_TOP/rules
-templates_dir = $INQUIRYD_TOP/templates
-catalog = $INQUIRYD_TOP/contrib/catalog.csv
-
-[company]
-name = Shenzhen Example Gifts Co., Ltd.
-domain = example-gifts.com
-email = sales@example-gifts.com
-
-[smtp]
-url = smtps://127.0.0.1:$smtps
-user = rep
-password_file = $tmp/smtp.password
-ca_file = $DOVECOT_CA
-
-[enrich]
-enabled = no
-CONF
-umask 077
-echo s3cret >"$tmp/smtp.password"
-umask 022
+{ files_conf "$tmp" "$tmp"; smtp_conf "$smtps" "$tmp/smtp.password"; } \
+    >"$conf"
 dovecot_account_conf "$tmp/acct" sales imaps \
     "rep = Alice Wang <alice@example-gifts.com>"
 cat "$tmp/acct" >>"$conf"
