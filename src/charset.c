@@ -229,6 +229,33 @@ utf8_seq(const unsigned char *s, size_t n)
 	return 0;
 }
 
+/*
+ * Word-at-a-time scanning: the length of the run at s[0..n) of bytes
+ * below 0x80 (and, with nonul, not NUL), 8 bytes per step.  Text is
+ * mostly ASCII: the per-byte loops below skip it here.
+ */
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+static size_t
+ascii_run(const unsigned char *s, size_t n, int nonul)
+{
+	size_t i = 0;
+	uint64_t v;
+
+	while (i + 8 <= n) {
+		memcpy(&v, s + i, 8);
+		if (v & HIGHS)
+			break;
+		if (nonul && ((v - ONES) & ~v & HIGHS))
+			break;
+		i += 8;
+	}
+	while (i < n && s[i] < 0x80 && (!nonul || s[i]))
+		i++;
+	return i;
+}
+
 int
 charset_utf8_valid(const char *s, size_t n)
 {
@@ -237,7 +264,7 @@ charset_utf8_valid(const char *s, size_t n)
 
 	while (i < n) {
 		if (p[i] < 0x80) {
-			i++;
+			i += ascii_run(p + i, n - i, 0);
 			continue;
 		}
 		k = utf8_seq(p + i, n - i);
@@ -279,8 +306,8 @@ charset_utf8_sanitize(const char *s, size_t n, struct buf *out)
 	long repl = 0;
 
 	while (i < n) {
-		if (p[i] >= 0x20 && p[i] < 0x80) {
-			i++;
+		if (p[i] && p[i] < 0x80) {
+			i += ascii_run(p + i, n - i, 1);
 			continue;
 		}
 		k = p[i] ? utf8_seq(p + i, n - i) : 0;
@@ -512,7 +539,7 @@ mostly_utf8(const char *s, size_t n)
 
 	while (i < n) {
 		if (p[i] < 0x80) {
-			i++;
+			i += ascii_run(p + i, n - i, 0);
 			continue;
 		}
 		k = utf8_seq(p + i, n - i);
@@ -554,10 +581,19 @@ high_pairs(const char *s, size_t n)
 static int
 all_ascii(const char *s, size_t n)
 {
-	size_t i;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+	uint64_t v, esc;
 
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] >= 0x80 || s[i] == 0x1b)
+	while (i + 8 <= n) {
+		memcpy(&v, u + i, 8);
+		esc = v ^ (ONES * 0x1b);
+		if ((v & HIGHS) || ((esc - ONES) & ~esc & HIGHS))
+			return 0;
+		i += 8;
+	}
+	for (; i < n; i++)
+		if (u[i] >= 0x80 || u[i] == 0x1b)
 			return 0;
 	return 1;
 }

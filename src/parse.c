@@ -320,11 +320,22 @@ static void
 normalise_text(struct buf *t)
 {
 	unsigned char *d = (unsigned char *)t->data;
-	size_t i, j = 0;
+	size_t i, j = 0, run;
 
 	for (i = 0; i < t->len; i++) {
 		unsigned char c = d[i];
 
+		/* Runs of plain bytes are moved (or kept) whole. */
+		for (run = i; run < t->len && (d[run] >= 0x20 ?
+		    d[run] != 0x7f : d[run] == '\n' || d[run] == '\t'); run++)
+			;
+		if (run > i) {
+			if (j != i)
+				memmove(d + j, d + i, run - i);
+			j += run - i;
+			i = run - 1;
+			continue;
+		}
 		if (c == '\r') {
 			if (i + 1 < t->len && d[i + 1] == '\n')
 				continue;
@@ -1173,27 +1184,56 @@ copy_headers(struct ctx *c, const char *hint)
 	pm->nheaders = n;
 }
 
+static int
+hash_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
+ * The text with blank runs as one space, ends trimmed, hashed in pieces
+ * through a small buffer: no copy of the whole text.
+ */
 static void
 body_hash(struct parsed_msg *pm)
 {
-	char *n = xmalloc(pm->text_len + 1), hex[65];
-	const char *p;
-	size_t len = 0;
-	int space = 0;
+	struct hash_sha256 h;
+	char chunk[4096], hex[65];
+	const char *p = pm->text, *w;
+	size_t len = 0, n;
+	int any = 0;
 
-	for (p = pm->text; *p; p++) {
-		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
-			space = len > 0;
-			continue;
+	hash_sha256_init(&h);
+	while (*p) {
+		if (hash_blank(*p)) {
+			while (hash_blank(*p))
+				p++;
+			if (!*p)
+				break;
+			if (any)
+				chunk[len++] = ' ';
 		}
-		if (space)
-			n[len++] = ' ';
-		space = 0;
-		n[len++] = *p;
+		for (w = p; *p && !hash_blank(*p); p++)
+			;
+		any = 1;
+		while (w < p) {
+			if (len == sizeof(chunk)) {
+				hash_sha256_update(&h, chunk, len);
+				len = 0;
+			}
+			n = MIN((size_t)(p - w), sizeof(chunk) - len);
+			memcpy(chunk + len, w, n);
+			len += n;
+			w += n;
+		}
+		if (len == sizeof(chunk)) {
+			hash_sha256_update(&h, chunk, len);
+			len = 0;
+		}
 	}
-	hash_sha256_hex(n, len, hex);
+	hash_sha256_update(&h, chunk, len);
+	hash_sha256_final(&h, hex);
 	pm->body_hash = xstrdup(hex);
-	free(n);
 }
 
 int
