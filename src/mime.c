@@ -1413,9 +1413,10 @@ value_add(struct reader *r, struct buf *v, const char *s, size_t n)
 			defect(r, "header field longer than %zu bytes cut",
 			    r->lim->max_header);
 	}
-	for (i = start; i < v->len; i++)
-		if (!v->data[i])
-			v->data[i] = ' ';
+	if (memchr(v->data + start, '\0', v->len - start))
+		for (i = start; i < v->len; i++)
+			if (!v->data[i])
+				v->data[i] = ' ';
 }
 
 static void

@@ -604,10 +604,20 @@ static const char *const fwd_prefixes[] = {
 	"doorst:", "fs:", "pd:", "[fwd:", "[fw:", "fwd[", NULL
 };
 
+/* Whether s starts with lowercase prefix, s read ASCII-lowercased. */
+static int
+starts_lower(const char *s, const char *prefix)
+{
+	for (; *prefix; s++, prefix++)
+		if ((*s >= 'A' && *s <= 'Z' ? *s - 'A' + 'a' : *s) != *prefix)
+			return 0;
+	return 1;
+}
+
 static int
 forward_subject(const char *subject)
 {
-	char *l = lower_copy(subject), *s = l;
+	const char *s = subject ? subject : "";
 	size_t i;
 	int yes = 0, rounds;
 
@@ -616,10 +626,10 @@ forward_subject(const char *subject)
 		while (*s == ' ' || *s == '\t')
 			s++;
 		for (i = 0; fwd_prefixes[i]; i++)
-			if (starts_with(s, fwd_prefixes[i]))
+			if (starts_lower(s, fwd_prefixes[i]))
 				yes = 1;
-		if (starts_with(s, "re:") || starts_with(s, "aw:") ||
-		    starts_with(s, "回复:") || starts_with(s, "回复："))
+		if (starts_lower(s, "re:") || starts_lower(s, "aw:") ||
+		    starts_lower(s, "回复:") || starts_lower(s, "回复："))
 			s = strchr(s, ':') ? strchr(s, ':') + 1 :
 			    s + strlen(s);
 		else if (*s == '[' && strchr(s, ']'))
@@ -627,7 +637,6 @@ forward_subject(const char *subject)
 		else
 			break;
 	}
-	free(l);
 	return yes;
 }
 
@@ -1281,8 +1290,9 @@ parse_message(const char *raw, size_t len, const struct parse_limits *lim,
 	root_address(&c.tree, "Reply-To", hint, &pm->reply_to);
 	address_list(&c.tree, "To", hint, &pm->to, &pm->nto);
 	address_list(&c.tree, "Cc", hint, &pm->cc, &pm->ncc);
-	pm->subject = decoded_or_null(mime_part_field(root, "Subject"), hint);
-	pm->date_raw = decoded_or_null(mime_part_field(root, "Date"), hint);
+	/* Decoded once, by copy_headers. */
+	pm->subject = xstrdup_or_null(parsed_header(pm, "Subject"));
+	pm->date_raw = xstrdup_or_null(parsed_header(pm, "Date"));
 	if (pm->date_raw && mime_parse_date(pm->date_raw, &pm->date))
 		pm_defect(pm, "unreadable Date '%.60s'", pm->date_raw);
 	mime_parse_msgids(mime_part_field(root, "Message-ID"), &ids);
