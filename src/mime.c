@@ -2858,7 +2858,9 @@ imf_address_field(const struct mailimf_fields *fl, const char *name)
 		for (i = 0; !fname && i < ARRAY_SIZE(known); i++)
 			if (f->fld_type == known[i].type)
 				fname = known[i].name;
-		if (fname && !strcasecmp(fname, name))
+		/* The first letters first: most names differ there. */
+		if (fname && (fname[0] | 0x20) == (name[0] | 0x20) &&
+		    !strcasecmp(fname, name))
 			return f->fld_type == MAILIMF_FIELD_OPTIONAL_FIELD ?
 			    NULL : f;
 	}

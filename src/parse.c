@@ -66,11 +66,12 @@ address_release(struct address *a)
 }
 
 static void
-address_set(struct address *dst, const struct mime_address *src)
+address_set(struct address *dst, struct mime_address *src)
 {
 	address_release(dst);
-	dst->name = xstrdup_or_null(src->name);
-	dst->addr = xstrdup_or_null(src->addr);
+	dst->name = src->name;	/* taken: src is freed next */
+	dst->addr = src->addr;
+	src->name = src->addr = NULL;
 }
 
 /* The first mailbox of a raw address header into dst; 0 if none. */
