@@ -1117,7 +1117,14 @@ fnv(const char *s, size_t n)
 static int
 tspecial(unsigned char c)
 {
-	return c <= ' ' || c >= 127 || strchr("()<>@,;:\\\"/[]?=", c);
+	switch (c) {
+	case '(': case ')': case '<': case '>': case '@': case ',':
+	case ';': case ':': case '\\': case '"': case '/': case '[':
+	case ']': case '?': case '=':
+		return 1;
+	default:
+		return c <= ' ' || c >= 127;
+	}
 }
 
 /* s + i is just after "boundary": the value, or -1 (none readable). */
@@ -1758,8 +1765,7 @@ valid_type(const char *t)
 	if (!slash || slash == t || !slash[1] || strchr(slash + 1, '/'))
 		return 0;
 	for (p = (const unsigned char *)t; *p; p++)
-		if (*p != '/' && (*p <= 32 || *p >= 127 ||
-		    strchr("()<>@,;:\\\"[]?=", *p)))
+		if (*p != '/' && (*p <= 32 || *p >= 127 || tspecial(*p)))
 			return 0;
 	return 1;
 }
@@ -2380,6 +2386,31 @@ qp_decode(const char *s, size_t n, struct buf *out, int *capped)
 
 	for (i = 0; i < n; i++) {
 		c = s[i];
+		if (c != '=') {
+			/* The run up to the next '=', copied whole (flushed
+			 * at the same points as byte by byte). */
+			const char *eq = memchr(s + i, '=', n - i);
+			size_t run = (eq ? (size_t)(eq - s) : n) - i, k;
+
+			total += run;
+			while (out && run) {
+				k = MIN(run, sizeof(chunk) - cn);
+				memcpy(chunk + cn, s + i, k);
+				cn += k;
+				i += k;
+				run -= k;
+				if (cn == sizeof(chunk)) {
+					if (!*capped && buf_add(out, chunk,
+					    cn))
+						*capped = 1;
+					cn = 0;
+				}
+			}
+			if (!out)
+				i += run;
+			i--;
+			continue;
+		}
 		if (c == '=') {
 			if (i + 2 < n + 0 && (h = hexval(s[i + 1])) >= 0 &&
 			    (l = hexval(s[i + 2])) >= 0) {
