@@ -1511,8 +1511,10 @@ mime_part_field(const struct mime_part *p, const char *name)
 {
 	size_t i;
 
+	/* The first letters first: most names differ there. */
 	for (i = 0; i < p->nfields && i < MIME_MAX_FIELDS; i++)
-		if (!strcasecmp(p->fields[i].name, name))
+		if ((p->fields[i].name[0] | 0x20) == (name[0] | 0x20) &&
+		    !strcasecmp(p->fields[i].name, name))
 			return p->fields[i].value;
 	return NULL;
 }
@@ -2650,13 +2652,15 @@ push_address(struct mime_address **v, size_t *n, size_t *alloc,
 			FREE_AND_NULL(nm);
 	}
 	if (addr && alen) {
-		struct buf b = BUF_INIT(1000);
+		size_t k = 0, cap = MIN(alen, (size_t)1000);
 
-		/* Blanks and controls inside an address are dropped. */
-		for (s = addr; s < addr + alen; s++)
+		/* Blanks and controls inside an address are dropped; at
+		 * most 1000 bytes kept. */
+		ad = xmalloc(cap + 1);
+		for (s = addr; s < addr + alen && k < cap; s++)
 			if ((unsigned char)*s > 32 && *s != 127)
-				buf_addch(&b, *s);
-		ad = buf_detach(&b, NULL);
+				ad[k++] = *s;
+		ad[k] = '\0';
 		if (!charset_utf8_valid(ad, strlen(ad)) || !*ad) {
 			free(ad);
 			ad = NULL;

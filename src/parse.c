@@ -49,13 +49,31 @@ lower_copy(const char *s)
 	return str_lower(l);
 }
 
+/*
+ * Whether hay contains one of needles (non-empty strings).  One pass over
+ * hay: only where a byte starts some needle are the needles compared.
+ */
 static int
 contains_any(const char *hay, const char *const *needles)
 {
-	for (; *needles; needles++)
-		if (strstr(hay, *needles))
-			return 1;
-	return 0;
+	unsigned char first[256];
+	const char *const *n;
+	const char *h, *a, *b;
+	int found = 0;
+
+	memset(first, 0, sizeof(first));
+	for (n = needles; *n; n++)
+		first[(unsigned char)**n] = 1;
+	for (h = hay; *h && !found; h++) {
+		if (!first[(unsigned char)*h])
+			continue;
+		for (n = needles; *n && !found; n++) {
+			for (a = h, b = *n; *b && *a == *b; a++, b++)
+				;
+			found = !*b;
+		}
+	}
+	return found;
 }
 
 void
@@ -1209,37 +1227,26 @@ body_hash(struct parsed_msg *pm)
 {
 	struct hash_sha256 h;
 	char chunk[4096], hex[65];
-	const char *p = pm->text, *w;
-	size_t len = 0, n;
-	int any = 0;
+	const char *p;
+	size_t len = 0;
+	int space = 0, any = 0;
 
 	hash_sha256_init(&h);
-	while (*p) {
+	for (p = pm->text; *p; p++) {
 		if (hash_blank(*p)) {
-			while (hash_blank(*p))
-				p++;
-			if (!*p)
-				break;
-			if (any)
-				chunk[len++] = ' ';
+			space = any;
+			continue;
 		}
-		for (w = p; *p && !hash_blank(*p); p++)
-			;
-		any = 1;
-		while (w < p) {
-			if (len == sizeof(chunk)) {
-				hash_sha256_update(&h, chunk, len);
-				len = 0;
-			}
-			n = MIN((size_t)(p - w), sizeof(chunk) - len);
-			memcpy(chunk + len, w, n);
-			len += n;
-			w += n;
-		}
-		if (len == sizeof(chunk)) {
+		/* Room for a space and the byte. */
+		if (len + 2 > sizeof(chunk)) {
 			hash_sha256_update(&h, chunk, len);
 			len = 0;
 		}
+		if (space)
+			chunk[len++] = ' ';
+		space = 0;
+		any = 1;
+		chunk[len++] = *p;
 	}
 	hash_sha256_update(&h, chunk, len);
 	hash_sha256_final(&h, hex);
