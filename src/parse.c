@@ -51,24 +51,36 @@ lower_copy(const char *s)
 
 /*
  * Whether hay contains one of needles (non-empty strings).  One pass over
- * hay: only where a byte starts some needle are the needles compared.
+ * hay: needles are chained by their first byte, and only the chain of
+ * each byte of hay is compared there.
  */
+#define CONTAINS_MAX 64
+
 static int
 contains_any(const char *hay, const char *const *needles)
 {
-	unsigned char first[256];
-	const char *const *n;
+	unsigned char head[256], next[CONTAINS_MAX];
 	const char *h, *a, *b;
+	size_t i, k;
 	int found = 0;
 
-	memset(first, 0, sizeof(first));
-	for (n = needles; *n; n++)
-		first[(unsigned char)**n] = 1;
+	for (k = 0; needles[k]; k++)
+		;
+	if (k > CONTAINS_MAX) {
+		for (i = 0; i < k && !found; i++)
+			found = strstr(hay, needles[i]) != NULL;
+		return found;
+	}
+	memset(head, 0, sizeof(head));
+	/* Backwards, so that each chain is in the needles' order. */
+	for (i = k; i-- > 0; ) {
+		next[i] = head[(unsigned char)needles[i][0]];
+		head[(unsigned char)needles[i][0]] = (unsigned char)(i + 1);
+	}
 	for (h = hay; *h && !found; h++) {
-		if (!first[(unsigned char)*h])
-			continue;
-		for (n = needles; *n && !found; n++) {
-			for (a = h, b = *n; *b && *a == *b; a++, b++)
+		for (i = head[(unsigned char)*h]; i && !found;
+		    i = next[i - 1]) {
+			for (a = h, b = needles[i - 1]; *b && *a == *b; a++, b++)
 				;
 			found = !*b;
 		}
