@@ -72,6 +72,24 @@ buf_room(struct buf *b, size_t n)
 	return 0;
 }
 
+void
+buf_reserve(struct buf *b, size_t n)
+{
+	size_t need;
+	char *old;
+
+	if (n > b->max - b->len)
+		n = b->max - b->len;
+	need = b->len + n + 1;
+	if (!n || need <= b->alloc)
+		return;
+	old = b->alloc ? b->data : NULL;
+	b->data = xrealloc(old, need);
+	if (!old)
+		b->data[0] = '\0';
+	b->alloc = need;
+}
+
 int
 buf_add(struct buf *b, const void *p, size_t n)
 {

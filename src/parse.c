@@ -404,10 +404,14 @@ part_text(struct ctx *c, const struct mime_part *p, struct buf *out,
 	unsigned how;
 	int cut = 0;
 
+	/* Room for the decoded body at once (base64 is 3/4 of its size). */
+	buf_reserve(&raw, p->enc == MIME_ENC_BASE64 ? p->body_len / 4 * 3 + 3 :
+	    p->body_len);
 	if (mime_decode_body(p, &raw))
 		cut = 1;
 	if (!label && html)
 		label = sniffed = html_sniff_charset(raw.data, raw.len);
+	buf_reserve(out, raw.len);	/* ASCII and UTF-8 keep their size */
 	how = charset_to_utf8(label, raw.data, raw.len, out, &used);
 	if (how & CHARSET_TRUNCATED)
 		cut = 1;
@@ -439,6 +443,7 @@ extract_body(struct ctx *c, const struct mime_part *root)
 	struct buf text = BUF_INIT(c->lim->max_text);
 	struct buf html = BUF_INIT(c->lim->max_text);
 	char *fmt, *delsp;
+	size_t hlen = 0;
 	int cut = 0;
 
 	pm->flags &= ~(unsigned)PM_HTML_ONLY;
@@ -446,7 +451,9 @@ extract_body(struct ctx *c, const struct mime_part *root)
 	choose_body(root, &c->plain, &c->html);
 	if (c->html) {
 		cut |= part_text(c, c->html, &html, !c->plain, 1);
-		pm->html = xstrndup(html.data, html.len);
+		/* The buffer itself, not a copy of it. */
+		hlen = html.len;
+		pm->html = buf_detach(&html, NULL);
 	}
 	if (c->plain) {
 		cut |= part_text(c, c->plain, &text, 1, 0);
@@ -459,7 +466,7 @@ extract_body(struct ctx *c, const struct mime_part *root)
 		}
 		free(fmt);
 	} else if (c->html) {
-		if (html_to_text(html.data, html.len, &text))
+		if (html_to_text(pm->html, hlen, &text))
 			cut = 1;
 		pm->flags |= PM_HTML_ONLY;
 	}
