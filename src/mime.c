@@ -1038,12 +1038,23 @@ word8(const char *s, size_t n)
 static size_t
 count_boundary(const char *s, size_t n, size_t max)
 {
-	uint64_t w = word8("boundary", 8);
-	size_t i, count = 0;
+	const uint64_t ones = 0x0101010101010101ull;
+	const uint64_t highs = 0x8080808080808080ull;
+	uint64_t w = word8("boundary", 8), v, x;
+	size_t i = 0, k, count = 0;
 
-	for (i = 0; i + 8 <= n && count < max; i++)
-		if ((s[i] | 0x20) == 'b' && word8(s + i, 8) == w)
-			count++;
+	while (i + 8 <= n && count < max) {
+		/* Eight positions at once when none holds a 'b' or 'B'. */
+		memcpy(&v, s + i, 8);
+		x = (v | 0x2020202020202020ull) ^ (ones * 'b');
+		if (!((x - ones) & ~x & highs)) {
+			i += 8;
+			continue;
+		}
+		for (k = 0; k < 8 && i + 8 <= n && count < max; k++, i++)
+			if ((s[i] | 0x20) == 'b' && word8(s + i, 8) == w)
+				count++;
+	}
 	return count;
 }
 
@@ -1055,18 +1066,22 @@ prescan(const char *s, size_t n, struct scan *sc)
 
 	memset(sc, 0, sizeof(*sc));
 	sc->hdr_end = n;
+	/* The header, line by line up to its blank line. */
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
-		if (end - p >= 2 && p[0] == '-' && p[1] == '-')
-			sc->dash_lines++;
 		if (!nl)
-			break;
+			break;	/* no LF after p, nor before it */
 		sc->lf = 1;
-		if (sc->hdr_end == n && (nl == p || (nl == p + 1 &&
-		    *p == '\r')))
+		if (nl == p || (nl == p + 1 && *p == '\r')) {
 			sc->hdr_end = (size_t)(p - s);
+			break;
+		}
 		p = nl + 1;
 	}
+	/* Lines starting "--": found by their '-', rarer than LF. */
+	for (p = s; (p = memchr(p, '-', (size_t)(end - p))); p++)
+		if (end - p >= 2 && p[1] == '-' && (p == s || p[-1] == '\n'))
+			sc->dash_lines++;
 	/*
 	 * libetpan takes a first delimiter after a lone CR too.  A CR is
 	 * rare in LF text and followed by LF in CRLF text: memchr skips
