@@ -2591,8 +2591,16 @@ mime_decode_header(const char *raw, const char *hint)
 	for (u = (const unsigned char *)raw; *u >= 0x20 && *u < 0x7f; u++)
 		if (u[0] == '=' && u[1] == '?')
 			break;
-	if (!*u)
-		return str_trim(xstrdup(raw));
+	if (!*u) {
+		/* Trimmed as str_trim would: ' ' is the only blank here. */
+		const char *b = raw, *e = (const char *)u;
+
+		while (*b == ' ')
+			b++;
+		while (e > b && e[-1] == ' ')
+			e--;
+		return xstrndup(b, (size_t)(e - b));
+	}
 	p = lit = raw;
 	end = raw + strlen(raw);
 	while (p < end && (q = memchr(p, '=', (size_t)(end - p)))) {

@@ -1397,8 +1397,10 @@ parsed_header(const struct parsed_msg *pm, const char *name)
 {
 	size_t i;
 
+	/* The first letters first: most names differ there. */
 	for (i = 0; i < pm->nheaders; i++)
-		if (!strcasecmp(pm->headers[i].name, name))
+		if ((pm->headers[i].name[0] | 0x20) == (name[0] | 0x20) &&
+		    !strcasecmp(pm->headers[i].name, name))
 			return pm->headers[i].value;
 	return NULL;
 }
