@@ -1078,18 +1078,19 @@ prescan(const char *s, size_t n, struct scan *sc)
 		}
 		p = nl + 1;
 	}
-	/* Lines starting "--": found by their '-', rarer than LF. */
-	for (p = s; (p = memchr(p, '-', (size_t)(end - p))); p++)
-		if (end - p >= 2 && p[1] == '-' && (p == s || p[-1] == '\n'))
-			sc->dash_lines++;
 	/*
-	 * libetpan takes a first delimiter after a lone CR too.  A CR is
-	 * rare in LF text and followed by LF in CRLF text: memchr skips
-	 * ahead faster than memmem would.
+	 * Lines starting "--", found by their '-' (rarer than LF), and
+	 * "--" after a CR: libetpan takes a first delimiter after a lone
+	 * CR too (counted apart, as a CR then LF starts no line itself).
 	 */
-	for (p = s; (p = memchr(p, '\r', (size_t)(end - p))); p++)
-		if (end - p >= 3 && p[1] == '-' && p[2] == '-')
+	for (p = s; (p = memchr(p, '-', (size_t)(end - p))); p++) {
+		if (end - p < 2 || p[1] != '-')
+			continue;
+		if (p == s || p[-1] == '\n')
 			sc->dash_lines++;
+		if (p > s && p[-1] == '\r')
+			sc->dash_lines++;
+	}
 	if (!sc->lf)
 		sc->cr = memchr(s, '\r', n) != NULL;
 	sc->hdr_boundary = count_boundary(s, sc->hdr_end, 1) > 0;

@@ -591,7 +591,8 @@ set_flags(struct ctx *c)
 		pm->flags |= PM_AUTO_REPLY;
 
 	/* Delivery reports, and read receipts (auto-replies of a kind). */
-	rt = ct_param(root, "report-type");
+	rt = strcmp(root->type, "multipart/report") ? NULL :
+	    ct_param(root, "report-type");
 	if (!strcmp(root->type, "multipart/report") && rt &&
 	    !strcmp(rt, "delivery-status"))
 		pm->flags |= PM_BOUNCE;
