@@ -400,19 +400,28 @@ part_text(struct ctx *c, const struct mime_part *p, struct buf *out,
 	struct parsed_msg *pm = c->pm;
 	struct buf raw = BUF_INIT(c->lim->max_text * RAW_PER_TEXT);
 	char *used = NULL, *sniffed = NULL;
-	const char *label = p->charset;
+	const char *label = p->charset, *data;
+	size_t dlen;
 	unsigned how;
 	int cut = 0;
 
-	/* Room for the decoded body at once (base64 is 3/4 of its size). */
-	buf_reserve(&raw, p->enc == MIME_ENC_BASE64 ? p->body_len / 4 * 3 + 3 :
-	    p->body_len);
-	if (mime_decode_body(p, &raw))
-		cut = 1;
+	if (p->enc == MIME_ENC_NONE && p->body_len <= raw.max) {
+		/* Not encoded and within the cap: read where it is. */
+		data = p->body;
+		dlen = p->body_len;
+	} else {
+		/* Room for the decoded body at once (base64: 3/4). */
+		buf_reserve(&raw, p->enc == MIME_ENC_BASE64 ?
+		    p->body_len / 4 * 3 + 3 : p->body_len);
+		if (mime_decode_body(p, &raw))
+			cut = 1;
+		data = raw.data;
+		dlen = raw.len;
+	}
 	if (!label && html)
-		label = sniffed = html_sniff_charset(raw.data, raw.len);
-	buf_reserve(out, raw.len);	/* ASCII and UTF-8 keep their size */
-	how = charset_to_utf8(label, raw.data, raw.len, out, &used);
+		label = sniffed = html_sniff_charset(data, dlen);
+	buf_reserve(out, dlen);	/* ASCII and UTF-8 keep their size */
+	how = charset_to_utf8(label, data, dlen, out, &used);
 	if (how & CHARSET_TRUNCATED)
 		cut = 1;
 	if (main) {
