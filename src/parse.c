@@ -50,36 +50,64 @@ lower_copy(const char *s)
 }
 
 /*
- * Whether hay contains one of needles (non-empty strings).  One pass over
- * hay: needles are chained by their first byte, and only the chain of
- * each byte of hay is compared there.
+ * Whether hay contains one of needles (non-empty strings, a static NULL-
+ * terminated list).  One pass over hay: needles are chained by their
+ * first byte, and only the chain of each byte of hay is compared there.
+ * The chains of a list are built on its first use and kept (a few lists
+ * of at most CONTAINS_MAX needles; others are searched with strstr).
  */
 #define CONTAINS_MAX 64
+#define CONTAINS_LISTS 8
+
+struct needle_chains {
+	const char *const *needles;
+	unsigned char head[256];	/* first needle of a byte, + 1 */
+	unsigned char next[CONTAINS_MAX];	/* next of its byte, + 1 */
+};
+
+static const struct needle_chains *
+chains_of(const char *const *needles)
+{
+	static struct needle_chains cache[CONTAINS_LISTS];
+	static size_t ncache;
+	struct needle_chains *c = NULL;
+	size_t i, k;
+
+	for (i = 0; i < ncache; i++)
+		if (cache[i].needles == needles)
+			return &cache[i];
+	for (k = 0; needles[k]; k++)
+		;
+	if (k > CONTAINS_MAX || ncache == CONTAINS_LISTS)
+		return NULL;
+	c = &cache[ncache];
+	memset(c->head, 0, sizeof(c->head));
+	/* Backwards, so that each chain is in the needles' order. */
+	for (i = k; i-- > 0; ) {
+		c->next[i] = c->head[(unsigned char)needles[i][0]];
+		c->head[(unsigned char)needles[i][0]] = (unsigned char)(i + 1);
+	}
+	c->needles = needles;
+	ncache++;
+	return c;
+}
 
 static int
 contains_any(const char *hay, const char *const *needles)
 {
-	unsigned char head[256], next[CONTAINS_MAX];
+	const struct needle_chains *c = chains_of(needles);
 	const char *h, *a, *b;
-	size_t i, k;
+	size_t i;
 	int found = 0;
 
-	for (k = 0; needles[k]; k++)
-		;
-	if (k > CONTAINS_MAX) {
-		for (i = 0; i < k && !found; i++)
+	if (!c) {
+		for (i = 0; needles[i] && !found; i++)
 			found = strstr(hay, needles[i]) != NULL;
 		return found;
 	}
-	memset(head, 0, sizeof(head));
-	/* Backwards, so that each chain is in the needles' order. */
-	for (i = k; i-- > 0; ) {
-		next[i] = head[(unsigned char)needles[i][0]];
-		head[(unsigned char)needles[i][0]] = (unsigned char)(i + 1);
-	}
 	for (h = hay; *h && !found; h++) {
-		for (i = head[(unsigned char)*h]; i && !found;
-		    i = next[i - 1]) {
+		for (i = c->head[(unsigned char)*h]; i && !found;
+		    i = c->next[i - 1]) {
 			for (a = h, b = needles[i - 1]; *b && *a == *b; a++, b++)
 				;
 			found = !*b;
@@ -1241,7 +1269,7 @@ copy_headers(struct ctx *c, const char *hint)
 	pm->nheaders = n;
 }
 
-static int
+static unsigned
 hash_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -1256,26 +1284,29 @@ body_hash(struct parsed_msg *pm)
 {
 	struct hash_sha256 h;
 	char chunk[4096], hex[65];
-	const char *p;
+	const unsigned char *p;
 	size_t len = 0;
-	int space = 0, any = 0;
+	unsigned space = 0, any = 0, blank;
 
 	hash_sha256_init(&h);
-	for (p = pm->text; *p; p++) {
-		if (hash_blank(*p)) {
-			space = any;
-			continue;
-		}
+	for (p = (const unsigned char *)pm->text; *p; p++) {
 		/* Room for a space and the byte. */
 		if (len + 2 > sizeof(chunk)) {
 			hash_sha256_update(&h, chunk, len);
 			len = 0;
 		}
-		if (space)
-			chunk[len++] = ' ';
-		space = 0;
-		any = 1;
-		chunk[len++] = *p;
+		/*
+		 * Without branches on the text: both bytes are written,
+		 * and len moves past the space when one is pending before
+		 * a byte that is not blank, and past that byte.
+		 */
+		blank = hash_blank((char)*p);
+		chunk[len] = ' ';
+		len += space & !blank;
+		chunk[len] = (char)*p;
+		len += !blank;
+		any |= !blank;
+		space = blank & any;
 	}
 	hash_sha256_update(&h, chunk, len);
 	hash_sha256_final(&h, hex);
