@@ -84,7 +84,8 @@ enum mime_disp {
 struct mime_field {
 	char *name;		/* as written, e.g. "X-Mailer" */
 	char *value;		/* raw bytes (maybe 8-bit), NUL-free, trimmed;
-				 * in name's allocation, never freed alone */
+				 * the names and values of a part are one
+				 * allocation, at fields[0].name */
 };
 
 /*

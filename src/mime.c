@@ -1397,12 +1397,16 @@ check_bounds(struct reader *r, const char *s, size_t n,
 
 /* ---- Header fields ----------------------------------------------------- */
 
+/*
+ * Appends field name: val to the part's block of names and values (blk:
+ * "name\0value\0" per field, in order; read_fields points the fields
+ * into it once it is complete).
+ */
 static void
-add_field(struct reader *r, struct mime_part *p, const char *name,
-    size_t nlen, const char *val, size_t vlen, size_t *alloc)
+add_field(struct reader *r, struct mime_part *p, struct buf *blk,
+    const char *name, size_t nlen, const char *val, size_t vlen,
+    size_t *alloc)
 {
-	struct mime_field *f;
-
 	if (p->nfields >= MIME_MAX_FIELDS) {
 		if (p->nfields == MIME_MAX_FIELDS)
 			defect(r, "more than %d header fields; the rest "
@@ -1411,14 +1415,12 @@ add_field(struct reader *r, struct mime_part *p, const char *name,
 		return;
 	}
 	GROW(p->fields, p->nfields + 1, *alloc);
-	f = &p->fields[p->nfields++];
-	/* One allocation for both: a message has dozens of fields. */
-	f->name = xmalloc(nlen + 1 + vlen + 1);
-	memcpy(f->name, name, nlen);
-	f->name[nlen] = '\0';
-	f->value = f->name + nlen + 1;
-	memcpy(f->value, val, vlen);
-	f->value[vlen] = '\0';
+	p->nfields++;
+	/* One allocation for the whole header: dozens of fields. */
+	buf_add(blk, name, nlen);
+	buf_addch(blk, '\0');
+	buf_add(blk, val, vlen);
+	buf_addch(blk, '\0');
 }
 
 /*
@@ -1443,8 +1445,8 @@ value_add(struct reader *r, struct buf *v, const char *s, size_t n)
 }
 
 static void
-finish_field(struct reader *r, struct mime_part *p, const char *name,
-    size_t nlen, struct buf *v, size_t *alloc)
+finish_field(struct reader *r, struct mime_part *p, struct buf *blk,
+    const char *name, size_t nlen, struct buf *v, size_t *alloc)
 {
 	const char *s = v->data;
 	size_t n = v->len;
@@ -1457,7 +1459,7 @@ finish_field(struct reader *r, struct mime_part *p, const char *name,
 	}
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--;
-	add_field(r, p, name, nlen, s, n, alloc);
+	add_field(r, p, blk, name, nlen, s, n, alloc);
 	buf_reset(v);
 }
 
@@ -1481,9 +1483,15 @@ static size_t
 read_fields(struct reader *r, struct mime_part *p, const char *s, size_t n)
 {
 	struct buf v = BUF_INIT(r->lim->max_header);
+	struct buf blk = BUF_INIT(BUF_CAP_HUGE);
 	const char *line = s, *end = s + n, *nl, *ce, *colon, *q;
 	const char *name = NULL;
-	size_t nlen = 0, alloc = 0;
+	char *b;
+	size_t nlen = 0, alloc = 0, i;
+
+	/* Most headers fit: one allocation each for values and block. */
+	buf_reserve(&v, 256);
+	buf_reserve(&blk, MIN(n, (size_t)4096));
 
 	while (line < end) {
 		nl = memchr(line, '\n', (size_t)(end - line));
@@ -1508,7 +1516,7 @@ read_fields(struct reader *r, struct mime_part *p, const char *s, size_t n)
 			q++;	/* "Subject : x" */
 		if (!colon || colon == line || q != colon)
 			break;
-		finish_field(r, p, name, nlen, &v, &alloc);
+		finish_field(r, p, &blk, name, nlen, &v, &alloc);
 		for (q = colon; q > line && (q[-1] == ' ' || q[-1] == '\t');
 		    q--)
 			;
@@ -1517,8 +1525,18 @@ read_fields(struct reader *r, struct mime_part *p, const char *s, size_t n)
 		value_add(r, &v, colon + 1, (size_t)(ce - colon - 1));
 		line = nl ? nl + 1 : end;
 	}
-	finish_field(r, p, name, nlen, &v, &alloc);
+	finish_field(r, p, &blk, name, nlen, &v, &alloc);
 	buf_release(&v);
+	/* Names and values are NUL-free: the block is read in order. */
+	b = buf_detach(&blk, NULL);
+	for (i = 0; i < p->nfields && i < MIME_MAX_FIELDS; i++) {
+		p->fields[i].name = b;
+		b += strlen(b) + 1;
+		p->fields[i].value = b;
+		b += strlen(b) + 1;
+	}
+	if (!i)
+		free(b);
 	return (size_t)(line - s);
 }
 
@@ -2259,7 +2277,6 @@ static void
 part_free(struct mime_part *p)
 {
 	struct mime_part *c, *next;
-	size_t i;
 
 	if (!p)
 		return;
@@ -2267,8 +2284,8 @@ part_free(struct mime_part *p)
 		next = c->next;
 		part_free(c);
 	}
-	for (i = 0; i < p->nfields && i < MIME_MAX_FIELDS; i++)
-		free(p->fields[i].name);	/* and the value after it */
+	if (p->nfields)	/* the block of all names and values */
+		free(p->fields[0].name);
 	free(p->fields);
 	free(p->type);
 	free(p->charset);
