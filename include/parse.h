@@ -38,7 +38,11 @@ struct attachment {
 	size_t size;		/* decoded size in bytes */
 };
 
-/* Header fields kept for rules that look at "other headers". */
+/*
+ * Header fields kept for rules that look at "other headers".  The names
+ * of a parsed_msg's headers are one allocation, at headers[0].name
+ * (parsed_msg_release frees it so); each value is its own.
+ */
 struct header {
 	char *name;		/* as written, e.g. "X-Mailer" */
 	char *value;		/* unfolded, RFC 2047 decoded */

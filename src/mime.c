@@ -3269,22 +3269,28 @@ mime_parse_msgids(const char *raw, struct strlist *out)
 			}
 		}
 		{
-			struct buf b = BUF_INIT(998);
+			/* Blanks and controls dropped, at most 998 bytes. */
+			size_t k = 0, cap = MIN((size_t)(q - p), (size_t)998);
+			char *id = xmalloc(cap + 1);
 			const char *s;
 
-			for (s = p; s < q; s++)
+			for (s = p; s < q && k < cap; s++)
 				if ((unsigned char)*s > 32 && *s != 127)
-					buf_addch(&b, *s);
-			if (b.len && charset_utf8_valid(b.data, b.len))
-				strlist_push_owned(&ids, buf_detach(&b, NULL));
-			buf_release(&b);
+					id[k++] = *s;
+			id[k] = '\0';
+			if (k && charset_utf8_valid(id, k))
+				strlist_push_owned(&ids, id);
+			else
+				free(id);
 		}
 		p = q + (*q ? 1 : 0);
 	}
 	/* At most 100: the first (the thread's root) and the newest. */
 	n = ids.n;
 	for (i = 0; i < n; i++)
-		if (n <= 100 || i == 0 || i >= n - 99)
-			strlist_push(out, ids.v[i]);
+		if (n <= 100 || i == 0 || i >= n - 99) {
+			strlist_push_owned(out, ids.v[i]);	/* moved */
+			ids.v[i] = NULL;
+		}
 	strlist_release(&ids);
 }

@@ -1256,13 +1256,21 @@ copy_headers(struct ctx *c, const char *hint)
 {
 	const struct mime_part *root = c->tree.root;
 	struct parsed_msg *pm = c->pm;
-	size_t i, n = MIN(root->nfields, (size_t)1000);
+	size_t i, size, n = MIN(root->nfields, (size_t)1000);
+	char *names;
 
 	if (!n)
 		return;
 	pm->headers = xcalloc(n, sizeof(*pm->headers));
+	/* The names in one allocation, at headers[0].name. */
+	for (i = 0, size = 0; i < n; i++)
+		size += strlen(root->fields[i].name) + 1;
+	names = xmalloc(size);
 	for (i = 0; i < n; i++) {
-		pm->headers[i].name = xstrdup(root->fields[i].name);
+		size = strlen(root->fields[i].name) + 1;
+		memcpy(names, root->fields[i].name, size);
+		pm->headers[i].name = names;
+		names += size;
 		pm->headers[i].value = mime_decode_header(
 		    root->fields[i].value, hint);
 	}
@@ -1364,12 +1372,16 @@ parse_message(const char *raw, size_t len, const struct parse_limits *lim,
 	if (pm->date_raw && mime_parse_date(pm->date_raw, &pm->date))
 		pm_defect(pm, "unreadable Date '%.60s'", pm->date_raw);
 	mime_parse_msgids(mime_part_field(root, "Message-ID"), &ids);
-	if (ids.n)
-		pm->message_id = xstrdup(ids.v[0]);
+	if (ids.n) {
+		pm->message_id = ids.v[0];	/* taken */
+		ids.v[0] = NULL;
+	}
 	strlist_release(&ids);
 	mime_parse_msgids(mime_part_field(root, "In-Reply-To"), &ids);
-	if (ids.n)
-		pm->in_reply_to = xstrdup(ids.v[0]);
+	if (ids.n) {
+		pm->in_reply_to = ids.v[0];
+		ids.v[0] = NULL;
+	}
 	strlist_release(&ids);
 	mime_parse_msgids(mime_part_field(root, "References"),
 	    &pm->references);
@@ -1421,10 +1433,10 @@ parsed_msg_release(struct parsed_msg *pm)
 		free(pm->att[i].content_type);
 	}
 	free(pm->att);
-	for (i = 0; i < pm->nheaders; i++) {
-		free(pm->headers[i].name);
+	for (i = 0; i < pm->nheaders; i++)
 		free(pm->headers[i].value);
-	}
+	if (pm->nheaders)	/* all names, see copy_headers */
+		free(pm->headers[0].name);
 	free(pm->headers);
 	free(pm->body_hash);
 	strlist_release(&pm->defects);
