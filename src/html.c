@@ -509,8 +509,10 @@ tidy(struct buf *b)
 static int
 tag_is(const char *name, size_t n, const char *const *list)
 {
+	/* The first letter (the lists are lowercase) before the rest. */
 	for (; *list; list++)
-		if (strlen(*list) == n && !strncasecmp(name, *list, n))
+		if ((*list)[0] == tolower((unsigned char)name[0]) &&
+		    strlen(*list) == n && !strncasecmp(name, *list, n))
 			return 1;
 	return 0;
 }
