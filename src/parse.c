@@ -578,6 +578,12 @@ static const char *const bounce_subjects[] = {
 	"退信", "未送达", "系统退信", "unzustellbar", "non remis", NULL
 };
 
+/* Names of mailer daemons, lowercase. */
+static const char *const daemon_names[] = {
+	"mailer-daemon", "mail delivery subsystem", "mail delivery system",
+	NULL
+};
+
 static void
 set_flags(struct ctx *c)
 {
@@ -660,8 +666,7 @@ set_flags(struct ctx *c)
 	}
 	if (pm->envelope_from.name) {
 		l = lower_copy(pm->envelope_from.name);
-		if (strstr(l, "mailer-daemon") || strstr(l, "mail delivery "
-		    "subsystem") || strstr(l, "mail delivery system"))
+		if (contains_any(l, daemon_names))
 			pm->flags |= PM_BOUNCE;
 		free(l);
 	}
