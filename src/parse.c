@@ -108,7 +108,8 @@ contains_any(const char *hay, const char *const *needles)
 	for (h = hay; *h && !found; h++) {
 		for (i = c->head[(unsigned char)*h]; i && !found;
 		    i = c->next[i - 1]) {
-			for (a = h, b = needles[i - 1]; *b && *a == *b; a++, b++)
+			a = h;
+			for (b = needles[i - 1]; *b && *a == *b; a++, b++)
 				;
 			found = !*b;
 		}
