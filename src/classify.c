@@ -966,13 +966,55 @@ merge_marks(struct verdict *v)
 }
 
 /*
+ * "I need 1.300 pcs (150 x Gold, 150 x Black) 2.To Las Vegas": a numbered
+ * list whose "1." runs into the count.  A quantity value found at or after
+ * offset from in text that starts with one digit N, a dot and three digits
+ * is item N's count, not a thousand and more, when the text after it
+ * numbers an item "N+1." before a word.  Returns the value without the
+ * list number (owned), or NULL when it is no such value.
+ */
+static char *
+list_number_dropped(const char *text, size_t from, const char *value)
+{
+	const char *at, *p;
+	char next;
+
+	if (!isdigit((unsigned char)value[0]) || value[0] == '9' ||
+	    value[1] != '.' || !isdigit((unsigned char)value[2]) ||
+	    !isdigit((unsigned char)value[3]) ||
+	    !isdigit((unsigned char)value[4]) ||
+	    isdigit((unsigned char)value[5]) ||
+	    ((value[5] == '.' || value[5] == ',') &&
+	    isdigit((unsigned char)value[6])))
+		return NULL;
+	if (!text || strlen(text) < from || !(at = strstr(text + from, value)))
+		return NULL;
+	next = (char)(value[0] + 1);
+	for (p = at + strlen(value); (p = strchr(p, next)); p++) {
+		const char *w = p + 1;
+
+		if (p > text && (isalnum((unsigned char)p[-1]) ||
+		    p[-1] == '.' || p[-1] == ','))
+			continue;
+		if (*w++ != '.')
+			continue;
+		while (*w == ' ' || *w == '\t')
+			w++;
+		if (isalpha((unsigned char)*w) || (unsigned char)*w >= 0x80)
+			return xstrdup(value + 2);
+	}
+	return NULL;
+}
+
+/*
  * The outline and the questions, from the captures: each filed by its
  * label (file_by_label), then added without duplicates (add_requirement):
  * the entries filed by their label first, then those of the visible text,
  * then those of the subject and the rest.
  */
 static void
-build_outline(const struct ruleset *rs, struct verdict *v)
+build_outline(const struct ruleset *rs, const char *visible,
+    struct verdict *v)
 {
 	struct capture *c = NULL;
 	size_t n = 0, alloc = 0, i, k;
@@ -992,7 +1034,13 @@ build_outline(const struct ruleset *rs, struct verdict *v)
 				continue;
 			GROW(c, n + 1, alloc);
 			c[n].field = f;
-			c[n].value = xstrdup(h->caps[k].value);
+			c[n].value = NULL;
+			if (!strcmp(f, "quantity") && h->rule->target &&
+			    !strcmp(h->rule->target, "visible"))
+				c[n].value = list_number_dropped(visible,
+				    h->offset, h->caps[k].value);
+			if (!c[n].value)
+				c[n].value = xstrdup(h->caps[k].value);
 			c[n].rule = h->rule;
 			c[n].labelled = 0;
 			if (file_by_label(rs, &c[n]))
@@ -1208,7 +1256,7 @@ classify_message_opts(const struct ruleset *rs, const struct parsed_msg *pm,
 		v->threshold[k] = ruleset_threshold(rs, (enum iq_class)k);
 	v->cls = ruleset_decide(rs, v->score, v->why, sizeof(v->why));
 
-	build_outline(rs, v);
+	build_outline(rs, visible, v);
 	find_business(rs, visible, c.deadline, v);
 	if (opts && opts->product_lookup) {
 		size_t nreq = v->nreq;

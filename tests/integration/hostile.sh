@@ -6,6 +6,7 @@
 # byte reaches the terminal or the log, nothing is written outside the
 # output folders, and the ordinary inquiry after them all is drafted.
 . "$(dirname "$0")/../lib/tap.sh"
+. "$INQUIRYD_TOP/tests/lib/conf.sh"
 
 py=/usr/bin/python3
 tmp=$(tap_tmpdir)
@@ -14,29 +15,12 @@ $py "$INQUIRYD_TOP/tests/data/hostile/make-hostile.py" "$tmp/mail" ||
 n=$(ls "$tmp/mail" | wc -l)
 ok "generated $n hostile messages"
 
-conf() {
-	cat <<CONF
-[general]
-database = $1/inquiryd.db
-drafts_dir = $1/drafts
-quotes_dir = $1/quotes
-rules_dir = $INQUIRYD_TOP/rules
-templates_dir = $INQUIRYD_TOP/templates
-catalog = $INQUIRYD_TOP/contrib/catalog.csv
-[company]
-name = Shenzhen Example Gifts Co., Ltd.
-domain = example-gifts.com
-email = sales@example-gifts.com
-[enrich]
-enabled = no
-CONF
-}
 
 run_one() {	# NAME BINARY MAX_SECONDS MAX_RSS_KB
 	name=$1
 	out=$tmp/$name
 	mkdir -p "$out"
-	conf "$out" >"$out/c.conf"
+	files_conf "$out" "$out" >"$out/c.conf"
 	start=$(date +%s)
 	/usr/bin/time -f '%M' -o "$out/rss" timeout "$3" "$2" -c "$out/c.conf" \
 	    import "$tmp/mail" >"$out/stdout" 2>"$out/stderr"

@@ -5,6 +5,7 @@
 # contracts of classify, list and show; mark, draft ID, retry, the Sent
 # tracking from files, contacts export and report.
 . "$(dirname "$0")/../lib/tap.sh"
+. "$INQUIRYD_TOP/tests/lib/conf.sh"
 
 py=/usr/bin/python3
 tmp=$(tap_tmpdir)
@@ -12,29 +13,17 @@ bin=$INQUIRYD_BIN
 conf=$tmp/inquiryd.conf
 samples=$INQUIRYD_TOP/contrib/samples
 
-cat >"$conf" <<CONF
-[general]
-database = $tmp/db/inquiryd.db
-drafts_dir = $tmp/drafts
-quotes_dir = $tmp/quotes
-rules_dir = $INQUIRYD_TOP/rules
-templates_dir = $INQUIRYD_TOP/templates
-catalog = $INQUIRYD_TOP/contrib/catalog.csv
-
-[company]
-name = Shenzhen Example Gifts Co., Ltd.
-domain = example-gifts.com
-email = sales@example-gifts.com
+{
+	files_conf "$tmp/db" "$tmp"
+	cat <<CONF
 
 [account sales]
 url = imaps://127.0.0.1:1
 user = sales@example-gifts.com
 password_command = echo unused
 rep = Alice Wang <alice@example-gifts.com>
-
-[enrich]
-enabled = no
 CONF
+} >"$conf"
 
 inq() { "$bin" -c "$conf" "$@"; }
 json() { $py -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
