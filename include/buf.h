@@ -46,13 +46,13 @@ int buf_addstr(struct buf *b, const char *s);
 int buf_addch(struct buf *b, int c);
 int buf_addf(struct buf *b, const char *fmt, ...) ATTR_PRINTF(2, 3);
 int buf_vaddf(struct buf *b, const char *fmt, va_list ap) ATTR_PRINTF(2, 0);
-/* Shortens to n bytes (n <= len). */
 /*
  * Allocates room for n more bytes now (as many as the cap leaves), so
  * that appends of a size known in advance do not grow the buffer step
  * by step.  Changes neither the contents nor the overflow flag.
  */
 void buf_reserve(struct buf *b, size_t n);
+/* Shortens to n bytes (n <= len). */
 void buf_setlen(struct buf *b, size_t n);
 /* Removes trailing ASCII white space. */
 void buf_rtrim(struct buf *b);
