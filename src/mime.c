@@ -2254,12 +2254,44 @@ parse_bytes(struct reader *r, struct mime_part *p, const char *s, size_t n,
 	return rc;
 }
 
+/* A label whose text needs no conversion into UTF-8 when it is ASCII. */
+static int
+ascii_label(const char *cs)
+{
+	return !strcasecmp(cs, "us-ascii") || !strcasecmp(cs, "ascii") ||
+	    !strcasecmp(cs, "utf-8") || !strcasecmp(cs, "utf8");
+}
+
+/*
+ * libetpan converts some text itself: mailmime_parse decodes every
+ * Content-Type field as an encoded phrase from US-ASCII to UTF-8, and
+ * its charconv() opens and closes an iconv descriptor each time (a
+ * third of libetpan's parse of ordinary mail).  Through its hook for
+ * that (extended_charconv, charconv.h) the conversions that are a copy,
+ * ASCII text from US-ASCII or UTF-8 into UTF-8, are copied here; any
+ * other is declined (MAIL_CHARCONV_ERROR_UNKNOWN_CHARSET), and libetpan
+ * goes on to iconv as it would without the hook.
+ */
+static int
+copy_charconv(const char *tocode, const char *fromcode, const char *str,
+    size_t length, char *result, size_t *result_len)
+{
+	if (!tocode || !fromcode || strcasecmp(tocode, "utf-8") ||
+	    !ascii_label(fromcode) || length > *result_len ||
+	    !is_ascii(str, length))
+		return MAIL_CHARCONV_ERROR_UNKNOWN_CHARSET;
+	memcpy(result, str, length);
+	*result_len = length;
+	return MAIL_CHARCONV_NO_ERROR;
+}
+
 int
 mime_parse(const char *raw, size_t len, const struct mime_limits *lim,
     struct mime_tree *t, struct err *e)
 {
 	struct reader r;
 
+	extended_charconv = copy_charconv;
 	memset(t, 0, sizeof(*t));
 	strlist_init(&t->defects);
 	strlist_init(&t->owned);
