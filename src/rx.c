@@ -1529,14 +1529,24 @@ ac_add_node(struct rx_lits *a, int parent, unsigned char c)
 struct rx_lits *
 rx_lits_new(const struct strlist *strings)
 {
+	return rx_lits_new_ids(strings, NULL);
+}
+
+struct rx_lits *
+rx_lits_new_ids(const struct strlist *strings, const size_t *ids)
+{
 	struct rx_lits *a = xcalloc(1, sizeof(*a));
 	int *queue;
 	size_t i, head = 0, tail = 0;
 
+	/* nstrings bounds the ids: one past the largest */
 	a->nstrings = strings->n;
-	a->lens = xcalloc(strings->n + 1, sizeof(*a->lens));
+	for (i = 0; ids && i < strings->n; i++)
+		if (ids[i] >= a->nstrings)
+			a->nstrings = ids[i] + 1;
+	a->lens = xcalloc(a->nstrings + 1, sizeof(*a->lens));
 	for (i = 0; i < strings->n; i++)
-		a->lens[i] = strlen(strings->v[i]);
+		a->lens[ids ? ids[i] : i] = strlen(strings->v[i]);
 	GROW(a->v, 1, a->alloc);
 	a->n = 1;
 	memset(&a->v[0], 0, sizeof(a->v[0]));
@@ -1551,8 +1561,8 @@ rx_lits_new(const struct strlist *strings)
 			next = ac_child(a, node, *s);
 			node = next >= 0 ? next : ac_add_node(a, node, *s);
 		}
-		if (node)
-			a->v[node].term = (int)i;	/* last id wins */
+		if (node)	/* last id wins */
+			a->v[node].term = (int)(ids ? ids[i] : i);
 	}
 	/* Breadth first: fail and dictionary links. */
 	queue = xcalloc(a->n + 1, sizeof(*queue));
