@@ -146,25 +146,44 @@ width(const char *s, size_t len)
 	return w;
 }
 
+/*
+ * Byte classes for the scans that run over every line: ASCII blanks
+ * (is_blank_byte) and the ASCII punctuation of punct_len.
+ */
+enum {
+	BC_BLANK = 1,
+	BC_PUNCT = 2,
+};
+
+static const unsigned char byte_class[256] = {
+	['\t'] = BC_BLANK, ['\r'] = BC_BLANK, ['\f'] = BC_BLANK,
+	['\v'] = BC_BLANK, [' '] = BC_BLANK,
+	[','] = BC_PUNCT, ['.'] = BC_PUNCT, ['!'] = BC_PUNCT, [':'] = BC_PUNCT,
+	[';'] = BC_PUNCT, ['-'] = BC_PUNCT, ['~'] = BC_PUNCT, ['*'] = BC_PUNCT,
+	['_'] = BC_PUNCT, ['='] = BC_PUNCT, ['('] = BC_PUNCT, [')'] = BC_PUNCT,
+	['['] = BC_PUNCT, [']'] = BC_PUNCT, ['\''] = BC_PUNCT,
+	['"'] = BC_PUNCT, ['?'] = BC_PUNCT, ['/'] = BC_PUNCT, ['|'] = BC_PUNCT,
+};
+
 /* Punctuation that may end or start a phrase ("Regards," "。"). */
 static size_t
 punct_len(const unsigned char *p, size_t left)
 {
-	if (left >= 1 && p[0] < 0x80 && p[0] != '\0' &&
-	    strchr(",.!:;-~*_=()[]'\"?/|", p[0]))
+	if (left >= 1 && (byte_class[p[0]] & BC_PUNCT))
 		return 1;
-	if (left >= 3 && p[0] == 0xEF && p[1] == 0xBC &&
+	if (left < 3 || p[0] < 0xE2)
+		return 0;
+	if (p[0] == 0xEF && p[1] == 0xBC &&
 	    (p[2] == 0x8C || p[2] == 0x81 || p[2] == 0x9A || p[2] == 0x9B ||
 	    p[2] == 0x9F || p[2] == 0x88 || p[2] == 0x89))
 		return 3;	/* ，！：；？（） */
-	if (left >= 3 && p[0] == 0xE3 && p[1] == 0x80 &&
-	    (p[2] == 0x81 || p[2] == 0x82))
+	if (p[0] == 0xE3 && p[1] == 0x80 && (p[2] == 0x81 || p[2] == 0x82))
 		return 3;	/* 、。 */
-	if (left >= 3 && p[0] == 0xE2 && p[1] == 0x80 &&
+	if (p[0] == 0xE2 && p[1] == 0x80 &&
 	    (p[2] == 0xA6 || p[2] == 0x93 || p[2] == 0x94 || p[2] == 0x98 ||
 	    p[2] == 0x99 || p[2] == 0x9C || p[2] == 0x9D))
 		return 3;	/* … – — ‘ ’ “ ” */
-	if (left >= 3 && p[0] == 0xEF && p[1] == 0xBD && p[2] == 0x9E)
+	if (p[0] == 0xEF && p[1] == 0xBD && p[2] == 0x9E)
 		return 3;	/* ～ */
 	return 0;
 }
@@ -177,65 +196,70 @@ punct_len(const unsigned char *p, size_t left)
  * Folding (phone_fold) changes letters only, never a blank or a mark of
  * punctuation, so those are found in s itself and each character is
  * folded as it is copied: one pass and no copy (this runs for every
- * line, often more than once).
+ * line, often more than once).  Runs of plain ASCII, most of a line,
+ * are copied by a tight loop.
  */
 static size_t
 phrase_key(const char *s, size_t len, char *out, size_t size)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, j = 0, k, n;
-	int space = 0;
+	size_t i = 0, j = 0, n;
+	unsigned char c;
 
 	out[0] = '\0';
 	if (len + 1 > size)
 		return 0;
 	/* leading blanks and punctuation */
-	for (;;) {
-		k = skip_ws(s, len, i);
-		if (k != i) {
-			i = k;
-			continue;
-		}
-		n = punct_len(p + i, len - i);
-		if (!n)
+	while (i < len) {
+		if ((n = blank_at(p + i, len - i)) == 0 &&
+		    (n = punct_len(p + i, len - i)) == 0)
 			break;
 		i += n;
 	}
-	for (; i < len; i++) {
-		/* blank_at only for what may be a blank: most bytes are not */
-		if ((p[i] >= 0x80 || is_blank_byte(p[i])) &&
-		    (n = blank_at(p + i, len - i)) > 0) {
-			i += n - 1;
-			space = j > 0;
+	while (i < len) {
+		c = p[i];
+		if (c < 0x80 && !(byte_class[c] & BC_BLANK)) {
+			do {
+				out[j++] = (char)(c >= 'A' && c <= 'Z' ?
+				    c + 32 : c);
+				if (++i == len)
+					break;
+				c = p[i];
+			} while (c < 0x80 && !(byte_class[c] & BC_BLANK));
 			continue;
 		}
-		if (space)
-			out[j++] = ' ';
-		space = 0;
-		if (p[i] < 0x80) {
-			out[j++] = (char)(p[i] >= 'A' && p[i] <= 'Z' ?
-			    p[i] + 32 : p[i]);
+		if ((n = blank_at(p + i, len - i)) > 0) {
+			i += n;
+			/* collapse the run; one space if text follows */
+			while (i < len && (n = blank_at(p + i, len - i)) > 0)
+				i += n;
+			if (j > 0 && i < len)
+				out[j++] = ' ';
 			continue;
 		}
 		/* a two-byte letter as phone_fold pairs it, else a byte */
-		n = p[i] >= 0xC2 && p[i] <= 0xDF && i + 1 < len &&
-		    (p[i + 1] & 0xC0) == 0x80 ? 2 : 1;
-		phone_fold(s + i, n, out + j);
-		j += n;
-		i += n - 1;
+		if (c >= 0xC2 && c <= 0xDF && i + 1 < len &&
+		    (p[i + 1] & 0xC0) == 0x80) {
+			phone_fold(s + i, 2, out + j);
+			j += 2;
+			i += 2;
+		} else {
+			out[j++] = (char)c;
+			i++;
+		}
 	}
-	out[j] = '\0';
 	/* trailing punctuation (and blanks before it) */
 	for (;;) {
 		while (j > 0 && out[j - 1] == ' ')
 			j--;
-		for (k = j < 3 ? 0 : j - 3; k < j; k++)
-			if (punct_len((const unsigned char *)out + k, j - k) ==
-			    j - k)
-				break;
-		if (k == j)
+		if (j >= 3 && punct_len((const unsigned char *)out + j - 3,
+		    3) == 3)
+			j -= 3;
+		else if (j >= 1 && (byte_class[(unsigned char)out[j - 1]] &
+		    BC_PUNCT))
+			j--;
+		else
 			break;
-		j = k;
 	}
 	out[j] = '\0';
 	return j;
