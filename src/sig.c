@@ -460,6 +460,8 @@ struct folded_list {
 static struct {
 	unsigned long serial;	/* of the ruleset; 0 none */
 	struct folded_list l[SL_COUNT];
+	/* the scanner of its "sigline" rules, kept with its buffers */
+	struct rule_scanner *scn;
 } rs_lists;
 
 static void
@@ -474,6 +476,7 @@ rs_lists_release(void)
 		free(rs_lists.l[i].len);
 		free(rs_lists.l[i].set.slot);
 	}
+	rule_scanner_free(rs_lists.scn);
 	memset(&rs_lists, 0, sizeof(rs_lists));
 }
 
@@ -506,6 +509,16 @@ rs_folded(const struct ruleset *rs, enum sig_list which)
 		rs_lists.serial = ruleset_serial(rs);
 	}
 	return &rs_lists.l[which];
+}
+
+/* The rule scanner of rs, made on first use and kept with its lists. */
+static struct rule_scanner *
+rs_scanner(const struct ruleset *rs)
+{
+	rs_folded(rs, SL_VALEDICTIONS);
+	if (!rs_lists.scn)
+		rs_lists.scn = rule_scanner_new(rs);
+	return rs_lists.scn;
 }
 
 static int ends_with_word(const char *s, size_t len, const char *w);
@@ -3002,9 +3015,6 @@ struct extract {
 	unsigned suppress;	/* fields the rules took from this line */
 	int by_rule;		/* a rule's capture is being applied */
 	uint64_t deadline;	/* for the rules, now_ms() clock */
-	/* Kept for the lines of one signature: a scanner per line cost
-	 * more than the scan.  Owned; NULL until the first rules_line. */
-	struct rule_scanner *scn;
 };
 
 /* s (len) with blank runs (tabs, no-break spaces) as one space; owned. */
@@ -3864,7 +3874,6 @@ extract_finish(struct extract *x, const struct kline *K, size_t from,
 		free(x->others[i]);
 	free(x->name_line);
 	buf_release(&x->addr);
-	rule_scanner_free(x->scn);
 }
 
 /* Fields only rules capture, by name. */
@@ -3968,9 +3977,7 @@ rules_line(struct extract *x, const char *s, size_t len)
 
 	if (!x->rs)
 		return 0;
-	if (!x->scn)
-		x->scn = rule_scanner_new(x->rs);
-	ruleset_scan_with(x->rs, x->scn, "sigline", NULL, s, len, NULL, &hits,
+	ruleset_scan_with(x->rs, rs_scanner(x->rs), "sigline", NULL, s, len, NULL, &hits,
 	    x->deadline, NULL);
 	for (i = 0; i < hits.n; i++)
 		for (k = 0; k < hits.v[i].ncaps; k++)
