@@ -165,6 +165,23 @@ static const unsigned char byte_class[256] = {
 	['"'] = BC_PUNCT, ['?'] = BC_PUNCT, ['/'] = BC_PUNCT, ['|'] = BC_PUNCT,
 };
 
+/*
+ * The folded byte of a plain ASCII byte (not a blank), 0 for the others
+ * (blanks, NUL, bytes of UTF-8 sequences); made once.
+ */
+static unsigned char plain_fold[256];
+
+static void
+plain_fold_init(void)
+{
+	unsigned c;
+
+	for (c = 1; c < 0x80; c++)
+		if (!(byte_class[c] & BC_BLANK))
+			plain_fold[c] = (unsigned char)(c >= 'A' && c <= 'Z' ?
+			    c + 32 : c);
+}
+
 /* Punctuation that may end or start a phrase ("Regards," "。"). */
 static size_t
 punct_len(const unsigned char *p, size_t left)
@@ -209,6 +226,8 @@ phrase_key(const char *s, size_t len, char *out, size_t size)
 	out[0] = '\0';
 	if (len + 1 > size)
 		return 0;
+	if (!plain_fold['a'])
+		plain_fold_init();
 	/* leading blanks and punctuation */
 	while (i < len) {
 		if ((n = blank_at(p + i, len - i)) == 0 &&
@@ -217,15 +236,18 @@ phrase_key(const char *s, size_t len, char *out, size_t size)
 		i += n;
 	}
 	while (i < len) {
+		/* plain ASCII: its folded byte from the table */
+		while ((c = plain_fold[p[i]]) != 0) {
+			out[j++] = (char)c;
+			if (++i == len)
+				break;
+		}
+		if (i == len)
+			break;
 		c = p[i];
-		if (c < 0x80 && !(byte_class[c] & BC_BLANK)) {
-			do {
-				out[j++] = (char)(c >= 'A' && c <= 'Z' ?
-				    c + 32 : c);
-				if (++i == len)
-					break;
-				c = p[i];
-			} while (c < 0x80 && !(byte_class[c] & BC_BLANK));
+		if (c == '\0') {
+			out[j++] = '\0';
+			i++;
 			continue;
 		}
 		if ((n = blank_at(p + i, len - i)) > 0) {
@@ -1058,8 +1080,9 @@ wrote_header(const struct ruleset *rs, const struct doc *d, size_t i,
 	long w;
 
 	*cut = 0;
-	whole = l->len <= HDR_MAX * 3 && wrote_keyed(rs, l->s, l->len, lkey,
-	    lklen);
+	/* no lkey: wrote_possible() found it cannot be one */
+	whole = lkey && l->len <= HDR_MAX * 3 && wrote_keyed(rs, l->s,
+	    l->len, lkey, lklen);
 	/* the opening words; a short line's key is the line key */
 	if (l->len > 60) {
 		phrase_key(l->s, 60, key60, sizeof(key60));
@@ -1103,6 +1126,37 @@ wrote_header(const struct ruleset *rs, const struct doc *d, size_t i,
 		free(f);
 	}
 	return *cut || whole ? 1 : 0;
+}
+
+/*
+ * Can the line (longer than 60 bytes) be an "On ... wrote:" header by
+ * itself (is_wrote_key)?  A long line is mostly a paragraph, and its
+ * phrase key costs more than the rest of the checks: this says no, from
+ * its first 60 bytes and its shape, to a line that is_wrote_key would
+ * turn down.  is_wrote_key needs an opener (checked on the key of the
+ * first 60 bytes, which starts as the whole key does, but for its last
+ * three bytes), a colon or dashes at the end, or a '>' in the line.
+ */
+static int
+wrote_possible(const struct line *l)
+{
+	char key60[64];
+	size_t i, n;
+	int colon, dashed;
+
+	raw_shape(l->s, l->len, &colon, &dashed);
+	if (colon || dashed || memchr(l->s, '>', l->len))
+		return 1;
+	n = phrase_key(l->s, MIN(l->len, 60), key60, sizeof(key60));
+	if (n < 16)
+		return 1;
+	for (i = 0; i < ARRAY_SIZE(openers); i++)
+		if (key60[0] == openers[i][0] && starts_with(key60, openers[i]))
+			return 1;
+	for (i = 0; i < ARRAY_SIZE(openers_cjk); i++)
+		if (starts_with(key60, openers_cjk[i]))
+			return 1;
+	return 0;
 }
 
 /* "-----Original Message-----" (1) or a forward header (2), else 0. */
@@ -1245,7 +1299,7 @@ mark_headers(const struct ruleset *rs, struct doc *d, size_t *cut_line,
 {
 	char key[HDR_MAX * 3 + 8];
 	size_t i, j, span, cut, klen;
-	int o, history = 0;
+	int o, nokey, history = 0;
 
 	*cut_line = d->n;
 	*cut_at = 0;
@@ -1265,9 +1319,14 @@ mark_headers(const struct ruleset *rs, struct doc *d, size_t *cut_line,
 			continue;
 		cut = 0;
 		span = 0;
-		/* the line's phrase key, once for all the checks */
-		klen = phrase_key(l->s, l->len, key, sizeof(key));
-		o = original_line(rs, l, key, klen);
+		/*
+		 * The line's phrase key, once for all the checks; not for
+		 * a long line that cannot be a header (original_line
+		 * looks at 120 bytes at most).
+		 */
+		nokey = l->len > 120 && !wrote_possible(l);
+		klen = nokey ? 0 : phrase_key(l->s, l->len, key, sizeof(key));
+		o = nokey ? 0 : original_line(rs, l, key, klen);
 		if (o) {
 			l->kind = o == 2 ? L_FWD : L_SPLIT;
 			history = 1;
@@ -1280,7 +1339,8 @@ mark_headers(const struct ruleset *rs, struct doc *d, size_t *cut_line,
 				d->v[i - 1].kind = L_SPLIT;
 				l->kind = L_HDR;
 			}
-		} else if ((span = wrote_header(rs, d, i, key, klen, &cut))) {
+		} else if ((span = wrote_header(rs, d, i, nokey ? NULL : key,
+		    klen, &cut))) {
 			l->kind = L_SPLIT;
 			/* the reply before it stays, if history starts here */
 			if (cut && !history) {
