@@ -963,14 +963,42 @@ has_digit(const char *s, size_t len)
 	return 0;
 }
 
+/*
+ * The openers by their first byte (head and next hold index + 1, 0
+ * ends) and their lengths: starts_with_opener runs for most lines.
+ */
+static struct {
+	unsigned char head[256];
+	unsigned char next[ARRAY_SIZE(openers)];
+	unsigned char len[ARRAY_SIZE(openers)];
+	int ready;
+} opener_ix;
+
+static void
+opener_ix_init(void)
+{
+	size_t i;
+	unsigned char c;
+
+	for (i = ARRAY_SIZE(openers); i > 0; i--) {
+		c = (unsigned char)openers[i - 1][0];
+		opener_ix.len[i - 1] = (unsigned char)strlen(openers[i - 1]);
+		opener_ix.next[i - 1] = opener_ix.head[c];
+		opener_ix.head[c] = (unsigned char)i;
+	}
+	opener_ix.ready = 1;
+}
+
 static int
 starts_with_opener(const char *key)
 {
 	size_t i;
 
-	/* the first byte first: this runs for every line */
-	for (i = 0; i < ARRAY_SIZE(openers); i++)
-		if (key[0] == openers[i][0] && starts_with(key, openers[i]))
+	if (!opener_ix.ready)
+		opener_ix_init();
+	for (i = opener_ix.head[(unsigned char)key[0]]; i;
+	    i = opener_ix.next[i - 1])
+		if (strncmp(key, openers[i - 1], opener_ix.len[i - 1]) == 0)
 			return 1;
 	for (i = 0; i < ARRAY_SIZE(openers_cjk); i++)
 		if (key[0] == openers_cjk[i][0] &&
@@ -1887,7 +1915,8 @@ has_phone(const char *s, size_t len)
 	if (len > FIELD_MAX)
 		len = FIELD_MAX;
 	for (i = 0; i < len; i++) {
-		if (!(isdigit((unsigned char)s[i]) || s[i] == '+' ||
+		/* most bytes: isdigit() is a call */
+		if (!((unsigned char)(s[i] - '0') < 10 || s[i] == '+' ||
 		    s[i] == '('))
 			continue;
 		if (i > 0 && (isalnum((unsigned char)s[i - 1]) ||
