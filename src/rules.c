@@ -3072,8 +3072,9 @@ rule_scanner_free(struct rule_scanner *s)
 
 /*
  * Folds the text and finds every prefilter string of t's rules in it,
- * once.  Only the strings of the last target scanned can be in seen, so
- * only those are cleared.
+ * once.  Only the strings the last scan found (its hits, or when it
+ * lost some, all the strings of its target) can be in seen, so only
+ * those are cleared.
  */
 static void
 prefilter(struct rule_scanner *scn, const struct target_index *t,
@@ -3086,8 +3087,13 @@ prefilter(struct rule_scanner *scn, const struct target_index *t,
 		scn->seen = xcalloc(rs->nlits, 1);
 		scn->want = xcalloc(rs->nlits, 1);
 	}
-	for (k = 0; scn->last && k < scn->last->nids; k++)
-		scn->seen[scn->last->ids[k]] = 0;
+	/* what the last scan found, or all it may have found */
+	if (scn->last && scn->hits_lost)
+		for (k = 0; k < scn->last->nids; k++)
+			scn->seen[scn->last->ids[k]] = 0;
+	else
+		for (k = 0; k < scn->nhits; k++)
+			scn->seen[scn->hits[k].id] = 0;
 	scn->last = t;
 	buf_reset(&scn->folded);
 	rx_fold(&scn->folded, text, len, &scn->map, &scn->amap);
