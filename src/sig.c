@@ -2955,7 +2955,7 @@ static unsigned
 label_part(const char *p, size_t n)
 {
 	char f[48];
-	size_t i, k;
+	size_t i, k, flen, tlen;
 	static const char *const tails_[] = {
 		" no.", " no", " number", " nr", " nr.", " #", " num", ".",
 		" id", " n°", " nº",
@@ -2970,16 +2970,20 @@ label_part(const char *p, size_t n)
 	if (!n || n >= sizeof(f))
 		return 0;
 	phone_fold(p, n, f);
+	flen = strlen(f);
 	for (k = 0; k < 2; k++) {
 		if ((i = label_lookup(f)))
 			return (unsigned)i;
 		/* "Tel No.", "Phone Number", "WhatsApp ID" */
-		for (i = 0; i < ARRAY_SIZE(tails_); i++)
-			if (ends_with(f, tails_[i]) && strlen(f) >
-			    strlen(tails_[i])) {
-				f[strlen(f) - strlen(tails_[i])] = '\0';
+		for (i = 0; i < ARRAY_SIZE(tails_); i++) {
+			tlen = strlen(tails_[i]);
+			if (flen > tlen &&
+			    memcmp(f + flen - tlen, tails_[i], tlen) == 0) {
+				flen -= tlen;
+				f[flen] = '\0';
 				break;
 			}
+		}
 		if (i == ARRAY_SIZE(tails_))
 			break;
 	}
@@ -2997,8 +3001,8 @@ label_fields(const char *p, size_t n)
 		return f;
 	for (i = 0; i <= n; i++) {
 		if (i < n && p[i] != '/' && p[i] != '&' && p[i] != ',' &&
-		    p[i] != '+' && p[i] != '|' &&
-		    !(i + 5 <= n && strncasecmp(p + i, " and ", 5) == 0))
+		    p[i] != '+' && p[i] != '|' && !(p[i] == ' ' &&
+		    i + 5 <= n && strncasecmp(p + i, " and ", 5) == 0))
 			continue;
 		if (i > start) {
 			/* "Mobile/Zalo": the parts we know */
