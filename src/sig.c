@@ -250,11 +250,18 @@ phrase_key(const char *s, size_t len, char *out, size_t size)
 			i++;
 			continue;
 		}
-		if ((n = blank_at(p + i, len - i)) > 0) {
-			i += n;
+		if ((byte_class[c] & BC_BLANK) ||
+		    (n = blank_at(p + i, len - i)) > 0) {
 			/* collapse the run; one space if text follows */
-			while (i < len && (n = blank_at(p + i, len - i)) > 0)
-				i += n;
+			while (i < len) {
+				if (byte_class[p[i]] & BC_BLANK)
+					i++;
+				else if (p[i] >= 0x80 &&
+				    (n = blank_at(p + i, len - i)) > 0)
+					i += n;
+				else
+					break;
+			}
 			if (j > 0 && i < len)
 				out[j++] = ' ';
 			continue;
