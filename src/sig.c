@@ -1554,6 +1554,13 @@ struct kline {
 	const char *s;
 	size_t len;
 	unsigned char kind;
+	/*
+	 * What find_signature found the line to be (enum cand + 1; 0: not
+	 * looked at), and for C_VALNAME where the name starts, so that
+	 * fields_extract need not ask again.
+	 */
+	unsigned char cand;
+	size_t vname;
 };
 
 static size_t
@@ -2552,7 +2559,7 @@ sender_names(const struct address *a, struct strlist *out)
 }
 
 static void
-find_signature(const struct ruleset *rs, const struct kline *K, size_t nk,
+find_signature(const struct ruleset *rs, struct kline *K, size_t nk,
     const struct address *sender, struct sigfind *sf)
 {
 	struct strlist names = STRLIST_INIT;
@@ -2603,8 +2610,9 @@ find_signature(const struct ruleset *rs, const struct kline *K, size_t nk,
 			kind[i] = C_DELIM;
 		else if (is_valediction(rs, k->s, k->len))
 			kind[i] = C_VALED;
-		else if (valediction_name(rs, k->s, k->len))
+		else if ((K[w[i]].vname = valediction_name(rs, k->s, k->len)))
 			kind[i] = C_VALNAME;
+		K[w[i]].cand = (unsigned char)(kind[i] + 1);
 		if (kind[i] != C_NONE)
 			cands[ncand++] = i;
 	}
@@ -2750,6 +2758,7 @@ sig_analyse(const struct ruleset *rs, const char *text,
 			K[nk].s = l->s;
 			K[nk].len = l->len;
 			K[nk].kind = l->kind;
+			K[nk].cand = 0;
 			nk++;
 			continue;
 		}
@@ -2763,6 +2772,7 @@ sig_analyse(const struct ruleset *rs, const char *text,
 			K[nk].s = l->s;
 			K[nk].len = plen;
 			K[nk].kind = L_TEXT;
+			K[nk].cand = 0;
 			nk++;
 			add_line(&quo, l->s + cut_at, l->len - cut_at);
 			continue;
@@ -4093,6 +4103,7 @@ fields_extract(const struct ruleset *rs, const struct kline *K, size_t from,
 {
 	struct extract x;
 	size_t i, k;
+	unsigned memo;
 
 	extract_init(&x, rs, sender, f);
 	if (rs)
@@ -4104,7 +4115,9 @@ fields_extract(const struct ruleset *rs, const struct kline *K, size_t from,
 		if (skip_ws(s, len, 0) >= len)
 			continue;
 		x.suppress = rules_line(&x, s, len);
-		if (is_delimiter(s, len)) {
+		/* what find_signature found, when it looked at all of it */
+		memo = K[i].len <= FIELD_MAX ? K[i].cand : 0;
+		if (memo ? memo == C_DELIM + 1 : is_delimiter(s, len)) {
 			/* "-Roman", "-- Tim" */
 			k = skip_ws(s, len, 0);
 			while (k < len && s[k] == '-')
@@ -4113,9 +4126,11 @@ fields_extract(const struct ruleset *rs, const struct kline *K, size_t from,
 				take_name(&x, s + k, len - k, NULL);
 			continue;
 		}
-		if (is_valediction(rs, s, len))
+		if (memo ? memo == C_VALED + 1 : is_valediction(rs, s, len))
 			continue;
-		if ((k = valediction_name(rs, s, len))) {
+		k = memo ? (memo == C_VALNAME + 1 ? K[i].vname : 0) :
+		    valediction_name(rs, s, len);
+		if (k) {
 			take_name(&x, s + k, len - k, NULL);
 			continue;
 		}
