@@ -3393,16 +3393,16 @@ static const char *const name_prefixes[] = {
 static const char *
 salutation_of(const char *w, size_t n)
 {
+	static struct name_table t;
 	char f[16];
-	size_t i;
+	size_t k;
 
 	if (!n || n >= sizeof(f))
 		return NULL;
 	phone_fold(w, n, f);
-	for (i = 0; i < ARRAY_SIZE(salutations); i++)
-		if (strcmp(f, salutations[i].word) == 0)
-			return salutations[i].sal;
-	return NULL;
+	k = name_find(&t, salutations, ARRAY_SIZE(salutations),
+	    sizeof(salutations[0]), f);
+	return k ? salutations[k - 1].sal : NULL;
 }
 
 /*
