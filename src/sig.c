@@ -1628,6 +1628,14 @@ is_delimiter(const char *s, size_t len)
 	return 1;
 }
 
+/* What separates the words of a valediction: " ,/&+.!" */
+static int
+valediction_sep(char c)
+{
+	return c == ' ' || c == ',' || c == '/' || c == '&' || c == '+' ||
+	    c == '.' || c == '!';
+}
+
 static int
 valediction_key(const struct ruleset *rs, const char *key)
 {
@@ -1642,12 +1650,11 @@ valediction_key(const struct ruleset *rs, const char *key)
 	    rs_list(rs, SL_VALEDICTIONS, key, 0))
 		return 1;
 	while (*p) {
-		while (*p == ' ' || *p == ',' || *p == '/' || *p == '&' ||
-		    *p == '+' || *p == '.' || *p == '!')
+		while (valediction_sep(*p))
 			p++;
 		if (!*p)
 			break;
-		for (n = 0; p[n] && !strchr(" ,/&+.!", p[n]); n++)
+		for (n = 0; p[n] && !valediction_sep(p[n]); n++)
 			;
 		if (n >= sizeof(tok))
 			return 0;
@@ -1657,7 +1664,7 @@ valediction_key(const struct ruleset *rs, const char *key)
 		if (!in_list(tok, valediction_words,
 		    ARRAY_SIZE(valediction_words)))
 			return 0;
-		for (i = 0; i < ARRAY_SIZE(valediction_core); i++)
+		for (i = 0; !core && i < ARRAY_SIZE(valediction_core); i++)
 			if (strcmp(tok, valediction_core[i]) == 0)
 				core = 1;
 	}
