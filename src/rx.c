@@ -607,8 +607,10 @@ set_minlen(const struct strlist *s)
 /*
  * How selective a string is, in quarters: a letter or digit counts 4, a
  * CJK character 8 (one says about as much as two letters), punctuation
- * and blanks 1 ("," and " " are in every text).  Capped: past a few
- * letters any string is rare enough.
+ * and blanks 1 ("," and " " are in every text), but "@" 4 (it is in
+ * every e-mail address and in little else: the "sigline" rules run on
+ * each line of a signature, and most lines have none).  Capped: past a
+ * few letters any string is rare enough.
  */
 static unsigned
 str_quality(const char *s)
@@ -623,7 +625,7 @@ str_quality(const char *s)
 			continue;
 		}
 		if (*p >= 0x80 || (*p >= 'a' && *p <= 'z') ||
-		    (*p >= '0' && *p <= '9'))
+		    (*p >= '0' && *p <= '9') || *p == '@')
 			q += 4;
 		else
 			q += 1;
