@@ -442,7 +442,9 @@ name_find(struct name_table *t, const void *base, size_t n, size_t stride,
 static int
 wordy(unsigned char c)
 {
-	return isalnum(c) || (c >= 0xC3 && c < 0xE0);
+	/* isalnum() in the C locale, without the call */
+	return (unsigned char)((c | 0x20) - 'a') < 26 ||
+	    (unsigned char)(c - '0') < 10 || (c >= 0xC3 && c < 0xE0);
 }
 
 /* The lead byte of the character that ends at s[n - 1]. */
@@ -2253,7 +2255,10 @@ has_word(const char *f, size_t len, const char *const *list, size_t n)
 		prevw = at > 0 && wordy(last_lead(f, at));
 		for (; i; i = x->next[i - 1]) {
 			k = i - 1;
+			/* the second byte before the call */
 			if ((x->bw[k] && prevw) || x->len[k] > len - at ||
+			    (x->len[k] > 1 && u[at + 1] !=
+			    (unsigned char)list[k][1]) ||
 			    memcmp(f + at, list[k], x->len[k]) != 0)
 				continue;
 			if (x->aw[k] && at + x->len[k] < len &&
