@@ -967,7 +967,7 @@ has_digit(const char *s, size_t len)
 	size_t i;
 
 	for (i = 0; i < len; i++)
-		if (isdigit((unsigned char)s[i]))
+		if ((unsigned char)(s[i] - '0') < 10)	/* isdigit() */
 			return 1;
 	return 0;
 }
@@ -1246,7 +1246,7 @@ header_key(const struct line *l)
 	while (i < l->len && s[i] == '*')
 		i++;
 	for (j = i; j < l->len && j - i < 32; j++) {
-		if (s[j] == ':' || (j + 2 < l->len &&
+		if (s[j] == ':' || (s[j] == '\xEF' && j + 2 < l->len &&
 		    memcmp(s + j, "\xEF\xBC\x9A", 3) == 0))
 			break;
 	}
@@ -1902,9 +1902,24 @@ find_email(const char *s, size_t len, size_t *n)
 static long
 find_url(const char *s, size_t len, size_t *n)
 {
+	const char *dot, *col;
 	size_t i, j;
 
-	for (i = 0; i + 4 < len; i++) {
+	/*
+	 * A URL has a '.' three bytes after its start ("www.") or a ':'
+	 * four or five after ("http://", "https://"): none can start
+	 * before the first of them.
+	 */
+	dot = memchr(s, '.', len);
+	col = memchr(s, ':', len);
+	if (!dot && !col)
+		return -1;
+	i = (size_t)-1;
+	if (dot)
+		i = (size_t)(dot - s) >= 3 ? (size_t)(dot - s) - 3 : 0;
+	if (col)
+		i = MIN(i, (size_t)(col - s) >= 5 ? (size_t)(col - s) - 5 : 0);
+	for (; i + 4 < len; i++) {
 		/* the strncasecmp calls below cost more than the rest */
 		if ((s[i] | 0x20) != 'h' && (s[i] | 0x20) != 'w')
 			continue;
