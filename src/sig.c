@@ -131,14 +131,29 @@ rtrim_len(const char *s, size_t len)
 	return len;
 }
 
+/* Are the eight bytes at p all ASCII? */
+static int
+ascii8(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return (v & 0x8080808080808080ull) == 0;
+}
+
 /* Code points in s, counting wide (CJK) characters twice. */
 static size_t
 width(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i, w = 0;
+	size_t i = 0, w = 0;
 
-	for (i = 0; i < len; i++) {
+	/* eight ASCII bytes at a time: each is one column */
+	while (i + 8 <= len && ascii8(p + i)) {
+		i += 8;
+		w += 8;
+	}
+	for (; i < len; i++) {
 		if ((p[i] & 0xC0) == 0x80)
 			continue;
 		w += p[i] >= 0xE3 ? 2 : 1;
@@ -1986,9 +2001,14 @@ static size_t
 width_past(const char *s, size_t len, size_t cap)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i, w = 0;
+	size_t i = 0, w = 0;
 
-	for (i = 0; i < len && w <= cap; i++) {
+	/* as width(), while eight more columns stay within cap */
+	while (i + 8 <= len && w + 8 <= cap && ascii8(p + i)) {
+		i += 8;
+		w += 8;
+	}
+	for (; i < len && w <= cap; i++) {
 		if ((p[i] & 0xC0) == 0x80)
 			continue;
 		w += p[i] >= 0xE3 ? 2 : 1;
