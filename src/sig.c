@@ -220,6 +220,40 @@ punct_len(const unsigned char *p, size_t left)
 	return 0;
 }
 
+#define ONES8	0x0101010101010101ull
+#define HIGH8	0x8080808080808080ull
+
+/*
+ * phrase_key's fast path: when the eight bytes at p are printable ASCII
+ * ([0x20, 0x7F]) with no blank run (a space is followed by a byte that
+ * is neither a space nor another blank; p[8] must be readable), their
+ * key is themselves with A-Z in lower case: writes it to out and
+ * returns 1.  Else 0, and out is untouched.  The space test may say
+ * "two spaces" where there is one (a borrow): only the slow path then.
+ */
+static int
+words8(const unsigned char *p, char *out)
+{
+	uint64_t v, x, sp, upper;
+
+	if (!plain_fold['a'])
+		plain_fold_init();
+	memcpy(&v, p, sizeof(v));
+	if ((v & HIGH8) || ((v - 0x20 * ONES8) & ~v & HIGH8))
+		return 0;	/* not ASCII, or a byte below ' ' */
+	x = v ^ (0x20 * ONES8);
+	sp = (x - ONES8) & ~x & HIGH8;	/* the spaces */
+	if (sp & (sp >> 8))
+		return 0;
+	if ((sp >> 56) && (p[8] == ' ' || !plain_fold[p[8]]))
+		return 0;
+	/* bytes from 'A' (0x41) and not past 'Z' (0x5A) get 0x20 */
+	upper = ((v + 0x3F * ONES8) & ~(v + 0x25 * ONES8)) & HIGH8;
+	v |= upper >> 2;
+	memcpy(out, &v, sizeof(v));
+	return 1;
+}
+
 /*
  * The phrase key of a line: folded, blanks collapsed to one space,
  * punctuation and blanks trimmed at both ends.  out holds size bytes;
@@ -251,6 +285,11 @@ phrase_key(const char *s, size_t len, char *out, size_t size)
 		i += n;
 	}
 	while (i < len) {
+		/* eight bytes of words and single spaces at a time */
+		while (i + 9 <= len && words8(p + i, out + j)) {
+			i += 8;
+			j += 8;
+		}
 		/* plain ASCII: its folded byte from the table */
 		while ((c = plain_fold[p[i]]) != 0) {
 			out[j++] = (char)c;
