@@ -1868,7 +1868,8 @@ is_footer(const struct ruleset *rs, const char *s, size_t len)
 	if (rs_list(rs, SL_MOBILE_FOOTERS, key, 1))
 		return 1;
 	for (i = 0; i < ARRAY_SIZE(footer_prefixes); i++) {
-		if (!starts_with(key, footer_prefixes[i]))
+		if (key[0] != footer_prefixes[i][0] ||
+		    !starts_with(key, footer_prefixes[i]))
 			continue;
 		rest = key + strlen(footer_prefixes[i]);
 		w = count_words(rest, strlen(rest));
@@ -1895,7 +1896,8 @@ is_footer(const struct ruleset *rs, const char *s, size_t len)
 	if (width(key, klen) > 40)
 		return 0;
 	for (i = 0; i < ARRAY_SIZE(footer_cjk_start); i++)
-		if (starts_with(key, footer_cjk_start[i])) {
+		if (key[0] == footer_cjk_start[i][0] &&
+		    starts_with(key, footer_cjk_start[i])) {
 			if (i < 6)
 				return 1;
 			for (j = 0; j < ARRAY_SIZE(device_words); j++)
