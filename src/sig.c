@@ -1267,8 +1267,8 @@ original_line(const struct ruleset *rs, const struct line *l,
 		trail += s[i - 1] != ' ' && s[i - 1] != ':';
 	if (!klen)
 		return 0;
-	if (strcmp(key, "begin forwarded message") == 0 ||
-	    strcmp(key, "original message follows") == 0)
+	if ((key[0] == 'b' && strcmp(key, "begin forwarded message") == 0) ||
+	    (key[0] == 'o' && strcmp(key, "original message follows") == 0))
 		return 2;
 	if (lead < 2 && trail < 2)
 		return 0;
@@ -1290,7 +1290,7 @@ static enum hkey
 header_key(const struct line *l)
 {
 	static struct name_table names;
-	const char *s = l->s;
+	const char *s = l->s, *colon, *wide;
 	char key[48];
 	size_t i, j, end, n;
 
@@ -1299,11 +1299,17 @@ header_key(const struct line *l)
 	i = skip_ws(s, l->len, 0);
 	while (i < l->len && s[i] == '*')
 		i++;
-	for (j = i; j < l->len && j - i < 32; j++) {
-		if (s[j] == ':' || (s[j] == '\xEF' && j + 2 < l->len &&
-		    memcmp(s + j, "\xEF\xBC\x9A", 3) == 0))
+	/* the first ':' or '：' in the 32 bytes from i */
+	end = MIN(l->len, i + 32);
+	colon = i < end ? memchr(s + i, ':', end - i) : NULL;
+	j = colon ? (size_t)(colon - s) : end;
+	for (wide = s + i; (wide = memchr(wide, '\xEF', s + j - wide));
+	    wide++)
+		if ((size_t)(wide - s) + 2 < l->len &&
+		    memcmp(wide, "\xEF\xBC\x9A", 3) == 0) {
+			j = (size_t)(wide - s);
 			break;
-	}
+		}
 	if (j >= l->len || j - i >= 32 || j == i)
 		return HK_NONE;
 	end = j;
