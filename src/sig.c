@@ -396,16 +396,22 @@ sset_init(struct sset *set, const char *const *v, size_t n)
 		sset_add(set, v[i]);
 }
 
+/* Is key, whose str_hash is hash, in set? */
 static int
-sset_has(const struct sset *set, const char *key)
+sset_has_h(const struct sset *set, const char *key, unsigned hash)
 {
 	size_t h;
 
-	for (h = str_hash(key) & set->mask; set->slot[h];
-	    h = (h + 1) & set->mask)
+	for (h = hash & set->mask; set->slot[h]; h = (h + 1) & set->mask)
 		if (strcmp(set->slot[h], key) == 0)
 			return 1;
 	return 0;
+}
+
+static int
+sset_has(const struct sset *set, const char *key)
+{
+	return sset_has_h(set, key, str_hash(key));
 }
 
 /*
@@ -414,7 +420,7 @@ sset_has(const struct sset *set, const char *key)
  * process); the few lists asked about fit a small table.
  */
 static int
-in_list(const char *key, const char *const *list, size_t n)
+in_list_h(const char *key, unsigned hash, const char *const *list, size_t n)
 {
 	static struct {
 		const char *const *list;
@@ -424,7 +430,7 @@ in_list(const char *key, const char *const *list, size_t n)
 
 	for (i = 0; i < ARRAY_SIZE(sets) && sets[i].list; i++)
 		if (sets[i].list == list)
-			return sset_has(&sets[i].set, key);
+			return sset_has_h(&sets[i].set, key, hash);
 	if (i == ARRAY_SIZE(sets)) {
 		/* more lists than slots: the table must grow */
 		for (i = 0; i < n; i++)
@@ -434,7 +440,13 @@ in_list(const char *key, const char *const *list, size_t n)
 	}
 	sets[i].list = list;
 	sset_init(&sets[i].set, list, n);
-	return sset_has(&sets[i].set, key);
+	return sset_has_h(&sets[i].set, key, hash);
+}
+
+static int
+in_list(const char *key, const char *const *list, size_t n)
+{
+	return in_list_h(key, str_hash(key), list, n);
 }
 
 /*
@@ -1703,13 +1715,16 @@ valediction_key(const struct ruleset *rs, const char *key)
 {
 	char tok[64];
 	const char *p = key;
-	size_t n, i;
+	size_t n;
+	unsigned h;
 	int core = 0;
 
 	if (!*key)
 		return 0;
-	if (in_list(key, valedictions, ARRAY_SIZE(valedictions)) ||
-	    rs_list(rs, SL_VALEDICTIONS, key, 0))
+	/* one hash for both lists, and one a word for both below */
+	h = str_hash(key);
+	if (in_list_h(key, h, valedictions, ARRAY_SIZE(valedictions)) ||
+	    (rs && sset_has_h(&rs_folded(rs, SL_VALEDICTIONS)->set, key, h)))
 		return 1;
 	while (*p) {
 		while (valediction_sep(*p))
@@ -1723,12 +1738,13 @@ valediction_key(const struct ruleset *rs, const char *key)
 		memcpy(tok, p, n);
 		tok[n] = '\0';
 		p += n;
-		if (!in_list(tok, valediction_words,
+		h = str_hash(tok);
+		if (!in_list_h(tok, h, valediction_words,
 		    ARRAY_SIZE(valediction_words)))
 			return 0;
-		for (i = 0; !core && i < ARRAY_SIZE(valediction_core); i++)
-			if (strcmp(tok, valediction_core[i]) == 0)
-				core = 1;
+		if (!core && in_list_h(tok, h, valediction_core,
+		    ARRAY_SIZE(valediction_core)))
+			core = 1;
 	}
 	return core;
 }
