@@ -2368,11 +2368,13 @@ has_word(const char *f, size_t len, const char *const *list, size_t n)
 	return 0;
 }
 
-/* Folded copy of s; wide blanks become as many spaces (same length). */
+/*
+ * Folded copy of s into f (len + 1 bytes); wide blanks become as many
+ * spaces (same length).  Returns f.
+ */
 static char *
-fold_dup(const char *s, size_t len)
+fold_into(const char *s, size_t len, char *f)
 {
-	char *f = xmalloc(len + 1);
 	size_t i, n;
 
 	phone_fold(s, len, f);
@@ -2386,15 +2388,14 @@ fold_dup(const char *s, size_t len)
 static int
 title_like(const char *s, size_t len)
 {
-	char *f;
+	char f[128];	/* len is at most 120 */
 	int r;
 
 	if (len > 120 || width(s, len) > 70)
 		return 0;
-	f = fold_dup(s, len);
+	fold_into(s, len, f);
 	r = !memchr(f, '@', len) &&
 	    has_word(f, len, title_words, ARRAY_SIZE(title_words));
-	free(f);
 	return r;
 }
 
@@ -2402,14 +2403,14 @@ title_like(const char *s, size_t len)
 static int
 company_like(const char *s, size_t len)
 {
-	char *f;
+	char f[128];	/* len is at most 120 */
 	int r = 0;
 	size_t n;
 
 	if (len > 120 || width(s, len) > 80 || memchr(s, '@', len) ||
 	    find_url(s, len, &n) >= 0)
 		return 0;
-	f = fold_dup(s, len);
+	fold_into(s, len, f);
 	if (has_word(f, len, company_words, ARRAY_SIZE(company_words)) ||
 	    strstr(f, "co.,ltd") || strstr(f, "co.ltd") ||
 	    strstr(f, "co., ltd") || strstr(f, "gmbh") || strstr(f, "有限"))
@@ -2417,7 +2418,6 @@ company_like(const char *s, size_t len)
 	else if (has_word(f, len, company_weak_words,
 	    ARRAY_SIZE(company_weak_words)))
 		r = 1;
-	free(f);
 	return r;
 }
 
@@ -2499,14 +2499,16 @@ postcode_country(const char *s, size_t len)
 static int
 address_like(const char *s, size_t len)
 {
-	char *f;
+	char f[304];	/* len is at most 300 */
 	int r = 0, digit;
 	size_t i, n;
 
 	if (len > 300 || memchr(s, '@', len) || find_url(s, len, &n) >= 0)
 		return 0;
-	f = fold_dup(s, len);
+	/* the folded text is only looked at with a digit */
 	digit = has_digit(s, len);
+	if (digit)
+		fold_into(s, len, f);
 	if (digit && (has_word(f, len, address_words,
 	    ARRAY_SIZE(address_words)) || street_compound(f, len)))
 		r = 1;
@@ -2519,7 +2521,6 @@ address_like(const char *s, size_t len)
 		r = 1;
 	if (!r && len <= 120 && postcode_country(s, len))
 		r = 1;
-	free(f);
 	return r;
 }
 
