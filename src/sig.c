@@ -2022,6 +2022,22 @@ find_url(const char *s, size_t len, size_t *n)
 }
 
 /* A phone number somewhere in s (7 to 17 digits, not a date). */
+/*
+ * May one of the eight bytes at s start a number ('0'-'9', '+', '(')?
+ * Tested as: a byte in ['(', '9'] once its top bit is cleared, so a few
+ * other bytes say yes too; none that starts a number says no.
+ */
+static int
+number_byte8(const char *s)
+{
+	uint64_t v;
+
+	memcpy(&v, s, sizeof(v));
+	v &= ~HIGH8;
+	return (((v + (0x80 - '(') * ONES8) & ~(v + (0x7F - '9') * ONES8)) &
+	    HIGH8) != 0;
+}
+
 static int
 has_phone(const char *s, size_t len)
 {
@@ -2031,6 +2047,11 @@ has_phone(const char *s, size_t len)
 	if (len > FIELD_MAX)
 		len = FIELD_MAX;
 	for (i = 0; i < len; i++) {
+		/* eight bytes none of which can start a number at a time */
+		while (i + 8 <= len && !number_byte8(s + i))
+			i += 8;
+		if (i >= len)
+			break;
 		/* most bytes: isdigit() is a call */
 		if (!((unsigned char)(s[i] - '0') < 10 || s[i] == '+' ||
 		    s[i] == '('))
