@@ -1977,48 +1977,66 @@ find_email(const char *s, size_t len, size_t *n)
 }
 
 /* Finds "http(s)://..." or "www...."; returns its offset or -1. */
+/* A URL starting at i ("http://", "https://", "www."): its offset. */
+static long
+url_at(const char *s, size_t len, size_t i, size_t *n)
+{
+	size_t j;
+
+	if (i + 4 >= len)
+		return -1;
+	/* the strncasecmp calls below cost more than the rest */
+	if ((s[i] | 0x20) != 'h' && (s[i] | 0x20) != 'w')
+		return -1;
+	if (!((len - i >= 7 && strncasecmp(s + i, "http://", 7) == 0) ||
+	    (len - i >= 8 && strncasecmp(s + i, "https://", 8) == 0) ||
+	    (strncasecmp(s + i, "www.", 4) == 0 &&
+	    (i == 0 || !isalnum((unsigned char)s[i - 1])))))
+		return -1;
+	for (j = i; j < len && !isspace((unsigned char)s[j]) &&
+	    !strchr("<>\"'|,()[]", s[j]) && (unsigned char)s[j] < 0x80;
+	    j++)
+		;
+	while (j > i && strchr(".;:!?/", s[j - 1]) &&
+	    !(s[j - 1] == '/' && j - i > 8 && s[j - 2] != '/'))
+		j--;
+	if (j - i <= 4)
+		return -1;
+	*n = j - i;
+	return (long)i;
+}
+
 static long
 find_url(const char *s, size_t len, size_t *n)
 {
-	const char *dot, *col;
-	size_t i, j;
+	const char *dot, *col, *q;
+	size_t i, next = 0, k;
+	long at = -1;
 
 	/*
 	 * A URL has a '.' three bytes after its start ("www.") or a ':'
-	 * four or five after ("http://", "https://"): none can start
-	 * before the first of them.
+	 * four or five after ("http://", "https://"): only those places
+	 * are tried, in order, from each '.' and ':' in turn.
 	 */
 	dot = memchr(s, '.', len);
 	col = memchr(s, ':', len);
-	if (!dot && !col)
-		return -1;
-	i = (size_t)-1;
-	if (dot)
-		i = (size_t)(dot - s) >= 3 ? (size_t)(dot - s) - 3 : 0;
-	if (col)
-		i = MIN(i, (size_t)(col - s) >= 5 ? (size_t)(col - s) - 5 : 0);
-	for (; i + 4 < len; i++) {
-		/* the strncasecmp calls below cost more than the rest */
-		if ((s[i] | 0x20) != 'h' && (s[i] | 0x20) != 'w')
-			continue;
-		if (!((len - i >= 7 && strncasecmp(s + i, "http://", 7) == 0) ||
-		    (len - i >= 8 && strncasecmp(s + i, "https://", 8) == 0) ||
-		    (strncasecmp(s + i, "www.", 4) == 0 &&
-		    (i == 0 || !isalnum((unsigned char)s[i - 1])))))
-			continue;
-		for (j = i; j < len && !isspace((unsigned char)s[j]) &&
-		    !strchr("<>\"'|,()[]", s[j]) && (unsigned char)s[j] < 0x80;
-		    j++)
-			;
-		while (j > i && strchr(".;:!?/", s[j - 1]) &&
-		    !(s[j - 1] == '/' && j - i > 8 && s[j - 2] != '/'))
-			j--;
-		if (j - i <= 4)
-			continue;
-		*n = j - i;
-		return (long)i;
+	while ((dot || col) && at < 0) {
+		q = !col || (dot && dot < col) ? dot : col;
+		for (k = 5; k >= 3 && at < 0; k--) {
+			if ((size_t)(q - s) < k)
+				continue;
+			i = (size_t)(q - s) - k;
+			if (i < next)
+				continue;
+			next = i + 1;
+			at = url_at(s, len, i, n);
+		}
+		if (q == dot)
+			dot = memchr(q + 1, '.', len - (size_t)(q + 1 - s));
+		else
+			col = memchr(q + 1, ':', len - (size_t)(q + 1 - s));
 	}
-	return -1;
+	return at;
 }
 
 /* A phone number somewhere in s (7 to 17 digits, not a date). */
