@@ -2685,7 +2685,7 @@ sender_names(const struct address *a, struct strlist *out)
 {
 	char f[128], tok[64], first[64] = "", all[128] = "";
 	const char *p, *at;
-	size_t ns, nlen, n, words = 0;
+	size_t ns, nlen, n, k, words = 0;
 	int role = 0;
 
 	nlen = 0;
@@ -2715,8 +2715,13 @@ sender_names(const struct address *a, struct strlist *out)
 		role |= in_list(tok, role_words, ARRAY_SIZE(role_words));
 		if (!words++)
 			xstrlcpy(first, tok, sizeof(first));
+		/* snprintf(all + ns, ..., "%s%s", ns ? " " : "", tok) */
 		ns = strlen(all);
-		snprintf(all + ns, sizeof(all) - ns, "%s%s", ns ? " " : "", tok);
+		if (ns && ns + 1 < sizeof(all))
+			all[ns++] = ' ';
+		for (k = 0; tok[k] && ns + 1 < sizeof(all); k++)
+			all[ns++] = tok[k];
+		all[ns] = '\0';
 	}
 	if (role || !words)
 		return;
