@@ -2921,6 +2921,8 @@ sig_analyse(const struct ruleset *rs, const char *text,
 	doc_split(&d, text);
 	mark_headers(rs, &d, &cut_line, &cut_at);
 	strip_history(&d);
+	/* at most a line each: one allocation */
+	GROW(K, d.n, alloc);
 	for (i = 0; i < d.n; i++) {
 		struct line *l = &d.v[i];
 		size_t plen;
