@@ -1046,6 +1046,8 @@ static struct {
 	unsigned char head[256];
 	unsigned char next[ARRAY_SIZE(openers)];
 	unsigned char len[ARRAY_SIZE(openers)];
+	unsigned char bw[ARRAY_SIZE(openers)];	/* as find_word's */
+	unsigned char aw[ARRAY_SIZE(openers)];
 	int ready;
 } opener_ix;
 
@@ -1058,10 +1060,45 @@ opener_ix_init(void)
 	for (i = ARRAY_SIZE(openers); i > 0; i--) {
 		c = (unsigned char)openers[i - 1][0];
 		opener_ix.len[i - 1] = (unsigned char)strlen(openers[i - 1]);
+		opener_ix.bw[i - 1] = (unsigned char)wordy(c);
+		opener_ix.aw[i - 1] = (unsigned char)wordy(last_lead(
+		    openers[i - 1], opener_ix.len[i - 1]));
 		opener_ix.next[i - 1] = opener_ix.head[c];
 		opener_ix.head[c] = (unsigned char)i;
 	}
 	opener_ix.ready = 1;
+}
+
+/*
+ * first[j] = find_word(s, len, openers[j]) for every opener, in one pass
+ * over s instead of a memmem for each.
+ */
+static void
+openers_first(const char *s, size_t len, long *first)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t at, i, k, n;
+	int prevw;
+
+	if (!opener_ix.ready)
+		opener_ix_init();
+	for (k = 0; k < ARRAY_SIZE(openers); k++)
+		first[k] = -1;
+	for (at = 0; at < len; at++) {
+		if (!(i = opener_ix.head[u[at]]))
+			continue;
+		prevw = at > 0 && wordy(last_lead(s, at));
+		for (; i; i = opener_ix.next[i - 1]) {
+			k = i - 1;
+			n = opener_ix.len[k];
+			if (first[k] >= 0 || (opener_ix.bw[k] && prevw) ||
+			    n > len - at || memcmp(s + at, openers[k], n) != 0)
+				continue;
+			if (opener_ix.aw[k] && at + n < len && wordy(u[at + n]))
+				continue;
+			first[k] = (long)at;
+		}
+	}
 }
 
 static int
@@ -1176,11 +1213,11 @@ wrote_header(const struct ruleset *rs, const struct doc *d, size_t i,
     const char *lkey, size_t lklen, size_t *cut)
 {
 	const struct line *l = &d->v[i];
-	char buf[HDR_MAX * 3 + 8], key60[64], *f;
+	char buf[HDR_MAX * 3 + 8], key60[64], f[HDR_MAX * 3 + 8];
 	const char *key = lkey;
 	size_t span, j, n, at;
 	int colon, dashed, whole, opens;
-	long w;
+	long first[ARRAY_SIZE(openers)];
 
 	*cut = 0;
 	/* no lkey: wrote_possible() found it cannot be one */
@@ -1214,19 +1251,17 @@ wrote_header(const struct ruleset *rs, const struct doc *d, size_t i,
 	/* reply text and the header on one line: "reply On ... wrote:" */
 	l = &d->v[i];
 	raw_shape(l->s, l->len, &colon, &dashed);
-	if (colon && l->len >= 20) {
-		f = xmalloc(l->len + 1);
+	if (colon && l->len >= 20 && l->len < sizeof(f)) {
 		phone_fold(l->s, l->len, f);
+		openers_first(f + 1, l->len - 1, first);
 		for (j = 0; j < ARRAY_SIZE(openers) && !*cut; j++) {
-			w = find_word(f + 1, l->len - 1, openers[j]);
-			if (w < 0)
+			if (first[j] < 0)
 				continue;
-			at = (size_t)w + 1;
+			at = (size_t)first[j] + 1;
 			if (wrote_text(rs, l->s + at, l->len - at) &&
 			    has_digit(l->s + at, l->len - at))
 				*cut = at;
 		}
-		free(f);
 	}
 	return *cut || whole ? 1 : 0;
 }
