@@ -1220,9 +1220,11 @@ wrote_header(const struct ruleset *rs, const struct doc *d, size_t i,
 	long first[ARRAY_SIZE(openers)];
 
 	*cut = 0;
+	/* the line's shape, once for both uses */
+	raw_shape(l->s, l->len, &colon, &dashed);
 	/* no lkey: wrote_possible() found it cannot be one */
-	whole = lkey && l->len <= HDR_MAX * 3 && wrote_keyed(rs, l->s,
-	    l->len, lkey, lklen);
+	whole = lkey && l->len <= HDR_MAX * 3 && is_wrote_key(rs, lkey,
+	    lklen, colon, dashed);
 	/* the opening words; a short line's key is the line key */
 	if (l->len > 60) {
 		phrase_key(l->s, 60, key60, sizeof(key60));
@@ -1250,7 +1252,6 @@ wrote_header(const struct ruleset *rs, const struct doc *d, size_t i,
 	}
 	/* reply text and the header on one line: "reply On ... wrote:" */
 	l = &d->v[i];
-	raw_shape(l->s, l->len, &colon, &dashed);
 	if (colon && l->len >= 20 && l->len < sizeof(f)) {
 		phone_fold(l->s, l->len, f);
 		openers_first(f + 1, l->len - 1, first);
