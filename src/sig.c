@@ -104,11 +104,21 @@ blank_at(const unsigned char *p, size_t left)
 static size_t
 skip_ws(const char *s, size_t len, size_t i)
 {
+	const unsigned char *p = (const unsigned char *)s;
 	size_t n;
 
-	while (i < len && (n = blank_at((const unsigned char *)s + i,
-	    len - i)) > 0)
+	while (i < len) {
+		/* ASCII without the call */
+		if (p[i] < 0x80) {
+			if (!is_blank_byte(p[i]))
+				break;
+			i++;
+			continue;
+		}
+		if ((n = blank_at(p + i, len - i)) == 0)
+			break;
 		i += n;
+	}
 	return i;
 }
 
@@ -2443,6 +2453,9 @@ has_word(const char *f, size_t len, const char *const *list, size_t n)
 		/* As find_word: no word character just before a word
 		 * that starts with one, nor just after one that ends so. */
 		prevw = at > 0 && wordy(last_lead(f, at));
+		/* the words of a chain start with the same byte */
+		if (prevw && x->bw[i - 1])
+			continue;
 		for (; i; i = x->next[i - 1]) {
 			k = i - 1;
 			/* the second byte before the call */
