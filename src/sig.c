@@ -1140,12 +1140,13 @@ is_wrote_key(const struct ruleset *rs, const char *key, size_t len,
     int colon, int dashed)
 {
 	int opener = starts_with_opener(key) || dashed;
-	int evidence = opener || has_digit(key, len) || memchr(key, '@', len);
 	size_t i;
 
 	if (len < 4)
 		return 0;
-	if (evidence && (opener || colon || dashed)) {
+	/* evidence (a digit, an '@') is looked for only when it counts */
+	if ((opener || colon || dashed) && (opener || has_digit(key, len) ||
+	    memchr(key, '@', len))) {
 		for (i = 0; i < ARRAY_SIZE(tails); i++)
 			if (ends_with_word(key, len, tails[i]))
 				return 1;
