@@ -804,6 +804,21 @@ phone_fold(const char *s, size_t len, char *out)
 	unsigned cp;
 
 	while (i < len) {
+		/* eight ASCII bytes at a time: A-Z get 0x20 */
+		if (i + 8 <= len) {
+			uint64_t v, upper;
+
+			memcpy(&v, p + i, sizeof(v));
+			if (!(v & 0x8080808080808080ull)) {
+				upper = ((v + 0x3F3F3F3F3F3F3F3Full) &
+				    ~(v + 0x2525252525252525ull)) &
+				    0x8080808080808080ull;
+				v |= upper >> 2;
+				memcpy(out + i, &v, sizeof(v));
+				i += 8;
+				continue;
+			}
+		}
 		if (p[i] >= 'A' && p[i] <= 'Z') {
 			out[i] = (char)(p[i] + 32);
 			i++;
