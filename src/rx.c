@@ -609,8 +609,9 @@ set_minlen(const struct strlist *s)
  * CJK character 8 (one says about as much as two letters), punctuation
  * and blanks 1 ("," and " " are in every text), but "@" 4 (it is in
  * every e-mail address and in little else: the "sigline" rules run on
- * each line of a signature, and most lines have none).  Capped: past a
- * few letters any string is rare enough.
+ * each line of a signature, and most lines have none), and a string of
+ * one letter 3 (for "[TP]\s*:\s*\d...": its digits are rarer than a
+ * "t" or a "p").  Capped: past a few letters any string is rare enough.
  */
 static unsigned
 str_quality(const char *s)
@@ -618,6 +619,9 @@ str_quality(const char *s)
 	const unsigned char *p = (const unsigned char *)s;
 	unsigned q = 0;
 
+	/* one letter is in nearly every line; a digit in far fewer */
+	if (p[0] >= 'a' && p[0] <= 'z' && !p[1])
+		return 3;
 	while (*p) {
 		if (*p >= 0xe0) {
 			q += 8;
