@@ -370,6 +370,8 @@ fold_cp(uint32_t cp, int *safe)
 			if (cp >= zero[z] && cp <= zero[z] + 9)
 				return '0' + (cp - zero[z]);
 	}
+	if (cp >= 0x600 && cp <= 0x6ff)
+		return cp;	/* Arabic: no case (its digits are above) */
 	if (cp == 0xb5)
 		goto unsafe;	/* micro sign folds to Greek mu */
 	if (cp < 0xc0)
