@@ -121,6 +121,13 @@ struct target_index {
 	struct rx_lits *lits;	/* owned, or NULL */
 	size_t *ids;		/* owned: the ids it finds */
 	size_t nids;
+	/*
+	 * The rules (positions in rules) whose prefilter has string id:
+	 * by_id[by_id_start[id]] to by_id[by_id_start[id + 1]] (owned), so
+	 * a scan marks the rules its hits allow instead of asking each.
+	 */
+	size_t *by_id_start;
+	size_t *by_id;
 };
 
 struct define {
@@ -2278,6 +2285,24 @@ target_lits(const struct ruleset *rs, struct target_index *t)
 		for (i = 0; i < t->nids; i++)
 			strlist_push(&strings, rs->lit_strings.v[t->ids[i]]);
 		t->lits = rx_lits_new_ids(&strings, t->ids);
+		/* counts, then places */
+		t->by_id_start = xcalloc(rs->nlits + 2, sizeof(size_t));
+		for (i = 0; i < t->n; i++) {
+			const struct xrule *x = rs->rules[t->rules[i]];
+
+			for (k = 0; k < x->nlits; k++)
+				t->by_id_start[x->lits[k] + 2]++;
+		}
+		for (id = 0; id < rs->nlits; id++)
+			t->by_id_start[id + 2] += t->by_id_start[id + 1];
+		t->by_id = xcalloc(t->by_id_start[rs->nlits + 1] + 1,
+		    sizeof(size_t));
+		for (i = 0; i < t->n; i++) {
+			const struct xrule *x = rs->rules[t->rules[i]];
+
+			for (k = 0; k < x->nlits; k++)
+				t->by_id[t->by_id_start[x->lits[k] + 1]++] = i;
+		}
 	}
 	strlist_release(&strings);
 }
@@ -2306,6 +2331,8 @@ build_target_index(struct ruleset *rs)
 			t->lits = NULL;
 			t->ids = NULL;
 			t->nids = 0;
+			t->by_id_start = NULL;
+			t->by_id = NULL;
 		}
 		t->rules = xrealloc(t->rules, (t->n + 1) * sizeof(*t->rules));
 		t->rules[t->n++] = i;
@@ -2522,6 +2549,8 @@ ruleset_free(struct ruleset *rs)
 		free(rs->tix[i].rules);
 		rx_lits_free(rs->tix[i].lits);
 		free(rs->tix[i].ids);
+		free(rs->tix[i].by_id_start);
+		free(rs->tix[i].by_id);
 	}
 	free(rs->tix);
 	free(rs);
@@ -3015,6 +3044,8 @@ struct rule_scanner {
 	unsigned char *seen;	/* which prefilter strings it contains */
 	const struct target_index *last;	/* whose strings seen has */
 	unsigned char *want;	/* scratch: the strings of one rule */
+	unsigned char *runs;	/* the rules of a target its hits allow */
+	size_t aruns;
 	struct rx_lits_hit *hits;	/* where they are */
 	size_t nhits, ahits;
 	int hits_lost;		/* more than MAX_LIT_HITS: no anchoring */
@@ -3065,6 +3096,7 @@ rule_scanner_free(struct rule_scanner *s)
 	free(s->map);
 	free(s->seen);
 	free(s->want);
+	free(s->runs);
 	free(s->hits);
 	free(s->cand);
 	free(s);
@@ -3101,6 +3133,28 @@ prefilter(struct rule_scanner *scn, const struct target_index *t,
 	scn->hits_lost = t->lits && rx_lits_scan(t->lits, scn->folded.data,
 	    scn->folded.len, scn->seen, &scn->hits, &scn->nhits, &scn->ahits,
 	    MAX_LIT_HITS) != 0;
+}
+
+/*
+ * Marks in scn->runs the rules of t that one of the strings the last
+ * scan found allows (what seen[] says, read from the hits); 0 when the
+ * hits are not all there and seen[] must be asked rule by rule.
+ */
+static int
+allowed_by_hits(struct rule_scanner *scn, const struct target_index *t)
+{
+	size_t k, m, id;
+
+	if (scn->hits_lost || !t->by_id_start)
+		return 0;
+	GROW(scn->runs, t->n, scn->aruns);
+	memset(scn->runs, 0, t->n);
+	for (k = 0; k < scn->nhits; k++) {
+		id = scn->hits[k].id;
+		for (m = t->by_id_start[id]; m < t->by_id_start[id + 1]; m++)
+			scn->runs[t->by_id[m]] = 1;
+	}
+	return 1;
 }
 
 static int
@@ -3147,7 +3201,7 @@ ruleset_scan_with(const struct ruleset *rs, struct rule_scanner *scn,
 {
 	size_t before = hits->n, i, k, j, ti;
 	uint64_t t0;
-	int prefiltered = 0;
+	int prefiltered = 0, by_hits = 0;
 
 	if (!text)
 		return 0;
@@ -3176,13 +3230,19 @@ ruleset_scan_with(const struct ruleset *rs, struct rule_scanner *scn,
 			/* one pass over the text for all the rules */
 			prefilter(scn, &rs->tix[j], text, len);
 			prefiltered = 1;
+			by_hits = allowed_by_hits(scn, &rs->tix[j]);
 		}
 		if (x->nlits && !scn->no_prefilter) {
-			for (k = 0; k < x->nlits && !scn->seen[x->lits[k]];
-			    k++)
-				;
-			if (k == x->nlits)
-				continue;	/* cannot match */
+			if (by_hits) {
+				if (!scn->runs[ti])
+					continue;	/* cannot match */
+			} else {
+				for (k = 0; k < x->nlits &&
+				    !scn->seen[x->lits[k]]; k++)
+					;
+				if (k == x->nlits)
+					continue;	/* cannot match */
+			}
 		}
 		if (deadline_ms && now_ms() > deadline_ms) {
 			if (warnings)
