@@ -4311,8 +4311,8 @@ rules_line(struct extract *x, const char *s, size_t len)
 
 	if (!x->rs)
 		return 0;
-	ruleset_scan_with(x->rs, rs_scanner(x->rs), "sigline", NULL, s, len, NULL, &hits,
-	    x->deadline, NULL);
+	ruleset_scan_with(x->rs, rs_scanner(x->rs), "sigline", NULL, s, len,
+	    NULL, &hits, x->deadline, NULL);
 	for (i = 0; i < hits.n; i++)
 		for (k = 0; k < hits.v[i].ncaps; k++)
 			mask |= apply_capture(x, hits.v[i].caps[k].name,
