@@ -3201,6 +3201,11 @@ label_part(const char *p, size_t n)
 		" no.", " no", " number", " nr", " nr.", " #", " num", ".",
 		" id", " n°", " nº",
 	};
+	static size_t tails_len[ARRAY_SIZE(tails_)];
+
+	if (!tails_len[0])
+		for (i = 0; i < ARRAY_SIZE(tails_); i++)
+			tails_len[i] = strlen(tails_[i]);
 
 	while (n && (p[n - 1] == ' ' || p[n - 1] == '.' || p[n - 1] == '*'))
 		n--;
@@ -3217,7 +3222,7 @@ label_part(const char *p, size_t n)
 			return (unsigned)i;
 		/* "Tel No.", "Phone Number", "WhatsApp ID" */
 		for (i = 0; i < ARRAY_SIZE(tails_); i++) {
-			tlen = strlen(tails_[i]);
+			tlen = tails_len[i];
 			if (flen > tlen &&
 			    memcmp(f + flen - tlen, tails_[i], tlen) == 0) {
 				flen -= tlen;
