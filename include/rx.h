@@ -165,6 +165,12 @@ int rx_fold(struct buf *b, const char *text, size_t len, size_t **map,
 /* A set of strings searched for all at once; string i has id i. */
 struct rx_lits;
 struct rx_lits *rx_lits_new(const struct strlist *strings);
+/*
+ * The same, but string i has id ids[i] (ids of a larger set, so that a
+ * subset's automaton reports them as the whole set's does).
+ */
+struct rx_lits *rx_lits_new_ids(const struct strlist *strings,
+    const size_t *ids);
 void rx_lits_free(struct rx_lits *l);
 size_t rx_lits_count(const struct rx_lits *l);
 /* Where a string was found: its id and the offset just past it. */
@@ -181,7 +187,7 @@ struct rx_lits_hit {
 int rx_lits_scan(const struct rx_lits *l, const char *folded, size_t len,
     unsigned char *seen, struct rx_lits_hit **hits, size_t *nhits,
     size_t *alloc, size_t max);
-/* The length of string id. */
+/* The length of string id (0 for an id it does not have). */
 size_t rx_lits_len(const struct rx_lits *l, size_t id);
 
 /* The PCRE2 version and whether JIT is available, for "rules check". */

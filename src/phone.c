@@ -804,6 +804,21 @@ phone_fold(const char *s, size_t len, char *out)
 	unsigned cp;
 
 	while (i < len) {
+		/* eight ASCII bytes at a time: A-Z get 0x20 */
+		if (i + 8 <= len) {
+			uint64_t v, upper;
+
+			memcpy(&v, p + i, sizeof(v));
+			if (!(v & 0x8080808080808080ull)) {
+				upper = ((v + 0x3F3F3F3F3F3F3F3Full) &
+				    ~(v + 0x2525252525252525ull)) &
+				    0x8080808080808080ull;
+				v |= upper >> 2;
+				memcpy(out + i, &v, sizeof(v));
+				i += 8;
+				continue;
+			}
+		}
 		if (p[i] >= 'A' && p[i] <= 'Z') {
 			out[i] = (char)(p[i] + 32);
 			i++;
@@ -1202,13 +1217,21 @@ phone_country_by_name(const char *name, size_t len)
 	return iso;
 }
 
+/* isalnum() of the C locale for an ASCII byte, false for the others. */
+static int
+ascii_alnum(unsigned char c)
+{
+	return (unsigned char)((c | 0x20) - 'a') < 26 ||
+	    (unsigned char)(c - '0') < 10;
+}
+
 const char *
 phone_country_in_text(const char *text, size_t len, size_t *at)
 {
 	const unsigned char *raw, *folded, *hay;
 	const struct name_ent *e;
 	const char *iso = NULL;
-	char *fbuf;
+	char sbuf[512], *fbuf;
 	size_t skip = 0, n, i, end, best_at = 0, best_end = 0;
 	unsigned best_order = 0, k;
 	int pass;
@@ -1223,15 +1246,15 @@ phone_country_in_text(const char *text, size_t len, size_t *at)
 	}
 	index_build();
 	n = len - skip;
-	fbuf = xmalloc(n + 1);
+	/* a signature line fits the stack */
+	fbuf = n < sizeof(sbuf) ? sbuf : xmalloc(n + 1);
 	phone_fold(text + skip, n, fbuf);
 	raw = (const unsigned char *)text + skip;
 	folded = (const unsigned char *)fbuf;
 	for (i = 0; i + 2 <= n; i++) {
 		/* Inside an ASCII word no name can start: a name starting
 		 * with a letter or digit needs a word boundary before it. */
-		if (i > 0 && raw[i - 1] < 0x80 && isalnum(raw[i - 1]) &&
-		    raw[i] < 0x80 && isalnum(raw[i]))
+		if (i > 0 && ascii_alnum(raw[i - 1]) && ascii_alnum(raw[i]))
 			continue;
 		for (pass = 0; pass < 2; pass++) {
 			hay = pass ? raw : folded;
@@ -1260,7 +1283,8 @@ phone_country_in_text(const char *text, size_t len, size_t *at)
 			}
 		}
 	}
-	free(fbuf);
+	if (fbuf != sbuf)
+		free(fbuf);
 	if (iso && at)
 		*at = best_at + skip;
 	return iso;

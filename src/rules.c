@@ -113,6 +113,21 @@ struct target_index {
 	const char *target;	/* borrowed from a rule */
 	size_t *rules;
 	size_t n;
+	/*
+	 * The prefilter strings of these rules only (their ids are those of
+	 * rs->lits), so that a scan for one target, often of one short line,
+	 * neither searches for nor clears the strings of all the others.
+	 */
+	struct rx_lits *lits;	/* owned, or NULL */
+	size_t *ids;		/* owned: the ids it finds */
+	size_t nids;
+	/*
+	 * The rules (positions in rules) whose prefilter has string id:
+	 * by_id[by_id_start[id]] to by_id[by_id_start[id + 1]] (owned), so
+	 * a scan marks the rules its hits allow instead of asking each.
+	 */
+	size_t *by_id_start;
+	size_t *by_id;
 };
 
 struct define {
@@ -2241,6 +2256,57 @@ build_prefilter(struct ruleset *rs)
 	rs->lit_strings = all;
 }
 
+/* The prefilter automaton of the strings of t's rules. */
+static void
+target_lits(const struct ruleset *rs, struct target_index *t)
+{
+	struct strlist strings = STRLIST_INIT;
+	unsigned char *mark;
+	size_t i, k, id, alloc = 0;
+
+	if (!rs->nlits)
+		return;
+	mark = xcalloc(rs->nlits, 1);
+	for (i = 0; i < t->n; i++) {
+		const struct xrule *x = rs->rules[t->rules[i]];
+
+		for (k = 0; k < x->nlits + x->nplits; k++) {
+			id = k < x->nlits ? x->lits[k] :
+			    x->plits[k - x->nlits];
+			if (mark[id])
+				continue;
+			mark[id] = 1;
+			GROW(t->ids, t->nids + 1, alloc);
+			t->ids[t->nids++] = id;
+		}
+	}
+	free(mark);
+	if (t->nids) {
+		for (i = 0; i < t->nids; i++)
+			strlist_push(&strings, rs->lit_strings.v[t->ids[i]]);
+		t->lits = rx_lits_new_ids(&strings, t->ids);
+		/* counts, then places */
+		t->by_id_start = xcalloc(rs->nlits + 2, sizeof(size_t));
+		for (i = 0; i < t->n; i++) {
+			const struct xrule *x = rs->rules[t->rules[i]];
+
+			for (k = 0; k < x->nlits; k++)
+				t->by_id_start[x->lits[k] + 2]++;
+		}
+		for (id = 0; id < rs->nlits; id++)
+			t->by_id_start[id + 2] += t->by_id_start[id + 1];
+		t->by_id = xcalloc(t->by_id_start[rs->nlits + 1] + 1,
+		    sizeof(size_t));
+		for (i = 0; i < t->n; i++) {
+			const struct xrule *x = rs->rules[t->rules[i]];
+
+			for (k = 0; k < x->nlits; k++)
+				t->by_id[t->by_id_start[x->lits[k] + 1]++] = i;
+		}
+	}
+	strlist_release(&strings);
+}
+
 static void
 build_target_index(struct ruleset *rs)
 {
@@ -2262,10 +2328,17 @@ build_target_index(struct ruleset *rs)
 			t->target = x->r.target;
 			t->rules = NULL;
 			t->n = 0;
+			t->lits = NULL;
+			t->ids = NULL;
+			t->nids = 0;
+			t->by_id_start = NULL;
+			t->by_id = NULL;
 		}
 		t->rules = xrealloc(t->rules, (t->n + 1) * sizeof(*t->rules));
 		t->rules[t->n++] = i;
 	}
+	for (k = 0; k < rs->ntix; k++)
+		target_lits(rs, &rs->tix[k]);
 }
 
 /* The map being sorted by cmp_map_key (qsort has no context). */
@@ -2472,8 +2545,13 @@ ruleset_free(struct ruleset *rs)
 	free(rs->defs);
 	rx_lits_free(rs->lits);
 	strlist_release(&rs->lit_strings);
-	for (i = 0; i < rs->ntix; i++)
+	for (i = 0; i < rs->ntix; i++) {
 		free(rs->tix[i].rules);
+		rx_lits_free(rs->tix[i].lits);
+		free(rs->tix[i].ids);
+		free(rs->tix[i].by_id_start);
+		free(rs->tix[i].by_id);
+	}
 	free(rs->tix);
 	free(rs);
 }
@@ -2964,7 +3042,10 @@ struct rule_scanner {
 	size_t *map;		/* folded offset -> text offset */
 	size_t amap;
 	unsigned char *seen;	/* which prefilter strings it contains */
+	const struct target_index *last;	/* whose strings seen has */
 	unsigned char *want;	/* scratch: the strings of one rule */
+	unsigned char *runs;	/* the rules of a target its hits allow */
+	size_t aruns;
 	struct rx_lits_hit *hits;	/* where they are */
 	size_t nhits, ahits;
 	int hits_lost;		/* more than MAX_LIT_HITS: no anchoring */
@@ -3015,28 +3096,65 @@ rule_scanner_free(struct rule_scanner *s)
 	free(s->map);
 	free(s->seen);
 	free(s->want);
+	free(s->runs);
 	free(s->hits);
 	free(s->cand);
 	free(s);
 }
 
-/* Folds the text and finds every prefilter string in it, once. */
+/*
+ * Folds the text and finds every prefilter string of t's rules in it,
+ * once.  Only the strings the last scan found (its hits, or when it
+ * lost some, all the strings of its target) can be in seen, so only
+ * those are cleared.
+ */
 static void
-prefilter(struct rule_scanner *scn, const char *text, size_t len)
+prefilter(struct rule_scanner *scn, const struct target_index *t,
+    const char *text, size_t len)
 {
 	const struct ruleset *rs = scn->rs;
+	size_t k;
 
 	if (!scn->seen) {
 		scn->seen = xcalloc(rs->nlits, 1);
 		scn->want = xcalloc(rs->nlits, 1);
 	}
-	memset(scn->seen, 0, rs->nlits);
+	/* what the last scan found, or all it may have found */
+	if (scn->last && scn->hits_lost)
+		for (k = 0; k < scn->last->nids; k++)
+			scn->seen[scn->last->ids[k]] = 0;
+	else
+		for (k = 0; k < scn->nhits; k++)
+			scn->seen[scn->hits[k].id] = 0;
+	scn->last = t;
 	buf_reset(&scn->folded);
 	rx_fold(&scn->folded, text, len, &scn->map, &scn->amap);
 	scn->nhits = 0;
-	scn->hits_lost = rx_lits_scan(rs->lits, scn->folded.data,
+	scn->hits_lost = t->lits && rx_lits_scan(t->lits, scn->folded.data,
 	    scn->folded.len, scn->seen, &scn->hits, &scn->nhits, &scn->ahits,
 	    MAX_LIT_HITS) != 0;
+}
+
+/*
+ * Marks in scn->runs the rules of t that one of the strings the last
+ * scan found allows (what seen[] says, read from the hits); 0 when the
+ * hits are not all there and seen[] must be asked rule by rule.
+ */
+static int
+allowed_by_hits(struct rule_scanner *scn, const struct target_index *t)
+{
+	size_t k, m, id;
+
+	if (scn->hits_lost || !t->by_id_start)
+		return 0;
+	GROW(scn->runs, t->n, scn->aruns);
+	memset(scn->runs, 0, t->n);
+	for (k = 0; k < scn->nhits; k++) {
+		id = scn->hits[k].id;
+		for (m = t->by_id_start[id]; m < t->by_id_start[id + 1]; m++)
+			scn->runs[t->by_id[m]] = 1;
+	}
+	return 1;
 }
 
 static int
@@ -3083,7 +3201,7 @@ ruleset_scan_with(const struct ruleset *rs, struct rule_scanner *scn,
 {
 	size_t before = hits->n, i, k, j, ti;
 	uint64_t t0;
-	int prefiltered = 0;
+	int prefiltered = 0, by_hits = 0;
 
 	if (!text)
 		return 0;
@@ -3110,15 +3228,21 @@ ruleset_scan_with(const struct ruleset *rs, struct rule_scanner *scn,
 		if ((x->nlits || x->anchored) && !scn->no_prefilter &&
 		    !prefiltered) {
 			/* one pass over the text for all the rules */
-			prefilter(scn, text, len);
+			prefilter(scn, &rs->tix[j], text, len);
 			prefiltered = 1;
+			by_hits = allowed_by_hits(scn, &rs->tix[j]);
 		}
 		if (x->nlits && !scn->no_prefilter) {
-			for (k = 0; k < x->nlits && !scn->seen[x->lits[k]];
-			    k++)
-				;
-			if (k == x->nlits)
-				continue;	/* cannot match */
+			if (by_hits) {
+				if (!scn->runs[ti])
+					continue;	/* cannot match */
+			} else {
+				for (k = 0; k < x->nlits &&
+				    !scn->seen[x->lits[k]]; k++)
+					;
+				if (k == x->nlits)
+					continue;	/* cannot match */
+			}
 		}
 		if (deadline_ms && now_ms() > deadline_ms) {
 			if (warnings)

@@ -370,6 +370,8 @@ fold_cp(uint32_t cp, int *safe)
 			if (cp >= zero[z] && cp <= zero[z] + 9)
 				return '0' + (cp - zero[z]);
 	}
+	if (cp >= 0x600 && cp <= 0x6ff)
+		return cp;	/* Arabic: no case (its digits are above) */
 	if (cp == 0xb5)
 		goto unsafe;	/* micro sign folds to Greek mu */
 	if (cp < 0xc0)
@@ -607,8 +609,11 @@ set_minlen(const struct strlist *s)
 /*
  * How selective a string is, in quarters: a letter or digit counts 4, a
  * CJK character 8 (one says about as much as two letters), punctuation
- * and blanks 1 ("," and " " are in every text).  Capped: past a few
- * letters any string is rare enough.
+ * and blanks 1 ("," and " " are in every text), but "@" 4 (it is in
+ * every e-mail address and in little else: the "sigline" rules run on
+ * each line of a signature, and most lines have none), and a string of
+ * one letter 3 (for "[TP]\s*:\s*\d...": its digits are rarer than a
+ * "t" or a "p").  Capped: past a few letters any string is rare enough.
  */
 static unsigned
 str_quality(const char *s)
@@ -616,6 +621,9 @@ str_quality(const char *s)
 	const unsigned char *p = (const unsigned char *)s;
 	unsigned q = 0;
 
+	/* one letter is in nearly every line; a digit in far fewer */
+	if (p[0] >= 'a' && p[0] <= 'z' && !p[1])
+		return 3;
 	while (*p) {
 		if (*p >= 0xe0) {
 			q += 8;
@@ -623,7 +631,7 @@ str_quality(const char *s)
 			continue;
 		}
 		if (*p >= 0x80 || (*p >= 'a' && *p <= 'z') ||
-		    (*p >= '0' && *p <= '9'))
+		    (*p >= '0' && *p <= '9') || *p == '@')
 			q += 4;
 		else
 			q += 1;
@@ -1529,14 +1537,24 @@ ac_add_node(struct rx_lits *a, int parent, unsigned char c)
 struct rx_lits *
 rx_lits_new(const struct strlist *strings)
 {
+	return rx_lits_new_ids(strings, NULL);
+}
+
+struct rx_lits *
+rx_lits_new_ids(const struct strlist *strings, const size_t *ids)
+{
 	struct rx_lits *a = xcalloc(1, sizeof(*a));
 	int *queue;
 	size_t i, head = 0, tail = 0;
 
+	/* nstrings bounds the ids: one past the largest */
 	a->nstrings = strings->n;
-	a->lens = xcalloc(strings->n + 1, sizeof(*a->lens));
+	for (i = 0; ids && i < strings->n; i++)
+		if (ids[i] >= a->nstrings)
+			a->nstrings = ids[i] + 1;
+	a->lens = xcalloc(a->nstrings + 1, sizeof(*a->lens));
 	for (i = 0; i < strings->n; i++)
-		a->lens[i] = strlen(strings->v[i]);
+		a->lens[ids ? ids[i] : i] = strlen(strings->v[i]);
 	GROW(a->v, 1, a->alloc);
 	a->n = 1;
 	memset(&a->v[0], 0, sizeof(a->v[0]));
@@ -1551,8 +1569,8 @@ rx_lits_new(const struct strlist *strings)
 			next = ac_child(a, node, *s);
 			node = next >= 0 ? next : ac_add_node(a, node, *s);
 		}
-		if (node)
-			a->v[node].term = (int)i;	/* last id wins */
+		if (node)	/* last id wins */
+			a->v[node].term = (int)(ids ? ids[i] : i);
 	}
 	/* Breadth first: fail and dictionary links. */
 	queue = xcalloc(a->n + 1, sizeof(*queue));

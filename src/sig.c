@@ -104,11 +104,21 @@ blank_at(const unsigned char *p, size_t left)
 static size_t
 skip_ws(const char *s, size_t len, size_t i)
 {
+	const unsigned char *p = (const unsigned char *)s;
 	size_t n;
 
-	while (i < len && (n = blank_at((const unsigned char *)s + i,
-	    len - i)) > 0)
+	while (i < len) {
+		/* ASCII without the call */
+		if (p[i] < 0x80) {
+			if (!is_blank_byte(p[i]))
+				break;
+			i++;
+			continue;
+		}
+		if ((n = blank_at(p + i, len - i)) == 0)
+			break;
 		i += n;
+	}
 	return i;
 }
 
@@ -131,14 +141,29 @@ rtrim_len(const char *s, size_t len)
 	return len;
 }
 
+/* Are the eight bytes at p all ASCII? */
+static int
+ascii8(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return (v & 0x8080808080808080ull) == 0;
+}
+
 /* Code points in s, counting wide (CJK) characters twice. */
 static size_t
 width(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i, w = 0;
+	size_t i = 0, w = 0;
 
-	for (i = 0; i < len; i++) {
+	/* eight ASCII bytes at a time: each is one column */
+	while (i + 8 <= len && ascii8(p + i)) {
+		i += 8;
+		w += 8;
+	}
+	for (; i < len; i++) {
 		if ((p[i] & 0xC0) == 0x80)
 			continue;
 		w += p[i] >= 0xE3 ? 2 : 1;
@@ -146,27 +171,97 @@ width(const char *s, size_t len)
 	return w;
 }
 
+/*
+ * Byte classes for the scans that run over every line: ASCII blanks
+ * (is_blank_byte) and the ASCII punctuation of punct_len.
+ */
+enum {
+	BC_BLANK = 1,
+	BC_PUNCT = 2,
+};
+
+static const unsigned char byte_class[256] = {
+	['\t'] = BC_BLANK, ['\r'] = BC_BLANK, ['\f'] = BC_BLANK,
+	['\v'] = BC_BLANK, [' '] = BC_BLANK,
+	[','] = BC_PUNCT, ['.'] = BC_PUNCT, ['!'] = BC_PUNCT, [':'] = BC_PUNCT,
+	[';'] = BC_PUNCT, ['-'] = BC_PUNCT, ['~'] = BC_PUNCT, ['*'] = BC_PUNCT,
+	['_'] = BC_PUNCT, ['='] = BC_PUNCT, ['('] = BC_PUNCT, [')'] = BC_PUNCT,
+	['['] = BC_PUNCT, [']'] = BC_PUNCT, ['\''] = BC_PUNCT,
+	['"'] = BC_PUNCT, ['?'] = BC_PUNCT, ['/'] = BC_PUNCT, ['|'] = BC_PUNCT,
+};
+
+/*
+ * The folded byte of a plain ASCII byte (not a blank), 0 for the others
+ * (blanks, NUL, bytes of UTF-8 sequences); made once.
+ */
+static unsigned char plain_fold[256];
+
+static void
+plain_fold_init(void)
+{
+	unsigned c;
+
+	for (c = 1; c < 0x80; c++)
+		if (!(byte_class[c] & BC_BLANK))
+			plain_fold[c] = (unsigned char)(c >= 'A' && c <= 'Z' ?
+			    c + 32 : c);
+}
+
 /* Punctuation that may end or start a phrase ("Regards," "。"). */
 static size_t
 punct_len(const unsigned char *p, size_t left)
 {
-	if (left >= 1 && p[0] < 0x80 && p[0] != '\0' &&
-	    strchr(",.!:;-~*_=()[]'\"?/|", p[0]))
+	if (left >= 1 && (byte_class[p[0]] & BC_PUNCT))
 		return 1;
-	if (left >= 3 && p[0] == 0xEF && p[1] == 0xBC &&
+	if (left < 3 || p[0] < 0xE2)
+		return 0;
+	if (p[0] == 0xEF && p[1] == 0xBC &&
 	    (p[2] == 0x8C || p[2] == 0x81 || p[2] == 0x9A || p[2] == 0x9B ||
 	    p[2] == 0x9F || p[2] == 0x88 || p[2] == 0x89))
 		return 3;	/* ，！：；？（） */
-	if (left >= 3 && p[0] == 0xE3 && p[1] == 0x80 &&
-	    (p[2] == 0x81 || p[2] == 0x82))
+	if (p[0] == 0xE3 && p[1] == 0x80 && (p[2] == 0x81 || p[2] == 0x82))
 		return 3;	/* 、。 */
-	if (left >= 3 && p[0] == 0xE2 && p[1] == 0x80 &&
+	if (p[0] == 0xE2 && p[1] == 0x80 &&
 	    (p[2] == 0xA6 || p[2] == 0x93 || p[2] == 0x94 || p[2] == 0x98 ||
 	    p[2] == 0x99 || p[2] == 0x9C || p[2] == 0x9D))
 		return 3;	/* … – — ‘ ’ “ ” */
-	if (left >= 3 && p[0] == 0xEF && p[1] == 0xBD && p[2] == 0x9E)
+	if (p[0] == 0xEF && p[1] == 0xBD && p[2] == 0x9E)
 		return 3;	/* ～ */
 	return 0;
+}
+
+#define ONES8	0x0101010101010101ull
+#define HIGH8	0x8080808080808080ull
+
+/*
+ * phrase_key's fast path: when the eight bytes at p are printable ASCII
+ * ([0x20, 0x7F]) with no blank run (a space is followed by a byte that
+ * is neither a space nor another blank; p[8] must be readable), their
+ * key is themselves with A-Z in lower case: writes it to out and
+ * returns 1.  Else 0, and out is untouched.  The space test may say
+ * "two spaces" where there is one (a borrow): only the slow path then.
+ */
+static int
+words8(const unsigned char *p, char *out)
+{
+	uint64_t v, x, sp, upper;
+
+	if (!plain_fold['a'])
+		plain_fold_init();
+	memcpy(&v, p, sizeof(v));
+	if ((v & HIGH8) || ((v - 0x20 * ONES8) & ~v & HIGH8))
+		return 0;	/* not ASCII, or a byte below ' ' */
+	x = v ^ (0x20 * ONES8);
+	sp = (x - ONES8) & ~x & HIGH8;	/* the spaces */
+	if (sp & (sp >> 8))
+		return 0;
+	if ((sp >> 56) && (p[8] == ' ' || !plain_fold[p[8]]))
+		return 0;
+	/* bytes from 'A' (0x41) and not past 'Z' (0x5A) get 0x20 */
+	upper = ((v + 0x3F * ONES8) & ~(v + 0x25 * ONES8)) & HIGH8;
+	v |= upper >> 2;
+	memcpy(out, &v, sizeof(v));
+	return 1;
 }
 
 /*
@@ -177,65 +272,87 @@ punct_len(const unsigned char *p, size_t left)
  * Folding (phone_fold) changes letters only, never a blank or a mark of
  * punctuation, so those are found in s itself and each character is
  * folded as it is copied: one pass and no copy (this runs for every
- * line, often more than once).
+ * line, often more than once).  Runs of plain ASCII, most of a line,
+ * are copied by a tight loop.
  */
 static size_t
 phrase_key(const char *s, size_t len, char *out, size_t size)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, j = 0, k, n;
-	int space = 0;
+	size_t i = 0, j = 0, n;
+	unsigned char c;
 
 	out[0] = '\0';
 	if (len + 1 > size)
 		return 0;
+	if (!plain_fold['a'])
+		plain_fold_init();
 	/* leading blanks and punctuation */
-	for (;;) {
-		k = skip_ws(s, len, i);
-		if (k != i) {
-			i = k;
-			continue;
-		}
-		n = punct_len(p + i, len - i);
-		if (!n)
+	while (i < len) {
+		if ((n = blank_at(p + i, len - i)) == 0 &&
+		    (n = punct_len(p + i, len - i)) == 0)
 			break;
 		i += n;
 	}
-	for (; i < len; i++) {
-		/* blank_at only for what may be a blank: most bytes are not */
-		if ((p[i] >= 0x80 || is_blank_byte(p[i])) &&
-		    (n = blank_at(p + i, len - i)) > 0) {
-			i += n - 1;
-			space = j > 0;
+	while (i < len) {
+		/* eight bytes of words and single spaces at a time */
+		while (i + 9 <= len && words8(p + i, out + j)) {
+			i += 8;
+			j += 8;
+		}
+		/* plain ASCII: its folded byte from the table */
+		while ((c = plain_fold[p[i]]) != 0) {
+			out[j++] = (char)c;
+			if (++i == len)
+				break;
+		}
+		if (i == len)
+			break;
+		c = p[i];
+		if (c == '\0') {
+			out[j++] = '\0';
+			i++;
 			continue;
 		}
-		if (space)
-			out[j++] = ' ';
-		space = 0;
-		if (p[i] < 0x80) {
-			out[j++] = (char)(p[i] >= 'A' && p[i] <= 'Z' ?
-			    p[i] + 32 : p[i]);
+		if ((byte_class[c] & BC_BLANK) ||
+		    (n = blank_at(p + i, len - i)) > 0) {
+			/* collapse the run; one space if text follows */
+			while (i < len) {
+				if (byte_class[p[i]] & BC_BLANK)
+					i++;
+				else if (p[i] >= 0x80 &&
+				    (n = blank_at(p + i, len - i)) > 0)
+					i += n;
+				else
+					break;
+			}
+			if (j > 0 && i < len)
+				out[j++] = ' ';
 			continue;
 		}
 		/* a two-byte letter as phone_fold pairs it, else a byte */
-		n = p[i] >= 0xC2 && p[i] <= 0xDF && i + 1 < len &&
-		    (p[i + 1] & 0xC0) == 0x80 ? 2 : 1;
-		phone_fold(s + i, n, out + j);
-		j += n;
-		i += n - 1;
+		if (c >= 0xC2 && c <= 0xDF && i + 1 < len &&
+		    (p[i + 1] & 0xC0) == 0x80) {
+			phone_fold(s + i, 2, out + j);
+			j += 2;
+			i += 2;
+		} else {
+			out[j++] = (char)c;
+			i++;
+		}
 	}
-	out[j] = '\0';
 	/* trailing punctuation (and blanks before it) */
 	for (;;) {
 		while (j > 0 && out[j - 1] == ' ')
 			j--;
-		for (k = j < 3 ? 0 : j - 3; k < j; k++)
-			if (punct_len((const unsigned char *)out + k, j - k) ==
-			    j - k)
-				break;
-		if (k == j)
+		if (j >= 3 && punct_len((const unsigned char *)out + j - 3,
+		    3) == 3)
+			j -= 3;
+		else if (j >= 1 && (byte_class[(unsigned char)out[j - 1]] &
+		    BC_PUNCT))
+			j--;
+		else
 			break;
-		j = k;
 	}
 	out[j] = '\0';
 	return j;
@@ -289,16 +406,22 @@ sset_init(struct sset *set, const char *const *v, size_t n)
 		sset_add(set, v[i]);
 }
 
+/* Is key, whose str_hash is hash, in set? */
 static int
-sset_has(const struct sset *set, const char *key)
+sset_has_h(const struct sset *set, const char *key, unsigned hash)
 {
 	size_t h;
 
-	for (h = str_hash(key) & set->mask; set->slot[h];
-	    h = (h + 1) & set->mask)
+	for (h = hash & set->mask; set->slot[h]; h = (h + 1) & set->mask)
 		if (strcmp(set->slot[h], key) == 0)
 			return 1;
 	return 0;
+}
+
+static int
+sset_has(const struct sset *set, const char *key)
+{
+	return sset_has_h(set, key, str_hash(key));
 }
 
 /*
@@ -307,7 +430,7 @@ sset_has(const struct sset *set, const char *key)
  * process); the few lists asked about fit a small table.
  */
 static int
-in_list(const char *key, const char *const *list, size_t n)
+in_list_h(const char *key, unsigned hash, const char *const *list, size_t n)
 {
 	static struct {
 		const char *const *list;
@@ -317,7 +440,7 @@ in_list(const char *key, const char *const *list, size_t n)
 
 	for (i = 0; i < ARRAY_SIZE(sets) && sets[i].list; i++)
 		if (sets[i].list == list)
-			return sset_has(&sets[i].set, key);
+			return sset_has_h(&sets[i].set, key, hash);
 	if (i == ARRAY_SIZE(sets)) {
 		/* more lists than slots: the table must grow */
 		for (i = 0; i < n; i++)
@@ -327,7 +450,13 @@ in_list(const char *key, const char *const *list, size_t n)
 	}
 	sets[i].list = list;
 	sset_init(&sets[i].set, list, n);
-	return sset_has(&sets[i].set, key);
+	return sset_has_h(&sets[i].set, key, hash);
+}
+
+static int
+in_list(const char *key, const char *const *list, size_t n)
+{
+	return in_list_h(key, str_hash(key), list, n);
 }
 
 /*
@@ -389,7 +518,9 @@ name_find(struct name_table *t, const void *base, size_t n, size_t stride,
 static int
 wordy(unsigned char c)
 {
-	return isalnum(c) || (c >= 0xC3 && c < 0xE0);
+	/* isalnum() in the C locale, without the call */
+	return (unsigned char)((c | 0x20) - 'a') < 26 ||
+	    (unsigned char)(c - '0') < 10 || (c >= 0xC3 && c < 0xE0);
 }
 
 /* The lead byte of the character that ends at s[n - 1]. */
@@ -436,6 +567,8 @@ struct folded_list {
 static struct {
 	unsigned long serial;	/* of the ruleset; 0 none */
 	struct folded_list l[SL_COUNT];
+	/* the scanner of its "sigline" rules, kept with its buffers */
+	struct rule_scanner *scn;
 } rs_lists;
 
 static void
@@ -450,6 +583,7 @@ rs_lists_release(void)
 		free(rs_lists.l[i].len);
 		free(rs_lists.l[i].set.slot);
 	}
+	rule_scanner_free(rs_lists.scn);
 	memset(&rs_lists, 0, sizeof(rs_lists));
 }
 
@@ -482,6 +616,16 @@ rs_folded(const struct ruleset *rs, enum sig_list which)
 		rs_lists.serial = ruleset_serial(rs);
 	}
 	return &rs_lists.l[which];
+}
+
+/* The rule scanner of rs, made on first use and kept with its lists. */
+static struct rule_scanner *
+rs_scanner(const struct ruleset *rs)
+{
+	rs_folded(rs, SL_VALEDICTIONS);
+	if (!rs_lists.scn)
+		rs_lists.scn = rule_scanner_new(rs);
+	return rs_lists.scn;
 }
 
 static int ends_with_word(const char *s, size_t len, const char *w);
@@ -899,9 +1043,72 @@ has_digit(const char *s, size_t len)
 	size_t i;
 
 	for (i = 0; i < len; i++)
-		if (isdigit((unsigned char)s[i]))
+		if ((unsigned char)(s[i] - '0') < 10)	/* isdigit() */
 			return 1;
 	return 0;
+}
+
+/*
+ * The openers by their first byte (head and next hold index + 1, 0
+ * ends) and their lengths: starts_with_opener runs for most lines.
+ */
+static struct {
+	unsigned char head[256];
+	unsigned char next[ARRAY_SIZE(openers)];
+	unsigned char len[ARRAY_SIZE(openers)];
+	unsigned char bw[ARRAY_SIZE(openers)];	/* as find_word's */
+	unsigned char aw[ARRAY_SIZE(openers)];
+	int ready;
+} opener_ix;
+
+static void
+opener_ix_init(void)
+{
+	size_t i;
+	unsigned char c;
+
+	for (i = ARRAY_SIZE(openers); i > 0; i--) {
+		c = (unsigned char)openers[i - 1][0];
+		opener_ix.len[i - 1] = (unsigned char)strlen(openers[i - 1]);
+		opener_ix.bw[i - 1] = (unsigned char)wordy(c);
+		opener_ix.aw[i - 1] = (unsigned char)wordy(last_lead(
+		    openers[i - 1], opener_ix.len[i - 1]));
+		opener_ix.next[i - 1] = opener_ix.head[c];
+		opener_ix.head[c] = (unsigned char)i;
+	}
+	opener_ix.ready = 1;
+}
+
+/*
+ * first[j] = find_word(s, len, openers[j]) for every opener, in one pass
+ * over s instead of a memmem for each.
+ */
+static void
+openers_first(const char *s, size_t len, long *first)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t at, i, k, n;
+	int prevw;
+
+	if (!opener_ix.ready)
+		opener_ix_init();
+	for (k = 0; k < ARRAY_SIZE(openers); k++)
+		first[k] = -1;
+	for (at = 0; at < len; at++) {
+		if (!(i = opener_ix.head[u[at]]))
+			continue;
+		prevw = at > 0 && wordy(last_lead(s, at));
+		for (; i; i = opener_ix.next[i - 1]) {
+			k = i - 1;
+			n = opener_ix.len[k];
+			if (first[k] >= 0 || (opener_ix.bw[k] && prevw) ||
+			    n > len - at || memcmp(s + at, openers[k], n) != 0)
+				continue;
+			if (opener_ix.aw[k] && at + n < len && wordy(u[at + n]))
+				continue;
+			first[k] = (long)at;
+		}
+	}
 }
 
 static int
@@ -909,9 +1116,11 @@ starts_with_opener(const char *key)
 {
 	size_t i;
 
-	/* the first byte first: this runs for every line */
-	for (i = 0; i < ARRAY_SIZE(openers); i++)
-		if (key[0] == openers[i][0] && starts_with(key, openers[i]))
+	if (!opener_ix.ready)
+		opener_ix_init();
+	for (i = opener_ix.head[(unsigned char)key[0]]; i;
+	    i = opener_ix.next[i - 1])
+		if (strncmp(key, openers[i - 1], opener_ix.len[i - 1]) == 0)
 			return 1;
 	for (i = 0; i < ARRAY_SIZE(openers_cjk); i++)
 		if (key[0] == openers_cjk[i][0] &&
@@ -931,12 +1140,13 @@ is_wrote_key(const struct ruleset *rs, const char *key, size_t len,
     int colon, int dashed)
 {
 	int opener = starts_with_opener(key) || dashed;
-	int evidence = opener || has_digit(key, len) || memchr(key, '@', len);
 	size_t i;
 
 	if (len < 4)
 		return 0;
-	if (evidence && (opener || colon || dashed)) {
+	/* evidence (a digit, an '@') is looked for only when it counts */
+	if ((opener || colon || dashed) && (opener || has_digit(key, len) ||
+	    memchr(key, '@', len))) {
 		for (i = 0; i < ARRAY_SIZE(tails); i++)
 			if (ends_with_word(key, len, tails[i]))
 				return 1;
@@ -1014,15 +1224,18 @@ wrote_header(const struct ruleset *rs, const struct doc *d, size_t i,
     const char *lkey, size_t lklen, size_t *cut)
 {
 	const struct line *l = &d->v[i];
-	char buf[HDR_MAX * 3 + 8], key60[64], *f;
+	char buf[HDR_MAX * 3 + 8], key60[64], f[HDR_MAX * 3 + 8];
 	const char *key = lkey;
 	size_t span, j, n, at;
 	int colon, dashed, whole, opens;
-	long w;
+	long first[ARRAY_SIZE(openers)];
 
 	*cut = 0;
-	whole = l->len <= HDR_MAX * 3 && wrote_keyed(rs, l->s, l->len, lkey,
-	    lklen);
+	/* the line's shape, once for both uses */
+	raw_shape(l->s, l->len, &colon, &dashed);
+	/* no lkey: wrote_possible() found it cannot be one */
+	whole = lkey && l->len <= HDR_MAX * 3 && is_wrote_key(rs, lkey,
+	    lklen, colon, dashed);
 	/* the opening words; a short line's key is the line key */
 	if (l->len > 60) {
 		phrase_key(l->s, 60, key60, sizeof(key60));
@@ -1050,22 +1263,50 @@ wrote_header(const struct ruleset *rs, const struct doc *d, size_t i,
 	}
 	/* reply text and the header on one line: "reply On ... wrote:" */
 	l = &d->v[i];
-	raw_shape(l->s, l->len, &colon, &dashed);
-	if (colon && l->len >= 20) {
-		f = xmalloc(l->len + 1);
+	if (colon && l->len >= 20 && l->len < sizeof(f)) {
 		phone_fold(l->s, l->len, f);
+		openers_first(f + 1, l->len - 1, first);
 		for (j = 0; j < ARRAY_SIZE(openers) && !*cut; j++) {
-			w = find_word(f + 1, l->len - 1, openers[j]);
-			if (w < 0)
+			if (first[j] < 0)
 				continue;
-			at = (size_t)w + 1;
+			at = (size_t)first[j] + 1;
 			if (wrote_text(rs, l->s + at, l->len - at) &&
 			    has_digit(l->s + at, l->len - at))
 				*cut = at;
 		}
-		free(f);
 	}
 	return *cut || whole ? 1 : 0;
+}
+
+/*
+ * Can the line (longer than 60 bytes) be an "On ... wrote:" header by
+ * itself (is_wrote_key)?  A long line is mostly a paragraph, and its
+ * phrase key costs more than the rest of the checks: this says no, from
+ * its first 60 bytes and its shape, to a line that is_wrote_key would
+ * turn down.  is_wrote_key needs an opener (checked on the key of the
+ * first 60 bytes, which starts as the whole key does, but for its last
+ * three bytes), a colon or dashes at the end, or a '>' in the line.
+ */
+static int
+wrote_possible(const struct line *l)
+{
+	char key60[64];
+	size_t i, n;
+	int colon, dashed;
+
+	raw_shape(l->s, l->len, &colon, &dashed);
+	if (colon || dashed || memchr(l->s, '>', l->len))
+		return 1;
+	n = phrase_key(l->s, MIN(l->len, 60), key60, sizeof(key60));
+	if (n < 16)
+		return 1;
+	for (i = 0; i < ARRAY_SIZE(openers); i++)
+		if (key60[0] == openers[i][0] && starts_with(key60, openers[i]))
+			return 1;
+	for (i = 0; i < ARRAY_SIZE(openers_cjk); i++)
+		if (starts_with(key60, openers_cjk[i]))
+			return 1;
+	return 0;
 }
 
 /* "-----Original Message-----" (1) or a forward header (2), else 0. */
@@ -1085,8 +1326,8 @@ original_line(const struct ruleset *rs, const struct line *l,
 		trail += s[i - 1] != ' ' && s[i - 1] != ':';
 	if (!klen)
 		return 0;
-	if (strcmp(key, "begin forwarded message") == 0 ||
-	    strcmp(key, "original message follows") == 0)
+	if ((key[0] == 'b' && strcmp(key, "begin forwarded message") == 0) ||
+	    (key[0] == 'o' && strcmp(key, "original message follows") == 0))
 		return 2;
 	if (lead < 2 && trail < 2)
 		return 0;
@@ -1108,7 +1349,7 @@ static enum hkey
 header_key(const struct line *l)
 {
 	static struct name_table names;
-	const char *s = l->s;
+	const char *s = l->s, *colon, *wide;
 	char key[48];
 	size_t i, j, end, n;
 
@@ -1117,11 +1358,17 @@ header_key(const struct line *l)
 	i = skip_ws(s, l->len, 0);
 	while (i < l->len && s[i] == '*')
 		i++;
-	for (j = i; j < l->len && j - i < 32; j++) {
-		if (s[j] == ':' || (j + 2 < l->len &&
-		    memcmp(s + j, "\xEF\xBC\x9A", 3) == 0))
+	/* the first ':' or '：' in the 32 bytes from i */
+	end = MIN(l->len, i + 32);
+	colon = i < end ? memchr(s + i, ':', end - i) : NULL;
+	j = colon ? (size_t)(colon - s) : end;
+	for (wide = s + i; (wide = memchr(wide, '\xEF', s + j - wide));
+	    wide++)
+		if ((size_t)(wide - s) + 2 < l->len &&
+		    memcmp(wide, "\xEF\xBC\x9A", 3) == 0) {
+			j = (size_t)(wide - s);
 			break;
-	}
+		}
 	if (j >= l->len || j - i >= 32 || j == i)
 		return HK_NONE;
 	end = j;
@@ -1208,7 +1455,7 @@ mark_headers(const struct ruleset *rs, struct doc *d, size_t *cut_line,
 {
 	char key[HDR_MAX * 3 + 8];
 	size_t i, j, span, cut, klen;
-	int o, history = 0;
+	int o, nokey, history = 0;
 
 	*cut_line = d->n;
 	*cut_at = 0;
@@ -1228,9 +1475,14 @@ mark_headers(const struct ruleset *rs, struct doc *d, size_t *cut_line,
 			continue;
 		cut = 0;
 		span = 0;
-		/* the line's phrase key, once for all the checks */
-		klen = phrase_key(l->s, l->len, key, sizeof(key));
-		o = original_line(rs, l, key, klen);
+		/*
+		 * The line's phrase key, once for all the checks; not for
+		 * a long line that cannot be a header (original_line
+		 * looks at 120 bytes at most).
+		 */
+		nokey = l->len > 120 && !wrote_possible(l);
+		klen = nokey ? 0 : phrase_key(l->s, l->len, key, sizeof(key));
+		o = nokey ? 0 : original_line(rs, l, key, klen);
 		if (o) {
 			l->kind = o == 2 ? L_FWD : L_SPLIT;
 			history = 1;
@@ -1243,7 +1495,8 @@ mark_headers(const struct ruleset *rs, struct doc *d, size_t *cut_line,
 				d->v[i - 1].kind = L_SPLIT;
 				l->kind = L_HDR;
 			}
-		} else if ((span = wrote_header(rs, d, i, key, klen, &cut))) {
+		} else if ((span = wrote_header(rs, d, i, nokey ? NULL : key,
+		    klen, &cut))) {
 			l->kind = L_SPLIT;
 			/* the reply before it stays, if history starts here */
 			if (cut && !history) {
@@ -1422,6 +1675,13 @@ struct kline {
 	const char *s;
 	size_t len;
 	unsigned char kind;
+	/*
+	 * What find_signature found the line to be (enum cand + 1; 0: not
+	 * looked at), and for C_VALNAME where the name starts, so that
+	 * fields_extract need not ask again.
+	 */
+	unsigned char cand;
+	size_t vname;
 };
 
 static size_t
@@ -1489,38 +1749,49 @@ is_delimiter(const char *s, size_t len)
 	return 1;
 }
 
+/* What separates the words of a valediction: " ,/&+.!" */
+static int
+valediction_sep(char c)
+{
+	return c == ' ' || c == ',' || c == '/' || c == '&' || c == '+' ||
+	    c == '.' || c == '!';
+}
+
 static int
 valediction_key(const struct ruleset *rs, const char *key)
 {
 	char tok[64];
 	const char *p = key;
-	size_t n, i;
+	size_t n;
+	unsigned h;
 	int core = 0;
 
 	if (!*key)
 		return 0;
-	if (in_list(key, valedictions, ARRAY_SIZE(valedictions)) ||
-	    rs_list(rs, SL_VALEDICTIONS, key, 0))
+	/* one hash for both lists, and one a word for both below */
+	h = str_hash(key);
+	if (in_list_h(key, h, valedictions, ARRAY_SIZE(valedictions)) ||
+	    (rs && sset_has_h(&rs_folded(rs, SL_VALEDICTIONS)->set, key, h)))
 		return 1;
 	while (*p) {
-		while (*p == ' ' || *p == ',' || *p == '/' || *p == '&' ||
-		    *p == '+' || *p == '.' || *p == '!')
+		while (valediction_sep(*p))
 			p++;
 		if (!*p)
 			break;
-		for (n = 0; p[n] && !strchr(" ,/&+.!", p[n]); n++)
+		for (n = 0; p[n] && !valediction_sep(p[n]); n++)
 			;
 		if (n >= sizeof(tok))
 			return 0;
 		memcpy(tok, p, n);
 		tok[n] = '\0';
 		p += n;
-		if (!in_list(tok, valediction_words,
+		h = str_hash(tok);
+		if (!in_list_h(tok, h, valediction_words,
 		    ARRAY_SIZE(valediction_words)))
 			return 0;
-		for (i = 0; i < ARRAY_SIZE(valediction_core); i++)
-			if (strcmp(tok, valediction_core[i]) == 0)
-				core = 1;
+		if (!core && in_list_h(tok, h, valediction_core,
+		    ARRAY_SIZE(valediction_core)))
+			core = 1;
 	}
 	return core;
 }
@@ -1666,7 +1937,8 @@ is_footer(const struct ruleset *rs, const char *s, size_t len)
 	if (rs_list(rs, SL_MOBILE_FOOTERS, key, 1))
 		return 1;
 	for (i = 0; i < ARRAY_SIZE(footer_prefixes); i++) {
-		if (!starts_with(key, footer_prefixes[i]))
+		if (key[0] != footer_prefixes[i][0] ||
+		    !starts_with(key, footer_prefixes[i]))
 			continue;
 		rest = key + strlen(footer_prefixes[i]);
 		w = count_words(rest, strlen(rest));
@@ -1693,7 +1965,8 @@ is_footer(const struct ruleset *rs, const char *s, size_t len)
 	if (width(key, klen) > 40)
 		return 0;
 	for (i = 0; i < ARRAY_SIZE(footer_cjk_start); i++)
-		if (starts_with(key, footer_cjk_start[i])) {
+		if (key[0] == footer_cjk_start[i][0] &&
+		    starts_with(key, footer_cjk_start[i])) {
 			if (i < 6)
 				return 1;
 			for (j = 0; j < ARRAY_SIZE(device_words); j++)
@@ -1751,36 +2024,85 @@ find_email(const char *s, size_t len, size_t *n)
 }
 
 /* Finds "http(s)://..." or "www...."; returns its offset or -1. */
+/* A URL starting at i ("http://", "https://", "www."): its offset. */
+static long
+url_at(const char *s, size_t len, size_t i, size_t *n)
+{
+	size_t j;
+
+	if (i + 4 >= len)
+		return -1;
+	/* the strncasecmp calls below cost more than the rest */
+	if ((s[i] | 0x20) != 'h' && (s[i] | 0x20) != 'w')
+		return -1;
+	if (!((len - i >= 7 && strncasecmp(s + i, "http://", 7) == 0) ||
+	    (len - i >= 8 && strncasecmp(s + i, "https://", 8) == 0) ||
+	    (strncasecmp(s + i, "www.", 4) == 0 &&
+	    (i == 0 || !isalnum((unsigned char)s[i - 1])))))
+		return -1;
+	for (j = i; j < len && !isspace((unsigned char)s[j]) &&
+	    !strchr("<>\"'|,()[]", s[j]) && (unsigned char)s[j] < 0x80;
+	    j++)
+		;
+	while (j > i && strchr(".;:!?/", s[j - 1]) &&
+	    !(s[j - 1] == '/' && j - i > 8 && s[j - 2] != '/'))
+		j--;
+	if (j - i <= 4)
+		return -1;
+	*n = j - i;
+	return (long)i;
+}
+
 static long
 find_url(const char *s, size_t len, size_t *n)
 {
-	size_t i, j;
+	const char *dot, *col, *q;
+	size_t i, next = 0, k;
+	long at = -1;
 
-	for (i = 0; i + 4 < len; i++) {
-		/* the strncasecmp calls below cost more than the rest */
-		if ((s[i] | 0x20) != 'h' && (s[i] | 0x20) != 'w')
-			continue;
-		if (!((len - i >= 7 && strncasecmp(s + i, "http://", 7) == 0) ||
-		    (len - i >= 8 && strncasecmp(s + i, "https://", 8) == 0) ||
-		    (strncasecmp(s + i, "www.", 4) == 0 &&
-		    (i == 0 || !isalnum((unsigned char)s[i - 1])))))
-			continue;
-		for (j = i; j < len && !isspace((unsigned char)s[j]) &&
-		    !strchr("<>\"'|,()[]", s[j]) && (unsigned char)s[j] < 0x80;
-		    j++)
-			;
-		while (j > i && strchr(".;:!?/", s[j - 1]) &&
-		    !(s[j - 1] == '/' && j - i > 8 && s[j - 2] != '/'))
-			j--;
-		if (j - i <= 4)
-			continue;
-		*n = j - i;
-		return (long)i;
+	/*
+	 * A URL has a '.' three bytes after its start ("www.") or a ':'
+	 * four or five after ("http://", "https://"): only those places
+	 * are tried, in order, from each '.' and ':' in turn.
+	 */
+	dot = memchr(s, '.', len);
+	col = memchr(s, ':', len);
+	while ((dot || col) && at < 0) {
+		q = !col || (dot && dot < col) ? dot : col;
+		for (k = 5; k >= 3 && at < 0; k--) {
+			if ((size_t)(q - s) < k)
+				continue;
+			i = (size_t)(q - s) - k;
+			if (i < next)
+				continue;
+			next = i + 1;
+			at = url_at(s, len, i, n);
+		}
+		if (q == dot)
+			dot = memchr(q + 1, '.', len - (size_t)(q + 1 - s));
+		else
+			col = memchr(q + 1, ':', len - (size_t)(q + 1 - s));
 	}
-	return -1;
+	return at;
 }
 
 /* A phone number somewhere in s (7 to 17 digits, not a date). */
+/*
+ * May one of the eight bytes at s start a number ('0'-'9', '+', '(')?
+ * Tested as: a byte in ['(', '9'] once its top bit is cleared, so a few
+ * other bytes say yes too; none that starts a number says no.
+ */
+static int
+number_byte8(const char *s)
+{
+	uint64_t v;
+
+	memcpy(&v, s, sizeof(v));
+	v &= ~HIGH8;
+	return (((v + (0x80 - '(') * ONES8) & ~(v + (0x7F - '9') * ONES8)) &
+	    HIGH8) != 0;
+}
+
 static int
 has_phone(const char *s, size_t len)
 {
@@ -1790,7 +2112,13 @@ has_phone(const char *s, size_t len)
 	if (len > FIELD_MAX)
 		len = FIELD_MAX;
 	for (i = 0; i < len; i++) {
-		if (!(isdigit((unsigned char)s[i]) || s[i] == '+' ||
+		/* eight bytes none of which can start a number at a time */
+		while (i + 8 <= len && !number_byte8(s + i))
+			i += 8;
+		if (i >= len)
+			break;
+		/* most bytes: isdigit() is a call */
+		if (!((unsigned char)(s[i] - '0') < 10 || s[i] == '+' ||
 		    s[i] == '('))
 			continue;
 		if (i > 0 && (isalnum((unsigned char)s[i - 1]) ||
@@ -1822,9 +2150,14 @@ static size_t
 width_past(const char *s, size_t len, size_t cap)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i, w = 0;
+	size_t i = 0, w = 0;
 
-	for (i = 0; i < len && w <= cap; i++) {
+	/* as width(), while eight more columns stay within cap */
+	while (i + 8 <= len && w + 8 <= cap && ascii8(p + i)) {
+		i += 8;
+		w += 8;
+	}
+	for (; i < len && w <= cap; i++) {
 		if ((p[i] & 0xC0) == 0x80)
 			continue;
 		w += p[i] >= 0xE3 ? 2 : 1;
@@ -1864,6 +2197,23 @@ line_flags(const char *s, size_t len)
 #define LF_CONTACT (LF_EMAIL | LF_URL | LF_PHONE)
 
 /*
+ * memmem(s, len, t, 3) for a three-byte UTF-8 character t: its lead byte
+ * is rare in most lines, and memchr finds it faster.
+ */
+static const char *
+find3(const char *s, size_t len, const char *t)
+{
+	const char *p = s, *e = s + len;
+
+	while (e - p >= 3 && (p = memchr(p, t[0], (size_t)(e - p - 2)))) {
+		if (p[1] == t[1] && p[2] == t[2])
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
+/*
  * "Regards, Roman": a valediction and a name on one line.  Returns the
  * offset of the name, or 0.
  */
@@ -1877,7 +2227,7 @@ valediction_name(const struct ruleset *rs, const char *s, size_t len)
 		return 0;
 	comma = memchr(s, ',', len);
 	if (!comma && len >= 3)
-		comma = memmem(s, len, "\xEF\xBC\x8C", 3);
+		comma = find3(s, len, "\xEF\xBC\x8C");
 	if (comma) {
 		i = (size_t)(comma - s);
 		k = i + (*comma == ',' ? 1 : 3);
@@ -2104,9 +2454,15 @@ has_word(const char *f, size_t len, const char *const *list, size_t n)
 		/* As find_word: no word character just before a word
 		 * that starts with one, nor just after one that ends so. */
 		prevw = at > 0 && wordy(last_lead(f, at));
+		/* the words of a chain start with the same byte */
+		if (prevw && x->bw[i - 1])
+			continue;
 		for (; i; i = x->next[i - 1]) {
 			k = i - 1;
+			/* the second byte before the call */
 			if ((x->bw[k] && prevw) || x->len[k] > len - at ||
+			    (x->len[k] > 1 && u[at + 1] !=
+			    (unsigned char)list[k][1]) ||
 			    memcmp(f + at, list[k], x->len[k]) != 0)
 				continue;
 			if (x->aw[k] && at + x->len[k] < len &&
@@ -2118,11 +2474,13 @@ has_word(const char *f, size_t len, const char *const *list, size_t n)
 	return 0;
 }
 
-/* Folded copy of s; wide blanks become as many spaces (same length). */
+/*
+ * Folded copy of s into f (len + 1 bytes); wide blanks become as many
+ * spaces (same length).  Returns f.
+ */
 static char *
-fold_dup(const char *s, size_t len)
+fold_into(const char *s, size_t len, char *f)
 {
-	char *f = xmalloc(len + 1);
 	size_t i, n;
 
 	phone_fold(s, len, f);
@@ -2136,15 +2494,14 @@ fold_dup(const char *s, size_t len)
 static int
 title_like(const char *s, size_t len)
 {
-	char *f;
+	char f[128];	/* len is at most 120 */
 	int r;
 
 	if (len > 120 || width(s, len) > 70)
 		return 0;
-	f = fold_dup(s, len);
+	fold_into(s, len, f);
 	r = !memchr(f, '@', len) &&
 	    has_word(f, len, title_words, ARRAY_SIZE(title_words));
-	free(f);
 	return r;
 }
 
@@ -2152,14 +2509,14 @@ title_like(const char *s, size_t len)
 static int
 company_like(const char *s, size_t len)
 {
-	char *f;
+	char f[128];	/* len is at most 120 */
 	int r = 0;
 	size_t n;
 
 	if (len > 120 || width(s, len) > 80 || memchr(s, '@', len) ||
 	    find_url(s, len, &n) >= 0)
 		return 0;
-	f = fold_dup(s, len);
+	fold_into(s, len, f);
 	if (has_word(f, len, company_words, ARRAY_SIZE(company_words)) ||
 	    strstr(f, "co.,ltd") || strstr(f, "co.ltd") ||
 	    strstr(f, "co., ltd") || strstr(f, "gmbh") || strstr(f, "有限"))
@@ -2167,7 +2524,6 @@ company_like(const char *s, size_t len)
 	else if (has_word(f, len, company_weak_words,
 	    ARRAY_SIZE(company_weak_words)))
 		r = 1;
-	free(f);
 	return r;
 }
 
@@ -2249,14 +2605,16 @@ postcode_country(const char *s, size_t len)
 static int
 address_like(const char *s, size_t len)
 {
-	char *f;
+	char f[304];	/* len is at most 300 */
 	int r = 0, digit;
 	size_t i, n;
 
 	if (len > 300 || memchr(s, '@', len) || find_url(s, len, &n) >= 0)
 		return 0;
-	f = fold_dup(s, len);
+	/* the folded text is only looked at with a digit */
 	digit = has_digit(s, len);
+	if (digit)
+		fold_into(s, len, f);
 	if (digit && (has_word(f, len, address_words,
 	    ARRAY_SIZE(address_words)) || street_compound(f, len)))
 		r = 1;
@@ -2269,7 +2627,6 @@ address_like(const char *s, size_t len)
 		r = 1;
 	if (!r && len <= 120 && postcode_country(s, len))
 		r = 1;
-	free(f);
 	return r;
 }
 
@@ -2378,7 +2735,7 @@ sender_names(const struct address *a, struct strlist *out)
 {
 	char f[128], tok[64], first[64] = "", all[128] = "";
 	const char *p, *at;
-	size_t ns, nlen, n, words = 0;
+	size_t ns, nlen, n, k, words = 0;
 	int role = 0;
 
 	nlen = 0;
@@ -2408,8 +2765,13 @@ sender_names(const struct address *a, struct strlist *out)
 		role |= in_list(tok, role_words, ARRAY_SIZE(role_words));
 		if (!words++)
 			xstrlcpy(first, tok, sizeof(first));
+		/* snprintf(all + ns, ..., "%s%s", ns ? " " : "", tok) */
 		ns = strlen(all);
-		snprintf(all + ns, sizeof(all) - ns, "%s%s", ns ? " " : "", tok);
+		if (ns && ns + 1 < sizeof(all))
+			all[ns++] = ' ';
+		for (k = 0; tok[k] && ns + 1 < sizeof(all); k++)
+			all[ns++] = tok[k];
+		all[ns] = '\0';
 	}
 	if (role || !words)
 		return;
@@ -2419,7 +2781,7 @@ sender_names(const struct address *a, struct strlist *out)
 }
 
 static void
-find_signature(const struct ruleset *rs, const struct kline *K, size_t nk,
+find_signature(const struct ruleset *rs, struct kline *K, size_t nk,
     const struct address *sender, struct sigfind *sf)
 {
 	struct strlist names = STRLIST_INIT;
@@ -2470,8 +2832,9 @@ find_signature(const struct ruleset *rs, const struct kline *K, size_t nk,
 			kind[i] = C_DELIM;
 		else if (is_valediction(rs, k->s, k->len))
 			kind[i] = C_VALED;
-		else if (valediction_name(rs, k->s, k->len))
+		else if ((K[w[i]].vname = valediction_name(rs, k->s, k->len)))
 			kind[i] = C_VALNAME;
+		K[w[i]].cand = (unsigned char)(kind[i] + 1);
 		if (kind[i] != C_NONE)
 			cands[ncand++] = i;
 	}
@@ -2608,6 +2971,8 @@ sig_analyse(const struct ruleset *rs, const char *text,
 	doc_split(&d, text);
 	mark_headers(rs, &d, &cut_line, &cut_at);
 	strip_history(&d);
+	/* at most a line each: one allocation */
+	GROW(K, d.n, alloc);
 	for (i = 0; i < d.n; i++) {
 		struct line *l = &d.v[i];
 		size_t plen;
@@ -2617,6 +2982,7 @@ sig_analyse(const struct ruleset *rs, const char *text,
 			K[nk].s = l->s;
 			K[nk].len = l->len;
 			K[nk].kind = l->kind;
+			K[nk].cand = 0;
 			nk++;
 			continue;
 		}
@@ -2630,6 +2996,7 @@ sig_analyse(const struct ruleset *rs, const char *text,
 			K[nk].s = l->s;
 			K[nk].len = plen;
 			K[nk].kind = L_TEXT;
+			K[nk].cand = 0;
 			nk++;
 			add_line(&quo, l->s + cut_at, l->len - cut_at);
 			continue;
@@ -2829,11 +3196,16 @@ static unsigned
 label_part(const char *p, size_t n)
 {
 	char f[48];
-	size_t i, k;
+	size_t i, k, flen, tlen;
 	static const char *const tails_[] = {
 		" no.", " no", " number", " nr", " nr.", " #", " num", ".",
 		" id", " n°", " nº",
 	};
+	static size_t tails_len[ARRAY_SIZE(tails_)];
+
+	if (!tails_len[0])
+		for (i = 0; i < ARRAY_SIZE(tails_); i++)
+			tails_len[i] = strlen(tails_[i]);
 
 	while (n && (p[n - 1] == ' ' || p[n - 1] == '.' || p[n - 1] == '*'))
 		n--;
@@ -2844,16 +3216,20 @@ label_part(const char *p, size_t n)
 	if (!n || n >= sizeof(f))
 		return 0;
 	phone_fold(p, n, f);
+	flen = strlen(f);
 	for (k = 0; k < 2; k++) {
 		if ((i = label_lookup(f)))
 			return (unsigned)i;
 		/* "Tel No.", "Phone Number", "WhatsApp ID" */
-		for (i = 0; i < ARRAY_SIZE(tails_); i++)
-			if (ends_with(f, tails_[i]) && strlen(f) >
-			    strlen(tails_[i])) {
-				f[strlen(f) - strlen(tails_[i])] = '\0';
+		for (i = 0; i < ARRAY_SIZE(tails_); i++) {
+			tlen = tails_len[i];
+			if (flen > tlen &&
+			    memcmp(f + flen - tlen, tails_[i], tlen) == 0) {
+				flen -= tlen;
+				f[flen] = '\0';
 				break;
 			}
+		}
 		if (i == ARRAY_SIZE(tails_))
 			break;
 	}
@@ -2871,8 +3247,8 @@ label_fields(const char *p, size_t n)
 		return f;
 	for (i = 0; i <= n; i++) {
 		if (i < n && p[i] != '/' && p[i] != '&' && p[i] != ',' &&
-		    p[i] != '+' && p[i] != '|' &&
-		    !(i + 5 <= n && strncasecmp(p + i, " and ", 5) == 0))
+		    p[i] != '+' && p[i] != '|' && !(p[i] == ' ' &&
+		    i + 5 <= n && strncasecmp(p + i, " and ", 5) == 0))
 			continue;
 		if (i > start) {
 			/* "Mobile/Zalo": the parts we know */
@@ -2978,9 +3354,6 @@ struct extract {
 	unsigned suppress;	/* fields the rules took from this line */
 	int by_rule;		/* a rule's capture is being applied */
 	uint64_t deadline;	/* for the rules, now_ms() clock */
-	/* Kept for the lines of one signature: a scanner per line cost
-	 * more than the scan.  Owned; NULL until the first rules_line. */
-	struct rule_scanner *scn;
 };
 
 /* s (len) with blank runs (tabs, no-break spaces) as one space; owned. */
@@ -3249,16 +3622,16 @@ static const char *const name_prefixes[] = {
 static const char *
 salutation_of(const char *w, size_t n)
 {
+	static struct name_table t;
 	char f[16];
-	size_t i;
+	size_t k;
 
 	if (!n || n >= sizeof(f))
 		return NULL;
 	phone_fold(w, n, f);
-	for (i = 0; i < ARRAY_SIZE(salutations); i++)
-		if (strcmp(f, salutations[i].word) == 0)
-			return salutations[i].sal;
-	return NULL;
+	k = name_find(&t, salutations, ARRAY_SIZE(salutations),
+	    sizeof(salutations[0]), f);
+	return k ? salutations[k - 1].sal : NULL;
 }
 
 /*
@@ -3840,7 +4213,6 @@ extract_finish(struct extract *x, const struct kline *K, size_t from,
 		free(x->others[i]);
 	free(x->name_line);
 	buf_release(&x->addr);
-	rule_scanner_free(x->scn);
 }
 
 /* Fields only rules capture, by name. */
@@ -3944,10 +4316,8 @@ rules_line(struct extract *x, const char *s, size_t len)
 
 	if (!x->rs)
 		return 0;
-	if (!x->scn)
-		x->scn = rule_scanner_new(x->rs);
-	ruleset_scan_with(x->rs, x->scn, "sigline", NULL, s, len, NULL, &hits,
-	    x->deadline, NULL);
+	ruleset_scan_with(x->rs, rs_scanner(x->rs), "sigline", NULL, s, len,
+	    NULL, &hits, x->deadline, NULL);
 	for (i = 0; i < hits.n; i++)
 		for (k = 0; k < hits.v[i].ncaps; k++)
 			mask |= apply_capture(x, hits.v[i].caps[k].name,
@@ -3962,6 +4332,7 @@ fields_extract(const struct ruleset *rs, const struct kline *K, size_t from,
 {
 	struct extract x;
 	size_t i, k;
+	unsigned memo;
 
 	extract_init(&x, rs, sender, f);
 	if (rs)
@@ -3973,7 +4344,9 @@ fields_extract(const struct ruleset *rs, const struct kline *K, size_t from,
 		if (skip_ws(s, len, 0) >= len)
 			continue;
 		x.suppress = rules_line(&x, s, len);
-		if (is_delimiter(s, len)) {
+		/* what find_signature found, when it looked at all of it */
+		memo = K[i].len <= FIELD_MAX ? K[i].cand : 0;
+		if (memo ? memo == C_DELIM + 1 : is_delimiter(s, len)) {
 			/* "-Roman", "-- Tim" */
 			k = skip_ws(s, len, 0);
 			while (k < len && s[k] == '-')
@@ -3982,9 +4355,11 @@ fields_extract(const struct ruleset *rs, const struct kline *K, size_t from,
 				take_name(&x, s + k, len - k, NULL);
 			continue;
 		}
-		if (is_valediction(rs, s, len))
+		if (memo ? memo == C_VALED + 1 : is_valediction(rs, s, len))
 			continue;
-		if ((k = valediction_name(rs, s, len))) {
+		k = memo ? (memo == C_VALNAME + 1 ? K[i].vname : 0) :
+		    valediction_name(rs, s, len);
+		if (k) {
 			take_name(&x, s + k, len - k, NULL);
 			continue;
 		}
