@@ -367,6 +367,7 @@ phrase_key(const char *s, size_t len, char *out, size_t size)
 struct sset {
 	const char **slot;	/* borrowed strings; NULL empty */
 	size_t mask;
+	size_t maxlen;		/* of the longest string */
 };
 
 /* FNV-1a over the bytes of s. */
@@ -385,6 +386,7 @@ sset_add(struct sset *set, const char *s)
 {
 	size_t h;
 
+	set->maxlen = MAX(set->maxlen, strlen(s));
 	for (h = str_hash(s) & set->mask; set->slot[h];
 	    h = (h + 1) & set->mask)
 		if (strcmp(set->slot[h], s) == 0)
@@ -402,6 +404,7 @@ sset_init(struct sset *set, const char *const *v, size_t n)
 		cap <<= 1;
 	set->slot = xcalloc(cap, sizeof(*set->slot));
 	set->mask = cap - 1;
+	set->maxlen = 0;
 	for (i = 0; i < n; i++)
 		sset_add(set, v[i]);
 }
@@ -425,32 +428,37 @@ sset_has(const struct sset *set, const char *key)
 }
 
 /*
- * Is key one of the n strings of list, a static list of this file?  The
- * list's set is found by its address (static lists live as long as the
- * process); the few lists asked about fit a small table.
+ * The set of the n strings of list, a static list of this file: made on
+ * first use and kept, found by the list's address (static lists live as
+ * long as the process).  A caller that asks often keeps the pointer.
  */
+static const struct sset *
+list_set(const char *const *list, size_t n)
+{
+	static struct list_set {
+		const char *const *list;
+		struct sset set;
+		struct list_set *next;
+	} *sets;
+	struct list_set *ls;
+
+	for (ls = sets; ls && ls->list != list; ls = ls->next)
+		;
+	if (!ls) {
+		ls = xcalloc(1, sizeof(*ls));
+		ls->list = list;
+		sset_init(&ls->set, list, n);
+		ls->next = sets;
+		sets = ls;
+	}
+	return &ls->set;
+}
+
+/* Is key, whose str_hash is hash, one of the n strings of list? */
 static int
 in_list_h(const char *key, unsigned hash, const char *const *list, size_t n)
 {
-	static struct {
-		const char *const *list;
-		struct sset set;
-	} sets[16];
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(sets) && sets[i].list; i++)
-		if (sets[i].list == list)
-			return sset_has_h(&sets[i].set, key, hash);
-	if (i == ARRAY_SIZE(sets)) {
-		/* more lists than slots: the table must grow */
-		for (i = 0; i < n; i++)
-			if (strcmp(key, list[i]) == 0)
-				return 1;
-		return 0;
-	}
-	sets[i].list = list;
-	sset_init(&sets[i].set, list, n);
-	return sset_has_h(&sets[i].set, key, hash);
+	return sset_has_h(list_set(list, n), key, hash);
 }
 
 static int
@@ -1760,37 +1768,51 @@ valediction_sep(char c)
 static int
 valediction_key(const struct ruleset *rs, const char *key)
 {
+	static const struct sset *valed_set, *words_set, *core_set;
+	const struct sset *rset;
 	char tok[64];
 	const char *p = key;
-	size_t n;
+	size_t n, max;
 	unsigned h;
 	int core = 0;
 
 	if (!*key)
 		return 0;
-	/* one hash for both lists, and one a word for both below */
-	h = str_hash(key);
-	if (in_list_h(key, h, valedictions, ARRAY_SIZE(valedictions)) ||
-	    (rs && sset_has_h(&rs_folded(rs, SL_VALEDICTIONS)->set, key, h)))
+	/*
+	 * one hash for both lists, and one a word for both below; a key
+	 * longer than every entry of both is in neither
+	 */
+	if (!valed_set) {
+		valed_set = list_set(valedictions, ARRAY_SIZE(valedictions));
+		words_set = list_set(valediction_words,
+		    ARRAY_SIZE(valediction_words));
+		core_set = list_set(valediction_core,
+		    ARRAY_SIZE(valediction_core));
+	}
+	rset = rs ? &rs_folded(rs, SL_VALEDICTIONS)->set : NULL;
+	max = MAX(valed_set->maxlen, rset ? rset->maxlen : 0);
+	h = 2166136261u;
+	for (n = 0; key[n] && n <= max; n++)
+		h = (h ^ (unsigned char)key[n]) * 16777619u;
+	if (!key[n] && (sset_has_h(valed_set, key, h) ||
+	    (rset && sset_has_h(rset, key, h))))
 		return 1;
 	while (*p) {
 		while (valediction_sep(*p))
 			p++;
 		if (!*p)
 			break;
+		h = 2166136261u;
 		for (n = 0; p[n] && !valediction_sep(p[n]); n++)
-			;
+			h = (h ^ (unsigned char)p[n]) * 16777619u;
 		if (n >= sizeof(tok))
 			return 0;
 		memcpy(tok, p, n);
 		tok[n] = '\0';
 		p += n;
-		h = str_hash(tok);
-		if (!in_list_h(tok, h, valediction_words,
-		    ARRAY_SIZE(valediction_words)))
+		if (!sset_has_h(words_set, tok, h))
 			return 0;
-		if (!core && in_list_h(tok, h, valediction_core,
-		    ARRAY_SIZE(valediction_core)))
+		if (!core && sset_has_h(core_set, tok, h))
 			core = 1;
 	}
 	return core;
