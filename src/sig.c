@@ -368,7 +368,29 @@ struct sset {
 	const char **slot;	/* borrowed strings; NULL empty */
 	size_t mask;
 	size_t maxlen;		/* of the longest string */
+	uint64_t pre[16];	/* bits of the strings' pre_hash */
 };
+
+/* A hash of the first three bytes of s (fewer in a shorter s). */
+static unsigned
+pre_hash(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned h = 0, i;
+
+	for (i = 0; i < 3 && u[i]; i++)
+		h = h * 37 + u[i];
+	return (h * 2654435761u) >> 22;	/* 10 bits */
+}
+
+/* Can s be in set?  No when no string of it starts as s does. */
+static int
+sset_maybe(const struct sset *set, const char *s)
+{
+	unsigned b = pre_hash(s);
+
+	return (set->pre[b >> 6] >> (b & 63)) & 1;
+}
 
 /* FNV-1a over the bytes of s. */
 static unsigned
@@ -387,6 +409,8 @@ sset_add(struct sset *set, const char *s)
 	size_t h;
 
 	set->maxlen = MAX(set->maxlen, strlen(s));
+	h = pre_hash(s);
+	set->pre[h >> 6] |= 1ull << (h & 63);
 	for (h = str_hash(s) & set->mask; set->slot[h];
 	    h = (h + 1) & set->mask)
 		if (strcmp(set->slot[h], s) == 0)
@@ -405,6 +429,7 @@ sset_init(struct sset *set, const char *const *v, size_t n)
 	set->slot = xcalloc(cap, sizeof(*set->slot));
 	set->mask = cap - 1;
 	set->maxlen = 0;
+	memset(set->pre, 0, sizeof(set->pre));
 	for (i = 0; i < n; i++)
 		sset_add(set, v[i]);
 }
@@ -424,7 +449,7 @@ sset_has_h(const struct sset *set, const char *key, unsigned hash)
 static int
 sset_has(const struct sset *set, const char *key)
 {
-	return sset_has_h(set, key, str_hash(key));
+	return sset_maybe(set, key) && sset_has_h(set, key, str_hash(key));
 }
 
 /*
@@ -1792,9 +1817,11 @@ valediction_key(const struct ruleset *rs, const char *key)
 	rset = rs ? &rs_folded(rs, SL_VALEDICTIONS)->set : NULL;
 	max = MAX(valed_set->maxlen, rset ? rset->maxlen : 0);
 	h = 2166136261u;
-	for (n = 0; key[n] && n <= max; n++)
-		h = (h ^ (unsigned char)key[n]) * 16777619u;
-	if (!key[n] && (sset_has_h(valed_set, key, h) ||
+	n = 0;
+	if (sset_maybe(valed_set, key) || (rset && sset_maybe(rset, key)))
+		for (; key[n] && n <= max; n++)
+			h = (h ^ (unsigned char)key[n]) * 16777619u;
+	if (n && !key[n] && (sset_has_h(valed_set, key, h) ||
 	    (rset && sset_has_h(rset, key, h))))
 		return 1;
 	while (*p) {
