@@ -1481,6 +1481,47 @@ header_block(const struct doc *d, size_t i)
 	return last - i + 1;
 }
 
+/*
+ * Can mark_headers pass over line l without its phrase key: can it be
+ * neither a separator (original_line) nor an "On ... wrote:" header
+ * (wrote_header)?  Yes when it starts with a letter that opens no
+ * separator phrase, its first bytes are printable ASCII without a blank
+ * run (so its key starts with them, folded) and start no opener, and it
+ * ends in no colon, dash or bracket (original_line's trail, raw_shape's
+ * colon and dashes).  header_block is asked all the same.
+ */
+static int
+plain_line(const struct line *l)
+{
+	char low[16];
+	const unsigned char *u = (const unsigned char *)l->s;
+	size_t i, m = MIN(l->len, sizeof(low)), n;
+	unsigned char c;
+	int plain = l->len >= 3 && isalpha(u[0]) && u[0] < 0x80;
+
+	if (!opener_ix.ready)
+		opener_ix_init();
+	c = u[l->len - 1];
+	if (plain && (c == '\0' || memchr("-_=*<>[]: ", c, 10) ||
+	    (c == 0x9A && u[l->len - 2] == 0xBC && u[l->len - 3] == 0xEF)))
+		plain = 0;
+	for (i = 0; plain && i < m; i++) {
+		if (u[i] < 0x20 || u[i] > 0x7E ||
+		    (u[i] == ' ' && i > 0 && u[i - 1] == ' '))
+			plain = 0;
+		low[i] = (char)tolower(u[i]);
+	}
+	if (plain && (low[0] == 'b' || low[0] == 'o'))
+		plain = 0;
+	for (i = plain ? opener_ix.head[(unsigned char)low[0]] : 0; i;
+	    i = opener_ix.next[i - 1]) {
+		n = opener_ix.len[i - 1];
+		if (n <= m && memcmp(low, openers[i - 1], n) == 0)
+			plain = 0;
+	}
+	return plain;
+}
+
 /* Marks the quote and forward headers of d. */
 static void
 mark_headers(const struct ruleset *rs, struct doc *d, size_t *cut_line,
@@ -1488,7 +1529,7 @@ mark_headers(const struct ruleset *rs, struct doc *d, size_t *cut_line,
 {
 	char key[HDR_MAX * 3 + 8];
 	size_t i, j, span, cut, klen;
-	int o, nokey, history = 0;
+	int o, plain, nokey, history = 0;
 
 	*cut_line = d->n;
 	*cut_at = 0;
@@ -1510,10 +1551,11 @@ mark_headers(const struct ruleset *rs, struct doc *d, size_t *cut_line,
 		span = 0;
 		/*
 		 * The line's phrase key, once for all the checks; not for
-		 * a long line that cannot be a header (original_line
-		 * looks at 120 bytes at most).
+		 * a plain line, nor for a long line that cannot be a header
+		 * (original_line looks at 120 bytes at most).
 		 */
-		nokey = l->len > 120 && !wrote_possible(l);
+		plain = plain_line(l);
+		nokey = plain || (l->len > 120 && !wrote_possible(l));
 		klen = nokey ? 0 : phrase_key(l->s, l->len, key, sizeof(key));
 		o = nokey ? 0 : original_line(rs, l, key, klen);
 		if (o) {
@@ -1528,8 +1570,8 @@ mark_headers(const struct ruleset *rs, struct doc *d, size_t *cut_line,
 				d->v[i - 1].kind = L_SPLIT;
 				l->kind = L_HDR;
 			}
-		} else if ((span = wrote_header(rs, d, i, nokey ? NULL : key,
-		    klen, &cut))) {
+		} else if (!plain && (span = wrote_header(rs, d, i,
+		    nokey ? NULL : key, klen, &cut))) {
 			l->kind = L_SPLIT;
 			/* the reply before it stays, if history starts here */
 			if (cut && !history) {
