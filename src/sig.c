@@ -1485,15 +1485,17 @@ header_block(const struct doc *d, size_t i)
  * Can mark_headers pass over line l without its phrase key: can it be
  * neither a separator (original_line) nor an "On ... wrote:" header
  * (wrote_header)?  Yes when it starts with a letter that opens no
- * separator phrase, its first bytes are printable ASCII without a blank
- * run (so its key starts with them, folded) and start no opener, and it
- * ends in no colon, dash or bracket (original_line's trail, raw_shape's
- * colon and dashes).  header_block is asked all the same.
+ * separator phrase, its first twelve bytes are printable ASCII without
+ * a blank run (so its key starts with them, folded) and start no opener
+ * (one longer than them counts as a start, unless it is longer than the
+ * line), and it ends in no colon, dash or bracket (original_line's
+ * trail, raw_shape's colon and dashes).  header_block is asked all the
+ * same.
  */
 static int
 plain_line(const struct line *l)
 {
-	char low[16];
+	char low[12];
 	const unsigned char *u = (const unsigned char *)l->s;
 	size_t i, m = MIN(l->len, sizeof(low)), n;
 	unsigned char c;
@@ -1509,14 +1511,15 @@ plain_line(const struct line *l)
 		if (u[i] < 0x20 || u[i] > 0x7E ||
 		    (u[i] == ' ' && i > 0 && u[i - 1] == ' '))
 			plain = 0;
-		low[i] = (char)tolower(u[i]);
+		low[i] = (char)(u[i] >= 'A' && u[i] <= 'Z' ? u[i] + 32 : u[i]);
 	}
 	if (plain && (low[0] == 'b' || low[0] == 'o'))
 		plain = 0;
 	for (i = plain ? opener_ix.head[(unsigned char)low[0]] : 0; i;
 	    i = opener_ix.next[i - 1]) {
+		/* an opener longer than the line cannot start its key */
 		n = opener_ix.len[i - 1];
-		if (n <= m && memcmp(low, openers[i - 1], n) == 0)
+		if (n > m ? l->len > m : memcmp(low, openers[i - 1], n) == 0)
 			plain = 0;
 	}
 	return plain;
@@ -1759,13 +1762,14 @@ struct kline {
 	size_t vname;
 };
 
+/* The blank-separated words of s (len), counted up to max. */
 static size_t
-count_words(const char *s, size_t len)
+count_words(const char *s, size_t len, size_t max)
 {
 	size_t i, n = 0;
 	int in = 0;
 
-	for (i = 0; i < len; i++) {
+	for (i = 0; i < len && n < max; i++) {
 		if (s[i] == ' ' || s[i] == '\t') {
 			in = 0;
 		} else if (!in) {
@@ -1814,7 +1818,7 @@ is_delimiter(const char *s, size_t len)
 	if (i >= len || !(isalpha((unsigned char)s[i]) ||
 	    (unsigned char)s[i] >= 0xC2))
 		return 0;
-	words = count_words(s + i, len - i);
+	words = count_words(s + i, len - i, 4);
 	if (words > 3 || width(s + i, len - i) > 30)
 		return 0;
 	for (j = i; j < len; j++)
@@ -2032,7 +2036,7 @@ is_footer(const struct ruleset *rs, const char *s, size_t len)
 		    !starts_with(key, footer_prefixes[i]))
 			continue;
 		rest = key + strlen(footer_prefixes[i]);
-		w = count_words(rest, strlen(rest));
+		w = count_words(rest, strlen(rest), 7);
 		if (strchr(rest, ','))
 			return 0;
 		if (strstr(footer_prefixes[i], "outlook"))
@@ -2049,7 +2053,7 @@ is_footer(const struct ruleset *rs, const char *s, size_t len)
 				return 1;
 		return 0;
 	}
-	if (count_words(key, klen) <= 14 && !strchr(key, '?') &&
+	if (count_words(key, klen, 15) <= 14 && !strchr(key, '?') &&
 	    has_word(key, klen, sent_words, ARRAY_SIZE(sent_words)) &&
 	    has_word(key, klen, strong_devices, ARRAY_SIZE(strong_devices)))
 		return 1;
@@ -2278,7 +2282,7 @@ line_flags(const char *s, size_t len)
 	/* the words are counted only when the rest does not decide */
 	if (!(f & (LF_EMAIL | LF_URL | LF_PHONE)) &&
 	    (w > 70 || (f & LF_QUESTION) ||
-	    count_words(s, MIN(len, 4096)) >= 10))
+	    count_words(s, MIN(len, 4096), 10) >= 10))
 		f |= LF_BODY;
 	if (w > 200)
 		f |= LF_BODY;
@@ -3406,7 +3410,7 @@ read_label_colon(const char *s, size_t len, size_t *value, int *colon)
 		k = skip_ws(s, len, j);
 		if ((f == FD_WEBSITE || f == FD_SKYPE || f == FD_EMAIL) &&
 		    k < len && memchr(s + k, '.', len - k) &&
-		    count_words(s + k, len - k) <= 2) {
+		    count_words(s + k, len - k, 3) <= 2) {
 			*value = k;
 			return f;
 		}
@@ -4041,7 +4045,7 @@ take_text(struct extract *x, const char *s, size_t len)
 		return;
 	}
 	if (x->nothers < ARRAY_SIZE(x->others) && width(s, len) <= 50 &&
-	    !has_digit(s, len) && count_words(s, len) <= 6) {
+	    !has_digit(s, len) && count_words(s, len, 7) <= 6) {
 		x->whole[x->nothers] = x->whole_line;
 		x->others[x->nothers++] = xstrndup(s, len);
 	}
@@ -4294,7 +4298,7 @@ extract_finish(struct extract *x, const struct kline *K, size_t from,
 	company_from_domain(x);
 	/* a short line after the name and the title is the company */
 	if (!x->f->company && x->f->name && x->nothers > 0 && x->whole[0] &&
-	    count_words(x->others[0], strlen(x->others[0])) <= 5 &&
+	    count_words(x->others[0], strlen(x->others[0]), 6) <= 5 &&
 	    !is_valediction(x->rs, x->others[0], strlen(x->others[0])))
 		x->f->company = xstrdup(x->others[0]);
 	iso = settle_country(x, K, from, to);
@@ -4468,7 +4472,7 @@ fields_from_tail(const struct ruleset *rs, const struct kline *K, size_t nk,
     const struct address *sender, struct sig_fields *f)
 {
 	struct extract x;
-	const char *s = NULL;
+	const char *s = NULL, *comma;
 	size_t i, len = 0, k, start;
 
 	extract_init(&x, rs, sender, f);
@@ -4480,10 +4484,11 @@ fields_from_tail(const struct ruleset *rs, const struct kline *K, size_t nk,
 	/* "... (train/air) Thank you, Daniel.", "shipping?Regards,Dumi ..." */
 	while (s && len > 0 && strchr(". ", s[len - 1]))
 		len--;
-	for (k = len; s && k > 0 && s[k - 1] != ','; k--)
-		;
+	/* k: just after the last comma, or 0 */
+	comma = s ? memrchr(s, ',', len) : NULL;
+	k = comma ? (size_t)(comma - s) + 1 : 0;
 	if (s && k > 1 && k < len && name_like(s + k, len - k) &&
-	    count_words(s + k, len - k) <= 3) {
+	    count_words(s + k, len - k, 4) <= 3) {
 		start = k - 1;
 		for (i = 0; i < 4 && start > 0; i++) {
 			start--;
