@@ -3345,8 +3345,8 @@ label_fields(const char *p, size_t n)
 		    p[i] != '+' && p[i] != '|' && !(p[i] == ' ' &&
 		    i + 5 <= n && strncasecmp(p + i, " and ", 5) == 0))
 			continue;
-		if (i > start) {
-			/* "Mobile/Zalo": the parts we know */
+		/* "Mobile/Zalo": the parts we know (not all of p again) */
+		if (i > start && (start > 0 || i < n)) {
 			f = label_part(p + start, i - start);
 			all |= f;
 		}
