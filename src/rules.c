@@ -3053,6 +3053,7 @@ struct rule_scanner {
 	size_t ncand, acand;
 	uint64_t *ns;		/* time per rule, or NULL */
 	int no_prefilter;
+	size_t tj;		/* the target index last scanned for, + 1 */
 };
 
 void
@@ -3210,11 +3211,19 @@ ruleset_scan_with(const struct ruleset *rs, struct rule_scanner *scn,
 		while (len > 0 && ((unsigned char)text[len] & 0xc0) == 0x80)
 			len--;
 	}
-	for (j = 0; j < rs->ntix; j++)
-		if (!strcmp(rs->tix[j].target, target))
-			break;
-	if (j == rs->ntix)
-		return 0;
+	/* the target asked about last time is mostly the one asked now */
+	j = scn->tj;
+	if (scn->rs == rs && j > 0 && j <= rs->ntix &&
+	    !strcmp(rs->tix[j - 1].target, target)) {
+		j--;
+	} else {
+		for (j = 0; j < rs->ntix; j++)
+			if (!strcmp(rs->tix[j].target, target))
+				break;
+		if (j == rs->ntix)
+			return 0;
+		scn->tj = j + 1;
+	}
 	for (ti = 0; ti < rs->tix[j].n; ti++) {
 		const struct xrule *x;
 
