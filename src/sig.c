@@ -2118,6 +2118,19 @@ find_email(const char *s, size_t len, size_t *n)
 	return -1;
 }
 
+/* Does c end a URL: a blank, one of <>"'|,()[], a NUL or a non-ASCII? */
+static int
+url_stop(unsigned char c)
+{
+	switch (c) {
+	case '\0': case '<': case '>': case '"': case '\'': case '|':
+	case ',': case '(': case ')': case '[': case ']':
+		return 1;
+	default:
+		return c >= 0x80 || isspace(c);
+	}
+}
+
 /* Finds "http(s)://..." or "www...."; returns its offset or -1. */
 /* A URL starting at i ("http://", "https://", "www."): its offset. */
 static long
@@ -2135,9 +2148,7 @@ url_at(const char *s, size_t len, size_t i, size_t *n)
 	    (strncasecmp(s + i, "www.", 4) == 0 &&
 	    (i == 0 || !isalnum((unsigned char)s[i - 1])))))
 		return -1;
-	for (j = i; j < len && !isspace((unsigned char)s[j]) &&
-	    !strchr("<>\"'|,()[]", s[j]) && (unsigned char)s[j] < 0x80;
-	    j++)
+	for (j = i; j < len && !url_stop((unsigned char)s[j]); j++)
 		;
 	while (j > i && strchr(".;:!?/", s[j - 1]) &&
 	    !(s[j - 1] == '/' && j - i > 8 && s[j - 2] != '/'))
@@ -3675,10 +3686,17 @@ take_contacts(struct extract *x, const char *s, size_t len)
 		return 1;
 	}
 	for (k = 0; k < len; k++) {
-		if (isdigit((unsigned char)s[k]))
+		switch (s[k]) {
+		case '0': case '1': case '2': case '3': case '4':
+		case '5': case '6': case '7': case '8': case '9':
 			digits++;
-		else if (!strchr(" +-().\t/", s[k]))
+			break;
+		case ' ': case '+': case '-': case '(': case ')': case '.':
+		case '\t': case '/': case '\0':
+			break;
+		default:
 			other++;
+		}
 	}
 	/* a number alone, or "+1 905-389-2368", "(1) 470 ..." */
 	if (digits >= 7 && other <= 2 && read_numbers(x, s, len, FD_PHONE))
