@@ -2349,8 +2349,9 @@ valediction_name(const struct ruleset *rs, const char *s, size_t len)
 			continue;
 		w++;
 		k = skip_ws(s, len, i);
-		if (is_valediction(rs, s, i) &&
-		    is_upper_start(s + k, len - k) && name_like(s + k, len - k))
+		/* the capital first: it costs less than the phrase key */
+		if (is_upper_start(s + k, len - k) &&
+		    is_valediction(rs, s, i) && name_like(s + k, len - k))
 			return k;
 	}
 	return 0;
