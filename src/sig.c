@@ -1836,11 +1836,25 @@ valediction_sep(char c)
 	    c == '.' || c == '!';
 }
 
+/* The sets of the valediction lists, made on first use. */
+static const struct sset *valed_set, *valed_words_set, *valed_core_set;
+
+static void
+valed_sets_init(void)
+{
+	if (valed_set)
+		return;
+	valed_set = list_set(valedictions, ARRAY_SIZE(valedictions));
+	valed_words_set = list_set(valediction_words,
+	    ARRAY_SIZE(valediction_words));
+	valed_core_set = list_set(valediction_core,
+	    ARRAY_SIZE(valediction_core));
+}
+
 static int
 valediction_key(const struct ruleset *rs, const char *key)
 {
-	static const struct sset *valed_set, *words_set, *core_set;
-	const struct sset *rset;
+	const struct sset *words_set, *core_set, *rset;
 	char tok[64];
 	const char *p = key;
 	size_t n, max;
@@ -1853,13 +1867,9 @@ valediction_key(const struct ruleset *rs, const char *key)
 	 * one hash for both lists, and one a word for both below; a key
 	 * longer than every entry of both is in neither
 	 */
-	if (!valed_set) {
-		valed_set = list_set(valedictions, ARRAY_SIZE(valedictions));
-		words_set = list_set(valediction_words,
-		    ARRAY_SIZE(valediction_words));
-		core_set = list_set(valediction_core,
-		    ARRAY_SIZE(valediction_core));
-	}
+	valed_sets_init();
+	words_set = valed_words_set;
+	core_set = valed_core_set;
 	rset = rs ? &rs_folded(rs, SL_VALEDICTIONS)->set : NULL;
 	max = MAX(valed_set->maxlen, rset ? rset->maxlen : 0);
 	h = 2166136261u;
@@ -1891,16 +1901,43 @@ valediction_key(const struct ruleset *rs, const char *key)
 	return core;
 }
 
+/*
+ * Can a line starting with the three ASCII letters of low (folded) be a
+ * valediction?  Its key and the key's first word start with them, and
+ * valediction_key wants the key in a list or its first word in one.
+ */
+static int
+valediction_start(const struct ruleset *rs, const char *low)
+{
+	valed_sets_init();
+	return sset_maybe(valed_set, low) ||
+	    sset_maybe(valed_words_set, low) ||
+	    (rs && sset_maybe(&rs_folded(rs, SL_VALEDICTIONS)->set, low));
+}
+
 /* True for a valediction alone on its line ("Best regards,"). */
 static int
 is_valediction(const struct ruleset *rs, const char *s, size_t len)
 {
-	char key[256];
+	char key[256], low[4];
+	size_t i;
+	int r = 1;
 
 	if (len > 120)
 		return 0;
-	phrase_key(s, len, key, sizeof(key));
-	return valediction_key(rs, key);
+	/* three letters first: most lines are turned down by them */
+	for (i = 0; i < 3 && i < len && (unsigned char)((s[i] | 0x20) -
+	    'a') < 26; i++)
+		low[i] = (char)(s[i] | 0x20);
+	if (i == 3) {
+		low[3] = '\0';
+		r = valediction_start(rs, low);
+	}
+	if (r) {
+		phrase_key(s, len, key, sizeof(key));
+		r = valediction_key(rs, key);
+	}
+	return r;
 }
 
 static int
