@@ -1500,7 +1500,19 @@ struct rx_lits {
 	int root_next[256];
 	size_t nstrings;
 	size_t *lens;		/* of each string */
+	/*
+	 * The automaton as a table, fail links followed in advance:
+	 * delta[node * ncls + cls[byte]] is the next node.  A byte in no
+	 * string is class 0, which leads back to the root from anywhere.
+	 * NULL when the table would be too large (the links are walked).
+	 */
+	int *delta;
+	size_t ncls;
+	unsigned char cls[256];
 };
+
+/* Entries of the largest table built: 1 MB of next nodes. */
+#define AC_DELTA_MAX	(256 * 1024)
 
 static int
 ac_child(const struct rx_lits *a, int node, unsigned char c)
@@ -1532,6 +1544,48 @@ ac_add_node(struct rx_lits *a, int parent, unsigned char c)
 	if (parent == 0)
 		a->root_next[c] = k;
 	return k;
+}
+
+/*
+ * Builds a->delta when it fits AC_DELTA_MAX: breadth first, so that a
+ * node's fail node (nearer the root) has its row when the node needs it.
+ */
+static void
+ac_delta_init(struct rx_lits *a)
+{
+	int *queue, u, k, c;
+	size_t i, head = 0, tail = 0;
+	int byte_cls[256];
+
+	a->ncls = 1;
+	for (i = 1; i < a->n; i++)
+		if (!a->cls[a->v[i].byte])
+			a->cls[a->v[i].byte] = (unsigned char)a->ncls++;
+	if (a->ncls > 256 || a->n * a->ncls > AC_DELTA_MAX) {
+		memset(a->cls, 0, sizeof(a->cls));
+		a->ncls = 0;
+		return;
+	}
+	/* a representative byte of each class */
+	for (c = 0; c < 256; c++)
+		byte_cls[a->cls[c]] = c;
+	a->delta = xcalloc(a->n * a->ncls, sizeof(*a->delta));
+	queue = xcalloc(a->n + 1, sizeof(*queue));
+	queue[tail++] = 0;
+	while (head < tail) {
+		u = queue[head++];
+		for (i = 1; i < a->ncls; i++) {
+			k = ac_child(a, u, (unsigned char)byte_cls[i]);
+			if (k >= 0)
+				a->delta[(size_t)u * a->ncls + i] = k;
+			else if (u != 0)
+				a->delta[(size_t)u * a->ncls + i] =
+				    a->delta[(size_t)a->v[u].fail * a->ncls + i];
+		}
+		for (k = a->v[u].child; k >= 0; k = a->v[k].sibling)
+			queue[tail++] = k;
+	}
+	free(queue);
 }
 
 struct rx_lits *
@@ -1595,6 +1649,7 @@ rx_lits_new_ids(const struct strlist *strings, const size_t *ids)
 		}
 	}
 	free(queue);
+	ac_delta_init(a);
 	return a;
 }
 
@@ -1605,6 +1660,7 @@ rx_lits_free(struct rx_lits *a)
 		return;
 	free(a->v);
 	free(a->lens);
+	free(a->delta);
 	free(a);
 }
 
@@ -1632,9 +1688,15 @@ rx_lits_scan(const struct rx_lits *a, const char *folded, size_t len,
 	for (i = 0; i < len; i++) {
 		int next;
 
-		while ((next = ac_child(a, s, p[i])) < 0 && s)
-			s = a->v[s].fail;
-		s = next >= 0 ? next : 0;
+		if (a->delta) {
+			s = a->delta[(size_t)s * a->ncls + a->cls[p[i]]];
+			if (!s)
+				continue;
+		} else {
+			while ((next = ac_child(a, s, p[i])) < 0 && s)
+				s = a->v[s].fail;
+			s = next >= 0 ? next : 0;
+		}
 		for (t = s; t > 0; t = a->v[t].dict) {
 			int id = a->v[t].term;
 
