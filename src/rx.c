@@ -1553,7 +1553,7 @@ ac_add_node(struct rx_lits *a, int parent, unsigned char c)
 static void
 ac_delta_init(struct rx_lits *a)
 {
-	int *queue, u, k, c;
+	int *queue, *row, *frow, u, k, c;
 	size_t i, head = 0, tail = 0;
 	int byte_cls[256];
 
@@ -1574,13 +1574,14 @@ ac_delta_init(struct rx_lits *a)
 	queue[tail++] = 0;
 	while (head < tail) {
 		u = queue[head++];
+		row = a->delta + (size_t)u * a->ncls;
+		frow = a->delta + (size_t)a->v[u].fail * a->ncls;
 		for (i = 1; i < a->ncls; i++) {
 			k = ac_child(a, u, (unsigned char)byte_cls[i]);
 			if (k >= 0)
-				a->delta[(size_t)u * a->ncls + i] = k;
+				row[i] = k;
 			else if (u != 0)
-				a->delta[(size_t)u * a->ncls + i] =
-				    a->delta[(size_t)a->v[u].fail * a->ncls + i];
+				row[i] = frow[i];
 		}
 		for (k = a->v[u].child; k >= 0; k = a->v[k].sibling)
 			queue[tail++] = k;
