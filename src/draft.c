@@ -2167,6 +2167,7 @@ draft_render(const struct conf *c, const struct conf_account *a,
 	m.date = now;
 	extra[0].name = "X-Inquiryd-Notes";
 	extra[0].value = notes_hdr;
+	/* Marks the draft as ours: the pipeline ignores it if it comes in. */
 	extra[1].name = "X-Inquiryd-Class";
 	extra[1].value = class_words[cls == CLASS_DETAILED];
 	m.extra = extra;

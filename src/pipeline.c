@@ -868,6 +868,23 @@ process_parsed(struct pipeline *p, const struct source_msg *m,
 	r->subject = xstrdup_or_null(pm->subject);
 	r->account = a ? xstrdup(a->name) : NULL;
 
+	/*
+	 * A draft of ours (draft.c marks each with X-Inquiryd-Class) is no
+	 * inquiry wherever it turns up: a folder imported with the drafts
+	 * folder inside it, a rep's copy of a sent reply in the sales box.
+	 * Drafting a reply to it would answer ourselves.
+	 */
+	if (parsed_header(pm, "X-Inquiryd-Class")) {
+		if (put_plain(p, m, pm, "ignored", "our own draft", NULL, 0,
+		    &msg_id, e))
+			goto out;
+		r->outcome = OUT_IGNORED;
+		r->msg_id = msg_id;
+		r->reason = xstrdup("our own draft");
+		rc = 0;
+		goto out;
+	}
+
 	/* A reply into a known thread is a follow-up, not a new inquiry. */
 	{
 		char *refs = join_refs(pm);
