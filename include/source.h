@@ -55,6 +55,9 @@ struct source {
 	struct buf msg;		/* the message in hand */
 	char *where;		/* owned by the source, for source_msg.where */
 	void *priv;		/* the kind's own state */
+	/* borrowed: folders a directory walk leaves out (resolved paths,
+	 * NULL-terminated), or NULL; see source_skip() */
+	char *const *skip;
 };
 
 /*
@@ -66,6 +69,13 @@ struct source {
  */
 struct source *source_open(const char *path, size_t max_size,
     struct err *e);
+/*
+ * Folders that a directory walk of src leaves out, such as inquiryd's own
+ * drafts and quotes folders inside a folder being imported: dirs holds
+ * their paths as realpath() gives them, NULL-terminated (borrowed: it
+ * must outlive src).  A dir that is named as src itself is still read.
+ */
+void source_skip(struct source *src, char *const *dirs);
 /* The next message; see source_ops.next. */
 int source_next(struct source *src, struct source_msg *m, struct err *e);
 void source_close(struct source *src);

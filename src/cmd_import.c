@@ -4,6 +4,7 @@
  */
 #include <getopt.h>
 #include <limits.h>
+#include <stdlib.h>
 
 #include "cmd.h"
 #include "err.h"
@@ -18,7 +19,9 @@ static const char import_usage[] =
 "or a directory of them) through parse, classify, enrich, draft and quote,\n"
 "and stores it.  A message already stored is recognised and skipped; one\n"
 "that cannot be read is quarantined with its reason (list --status failed)\n"
-"and the import goes on.\n"
+"and the import goes on.  A directory's walk leaves out the drafts and\n"
+"quotes folders of the config; a draft of ours read all the same is\n"
+"recorded as ignored, never answered.\n"
 "\n"
 "options:\n"
 "  --account NAME   file the inquiries under this account (its rep signs)\n"
@@ -163,6 +166,7 @@ cmd_import(int argc, char **argv, const struct cmd_global *g)
 	int c, offline = 0, no_drafts = 0, retry = 0, quiet = g->quiet;
 	int sent = 0;
 	int rc = EXIT_OK, code, i;
+	char *outputs[3] = { NULL, NULL, NULL };
 	long total = 0;
 	size_t k;
 
@@ -194,6 +198,11 @@ cmd_import(int argc, char **argv, const struct cmd_global *g)
 	}
 	if (no_drafts)
 		p.no_drafts = 1;
+	/* Our own drafts and quotes, were they inside a folder walked. */
+	outputs[0] = p.conf.drafts_dir ? realpath(p.conf.drafts_dir, NULL) :
+	    NULL;
+	outputs[outputs[0] ? 1 : 0] = p.conf.quotes_dir ?
+	    realpath(p.conf.quotes_dir, NULL) : NULL;
 	memset(&stats, 0, sizeof(stats));
 	for (i = optind; i < argc; i++) {
 		long n = source_count(argv[i]);
@@ -216,6 +225,7 @@ cmd_import(int argc, char **argv, const struct cmd_global *g)
 			rc = EXIT_FAIL;
 			continue;
 		}
+		source_skip(src, outputs);
 		while ((n = source_next(src, &m, &e)) != 0) {
 			if (n < 0) {
 				log_errx("%s", e.msg);
@@ -247,5 +257,7 @@ cmd_import(int argc, char **argv, const struct cmd_global *g)
 	    stats.temp_failures);
 	pipeline_release(&p);
 	strlist_release(&errors);
+	free(outputs[0]);
+	free(outputs[1]);
 	return rc;
 }

@@ -4,6 +4,9 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "err.h"
@@ -331,6 +334,21 @@ struct dir_walk {
 	struct source *child;
 };
 
+/* Is path a folder src's walk leaves out (source_skip)? */
+static int
+skipped(const struct source *src, const char *path)
+{
+	char real[PATH_MAX];
+	size_t i;
+	int found = 0;
+
+	if (!src->skip || !is_dir(path) || !realpath(path, real))
+		return 0;
+	for (i = 0; src->skip[i] && !found; i++)
+		found = !strcmp(src->skip[i], real);
+	return found;
+}
+
 static int
 dir_next(struct source *src, struct source_msg *m, struct err *e)
 {
@@ -347,10 +365,15 @@ dir_next(struct source *src, struct source_msg *m, struct err *e)
 		}
 		if (dw->next >= dw->entries.n)
 			return 0;
+		if (skipped(src, dw->entries.v[dw->next])) {
+			dw->next++;
+			continue;
+		}
 		dw->child = source_open(dw->entries.v[dw->next++],
 		    src->max_size, e);
 		if (!dw->child)
 			return -1;
+		dw->child->skip = src->skip;
 	}
 }
 
@@ -432,6 +455,12 @@ source_open(const char *path, size_t max_size, struct err *e)
 		return NULL;
 	}
 	return src;
+}
+
+void
+source_skip(struct source *src, char *const *dirs)
+{
+	src->skip = dirs;
 }
 
 int
