@@ -166,7 +166,8 @@ cmd_import(int argc, char **argv, const struct cmd_global *g)
 	int c, offline = 0, no_drafts = 0, retry = 0, quiet = g->quiet;
 	int sent = 0;
 	int rc = EXIT_OK, code, i;
-	char *outputs[3] = { NULL, NULL, NULL };
+	char *outputs[3] = { NULL, NULL, NULL };	/* NULL-terminated */
+	size_t nout = 0;
 	long total = 0;
 	size_t k;
 
@@ -199,10 +200,12 @@ cmd_import(int argc, char **argv, const struct cmd_global *g)
 	if (no_drafts)
 		p.no_drafts = 1;
 	/* Our own drafts and quotes, were they inside a folder walked. */
-	outputs[0] = p.conf.drafts_dir ? realpath(p.conf.drafts_dir, NULL) :
-	    NULL;
-	outputs[outputs[0] ? 1 : 0] = p.conf.quotes_dir ?
-	    realpath(p.conf.quotes_dir, NULL) : NULL;
+	if (p.conf.drafts_dir &&
+	    (outputs[nout] = realpath(p.conf.drafts_dir, NULL)))
+		nout++;
+	if (p.conf.quotes_dir &&
+	    (outputs[nout] = realpath(p.conf.quotes_dir, NULL)))
+		nout++;
 	memset(&stats, 0, sizeof(stats));
 	for (i = optind; i < argc; i++) {
 		long n = source_count(argv[i]);

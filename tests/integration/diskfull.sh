@@ -5,6 +5,7 @@
 # there is room again the same import stores every message exactly once.
 # Mounting a tmpfs needs root: as another user the test says so and skips.
 . "$(dirname "$0")/../lib/tap.sh"
+. "$INQUIRYD_TOP/tests/lib/conf.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
 	skip "full-disk behaviour" "mounting a tmpfs needs root"
@@ -17,28 +18,11 @@ mkdir -p "$mnt"
 trap 'umount "$mnt" 2>/dev/null' EXIT
 samples=$INQUIRYD_TOP/contrib/samples
 
-conf() {	# DB_DIR DRAFTS_DIR
-	cat <<CONF
-[general]
-database = $1/inquiryd.db
-drafts_dir = $2
-quotes_dir = $tmp/quotes
-rules_dir = $INQUIRYD_TOP/rules
-templates_dir = $INQUIRYD_TOP/templates
-catalog = $INQUIRYD_TOP/contrib/catalog.csv
-[company]
-name = Shenzhen Example Gifts Co., Ltd.
-domain = example-gifts.com
-email = sales@example-gifts.com
-[enrich]
-enabled = no
-CONF
-}
 count() { "$INQUIRYD_BIN" -c "$1" list --json 2>/dev/null | $py -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
 
 # --- the drafts directory fills up -------------------------------------
 mount -t tmpfs -o size=24k tmpfs "$mnt" || { not_ok "mount a tmpfs"; done_testing; }
-conf "$tmp/db1" "$mnt/drafts" >"$tmp/c1.conf"
+files_conf "$tmp/db1" "$mnt" "$tmp/quotes" >"$tmp/c1.conf"
 "$INQUIRYD_BIN" -c "$tmp/c1.conf" import "$samples" >"$tmp/out1" 2>"$tmp/err1"
 is "import with a full drafts disk exits 1" "$?" 1
 check "the log says the disk is full and the message was not stored" \
@@ -61,7 +45,7 @@ umount "$mnt"
 
 # --- the database's disk fills up -----------------------------------------
 mount -t tmpfs -o size=200k tmpfs "$mnt" || { not_ok "mount a tmpfs"; done_testing; }
-conf "$mnt" "$tmp/drafts2" >"$tmp/c2.conf"
+files_conf "$mnt" "$tmp/files2" "$tmp/quotes" >"$tmp/c2.conf"
 "$INQUIRYD_BIN" -c "$tmp/c2.conf" import "$samples" >"$tmp/out2" 2>"$tmp/err2"
 rc=$?
 if [ "$rc" -eq 1 ]; then

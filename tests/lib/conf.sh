@@ -2,14 +2,15 @@
 # binary on files (import, classify, send), with the tree's rules,
 # templates and catalog.  poll.sh has poll_conf for the IMAP tests.
 
-# files_conf DB_DIR OUT_DIR: [general] with the database under DB_DIR and
-# the drafts and quotes under OUT_DIR, the sample company, no enrichment.
+# files_conf DB_DIR OUT_DIR [QUOTES_DIR]: [general] with the database
+# under DB_DIR and the drafts and quotes under OUT_DIR (the quotes in
+# QUOTES_DIR when given), the sample company, no enrichment.
 files_conf() {
 	cat <<CONF
 [general]
 database = $1/inquiryd.db
 drafts_dir = $2/drafts
-quotes_dir = $2/quotes
+quotes_dir = ${3:-$2/quotes}
 rules_dir = $INQUIRYD_TOP/rules
 templates_dir = $INQUIRYD_TOP/templates
 catalog = $INQUIRYD_TOP/contrib/catalog.csv

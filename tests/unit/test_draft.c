@@ -1108,7 +1108,7 @@ test_nulls(void **state)
 		{ (char *)"weird_field", (char *)"x", NULL },
 	};
 	char *qs[1] = { (char *)"" };
-	struct quote_item it = { NULL, 10, 1.5, 1, NULL };
+	struct quote_item it = { NULL, 10, 1.5, 1, NULL, NULL };
 
 	(void)state;
 	memset(&pm, 0, sizeof(pm));

@@ -905,26 +905,17 @@ test_relay_list(void **state)
 	static const char msg[] = "From: Hub <noreply@mail.b2b-hub.example>"
 	    "\r\nReply-To: Ana Ruiz <ana@ruiz.example>\r\nSubject: New "
 	    "inquiry\r\n\r\nWe need 200 lamps.\r\n";
-	char dir[] = "/tmp/inquiryd-relay-XXXXXX", *rules, *list;
+	char dir[] = "/tmp/inquiryd-relay-XXXXXX";
 	struct parse_limits lim = PARSE_LIMITS_INIT;
 	struct strlist errors = STRLIST_INIT;
 	struct ruleset *rs = NULL;
 	struct parsed_msg pm;
 	struct err e = ERR_INIT;
-	FILE *f;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
-	rules = xasprintf("%s/r.rules", dir);
-	list = xasprintf("%s/relays.list", dir);
-	f = fopen(rules, "w");
-	assert_non_null(f);
-	fputs("list relay_domains relays.list\n", f);
-	fclose(f);
-	f = fopen(list, "w");
-	assert_non_null(f);
-	fputs("# test\nb2b-hub.example\n", f);
-	fclose(f);
+	unit_write(dir, "r.rules", "list relay_domains relays.list\n");
+	unit_write(dir, "relays.list", "# test\nb2b-hub.example\n");
 	assert_int_equal(ruleset_load(&rs, dir, &errors), 0);
 
 	assert_int_equal(parse_message(msg, strlen(msg), &lim, &pm, &e), 0);
@@ -944,11 +935,7 @@ test_relay_list(void **state)
 
 	ruleset_free(rs);
 	strlist_release(&errors);
-	unlink(rules);
-	unlink(list);
-	rmdir(dir);
-	free(rules);
-	free(list);
+	unit_rmdir(dir);
 }
 
 int

@@ -783,29 +783,18 @@ test_hostile(void **state)
 static struct ruleset *
 load_valedictions(const char *dir, const char *entries)
 {
-	char *rules = xasprintf("%s/a.rules", dir);
-	char *list = xasprintf("%s/v.list", dir);
 	struct strlist errs = STRLIST_INIT;
 	struct ruleset *rs = NULL;
-	FILE *fp;
 	size_t i;
 
-	fp = fopen(rules, "w");
-	assert_non_null(fp);
-	fputs("list sig_valedictions v.list\n", fp);
-	fclose(fp);
-	fp = fopen(list, "w");
-	assert_non_null(fp);
-	fputs(entries, fp);
-	fclose(fp);
+	unit_write(dir, "a.rules", "list sig_valedictions v.list\n");
+	unit_write(dir, "v.list", entries);
 	if (ruleset_load(&rs, dir, &errs)) {
 		for (i = 0; i < errs.n; i++)
 			print_error("%s\n", errs.v[i]);
 		fail();
 	}
 	strlist_release(&errs);
-	free(rules);
-	free(list);
 	return rs;
 }
 
@@ -828,7 +817,7 @@ test_reloaded_lists(void **state)
 	    "\nZorgle greetings\nMilo Brand\n";
 	const char *tmp = getenv("TMPDIR");
 	struct ruleset *rs;
-	char *dir, *p;
+	char *dir;
 	int round;
 
 	(void)state;
@@ -842,13 +831,7 @@ test_reloaded_lists(void **state)
 		    round != 1);
 		ruleset_free(rs);
 	}
-	p = xasprintf("%s/a.rules", dir);
-	unlink(p);
-	free(p);
-	p = xasprintf("%s/v.list", dir);
-	unlink(p);
-	free(p);
-	rmdir(dir);
+	unit_rmdir(dir);
 	free(dir);
 }
 

@@ -36,6 +36,19 @@ unit_tmpdir(char *dir, size_t n, const char *name)
 	return mkdtemp(dir) ? 0 : -1;
 }
 
+/* Writes text into the file dir/name; fails the test if it cannot. */
+static inline void
+unit_write(const char *dir, const char *name, const char *text)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	assert_int_equal(fputs(text, fp) < 0, 0);
+	assert_int_equal(fclose(fp), 0);
+	free(path);
+}
+
 /* Removes dir and everything under it (a unit_tmpdir); 0 or -1. */
 static inline int
 unit_rmdir(const char *dir)
