@@ -1983,6 +1983,174 @@ body_of(const struct mailmime *n, size_t *len)
 	return n->mm_body->dt_data.dt_text.dt_data;
 }
 
+/*
+ * A copy of a message for libetpan with only the header fields whose
+ * reading by libetpan is used: the addresses (mime_tree_addresses) and
+ * the MIME fields (interpret).  Every other field (Received, DKIM, Subject,
+ * Date...) is listed by read_fields, and libetpan's typed reading of
+ * them, one allocation per token, was most of its parse of the header.
+ * The copy is copy[0..kept), the kept field lines, then orig[stop..n)
+ * byte for byte, so that a pointer into the rest maps back by offset.
+ */
+struct trim {
+	const char *orig;
+	size_t n;
+	char *copy;
+	size_t len;
+	size_t kept;		/* the kept lines' bytes in copy */
+	size_t stop;		/* where orig's verbatim rest starts */
+};
+
+/*
+ * The fields libetpan reads for us (case-insensitive), and the other
+ * fields it reads by their syntax (its envelope fields): a value that
+ * fails that reading may end the header there, so they stay.
+ */
+static int
+trim_keep(const char *name, size_t len)
+{
+	static const char *const keep[] = { "From", "Sender", "Reply-To",
+	    "To", "Cc", "Bcc", "MIME-Version", "Date", "Subject",
+	    "Message-ID", "In-Reply-To", "References" };
+	size_t i;
+
+	if (len >= 8 && !strncasecmp(name, "Content-", 8))
+		return 1;
+	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+		if (strlen(keep[i]) == len && !strncasecmp(name, keep[i], len))
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether the field text s[0..n) closes every quoted string, comment and
+ * domain literal it opens.  libetpan's typed reading of a field that
+ * does not may run on through the lines after it.
+ */
+static int
+trim_closed(const char *s, size_t n)
+{
+	const char *e = s + n;
+	int quote = 0, depth = 0, literal = 0, angle = 0;
+
+	for (; s < e; s++) {
+		if (*s == '\\') {
+			if (++s == e)
+				return 0;
+		} else if (*s == '"' && !depth) {
+			quote = !quote;
+		} else if (quote) {
+			continue;
+		} else if (*s == '(') {
+			depth++;
+		} else if (*s == ')') {
+			if (--depth < 0)
+				return 0;
+		} else if (!depth && *s == '[') {
+			literal = 1;
+		} else if (!depth && *s == ']') {
+			literal = 0;
+		} else if (!depth && *s == '<') {
+			if (angle++)
+				return 0;
+		} else if (!depth && *s == '>') {
+			if (!angle--)
+				return 0;
+		}
+	}
+	return !quote && !depth && !literal && !angle;
+}
+
+/*
+ * Fills tr with the copy of s[0..n), whose header ends at hdr_end (its
+ * blank line; n if none), or returns 0 when no field would be left out.
+ *
+ * Only lines that libetpan reads as a field of their own are left out:
+ * a name of printable characters and a colon, and the lines that fold
+ * into it, all ended by the LF before the blank line, so that libetpan
+ * would have read each whole (unstructured, up to an LF not followed by
+ * a blank) and gone on to the next.  At the first line that is anything
+ * else, the rest is copied as it is, and libetpan meets it as before.
+ * A kept field that leaves a quoted string or a comment open keeps the
+ * whole header, as libetpan's reading of it may take in the next fields.
+ */
+static int
+trim_header(const char *s, size_t n, size_t hdr_end, struct trim *tr)
+{
+	const char *p = s, *end = s + hdr_end, *nl, *q;
+	const char *run = s;	/* start of the kept lines not yet copied */
+	const char *field = NULL;	/* the kept field being read */
+	size_t dropped = 0;
+	int keep = 0;
+
+	memset(tr, 0, sizeof(*tr));
+	if (hdr_end >= n)
+		return 0;	/* no blank line: not worth the care */
+	for (; p < end && (nl = memchr(p, '\n', (size_t)(end - p)));
+	    p = nl + 1) {
+		if (*p == ' ' || *p == '\t') {
+			for (q = p; q < nl && (*q == ' ' || *q == '\t' ||
+			    *q == '\r'); q++)
+				;
+			if (q == nl)
+				return 0;	/* libetpan's own way with it */
+			if (p == s)
+				break;	/* a fold with no field */
+			if (!keep)
+				dropped += (size_t)(nl + 1 - p);
+			continue;
+		}
+		for (q = p; q < nl && *q > 32 && *q < 127 && *q != ':'; q++)
+			;
+		if (q == p)
+			break;
+		keep = trim_keep(p, (size_t)(q - p));
+		while (q < nl && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q == nl || *q != ':')
+			break;
+		if (field && !trim_closed(field, (size_t)(p - field)))
+			return 0;
+		field = keep ? p : NULL;
+		if (!keep)
+			dropped += (size_t)(nl + 1 - p);
+	}
+	if (!dropped || (field && !trim_closed(field, (size_t)(p - field))))
+		return 0;
+	/* libetpan's reading of a NUL or a lone CR ends fields early. */
+	for (q = s; (q = memchr(q, '\r', (size_t)(p - q))); q++)
+		if (q + 1 == p || q[1] != '\n')
+			return 0;
+	if (memchr(s, '\0', (size_t)(p - s)))
+		return 0;
+	/* Second pass, now that the copy is worth making. */
+	tr->orig = s;
+	tr->n = n;
+	tr->stop = (size_t)(p - s);
+	tr->copy = xmalloc(n - dropped + 1);
+	end = p;
+	for (p = s, keep = 0; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (*p != ' ' && *p != '\t') {
+			for (q = p; *q != ':' && *q != ' ' && *q != '\t'; q++)
+				;
+			keep = trim_keep(p, (size_t)(q - p));
+		}
+		if (!keep && run < p) {
+			memcpy(tr->copy + tr->kept, run, (size_t)(p - run));
+			tr->kept += (size_t)(p - run);
+		}
+		if (!keep)
+			run = nl + 1;
+	}
+	memcpy(tr->copy + tr->kept, run, (size_t)(end - run));
+	tr->kept += (size_t)(end - run);
+	memcpy(tr->copy + tr->kept, end, n - tr->stop);
+	tr->len = tr->kept + n - tr->stop;
+	tr->copy[tr->len] = '\0';
+	return 1;
+}
+
 enum pb_mode {
 	PB_TOP,		/* the message: an mbox line may come first */
 	PB_MESSAGE,	/* an attached message */
@@ -1992,7 +2160,8 @@ enum pb_mode {
 static int parse_bytes(struct reader *r, struct mime_part *p, const char *s,
     size_t n, enum pb_mode mode);
 static int read_message(struct reader *r, struct mime_part *p,
-    const struct mailmime *m, const char *start, const char *end);
+    const struct mailmime *m, const char *start, const char *end,
+    const struct trim *tr);
 static int fill(struct reader *r, struct mime_part *p,
     const struct mailmime *n);
 
@@ -2109,7 +2278,8 @@ fill(struct reader *r, struct mime_part *p, const struct mailmime *n)
 		if (!(child = new_part(r, p)))
 			return -1;
 		p->child = child;
-		rc = read_message(r, child, n, p->body, p->body + p->body_len);
+		rc = read_message(r, child, n, p->body, p->body + p->body_len,
+		    NULL);
 		break;
 	default:
 		if (!strncmp(p->type, "multipart/", 10)) {
@@ -2149,11 +2319,12 @@ blank_line_before(const char *s, const char *body)
 
 /*
  * p is a message whose header starts at start (libetpan's message node
- * m): its fields from the header, the rest from m's body part.
+ * m): its fields from the header, the rest from m's body part.  With tr,
+ * libetpan read tr's copy (start..end) and the header is tr's original.
  */
 static int
 read_message(struct reader *r, struct mime_part *p, const struct mailmime *m,
-    const char *start, const char *end)
+    const char *start, const char *end, const struct trim *tr)
 {
 	const struct mailmime *sub = m->mm_data.mm_message.mm_msg_mime;
 	const char *body = NULL;
@@ -2169,10 +2340,49 @@ read_message(struct reader *r, struct mime_part *p, const struct mailmime *m,
 		p->body_len = (size_t)(end - start - hlen);
 		return 0;
 	}
+	if (tr) {	/* parse_bytes saw that the body is in the rest */
+		body = tr->orig + tr->stop + (size_t)(body - start - tr->kept);
+		start = tr->orig;
+		end = tr->orig + tr->n;
+	}
 	read_fields(r, p, start, (size_t)(body - start));
 	if (body > start && body < end && !blank_line_before(start, body))
 		defect(r, "missing blank line between header and body");
 	return fill(r, p, sub);
+}
+
+/*
+ * libetpan's reading of tr's copy, or of s[0..n) when its header ended
+ * elsewhere than in the copied rest (which the fields left out do not
+ * cause, but a check costs nothing beside a parse): *trimmed says which.
+ */
+static int
+etpan_parse(struct trim *tr, const char *s, size_t n, struct mailmime **mm,
+    int *trimmed)
+{
+	const struct mailmime *sub;
+	const char *body;
+	size_t idx = 0, len;
+	int er;
+
+	*trimmed = 0;
+	if (tr->copy) {
+		er = mailmime_parse(tr->copy, tr->len, &idx, mm);
+		if (er == MAILIMF_NO_ERROR && *mm) {
+			sub = (*mm)->mm_data.mm_message.mm_msg_mime;
+			body = sub ? body_of(sub, &len) : NULL;
+			if (body && body >= tr->copy + tr->kept &&
+			    body <= tr->copy + tr->len) {
+				*trimmed = 1;
+				return er;
+			}
+		}
+		if (*mm)
+			mailmime_free(*mm);
+		*mm = NULL;
+		idx = 0;
+	}
+	return mailmime_parse(s, n, &idx, mm);
 }
 
 /*
@@ -2187,9 +2397,10 @@ parse_bytes(struct reader *r, struct mime_part *p, const char *s, size_t n,
 	const struct mailmime *sub;
 	struct mailmime *mm = NULL;
 	struct scan sc;
-	size_t idx = 0, i, hlen, clen;
+	struct trim tr;
+	size_t i, hlen, clen;
 	char *copy = NULL, *closed;
-	int rc, er;
+	int rc, er, trimmed;
 
 	if (mode == PB_TOP && n >= 5 && !memcmp(s, "From ", 5)) {
 		const char *nl = memchr(s, '\n', n);
@@ -2218,7 +2429,13 @@ parse_bytes(struct reader *r, struct mime_part *p, const char *s, size_t n,
 		s = copy = closed;
 		n = clen;
 	}
-	er = mailmime_parse(s, n, &idx, &mm);
+	if (mode == PB_MULTIPART || !trim_header(s, n, sc.hdr_end, &tr))
+		memset(&tr, 0, sizeof(tr));
+	er = etpan_parse(&tr, s, n, &mm, &trimmed);
+	if (trimmed)
+		strlist_push_owned(&r->t->owned, tr.copy);
+	else
+		free(tr.copy);
 	if (er != MAILIMF_NO_ERROR || !mm) {
 		defect(r, "libetpan could not read the MIME structure (error "
 		    "%d); read as text", er);
@@ -2237,8 +2454,10 @@ parse_bytes(struct reader *r, struct mime_part *p, const char *s, size_t n,
 		r->t->imf = mm->mm_data.mm_message.mm_fields;
 		mm->mm_data.mm_message.mm_fields = NULL;
 	}
-	if (mode != PB_MULTIPART) {
-		rc = read_message(r, p, mm, s, s + n);
+	if (mode != PB_MULTIPART && trimmed) {
+		rc = read_message(r, p, mm, tr.copy, tr.copy + tr.len, &tr);
+	} else if (mode != PB_MULTIPART) {
+		rc = read_message(r, p, mm, s, s + n, NULL);
 	} else {
 		sub = mm->mm_data.mm_message.mm_msg_mime;
 		if (sub && sub->mm_type == MAILMIME_MULTIPLE) {

@@ -562,6 +562,68 @@ test_tree_addresses(void **state)
 	mime_tree_release(&t);
 }
 
+/*
+ * A header of relays and signatures before the addresses and the MIME
+ * fields (libetpan is given only the fields it reads for us): every
+ * field is still listed in order, and the addresses, the parts and the
+ * body are read as before.  A header libetpan reads in ways of its own
+ * (a blank fold, a lone CR) goes to it whole, with the same result.
+ */
+static void
+test_relay_header(void **state)
+{
+	static const char *const variants[] = { "", "X-Blank: a\r\n \r\n",
+	    "X-Cr: a\rb\r\n" };
+	struct mime_limits lim = { 100, 10, 1000 };
+	struct buf msg = BUF_INIT(BUF_CAP_HUGE), out = BUF_INIT(1000);
+	struct mime_address *v;
+	struct mime_tree t;
+	struct err e = ERR_INIT;
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
+		buf_reset(&msg);
+		buf_reset(&out);
+		buf_addstr(&msg, "Received: from a (a [192.0.2.1]) by mx;\r\n"
+		    "\tTue, 15 Mar 2025 09:15:00 +0800\r\n"
+		    "DKIM-Signature: v=1; a=rsa-sha256; d=x.example;\r\n"
+		    "\tb=AbCdEf+/==\r\n"
+		    "X-Mailer: \"quoted (open\r\n");
+		buf_addstr(&msg, variants[i]);
+		buf_addstr(&msg, "From: Lee <lee@x.example>\r\n"
+		    "Subject: RFQ\r\nTo: a@y.example, b@y.example\r\n"
+		    "Content-Type: multipart/mixed; boundary=\"b\"\r\n"
+		    "\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n"
+		    "Content-Transfer-Encoding: base64\r\n\r\nY2Fmw6k=\r\n"
+		    "--b--\r\n");
+		assert_int_equal(mime_parse(msg.data, msg.len, &lim, &t, &e),
+		    0);
+		assert_int_equal(t.root->nfields, i ? 8 : 7);
+		assert_string_equal(t.root->fields[0].name, "Received");
+		assert_string_equal(t.root->fields[2].value,
+		    "\"quoted (open");
+		assert_string_equal(t.root->fields[i ? 4 : 3].name, "From");
+		assert_string_equal(mime_part_field(t.root, "subject"), "RFQ");
+		assert_string_equal(t.root->type, "multipart/mixed");
+		assert_non_null(t.root->child);
+		assert_int_equal(mime_decode_body(t.root->child, &out), 0);
+		assert_string_equal(out.data, "café");
+		n = mime_tree_addresses(&t, "To", NULL, &v);
+		assert_int_equal(n, 2);
+		assert_string_equal(v[1].addr, "b@y.example");
+		mime_addresses_free(v, n);
+		n = mime_tree_addresses(&t, "From", NULL, &v);
+		assert_int_equal(n, 1);
+		assert_string_equal(v[0].name, "Lee");
+		mime_addresses_free(v, n);
+		assert_int_equal(t.defects.n, 0);
+		mime_tree_release(&t);
+	}
+	buf_release(&msg);
+	buf_release(&out);
+}
+
 int
 main(void)
 {
@@ -577,6 +639,7 @@ main(void)
 		cmocka_unit_test(test_tree),
 		cmocka_unit_test(test_base64_chunks),
 		cmocka_unit_test(test_tree_addresses),
+		cmocka_unit_test(test_relay_header),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
