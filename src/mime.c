@@ -2012,13 +2012,19 @@ trim_keep(const char *name, size_t len)
 	static const char *const keep[] = { "From", "Sender", "Reply-To",
 	    "To", "Cc", "Bcc", "MIME-Version", "Date", "Subject",
 	    "Message-ID", "In-Reply-To", "References" };
+	static unsigned char lens[sizeof(keep) / sizeof(keep[0])];
 	size_t i;
 
 	if (len >= 8 && !strncasecmp(name, "Content-", 8))
 		return 1;
-	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
-		if (strlen(keep[i]) == len && !strncasecmp(name, keep[i], len))
+	if (len > 12 || !strchr("fsrtcbmdi", name[0] | 0x20))
+		return 0;	/* X-..., Received, DKIM-..., ARC-... */
+	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		if (!lens[i])
+			lens[i] = (unsigned char)strlen(keep[i]);
+		if (lens[i] == len && !strncasecmp(name, keep[i], len))
 			return 1;
+	}
 	return 0;
 }
 
@@ -2062,8 +2068,16 @@ trim_closed(const char *s, size_t n)
 }
 
 /*
+ * Fewer bytes left out than TRIM_MIN are not worth a copy of the message,
+ * and a header shorter than TRIM_HEADER is not worth the look.
+ */
+#define TRIM_MIN 256
+#define TRIM_HEADER 1024
+
+/*
  * Fills tr with the copy of s[0..n), whose header ends at hdr_end (its
- * blank line; n if none), or returns 0 when no field would be left out.
+ * blank line; n if none), or returns 0 when too little would be left out
+ * (TRIM_MIN).
  *
  * Only lines that libetpan reads as a field of their own are left out:
  * a name of printable characters and a colon, and the lines that fold
@@ -2084,8 +2098,9 @@ trim_header(const char *s, size_t n, size_t hdr_end, struct trim *tr)
 	int keep = 0;
 
 	memset(tr, 0, sizeof(*tr));
-	if (hdr_end >= n)
+	if (hdr_end >= n || hdr_end < TRIM_HEADER)
 		return 0;	/* no blank line: not worth the care */
+	/* Where the fields end, and how much would be left out. */
 	for (; p < end && (nl = memchr(p, '\n', (size_t)(end - p)));
 	    p = nl + 1) {
 		if (*p == ' ' || *p == '\t') {
@@ -2109,13 +2124,10 @@ trim_header(const char *s, size_t n, size_t hdr_end, struct trim *tr)
 			q++;
 		if (q == nl || *q != ':')
 			break;
-		if (field && !trim_closed(field, (size_t)(p - field)))
-			return 0;
-		field = keep ? p : NULL;
 		if (!keep)
 			dropped += (size_t)(nl + 1 - p);
 	}
-	if (!dropped || (field && !trim_closed(field, (size_t)(p - field))))
+	if (dropped < TRIM_MIN)
 		return 0;
 	/* libetpan's reading of a NUL or a lone CR ends fields early. */
 	for (q = s; (q = memchr(q, '\r', (size_t)(p - q))); q++)
@@ -2123,7 +2135,6 @@ trim_header(const char *s, size_t n, size_t hdr_end, struct trim *tr)
 			return 0;
 	if (memchr(s, '\0', (size_t)(p - s)))
 		return 0;
-	/* Second pass, now that the copy is worth making. */
 	tr->orig = s;
 	tr->n = n;
 	tr->stop = (size_t)(p - s);
@@ -2132,9 +2143,12 @@ trim_header(const char *s, size_t n, size_t hdr_end, struct trim *tr)
 	for (p = s, keep = 0; p < end; p = nl + 1) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (*p != ' ' && *p != '\t') {
+			if (field && !trim_closed(field, (size_t)(p - field)))
+				goto refuse;
 			for (q = p; *q != ':' && *q != ' ' && *q != '\t'; q++)
 				;
 			keep = trim_keep(p, (size_t)(q - p));
+			field = keep ? p : NULL;
 		}
 		if (!keep && run < p) {
 			memcpy(tr->copy + tr->kept, run, (size_t)(p - run));
@@ -2143,12 +2157,18 @@ trim_header(const char *s, size_t n, size_t hdr_end, struct trim *tr)
 		if (!keep)
 			run = nl + 1;
 	}
+	if (field && !trim_closed(field, (size_t)(end - field)))
+		goto refuse;
 	memcpy(tr->copy + tr->kept, run, (size_t)(end - run));
 	tr->kept += (size_t)(end - run);
 	memcpy(tr->copy + tr->kept, end, n - tr->stop);
 	tr->len = tr->kept + n - tr->stop;
 	tr->copy[tr->len] = '\0';
 	return 1;
+refuse:
+	free(tr->copy);
+	memset(tr, 0, sizeof(*tr));
+	return 0;
 }
 
 enum pb_mode {

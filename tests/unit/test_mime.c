@@ -574,12 +574,12 @@ test_relay_header(void **state)
 {
 	static const char *const variants[] = { "", "X-Blank: a\r\n \r\n",
 	    "X-Cr: a\rb\r\n" };
-	struct mime_limits lim = { 100, 10, 1000 };
+	struct mime_limits lim = { 100, 10, 8192 };
 	struct buf msg = BUF_INIT(BUF_CAP_HUGE), out = BUF_INIT(1000);
 	struct mime_address *v;
 	struct mime_tree t;
 	struct err e = ERR_INIT;
-	size_t i, n;
+	size_t i, k, n;
 
 	(void)state;
 	for (i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
@@ -588,8 +588,11 @@ test_relay_header(void **state)
 		buf_addstr(&msg, "Received: from a (a [192.0.2.1]) by mx;\r\n"
 		    "\tTue, 15 Mar 2025 09:15:00 +0800\r\n"
 		    "DKIM-Signature: v=1; a=rsa-sha256; d=x.example;\r\n"
-		    "\tb=AbCdEf+/==\r\n"
-		    "X-Mailer: \"quoted (open\r\n");
+		    "\tb=");
+		for (k = 0; k < 30; k++)	/* a header worth trimming */
+			buf_addstr(&msg, "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/"
+			    "\r\n\t");
+		buf_addstr(&msg, "==\r\nX-Mailer: \"quoted (open\r\n");
 		buf_addstr(&msg, variants[i]);
 		buf_addstr(&msg, "From: Lee <lee@x.example>\r\n"
 		    "Subject: RFQ\r\nTo: a@y.example, b@y.example\r\n"
