@@ -3505,6 +3505,14 @@ digits(const char **p, size_t n, long *v)
 	return 0;
 }
 
+/* Whether s starts with the three lowercase letters w, in any case. */
+static int
+letters3(const char *s, const char *w)
+{
+	return (s[0] | 0x20) == w[0] && (s[1] | 0x20) == w[1] &&
+	    (s[2] | 0x20) == w[2];
+}
+
 static int
 plain_date(const char *s, int64_t *out)
 {
@@ -3516,7 +3524,7 @@ plain_date(const char *s, int64_t *out)
 	int sign;
 
 	if (((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z')) {
-		for (i = 0; i < 7 && strncasecmp(p, wdays[i], 3); i++)
+		for (i = 0; i < 7 && !letters3(p, wdays[i]); i++)
 			;
 		if (i == 7 || p[3] != ',' || p[4] != ' ')
 			return -1;
@@ -3524,7 +3532,7 @@ plain_date(const char *s, int64_t *out)
 	}
 	if (digits(&p, 1, &day) || *p++ != ' ')
 		return -1;
-	for (i = 0; i < 12 && strncasecmp(p, months[i], 3); i++)
+	for (i = 0; i < 12 && !letters3(p, months[i]); i++)
 		;
 	if (i == 12 || p[3] != ' ')
 		return -1;
