@@ -122,6 +122,8 @@ struct mime_tree {
 	struct strlist defects;	/* what was tolerated, for people */
 	struct strlist owned;	/* decoded bodies of encoded messages */
 	void *imf;		/* libetpan's reading of the root header */
+	char *trim;		/* the copy of the message libetpan read */
+	size_t trim_cap;
 };
 
 /*

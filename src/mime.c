@@ -1997,35 +1997,62 @@ struct trim {
 	size_t n;
 	char *copy;
 	size_t len;
+	size_t cap;		/* copy's allocation */
 	size_t kept;		/* the kept lines' bytes in copy */
 	size_t stop;		/* where orig's verbatim rest starts */
 };
 
 /*
- * The fields libetpan reads for us (case-insensitive), and the other
- * fields it reads by their syntax (its envelope fields): a value that
- * fails that reading may end the header there, so they stay.
+ * What becomes of a field in the copy: kept, left out, or left out when it
+ * is closed (trim_closed).  Kept: the fields libetpan reads for us.  The
+ * other fields it reads by their syntax (its envelope fields: Subject,
+ * Date, Message-ID...), and such a reading may run on into the lines
+ * after an open quote, comment or angle.
  */
+enum { TRIM_DROP, TRIM_KEEP, TRIM_TYPED };
+
+/* Whether name[0..len) is w, in any case (w: ASCII, no NUL in name). */
 static int
-trim_keep(const char *name, size_t len)
+name_is(const char *name, size_t len, const char *w)
 {
-	static const char *const keep[] = { "From", "Sender", "Reply-To",
-	    "To", "Cc", "Bcc", "MIME-Version", "Date", "Subject",
-	    "Message-ID", "In-Reply-To", "References" };
-	static unsigned char lens[sizeof(keep) / sizeof(keep[0])];
 	size_t i;
 
-	if (len >= 8 && !strncasecmp(name, "Content-", 8))
-		return 1;
-	if (len > 12 || !strchr("fsrtcbmdi", name[0] | 0x20))
-		return 0;	/* X-..., Received, DKIM-..., ARC-... */
-	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
-		if (!lens[i])
-			lens[i] = (unsigned char)strlen(keep[i]);
-		if (lens[i] == len && !strncasecmp(name, keep[i], len))
-			return 1;
+	for (i = 0; i < len; i++)
+		if (!w[i] || tolower_c((unsigned char)name[i]) !=
+		    tolower_c((unsigned char)w[i]))
+			return 0;
+	return !w[i];
+}
+
+static int
+trim_class(const char *name, size_t len)
+{
+	switch (tolower_c((unsigned char)name[0])) {
+	case 'b':
+		return name_is(name, len, "bcc") ? TRIM_KEEP : TRIM_DROP;
+	case 'c':
+		return (len >= 8 && name_is(name, 8, "content-")) ||
+		    name_is(name, len, "cc") ? TRIM_KEEP : TRIM_DROP;
+	case 'd':
+		return name_is(name, len, "date") ? TRIM_TYPED : TRIM_DROP;
+	case 'f':
+		return name_is(name, len, "from") ? TRIM_KEEP : TRIM_DROP;
+	case 'i':
+		return name_is(name, len, "in-reply-to") ? TRIM_TYPED :
+		    TRIM_DROP;
+	case 'm':
+		return name_is(name, len, "mime-version") ? TRIM_KEEP :
+		    name_is(name, len, "message-id") ? TRIM_TYPED : TRIM_DROP;
+	case 'r':
+		return name_is(name, len, "reply-to") ? TRIM_KEEP :
+		    name_is(name, len, "references") ? TRIM_TYPED : TRIM_DROP;
+	case 's':
+		return name_is(name, len, "sender") ? TRIM_KEEP :
+		    name_is(name, len, "subject") ? TRIM_TYPED : TRIM_DROP;
+	case 't':
+		return name_is(name, len, "to") ? TRIM_KEEP : TRIM_DROP;
 	}
-	return 0;
+	return TRIM_DROP;	/* X-..., Received, DKIM-..., ARC-... */
 }
 
 /*
@@ -2036,10 +2063,19 @@ trim_keep(const char *name, size_t len)
 static int
 trim_closed(const char *s, size_t n)
 {
+	static unsigned char special[256];
 	const char *e = s + n;
 	int quote = 0, depth = 0, literal = 0, angle = 0;
+	const char *c;
 
+	if (!special['"'])
+		for (c = "\"\\()[]<>"; *c; c++)
+			special[(unsigned char)*c] = 1;
 	for (; s < e; s++) {
+		while (s < e && !special[(unsigned char)*s])
+			s++;
+		if (s == e)
+			break;
 		if (*s == '\\') {
 			if (++s == e)
 				return 0;
@@ -2067,17 +2103,51 @@ trim_closed(const char *s, size_t n)
 	return !quote && !depth && !literal && !angle;
 }
 
+/* Fewer bytes left out than TRIM_MIN are not worth the copy. */
+#define TRIM_MIN 64
+#define TRIM_KEEP_CAP (256 * 1024)	/* copy buffer kept for the next */
+
 /*
- * Fewer bytes left out than TRIM_MIN are not worth a copy of the message,
- * and a header shorter than TRIM_HEADER is not worth the look.
+ * The buffer of the last copy released (mime_tree_release), kept for the
+ * next message so that a copy costs no allocation: process-wide, as the
+ * parse is single-threaded.
  */
-#define TRIM_MIN 256
-#define TRIM_HEADER 1024
+static char *trim_spare;
+static size_t trim_spare_cap;
+
+static char *
+trim_buffer(size_t need, size_t *cap)
+{
+	char *b;
+
+	if (trim_spare && trim_spare_cap >= need) {
+		b = trim_spare;
+		*cap = trim_spare_cap;
+		trim_spare = NULL;
+		return b;
+	}
+	*cap = MAX(need, (size_t)4096);
+	return xmalloc(*cap);
+}
+
+static void
+trim_release(char *b, size_t cap)
+{
+	if (!b)
+		return;
+	if (cap > TRIM_KEEP_CAP || (trim_spare && trim_spare_cap >= cap)) {
+		free(b);
+		return;
+	}
+	free(trim_spare);
+	trim_spare = b;
+	trim_spare_cap = cap;
+}
 
 /*
  * Fills tr with the copy of s[0..n), whose header ends at hdr_end (its
  * blank line; n if none), or returns 0 when too little would be left out
- * (TRIM_MIN).
+ * (TRIM_MIN) or the header is one to give libetpan whole.
  *
  * Only lines that libetpan reads as a field of their own are left out:
  * a name of printable characters and a colon, and the lines that fold
@@ -2085,22 +2155,24 @@ trim_closed(const char *s, size_t n)
  * would have read each whole (unstructured, up to an LF not followed by
  * a blank) and gone on to the next.  At the first line that is anything
  * else, the rest is copied as it is, and libetpan meets it as before.
- * A kept field that leaves a quoted string or a comment open keeps the
- * whole header, as libetpan's reading of it may take in the next fields.
+ * A kept or typed field that leaves a quoted string, a comment or an
+ * angle open keeps the whole header, as libetpan's reading of it may
+ * take in the next fields; so do a NUL, a lone CR and a blank fold line,
+ * which libetpan reads in ways of its own.
  */
 static int
 trim_header(const char *s, size_t n, size_t hdr_end, struct trim *tr)
 {
 	const char *p = s, *end = s + hdr_end, *nl, *q;
 	const char *run = s;	/* start of the kept lines not yet copied */
-	const char *field = NULL;	/* the kept field being read */
+	const char *field = NULL;	/* a field to be closed */
 	size_t dropped = 0;
-	int keep = 0;
+	int keep = 0, class;
 
 	memset(tr, 0, sizeof(*tr));
-	if (hdr_end >= n || hdr_end < TRIM_HEADER)
+	if (hdr_end >= n || hdr_end < TRIM_MIN)
 		return 0;	/* no blank line: not worth the care */
-	/* Where the fields end, and how much would be left out. */
+	tr->copy = trim_buffer(n + 1, &tr->cap);
 	for (; p < end && (nl = memchr(p, '\n', (size_t)(end - p)));
 	    p = nl + 1) {
 		if (*p == ' ' || *p == '\t') {
@@ -2108,65 +2180,54 @@ trim_header(const char *s, size_t n, size_t hdr_end, struct trim *tr)
 			    *q == '\r'); q++)
 				;
 			if (q == nl)
-				return 0;	/* libetpan's own way with it */
+				goto refuse;	/* a blank fold line */
 			if (p == s)
 				break;	/* a fold with no field */
-			if (!keep)
-				dropped += (size_t)(nl + 1 - p);
-			continue;
+			continue;	/* part of the field before */
 		}
 		for (q = p; q < nl && *q > 32 && *q < 127 && *q != ':'; q++)
 			;
-		if (q == p)
-			break;
-		keep = trim_keep(p, (size_t)(q - p));
+		class = q > p ? trim_class(p, (size_t)(q - p)) : TRIM_DROP;
 		while (q < nl && (*q == ' ' || *q == '\t'))
 			q++;
-		if (q == nl || *q != ':')
-			break;
-		if (!keep)
-			dropped += (size_t)(nl + 1 - p);
+		if (q == p || q == nl || *q != ':')
+			break;	/* no field: the rest as it is */
+		if (field && !trim_closed(field, (size_t)(p - field)))
+			goto refuse;
+		field = class != TRIM_DROP ? p : NULL;
+		if (keep && class != TRIM_KEEP) {	/* a kept run ends */
+			memcpy(tr->copy + tr->kept, run, (size_t)(p - run));
+			tr->kept += (size_t)(p - run);
+		} else if (!keep && class == TRIM_KEEP) {
+			dropped += (size_t)(p - run);
+			run = p;
+		}
+		keep = class == TRIM_KEEP;
+	}
+	if (field && !trim_closed(field, (size_t)(p - field)))
+		goto refuse;
+	if (!keep) {
+		dropped += (size_t)(p - run);
+		run = p;
 	}
 	if (dropped < TRIM_MIN)
-		return 0;
-	/* libetpan's reading of a NUL or a lone CR ends fields early. */
+		goto refuse;
 	for (q = s; (q = memchr(q, '\r', (size_t)(p - q))); q++)
 		if (q + 1 == p || q[1] != '\n')
-			return 0;
+			goto refuse;	/* a lone CR */
 	if (memchr(s, '\0', (size_t)(p - s)))
-		return 0;
+		goto refuse;
+	memcpy(tr->copy + tr->kept, run, (size_t)(p - run));
+	tr->kept += (size_t)(p - run);
 	tr->orig = s;
 	tr->n = n;
 	tr->stop = (size_t)(p - s);
-	tr->copy = xmalloc(n - dropped + 1);
-	end = p;
-	for (p = s, keep = 0; p < end; p = nl + 1) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		if (*p != ' ' && *p != '\t') {
-			if (field && !trim_closed(field, (size_t)(p - field)))
-				goto refuse;
-			for (q = p; *q != ':' && *q != ' ' && *q != '\t'; q++)
-				;
-			keep = trim_keep(p, (size_t)(q - p));
-			field = keep ? p : NULL;
-		}
-		if (!keep && run < p) {
-			memcpy(tr->copy + tr->kept, run, (size_t)(p - run));
-			tr->kept += (size_t)(p - run);
-		}
-		if (!keep)
-			run = nl + 1;
-	}
-	if (field && !trim_closed(field, (size_t)(end - field)))
-		goto refuse;
-	memcpy(tr->copy + tr->kept, run, (size_t)(end - run));
-	tr->kept += (size_t)(end - run);
-	memcpy(tr->copy + tr->kept, end, n - tr->stop);
+	memcpy(tr->copy + tr->kept, p, n - tr->stop);
 	tr->len = tr->kept + n - tr->stop;
 	tr->copy[tr->len] = '\0';
 	return 1;
 refuse:
-	free(tr->copy);
+	trim_release(tr->copy, tr->cap);
 	memset(tr, 0, sizeof(*tr));
 	return 0;
 }
@@ -2452,10 +2513,14 @@ parse_bytes(struct reader *r, struct mime_part *p, const char *s, size_t n,
 	if (mode == PB_MULTIPART || !trim_header(s, n, sc.hdr_end, &tr))
 		memset(&tr, 0, sizeof(tr));
 	er = etpan_parse(&tr, s, n, &mm, &trimmed);
-	if (trimmed)
+	if (trimmed && !r->t->trim) {
+		r->t->trim = tr.copy;
+		r->t->trim_cap = tr.cap;
+	} else if (trimmed) {
 		strlist_push_owned(&r->t->owned, tr.copy);
-	else
-		free(tr.copy);
+	} else {
+		trim_release(tr.copy, tr.cap);
+	}
 	if (er != MAILIMF_NO_ERROR || !mm) {
 		defect(r, "libetpan could not read the MIME structure (error "
 		    "%d); read as text", er);
@@ -2576,6 +2641,8 @@ mime_tree_release(struct mime_tree *t)
 	if (t->imf)
 		mailimf_fields_free(t->imf);
 	t->imf = NULL;
+	trim_release(t->trim, t->trim_cap);
+	t->trim = NULL;
 }
 
 /* ---- Transfer decoding -------------------------------------------------- */

@@ -567,13 +567,14 @@ test_tree_addresses(void **state)
  * fields (libetpan is given only the fields it reads for us): every
  * field is still listed in order, and the addresses, the parts and the
  * body are read as before.  A header libetpan reads in ways of its own
- * (a blank fold, a lone CR) goes to it whole, with the same result.
+ * (a blank fold, a lone CR, an open angle in a field it reads by its
+ * syntax) goes to it whole, with the same result.
  */
 static void
 test_relay_header(void **state)
 {
 	static const char *const variants[] = { "", "X-Blank: a\r\n \r\n",
-	    "X-Cr: a\rb\r\n" };
+	    "X-Cr: a\rb\r\n", "Message-ID: <open@x.example\r\n" };
 	struct mime_limits lim = { 100, 10, 8192 };
 	struct buf msg = BUF_INIT(BUF_CAP_HUGE), out = BUF_INIT(1000);
 	struct mime_address *v;
