@@ -2832,7 +2832,7 @@ static unsigned read_label(const char *s, size_t len, size_t *value);
  */
 static int
 sig_block(const struct kline *K, const size_t *w, const unsigned *fl,
-    size_t n)
+    size_t n, unsigned char *memo)
 {
 	size_t i, plain = 0;
 	const struct kline *k;
@@ -2840,17 +2840,29 @@ sig_block(const struct kline *K, const size_t *w, const unsigned *fl,
 	k = &K[w[0]];
 	if (k->len && k->s[k->len - 1] == ',' && n > 1)
 		return 0;	/* "Bob," opens a letter */
-	for (i = 1; i < n; i++) {
-		k = &K[w[i]];
+	/* a body line anywhere says no, whatever the lines before it say */
+	for (i = 1; i < n; i++)
 		if (fl[i] & LF_BODY)
 			return 0;
-		if ((fl[i] & LF_CONTACT) || name_like(k->s, k->len) ||
-		    title_like(k->s, k->len) || company_like(k->s, k->len) ||
-		    address_like(k->s, k->len) || is_delimiter(k->s, k->len))
-			continue;
-		plain++;
+	for (i = 1; i < n; i++) {
+		k = &K[w[i]];
+		/*
+		 * The callers ask again from later lines of the same
+		 * window: memo[i] keeps the answer (0: not asked, 1: a
+		 * plain line, 2: not).
+		 */
+		if (!memo[i])
+			memo[i] = (fl[i] & LF_CONTACT) ||
+			    name_like(k->s, k->len) ||
+			    title_like(k->s, k->len) ||
+			    company_like(k->s, k->len) ||
+			    address_like(k->s, k->len) ||
+			    is_delimiter(k->s, k->len) ? 2 : 1;
+		/* more than two plain lines: no signature */
+		if (memo[i] == 1 && ++plain > 2)
+			return 0;
 	}
-	return plain <= 2;
+	return 1;
 }
 
 static const char *strip_salutation(const char *s, size_t len, size_t *ns,
@@ -2933,6 +2945,7 @@ find_signature(const struct ruleset *rs, struct kline *K, size_t nk,
 	size_t cands[SIG_WINDOW], ncand = 0, c, next, bytes, fnlen = 0;
 	enum cand kind[SIG_WINDOW];
 	unsigned fl[SIG_WINDOW];
+	unsigned char memo[SIG_WINDOW] = { 0 };
 	int found = 0, body, contacts, namey;
 
 	sf->start = sf->footer = NONE;
@@ -3015,7 +3028,7 @@ find_signature(const struct ruleset *rs, struct kline *K, size_t nk,
 			if (w[i] == first ||
 			    !sender_line(&K[w[i]], names.v[c], fnlen))
 				continue;
-			if (!sig_block(K, w + i, fl + i, nw - i))
+			if (!sig_block(K, w + i, fl + i, nw - i, memo + i))
 				continue;
 			sf->start = w[i];
 			found = 1;
@@ -3051,7 +3064,7 @@ find_signature(const struct ruleset *rs, struct kline *K, size_t nk,
 			for (contacts = 0, j = i; j < nw; j++)
 				contacts += (fl[j] & LF_CONTACT) != 0;
 			if ((contacts >= 2 || (contacts >= 1 && namey)) &&
-			    sig_block(K, w + i, fl + i, nw - i)) {
+			    sig_block(K, w + i, fl + i, nw - i, memo + i)) {
 				sf->start = w[i];
 				found = 1;
 			}
