@@ -723,18 +723,23 @@ find_word(const char *s, size_t len, const char *w)
  * Lines.
  */
 
+/* Splits text (tlen bytes, NUL-terminated) into lines. */
 static void
-doc_split(struct doc *d, const char *text)
+doc_split(struct doc *d, const char *text, size_t tlen)
 {
-	const char *p = text, *nl;
-	size_t len;
+	const char *p = text, *end = text + tlen, *nl;
+	size_t len, n = 1;
 
+	/* the lines counted first: one allocation */
+	for (nl = p; n < MAX_LINES &&
+	    (nl = memchr(nl, '\n', (size_t)(end - nl))); nl++)
+		n++;
+	GROW(d->v, n, d->alloc);
 	for (;;) {
-		nl = strchr(p, '\n');
+		nl = memchr(p, '\n', (size_t)(end - p));
 		if (d->n + 1 >= MAX_LINES)
 			nl = NULL;
-		len = nl ? (size_t)(nl - p) : strlen(p);
-		GROW(d->v, d->n + 1, d->alloc);
+		len = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		d->v[d->n].s = p;
 		d->v[d->n].len = rtrim_len(p, len);
 		d->v[d->n].kind = L_TEXT;
@@ -3076,17 +3081,29 @@ find_signature(const struct ruleset *rs, struct kline *K, size_t nk,
  * Putting it together.
  */
 
+/*
+ * A text put together from lines of the message.  Its lines are parts
+ * of different lines of the text, or different parts of one, so with
+ * their newlines they fit in the text's length: the room is allocated
+ * once and filled without checks.
+ */
+struct lines_out {
+	char *data;
+	size_t len;
+};
+
 static void
-add_line(struct buf *b, const char *s, size_t len)
+add_line(struct lines_out *b, const char *s, size_t len)
 {
 	if (b->len)
-		buf_addch(b, '\n');
-	buf_add(b, s, len);
+		b->data[b->len++] = '\n';
+	memcpy(b->data + b->len, s, len);
+	b->len += len;
 }
 
 /* The text of b without leading and trailing blank lines, owned. */
 static char *
-trimmed(struct buf *b)
+trimmed(const struct lines_out *b)
 {
 	size_t i = 0, j = b->len;
 
@@ -3101,6 +3118,18 @@ trimmed(struct buf *b)
 	return xstrndup(b->data + i, j - i);
 }
 
+/* Is b all blanks (str_blank)? */
+static int
+lines_blank(const struct lines_out *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->len; i++)
+		if (b->data[i] != '\n' && !is_blank_byte(b->data[i]))
+			return 0;
+	return 1;
+}
+
 static void fields_extract(const struct ruleset *rs, const struct kline *K,
     size_t from, size_t to, const struct address *sender,
     struct sig_fields *f);
@@ -3113,19 +3142,22 @@ sig_analyse(const struct ruleset *rs, const char *text,
 {
 	struct doc d = { NULL, 0, 0 };
 	struct kline *K = NULL;
-	size_t nk = 0, alloc = 0, i, cut_line, cut_at, len, cap;
+	size_t nk = 0, alloc = 0, i, cut_line, cut_at, len;
 	struct sigfind sf;
-	struct buf vis, quo, sig;
+	struct lines_out vis, quo, sig;
+	char *room;
 
 	memset(out, 0, sizeof(*out));
 	if (!text)
 		text = "";
 	len = strlen(text);
-	cap = len + 64;
-	buf_init(&vis, cap);
-	buf_init(&quo, cap);
-	buf_init(&sig, cap);
-	doc_split(&d, text);
+	/* each of them fits in the text (struct lines_out) */
+	room = xmalloc(3 * (len + 1));
+	vis.data = room;
+	quo.data = room + len + 1;
+	sig.data = room + 2 * (len + 1);
+	vis.len = quo.len = sig.len = 0;
+	doc_split(&d, text, len);
 	mark_headers(rs, &d, &cut_line, &cut_at);
 	strip_history(&d);
 	/* at most a line each: one allocation */
@@ -3135,7 +3167,6 @@ sig_analyse(const struct ruleset *rs, const char *text,
 		size_t plen;
 
 		if (l->keep) {
-			GROW(K, nk + 1, alloc);
 			K[nk].s = l->s;
 			K[nk].len = l->len;
 			K[nk].kind = l->kind;
@@ -3149,7 +3180,6 @@ sig_analyse(const struct ruleset *rs, const char *text,
 			while (plen > 0 && (l->s[plen - 1] == ' ' ||
 			    l->s[plen - 1] == '-'))
 				plen--;
-			GROW(K, nk + 1, alloc);
 			K[nk].s = l->s;
 			K[nk].len = plen;
 			K[nk].kind = L_TEXT;
@@ -3171,7 +3201,7 @@ sig_analyse(const struct ruleset *rs, const char *text,
 	}
 	out->visible_text = trimmed(&vis);
 	out->quoted = trimmed(&quo);
-	if (sig.len && !str_blank(sig.data)) {
+	if (sig.len && !lines_blank(&sig)) {
 		out->signature = trimmed(&sig);
 		if (sf.start != NONE)
 			fields_extract(rs, K, sf.start, sf.end, sender,
@@ -3179,9 +3209,7 @@ sig_analyse(const struct ruleset *rs, const char *text,
 	}
 	if (sf.start == NONE)
 		fields_from_tail(rs, K, sf.end, sender, &out->f);
-	buf_release(&vis);
-	buf_release(&quo);
-	buf_release(&sig);
+	free(room);
 	free(K);
 	free(d.v);
 }
