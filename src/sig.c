@@ -4360,7 +4360,13 @@ name_from_sender(struct extract *x)
 	if (!n || !*n)
 		return;
 	sal = strip_salutation(n, strlen(n), &ns, &nlen);
-	if (!nlen || !name_like(n + ns, nlen) || company_like(n, strlen(n)))
+	if (!nlen)
+		return;
+	/* with a name and nothing to add to it, the tests can wait */
+	if (x->f->name && !(sal && !x->f->salutation &&
+	    strncasecmp(x->f->name, n + ns, nlen) == 0))
+		return;
+	if (!name_like(n + ns, nlen) || company_like(n, strlen(n)))
 		return;
 	if (!x->f->name) {
 		x->f->name = clean_dup(n + ns, nlen);
