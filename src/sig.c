@@ -3452,13 +3452,16 @@ label_fields(const char *p, size_t n)
  * "WhatsApp +86..."); returns its fields and sets *value to the offset of
  * the value, or returns 0.
  */
+/*
+ * The label with a colon that s starts with ("Tel:", "E-mail :"), from
+ * i, its first non-blank byte: its fields, *value set; else 0.
+ */
 static unsigned
-read_label_colon(const char *s, size_t len, size_t *value, int *colon)
+colon_label(const char *s, size_t len, size_t i, size_t *value)
 {
-	size_t i = skip_ws(s, len, 0), j, k;
+	size_t j, k;
 	unsigned f;
 
-	*colon = 0;
 	for (j = i; j < len && j - i < 40; j++) {
 		if (s[j] == ':' || (j + 2 < len &&
 		    memcmp(s + j, "\xEF\xBC\x9A", 3) == 0)) {
@@ -3473,9 +3476,22 @@ read_label_colon(const char *s, size_t len, size_t *value, int *colon)
 			    k + 1 < len && s[k + 1] == ' ')
 				k = skip_ws(s, len, k + 1);
 			*value = k;
-			*colon = 1;
 			return f;
 		}
+	}
+	return 0;
+}
+
+static unsigned
+read_label_colon(const char *s, size_t len, size_t *value, int *colon)
+{
+	size_t i = skip_ws(s, len, 0), j, k;
+	unsigned f;
+
+	*colon = 0;
+	if ((f = colon_label(s, len, i, value))) {
+		*colon = 1;
+		return f;
 	}
 	/* "Tel +86 ...", "t. 555-931-0702", "Mob. 138...", "WhatsApp: " */
 	for (j = i; j < len && j - i < 24; j++) {
@@ -4176,7 +4192,6 @@ take_line(struct extract *x, const char *s, size_t len)
 {
 	size_t j, start = 0, v, n;
 	unsigned f;
-	int colon;
 
 	if (len > FIELD_MAX)
 		len = FIELD_MAX;
@@ -4189,8 +4204,8 @@ take_line(struct extract *x, const char *s, size_t len)
 			if (j > start + 1 && s[j - 1] == ' ' &&
 			    !isspace((unsigned char)s[j]) &&
 			    value_before(s + start, j - start) &&
-			    read_label_colon(s + j, len - j, &v, &colon) &&
-			    colon)
+			    colon_label(s + j, len - j, skip_ws(s + j,
+			    len - j, 0), &v))
 				break;
 		}
 		x->whole_line = start == 0 && j == len;
