@@ -4173,11 +4173,16 @@ value_before(const char *s, size_t len)
 }
 
 /* A separator between fields at s[j]: "|", tab, "｜", "·", "•"; its size. */
-static size_t
+static inline size_t
 bar_len(const char *s, size_t len, size_t j)
 {
-	if (s[j] == '|' || s[j] == '\t')
+	unsigned char c = (unsigned char)s[j];
+
+	if (c == '|' || c == '\t')
 		return 1;
+	/* take_line asks at every byte: most are ASCII */
+	if (c < 0xC2)
+		return 0;
 	if (j + 2 <= len && memcmp(s + j, "\xC2\xB7", 2) == 0)
 		return 2;
 	if (j + 3 <= len && (memcmp(s + j, "\xEF\xBD\x9C", 3) == 0 ||
