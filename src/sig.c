@@ -4197,18 +4197,23 @@ take_line(struct extract *x, const char *s, size_t len)
 {
 	size_t j, start = 0, v, n;
 	unsigned f;
+	int vb;
 
 	if (len > FIELD_MAX)
 		len = FIELD_MAX;
 	while (start < len) {
 		/* the end of this segment: a bar, or the next label */
-		for (j = start; j < len; j++) {
+		for (vb = 0, j = start; j < len; j++) {
 			if (bar_len(s, len, j))
 				break;
-			/* a label in the middle: "Tel: 1 Fax: 2" */
+			/*
+			 * A label in the middle: "Tel: 1 Fax: 2".  A value
+			 * before j is one before any later j too (vb).
+			 */
 			if (j > start + 1 && s[j - 1] == ' ' &&
 			    !isspace((unsigned char)s[j]) &&
-			    value_before(s + start, j - start) &&
+			    (vb || (vb = value_before(s + start,
+			    j - start))) &&
 			    colon_label(s + j, len - j, skip_ws(s + j,
 			    len - j, 0), &v))
 				break;
