@@ -3630,8 +3630,10 @@ add_number(struct extract *x, const char *s, size_t len, unsigned f)
 	if (x->nnums >= ARRAY_SIZE(x->nums) || !f)
 		return;
 	r = &x->nums[x->nnums++];
-	snprintf(r->text, sizeof(r->text), "%.*s",
-	    (int)MIN(len, PHONE_MAX_INPUT), s);
+	/* snprintf(r->text, sizeof(r->text), "%.*s", len, s), capped */
+	len = strnlen(s, MIN(len, sizeof(r->text) - 1));
+	memcpy(r->text, s, len);
+	r->text[len] = '\0';
 	r->f = f;
 }
 
