@@ -728,14 +728,13 @@ static void
 doc_split(struct doc *d, const char *text, size_t tlen)
 {
 	const char *p = text, *end = text + tlen, *nl;
-	size_t len, n = 1;
+	size_t len;
 
-	/* the lines counted first: one allocation */
-	for (nl = p; n < MAX_LINES &&
-	    (nl = memchr(nl, '\n', (size_t)(end - nl))); nl++)
-		n++;
-	GROW(d->v, n, d->alloc);
+	/* room for lines of 40 bytes; xgrow, which doubles, when full */
+	GROW(d->v, MIN(tlen / 40 + 16, MAX_LINES), d->alloc);
 	for (;;) {
+		if (d->n == d->alloc)
+			GROW(d->v, d->n + 1, d->alloc);
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (d->n + 1 >= MAX_LINES)
 			nl = NULL;
