@@ -369,7 +369,22 @@ struct sset {
 	size_t mask;
 	size_t maxlen;		/* of the longest string */
 	uint64_t pre[16];	/* bits of the strings' pre_hash */
+	/* exactly: the strings that start with three letters a-z */
+	uint64_t pre3[(26 * 26 * 26 + 63) / 64];
 };
+
+/* The index of three letters a-z in sset.pre3, or -1. */
+static long
+pre3_index(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if ((unsigned char)(u[0] - 'a') >= 26 ||
+	    (unsigned char)(u[1] - 'a') >= 26 ||
+	    (unsigned char)(u[2] - 'a') >= 26)
+		return -1;
+	return ((long)(u[0] - 'a') * 26 + (u[1] - 'a')) * 26 + (u[2] - 'a');
+}
 
 /* A hash of the first three bytes of s (fewer in a shorter s). */
 static unsigned
@@ -408,9 +423,14 @@ sset_add(struct sset *set, const char *s)
 {
 	size_t h;
 
+	long k;
+
 	set->maxlen = MAX(set->maxlen, strlen(s));
 	h = pre_hash(s);
 	set->pre[h >> 6] |= 1ull << (h & 63);
+	/* (a shorter string stops pre3_index at its NUL) */
+	if ((k = pre3_index(s)) >= 0)
+		set->pre3[k / 64] |= 1ull << (k % 64);
 	for (h = str_hash(s) & set->mask; set->slot[h];
 	    h = (h + 1) & set->mask)
 		if (strcmp(set->slot[h], s) == 0)
@@ -430,6 +450,7 @@ sset_init(struct sset *set, const char *const *v, size_t n)
 	set->mask = cap - 1;
 	set->maxlen = 0;
 	memset(set->pre, 0, sizeof(set->pre));
+	memset(set->pre3, 0, sizeof(set->pre3));
 	for (i = 0; i < n; i++)
 		sset_add(set, v[i]);
 }
@@ -1927,18 +1948,28 @@ valediction_key(const struct ruleset *rs, const char *key)
 	return core;
 }
 
+/* Does a string of set start with the three letters a-z of low? */
+static int
+sset_starts3(const struct sset *set, const char *low)
+{
+	long k = pre3_index(low);
+
+	return (set->pre3[k / 64] >> (k % 64)) & 1;
+}
+
 /*
  * Can a line starting with the three ASCII letters of low (folded) be a
  * valediction?  Its key and the key's first word start with them, and
- * valediction_key wants the key in a list or its first word in one.
+ * valediction_key wants the key in a list or its first word in one:
+ * one of those starts with them.
  */
 static int
 valediction_start(const struct ruleset *rs, const char *low)
 {
 	valed_sets_init();
-	return sset_maybe(valed_set, low) ||
-	    sset_maybe(valed_words_set, low) ||
-	    (rs && sset_maybe(&rs_folded(rs, SL_VALEDICTIONS)->set, low));
+	return sset_starts3(valed_set, low) ||
+	    sset_starts3(valed_words_set, low) ||
+	    (rs && sset_starts3(&rs_folded(rs, SL_VALEDICTIONS)->set, low));
 }
 
 /* True for a valediction alone on its line ("Best regards,"). */
