@@ -4327,7 +4327,8 @@ company_from_domain(struct extract *x)
 	size_t i, k;
 	struct strlist doms = STRLIST_INIT;
 
-	if (x->f->company)
+	/* no others, nothing to compare the domains with */
+	if (x->f->company || !x->nothers)
 		return;
 	for (i = 0; i < x->f->emails.n; i++) {
 		domain_label(x->f->emails.v[i], dom, sizeof(dom));
