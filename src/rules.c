@@ -2929,12 +2929,13 @@ drop_hits_from(struct rule_hits *hits, size_t from)
  * Runs one pattern rule; 0, or -1 when it hit a limit or the deadline.
  * cand (ncand of them, ascending): the only offsets a match can start at
  * (the prefilter's), tried anchored; NULL: search the whole text.
+ * ascii: the text is all ASCII (rx_exec_ascii).
  */
 static int
 scan_pattern(const struct ruleset *rs, const struct xrule *x,
     const char *text, size_t len, struct rule_hits *hits,
     struct rx_scratch *sc, uint64_t deadline, struct strlist *warnings,
-    const size_t *cand, size_t ncand)
+    const size_t *cand, size_t ncand, int ascii)
 {
 	size_t start = 0, first = hits->n, s, e, k, ci = 0;
 	unsigned n = 0, want = MAX(x->r.max_hits, x->r.min_hits);
@@ -2959,16 +2960,20 @@ scan_pattern(const struct ruleset *rs, const struct xrule *x,
 				rc = 0;
 				break;
 			}
-			rc = rx_exec_anchored(x->rx_anch ? x->rx_anch : x->rx,
-			    text, len, cand[ci], sc, msg, sizeof(msg));
+			rc = ascii ? rx_exec_ascii(x->rx_anch ? x->rx_anch :
+			    x->rx, text, len, cand[ci], 1, sc, msg,
+			    sizeof(msg)) : rx_exec_anchored(x->rx_anch ?
+			    x->rx_anch : x->rx, text, len, cand[ci], sc, msg,
+			    sizeof(msg));
 			if (rc == RX_NOMATCH) {
 				ci++;
 				rc = 0;
 				continue;
 			}
 		} else {
-			rc = rx_exec(x->rx, text, len, start, sc, msg,
-			    sizeof(msg));
+			rc = ascii ? rx_exec_ascii(x->rx, text, len, start, 0,
+			    sc, msg, sizeof(msg)) : rx_exec(x->rx, text, len,
+			    start, sc, msg, sizeof(msg));
 			if (rc == RX_NOMATCH) {
 				rc = 0;
 				break;
@@ -3252,7 +3257,7 @@ ruleset_scan_with(const struct ruleset *rs, struct rule_scanner *scn,
 {
 	size_t before = hits->n, i, k, j, ti;
 	uint64_t t0;
-	int prefiltered = 0, by_hits = 0, skip = 0;
+	int prefiltered = 0, by_hits = 0, skip = 0, ascii = -1;
 	const struct target_index *t;
 
 	if (!text)
@@ -3330,14 +3335,18 @@ ruleset_scan_with(const struct ruleset *rs, struct rule_scanner *scn,
 		}
 		if (!scn->sc)
 			scn->sc = rx_scratch_new(&rs->lim, rs->max_groups);
+		/* once a scan, where a pattern runs */
+		if (ascii < 0)
+			ascii = rx_is_ascii(text, len);
 		t0 = scn->ns ? now_ns() : 0;
 		if (x->anchored && !scn->hits_lost && !scn->no_prefilter) {
 			candidates(scn, x);
 			scan_pattern(rs, x, text, len, hits, scn->sc,
-			    deadline_ms, warnings, scn->cand, scn->ncand);
+			    deadline_ms, warnings, scn->cand, scn->ncand,
+			    ascii);
 		} else {
 			scan_pattern(rs, x, text, len, hits, scn->sc,
-			    deadline_ms, warnings, NULL, 0);
+			    deadline_ms, warnings, NULL, 0, ascii);
 		}
 		if (scn->ns)
 			scn->ns[i] += now_ns() - t0;
