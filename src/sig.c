@@ -2784,6 +2784,11 @@ postcode_country(const char *s, size_t len)
 	};
 	size_t i, k, end = rtrim_len(s, len);
 
+	/* without a digit only "Amenia, NY" is left: its state ends s */
+	if (!has_digit(s, len))
+		return end >= 4 && shaped(s, len, end - 2, "AA") &&
+		    is_state(s + end - 2) && s[end - 3] == ' ' &&
+		    s[end - 4] == ',' ? "US" : NULL;
 	for (i = 0; i + 2 <= len; i++) {
 		/* every shape starts with a capital */
 		if (!isupper((unsigned char)s[i]))
@@ -2823,8 +2828,8 @@ address_like(const char *s, size_t len)
 		if (strstr(f, address_cjk[i]))
 			r = 1;
 	/* "36415 Mos Pontevedra Spain", "Paris, France", "Amenia, NY" */
-	if (!r && phone_country_in_text(s, len, &n) &&
-	    (digit || memchr(s, ',', len)) && width(s, len) <= 100)
+	if (!r && (digit || memchr(s, ',', len)) && width(s, len) <= 100 &&
+	    phone_country_in_text(s, len, &n))
 		r = 1;
 	if (!r && len <= 120 && postcode_country(s, len))
 		r = 1;
