@@ -4165,9 +4165,9 @@ cjk_name_title(struct extract *x, const char *s, size_t len)
 static void
 take_text(struct extract *x, const char *s, size_t len)
 {
-	size_t ns, nlen, i = skip_ws(s, len, 0);
+	size_t ns, nlen, i = skip_ws(s, len, 0), at;
 	const char *sal;
-	int company, title, named;
+	int company, title, named, addr = -1;
 
 	len = rtrim_len(s, len);
 	if (len <= i)
@@ -4183,9 +4183,10 @@ take_text(struct extract *x, const char *s, size_t len)
 	company = company_like(s, len);
 	title = title_like(s, len);
 	named = nlen && name_like(s + ns, nlen);
+	/* address_like once (addr: -1 not asked yet) */
 	if (x->in_addr && ((!named && !title && company < 2 &&
-	    !phone_like(s, len) && (address_like(s, len) ||
-	    has_digit(s, len) || phone_country_in_text(s, len, &ns))) ||
+	    !phone_like(s, len) && ((addr = address_like(s, len)) ||
+	    has_digit(s, len) || phone_country_in_text(s, len, &at))) ||
 	    phone_country_by_name(s, len))) {
 		add_address(x, s, len);
 		return;
@@ -4200,7 +4201,7 @@ take_text(struct extract *x, const char *s, size_t len)
 	}
 	if (!x->f->name && x->texts <= 3 && name_and_title(x, s, len))
 		return;
-	if (address_like(s, len) && company < 2) {
+	if (company < 2 && (addr >= 0 ? addr : address_like(s, len))) {
 		add_address(x, s, len);
 		return;
 	}
