@@ -2601,12 +2601,15 @@ struct word_index {
 	unsigned char *aw;	/* it ends with one */
 	unsigned short *next;	/* 1-based chains; 0 ends */
 	unsigned short head[256];
+	/* bit (b0 << 8 | b1): a word starts with b0 b1 (b0 alone: all) */
+	uint64_t pair[65536 / 64];
 };
 
 static void
 word_index_init(struct word_index *x, const char *const *list, size_t n)
 {
 	size_t i;
+	unsigned b0, b1;
 
 	x->list = list;
 	x->len = xcalloc(n, sizeof(*x->len));
@@ -2623,6 +2626,13 @@ word_index_init(struct word_index *x, const char *const *list, size_t n)
 		    x->len[i]));
 		x->next[i] = x->head[(unsigned char)list[i][0]];
 		x->head[(unsigned char)list[i][0]] = (unsigned short)(i + 1);
+		b0 = (unsigned char)list[i][0];
+		b1 = (unsigned char)list[i][1];
+		if (x->len[i] == 1)	/* the four words of b0's pairs */
+			memset(&x->pair[b0 * 4], 0xff, 4 * sizeof(x->pair[0]));
+		else
+			x->pair[(b0 << 8 | b1) / 64] |=
+			    1ull << ((b0 << 8 | b1) % 64);
 	}
 }
 
@@ -2634,6 +2644,7 @@ has_word(const char *f, size_t len, const char *const *list, size_t n)
 	const unsigned char *u = (const unsigned char *)f;
 	struct word_index *x;
 	size_t at, i, k;
+	unsigned pair;
 	int prevw;
 
 	for (k = 0; k < ARRAY_SIZE(idx) && idx[k].list; k++)
@@ -2651,6 +2662,10 @@ has_word(const char *f, size_t len, const char *const *list, size_t n)
 		word_index_init(x, list, n);
 	for (at = 0; at < len; at++) {
 		if (!(i = x->head[u[at]]))
+			continue;
+		/* no word starts with these two bytes */
+		pair = (unsigned)u[at] << 8 | (at + 1 < len ? u[at + 1] : 0);
+		if (at + 1 < len && !(x->pair[pair / 64] >> (pair % 64) & 1))
 			continue;
 		/* As find_word: no word character just before a word
 		 * that starts with one, nor just after one that ends so. */
