@@ -697,10 +697,13 @@ rs_list(const struct ruleset *rs, enum sig_list which, const char *key,
 	if (mode == 0)
 		return sset_has(&fl->set, key);
 	klen = strlen(key);
+	/* (entries are not empty) a byte before the call */
 	for (i = 0; i < fl->n; i++)
-		if ((mode == 1 && fl->len[i] <= klen &&
-		    memcmp(key, fl->v[i], fl->len[i]) == 0) ||
-		    (mode == 2 && ends_with_word(key, klen, fl->v[i])))
+		if (fl->len[i] <= klen && (mode == 1 ?
+		    key[0] == fl->v[i][0] &&
+		    memcmp(key, fl->v[i], fl->len[i]) == 0 :
+		    mode == 2 && key[klen - 1] == fl->v[i][fl->len[i] - 1] &&
+		    ends_with_word(key, klen, fl->v[i])))
 			return 1;
 	return 0;
 }
@@ -2116,7 +2119,7 @@ is_footer(const struct ruleset *rs, const char *s, size_t len)
 {
 	char key[256];
 	const char *rest;
-	size_t i, j, klen, w;
+	size_t i, j, klen, w, n;
 
 	if (len > 200 || width(s, len) > 80)
 		return 0;
@@ -2163,8 +2166,11 @@ is_footer(const struct ruleset *rs, const char *s, size_t len)
 					return 1;
 			return 0;
 		}
+	/* ends_with(key, ...): klen is strlen(key); the last byte first */
 	for (i = 0; i < ARRAY_SIZE(footer_cjk_end); i++)
-		if (ends_with(key, footer_cjk_end[i]))
+		if ((n = strlen(footer_cjk_end[i])) <= klen &&
+		    key[klen - 1] == footer_cjk_end[i][n - 1] &&
+		    memcmp(key + klen - n, footer_cjk_end[i], n) == 0)
 			for (j = 0; j < ARRAY_SIZE(device_words); j++)
 				if (strstr(key, device_words[j]))
 					return 1;
