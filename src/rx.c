@@ -1789,7 +1789,11 @@ rx_lits_scan(const struct rx_lits *a, const char *folded, size_t len,
 			if (id >= 0) {
 				seen[id] = 1;
 				if (hits && *nhits < max) {
-					GROW(*hits, *nhits + 1, *alloc);
+					/* every digit of a phone number is a
+					 * hit for some rules: xgrow when full */
+					if (*nhits == *alloc)
+						GROW(*hits, *nhits + 1,
+						    *alloc);
 					(*hits)[*nhits].id = (size_t)id;
 					(*hits)[*nhits].end = i + 1;
 					(*nhits)++;
