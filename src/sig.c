@@ -2053,6 +2053,22 @@ static const char *const name_particles[] = {
  * written in a script without case), no digits, no punctuation beyond
  * ".-'", none of the words a company or a title line has?
  */
+/* A byte no name has: a digit, one of @:/\|#$%&*+=<>[]{}"?!;,_ */
+static int
+name_stop(unsigned char c)
+{
+	switch (c) {
+	case '@': case ':': case '/': case '\\': case '|': case '#':
+	case '$': case '%': case '&': case '*': case '+': case '=':
+	case '<': case '>': case '[': case ']': case '{': case '}':
+	case '"': case '?': case '!': case ';': case ',': case '_':
+	case '\0':	/* as strchr() found it */
+		return 1;
+	default:
+		return (unsigned char)(c - '0') < 10;
+	}
+}
+
 static int
 name_like(const char *s, size_t len)
 {
@@ -2088,13 +2104,9 @@ name_like(const char *s, size_t len)
 		} else {
 			size_t k;
 
-			for (k = 0; k < n; k++) {
-				unsigned char c = (unsigned char)tok[k];
-
-				if (isdigit(c) ||
-				    strchr("@:/\\|#$%&*+=<>[]{}\"?!;,_", c))
+			for (k = 0; k < n; k++)
+				if (name_stop((unsigned char)tok[k]))
 					return 0;
-			}
 			if (is_upper_start(tok, n))
 				upper++;
 			else if (tok[0] != '(')
