@@ -1520,6 +1520,31 @@ header_block(const struct doc *d, size_t i)
  * trail, raw_shape's colon and dashes).  header_block is asked all the
  * same.
  */
+/*
+ * plain_line's test of eight bytes at p: printable ASCII ([0x20,
+ * 0x7E]) without two spaces in a row; writes them folded to low.
+ */
+static int
+plain8(const unsigned char *p, char *low)
+{
+	uint64_t v, x, z, upper;
+
+	memcpy(&v, p, sizeof(v));
+	/* a top bit, a byte below ' ' (no top bit after + 0x60), or 0x7F */
+	if ((v & HIGH8) || (~(v + 0x60 * ONES8) & HIGH8) ||
+	    ((v + ONES8) & HIGH8))
+		return 0;
+	x = v ^ (0x20 * ONES8);
+	z = ~(((x & ~HIGH8) + ~HIGH8) | x) & HIGH8;	/* the spaces */
+	if (z & (z << 8))
+		return 0;
+	/* as words8: 'A'-'Z' get 0x20 */
+	upper = ((v + 0x3F * ONES8) & ~(v + 0x25 * ONES8)) & HIGH8;
+	v |= upper >> 2;
+	memcpy(low, &v, sizeof(v));
+	return 1;
+}
+
 static int
 plain_line(const struct line *l)
 {
@@ -1535,12 +1560,17 @@ plain_line(const struct line *l)
 	if (plain && (c == '\0' || memchr("-_=*<>[]: ", c, 10) ||
 	    (c == 0x9A && u[l->len - 2] == 0xBC && u[l->len - 3] == 0xEF)))
 		plain = 0;
-	for (i = 0; plain && i < m; i++) {
-		if (u[i] < 0x20 || u[i] > 0x7E ||
-		    (u[i] == ' ' && i > 0 && u[i - 1] == ' '))
-			plain = 0;
-		low[i] = (char)(u[i] >= 'A' && u[i] <= 'Z' ? u[i] + 32 : u[i]);
-	}
+	/* twelve bytes as two overlapping eights (the pair 7, 8 too) */
+	if (plain && m == sizeof(low))
+		plain = plain8(u, low) && plain8(u + 4, low + 4);
+	else
+		for (i = 0; plain && i < m; i++) {
+			if (u[i] < 0x20 || u[i] > 0x7E ||
+			    (u[i] == ' ' && i > 0 && u[i - 1] == ' '))
+				plain = 0;
+			low[i] = (char)(u[i] >= 'A' && u[i] <= 'Z' ?
+			    u[i] + 32 : u[i]);
+		}
 	if (plain && (low[0] == 'b' || low[0] == 'o'))
 		plain = 0;
 	for (i = plain ? opener_ix.head[(unsigned char)low[0]] : 0; i;
