@@ -1405,20 +1405,64 @@ original_line(const struct ruleset *rs, const struct line *l,
 	return 0;
 }
 
-/* The kind of quoted-mail header field that line l starts with. */
+/*
+ * The first two bytes, both ASCII, of the From and Date names (bit
+ * b0 << 7 | b1), for header_block's first question.
+ */
+static uint64_t from_date_pairs[128 * 128 / 64];
+
+static void
+from_date_pairs_init(void)
+{
+	size_t i;
+	unsigned char b0, b1;
+
+	for (i = 0; i < ARRAY_SIZE(header_keys); i++) {
+		if (header_keys[i].kind != HK_FROM &&
+		    header_keys[i].kind != HK_DATE)
+			continue;
+		b0 = (unsigned char)header_keys[i].name[0];
+		b1 = (unsigned char)header_keys[i].name[1];
+		if (b0 < 0x80 && b1 < 0x80 && b1)
+			from_date_pairs[(b0 << 7 | b1) / 64] |=
+			    1ull << ((b0 << 7 | b1) % 64);
+	}
+	from_date_pairs[0] |= 1;	/* made */
+}
+
+/*
+ * The kind of quoted-mail header field that line l starts with.  With
+ * from_date, only HK_FROM and HK_DATE count (others may say HK_NONE):
+ * a name starting with two ASCII bytes no From or Date name starts
+ * with (folded: A-Z as a-z; every name has two bytes) is turned down
+ * before the colon is looked for.
+ */
 static enum hkey
-header_key(const struct line *l)
+header_key(const struct line *l, int from_date)
 {
 	static struct name_table names;
 	const char *s = l->s, *colon, *wide;
 	char key[48];
 	size_t i, j, end, n;
+	unsigned char b0, b1;
 
 	if (l->len > HDR_MAX)
 		return HK_NONE;
 	i = skip_ws(s, l->len, 0);
 	while (i < l->len && s[i] == '*')
 		i++;
+	if (from_date && i + 1 < l->len) {
+		if (!from_date_pairs[0])
+			from_date_pairs_init();
+		b0 = (unsigned char)s[i];
+		b1 = (unsigned char)s[i + 1];
+		b0 |= (unsigned char)(b0 >= 'A' && b0 <= 'Z') << 5;
+		b1 |= (unsigned char)(b1 >= 'A' && b1 <= 'Z') << 5;
+		if (b0 < 0x80 && b1 < 0x80 &&
+		    !(from_date_pairs[(b0 << 7 | b1) / 64] >>
+		    ((b0 << 7 | b1) % 64) & 1))
+			return HK_NONE;
+	}
 	/* the first ':' or '：' in the 32 bytes from i */
 	end = MIN(l->len, i + 32);
 	colon = i < end ? memchr(s + i, ':', end - i) : NULL;
@@ -1472,7 +1516,7 @@ separator_line(const struct line *l)
 static size_t
 header_block(const struct doc *d, size_t i)
 {
-	enum hkey k = header_key(&d->v[i]);
+	enum hkey k = header_key(&d->v[i], 1);
 	unsigned seen = 0, kinds = 0;
 	size_t j, last = i, nhdr = 0;
 	int cont = 0, at = 0;
@@ -1484,7 +1528,7 @@ header_block(const struct doc *d, size_t i)
 		l = &d->v[j];
 		if (l->len == 0 || l->len > HDR_MAX || l->kind == L_QUOTE)
 			break;
-		k = header_key(l);
+		k = header_key(l, 0);
 		if (k != HK_NONE) {
 			if (!(seen & (1u << k)))
 				kinds++;
