@@ -100,9 +100,9 @@ blank_at(const unsigned char *p, size_t left)
 	return 0;
 }
 
-/* Skips leading blanks (blank_at). */
+/* Skips leading blanks (blank_at): skip_ws, the whole way. */
 static size_t
-skip_ws(const char *s, size_t len, size_t i)
+skip_ws_slow(const char *s, size_t len, size_t i)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n;
@@ -120,6 +120,21 @@ skip_ws(const char *s, size_t len, size_t i)
 		i += n;
 	}
 	return i;
+}
+
+/*
+ * The offset of the first non-blank byte of s from i (blank_at blanks).
+ * Inline for its common answer: a printable ASCII byte at i.
+ */
+static inline size_t
+skip_ws(const char *s, size_t len, size_t i)
+{
+	unsigned char c;
+
+	if (i >= len)
+		return i;
+	c = (unsigned char)s[i];
+	return c > ' ' && c < 0x80 ? i : skip_ws_slow(s, len, i);
 }
 
 /* Length without trailing blanks (blank_at). */
