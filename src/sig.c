@@ -84,11 +84,14 @@ is_blank_byte(unsigned char c)
  * blanks, no-break space, the typographic spaces U+2000..U+200B, narrow
  * no-break space, medium mathematical space, ideographic space; else 0.
  */
-static size_t
+static inline size_t
 blank_at(const unsigned char *p, size_t left)
 {
 	if (left >= 1 && is_blank_byte(p[0]))
 		return 1;
+	/* the others start with 0xC2, 0xE2 or 0xE3 */
+	if (left < 2 || (p[0] != 0xC2 && p[0] != 0xE2 && p[0] != 0xE3))
+		return 0;
 	if (left >= 2 && p[0] == 0xC2 && p[1] == 0xA0)
 		return 2;
 	if (left >= 3 && p[0] == 0xE2 && p[1] == 0x80 &&
