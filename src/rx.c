@@ -1789,8 +1789,8 @@ rx_lits_scan(const struct rx_lits *a, const char *folded, size_t len,
 			if (id >= 0) {
 				seen[id] = 1;
 				if (hits && *nhits < max) {
-					/* every digit of a phone number is a
-					 * hit for some rules: xgrow when full */
+					/* a phone number's digits are hits:
+					 * xgrow only when full */
 					if (*nhits == *alloc)
 						GROW(*hits, *nhits + 1,
 						    *alloc);
