@@ -121,8 +121,9 @@ int rx_exec_anchored(const struct rx *rx, const char *subject, size_t len,
  * rx_exec (anchored: rx_exec_anchored) for a subject that the caller
  * knows to hold only ASCII bytes (rx_is_ascii() of all len bytes): the
  * same results, faster for a pattern with Unicode classes, which are
- * the ASCII ones on such a text (its copy without them is compiled on
- * first use and kept with rx).  Any other subject: rx_exec.
+ * the ASCII ones on such a text (its copy without them is compiled once
+ * the pattern has run a few dozen times, and kept with rx).  Any other
+ * subject: rx_exec.
  */
 int rx_exec_ascii(const struct rx *rx, const char *subject, size_t len,
     size_t start, int anchored, struct rx_scratch *sc, char *errbuf,

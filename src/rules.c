@@ -3085,6 +3085,7 @@ struct rule_scanner {
 	size_t ncand, acand;
 	uint64_t *ns;		/* time per rule, or NULL */
 	int no_prefilter;
+	int ascii;		/* rule_scanner_ascii */
 	size_t tj;		/* the target index last scanned for, + 1 */
 };
 
@@ -3092,6 +3093,12 @@ void
 rule_scanner_prefilter(struct rule_scanner *s, int on)
 {
 	s->no_prefilter = !on;
+}
+
+void
+rule_scanner_ascii(struct rule_scanner *s, int on)
+{
+	s->ascii = on;
 }
 
 void
@@ -3337,7 +3344,7 @@ ruleset_scan_with(const struct ruleset *rs, struct rule_scanner *scn,
 			scn->sc = rx_scratch_new(&rs->lim, rs->max_groups);
 		/* once a scan, where a pattern runs */
 		if (ascii < 0)
-			ascii = rx_is_ascii(text, len);
+			ascii = scn->ascii && rx_is_ascii(text, len);
 		t0 = scn->ns ? now_ns() : 0;
 		if (x->anchored && !scn->hits_lost && !scn->no_prefilter) {
 			candidates(scn, x);

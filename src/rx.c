@@ -24,15 +24,24 @@ struct rx {
 	int matches_empty;
 	/*
 	 * The pattern without PCRE2_UCP, for ASCII subjects (rx_exec_ascii):
-	 * made on first use from src (owned, until then), kept in acode
-	 * (owned); astate 0 not tried, 1 acode ready, -1 none (code runs).
+	 * made from src (owned, until then) once it ran ASCII_AFTER times
+	 * on ASCII text, kept in acode (owned); astate 0 not tried, 1 acode
+	 * ready, -1 none (code runs).
 	 */
 	char *src;
 	size_t srclen;
 	uint32_t opts;
 	pcre2_code *acode;
 	int astate;
+	unsigned aruns;
 };
+
+/*
+ * Compiling the copy costs about as much as 60 runs of a signature rule
+ * save: a rule that runs only a few times (a command on one message)
+ * never pays for it.
+ */
+#define ASCII_AFTER 16
 
 struct rx_scratch {
 	pcre2_match_data *md;
@@ -296,7 +305,8 @@ is_limit(int rc)
  * and caseless matching in UTF mode is Unicode's with or without it: the
  * pattern compiled without PCRE2_UCP finds the same matches, with the
  * same groups, and its JIT code runs faster (about twice, on the
- * signature rules).  Made on first use: the struct is a cache here.
+ * signature rules).  Made once the pattern ran ASCII_AFTER times: the
+ * struct is a cache here.
  */
 static const pcre2_code *
 ascii_code(const struct rx *rx)
@@ -308,7 +318,7 @@ ascii_code(const struct rx *rx)
 
 	if (rx->astate > 0)
 		return rx->acode;
-	if (rx->astate < 0)
+	if (rx->astate < 0 || ++m->aruns < ASCII_AFTER)
 		return rx->code;
 	m->astate = -1;
 	m->acode = pcre2_compile((PCRE2_SPTR)rx->src, rx->srclen,

@@ -695,8 +695,11 @@ static struct rule_scanner *
 rs_scanner(const struct ruleset *rs)
 {
 	rs_folded(rs, SL_VALEDICTIONS);
-	if (!rs_lists.scn)
+	if (!rs_lists.scn) {
 		rs_lists.scn = rule_scanner_new(rs);
+		/* short lines, the same rules for every message */
+		rule_scanner_ascii(rs_lists.scn, 1);
+	}
 	return rs_lists.scn;
 }
 
