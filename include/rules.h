@@ -127,6 +127,14 @@ void rule_scanner_time(struct rule_scanner *s, uint64_t *ns);
 /* Turns the literal prefilter (rx.h) off or on (on by default), for tests
  * that check it never changes what the rules find. */
 void rule_scanner_prefilter(struct rule_scanner *s, int on);
+/*
+ * Lets the scanner run the patterns of an all-ASCII text without their
+ * Unicode classes (rx_exec_ascii: the same hits, faster once a pattern
+ * has run a few dozen times, after a one-time compile of it), off by
+ * default: for a caller that scans many short texts with the same
+ * rules, such as sig.c's "sigline" lines.
+ */
+void rule_scanner_ascii(struct rule_scanner *s, int on);
 /* ruleset_scan() with a scanner. */
 size_t ruleset_scan_with(const struct ruleset *rs, struct rule_scanner *scn,
     const char *target, const char *header_name, const char *text,

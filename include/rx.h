@@ -117,6 +117,19 @@ int rx_exec(const struct rx *rx, const char *subject, size_t len,
  */
 int rx_exec_anchored(const struct rx *rx, const char *subject, size_t len,
     size_t start, struct rx_scratch *sc, char *errbuf, size_t errsize);
+/*
+ * rx_exec (anchored: rx_exec_anchored) for a subject that the caller
+ * knows to hold only ASCII bytes (rx_is_ascii() of all len bytes): the
+ * same results, faster for a pattern with Unicode classes, which are
+ * the ASCII ones on such a text (its copy without them is compiled once
+ * the pattern has run a few dozen times, and kept with rx).  Any other
+ * subject: rx_exec.
+ */
+int rx_exec_ascii(const struct rx *rx, const char *subject, size_t len,
+    size_t start, int anchored, struct rx_scratch *sc, char *errbuf,
+    size_t errsize);
+/* Are all len bytes of s ASCII (below 0x80)? */
+int rx_is_ascii(const char *s, size_t len);
 
 /*
  * Offsets of group g of the last match (0: the whole match).  Returns 0,

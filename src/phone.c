@@ -1424,12 +1424,15 @@ looks_like_date(const struct number *num)
 static int
 emit(char *out, size_t size, const char *cc, const char *nsn)
 {
-	size_t total = strlen(cc) + strlen(nsn);
+	size_t nc = strlen(cc), nn = strlen(nsn), total = nc + nn;
 
-	if (strlen(nsn) < 4 || total > 15 || total < 7 ||
-	    size < PHONE_E164_SIZE)
+	if (nn < 4 || total > 15 || total < 7 || size < PHONE_E164_SIZE)
 		return -1;
-	snprintf(out, size, "+%s%s", cc, nsn);
+	/* "+" cc nsn: at most 16 bytes and the NUL, which fit */
+	out[0] = '+';
+	memcpy(out + 1, cc, nc);
+	memcpy(out + 1 + nc, nsn, nn);
+	out[1 + total] = '\0';
 	return 0;
 }
 
@@ -1457,11 +1460,16 @@ international(const char *d, size_t n, char *out, size_t size)
 static void
 as_written(const char *text, size_t used, char *out, size_t size)
 {
-	size_t i = 0;
+	size_t i = 0, n;
 
 	while (i < used && (text[i] == ' ' || text[i] == '\t'))
 		i++;
-	snprintf(out, size, "%.*s", (int)(used - i), text + i);
+	/* snprintf(out, size, "%.*s", used - i, text + i) */
+	if (!size)
+		return;
+	n = strnlen(text + i, MIN(used - i, size - 1));
+	memcpy(out, text + i, n);
+	out[n] = '\0';
 }
 
 int

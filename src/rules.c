@@ -128,6 +128,15 @@ struct target_index {
 	 */
 	size_t *by_id_start;
 	size_t *by_id;
+	/*
+	 * Bit ti of always (owned, nwords words): rule ti has no prefilter
+	 * strings and runs on every text.  With them and the hits, a scan
+	 * of a plain target (none of its rules asks for a header or a
+	 * language) visits only the rules that may match.
+	 */
+	uint64_t *always;
+	size_t nwords;
+	int plain;
 };
 
 struct define {
@@ -2333,12 +2342,29 @@ build_target_index(struct ruleset *rs)
 			t->nids = 0;
 			t->by_id_start = NULL;
 			t->by_id = NULL;
+			t->always = NULL;
+			t->nwords = 0;
+			t->plain = 0;
 		}
 		t->rules = xrealloc(t->rules, (t->n + 1) * sizeof(*t->rules));
 		t->rules[t->n++] = i;
 	}
-	for (k = 0; k < rs->ntix; k++)
-		target_lits(rs, &rs->tix[k]);
+	for (k = 0; k < rs->ntix; k++) {
+		struct target_index *t = &rs->tix[k];
+
+		target_lits(rs, t);
+		t->nwords = (t->n + 63) / 64;
+		t->always = xcalloc(t->nwords, sizeof(*t->always));
+		t->plain = 1;
+		for (i = 0; i < t->n; i++) {
+			const struct xrule *x = rs->rules[t->rules[i]];
+
+			if (!x->nlits)
+				t->always[i / 64] |= (uint64_t)1 << (i % 64);
+			if (x->r.header || !x->r.lang_any)
+				t->plain = 0;
+		}
+	}
 }
 
 /* The map being sorted by cmp_map_key (qsort has no context). */
@@ -2551,6 +2577,7 @@ ruleset_free(struct ruleset *rs)
 		free(rs->tix[i].ids);
 		free(rs->tix[i].by_id_start);
 		free(rs->tix[i].by_id);
+		free(rs->tix[i].always);
 	}
 	free(rs->tix);
 	free(rs);
@@ -2902,12 +2929,13 @@ drop_hits_from(struct rule_hits *hits, size_t from)
  * Runs one pattern rule; 0, or -1 when it hit a limit or the deadline.
  * cand (ncand of them, ascending): the only offsets a match can start at
  * (the prefilter's), tried anchored; NULL: search the whole text.
+ * ascii: the text is all ASCII (rx_exec_ascii).
  */
 static int
 scan_pattern(const struct ruleset *rs, const struct xrule *x,
     const char *text, size_t len, struct rule_hits *hits,
     struct rx_scratch *sc, uint64_t deadline, struct strlist *warnings,
-    const size_t *cand, size_t ncand)
+    const size_t *cand, size_t ncand, int ascii)
 {
 	size_t start = 0, first = hits->n, s, e, k, ci = 0;
 	unsigned n = 0, want = MAX(x->r.max_hits, x->r.min_hits);
@@ -2932,16 +2960,20 @@ scan_pattern(const struct ruleset *rs, const struct xrule *x,
 				rc = 0;
 				break;
 			}
-			rc = rx_exec_anchored(x->rx_anch ? x->rx_anch : x->rx,
-			    text, len, cand[ci], sc, msg, sizeof(msg));
+			rc = ascii ? rx_exec_ascii(x->rx_anch ? x->rx_anch :
+			    x->rx, text, len, cand[ci], 1, sc, msg,
+			    sizeof(msg)) : rx_exec_anchored(x->rx_anch ?
+			    x->rx_anch : x->rx, text, len, cand[ci], sc, msg,
+			    sizeof(msg));
 			if (rc == RX_NOMATCH) {
 				ci++;
 				rc = 0;
 				continue;
 			}
 		} else {
-			rc = rx_exec(x->rx, text, len, start, sc, msg,
-			    sizeof(msg));
+			rc = ascii ? rx_exec_ascii(x->rx, text, len, start, 0,
+			    sc, msg, sizeof(msg)) : rx_exec(x->rx, text, len,
+			    start, sc, msg, sizeof(msg));
 			if (rc == RX_NOMATCH) {
 				rc = 0;
 				break;
@@ -3044,7 +3076,7 @@ struct rule_scanner {
 	unsigned char *seen;	/* which prefilter strings it contains */
 	const struct target_index *last;	/* whose strings seen has */
 	unsigned char *want;	/* scratch: the strings of one rule */
-	unsigned char *runs;	/* the rules of a target its hits allow */
+	uint64_t *runs;		/* bits: the rules of a target that run */
 	size_t aruns;
 	struct rx_lits_hit *hits;	/* where they are */
 	size_t nhits, ahits;
@@ -3053,6 +3085,7 @@ struct rule_scanner {
 	size_t ncand, acand;
 	uint64_t *ns;		/* time per rule, or NULL */
 	int no_prefilter;
+	int ascii;		/* rule_scanner_ascii */
 	size_t tj;		/* the target index last scanned for, + 1 */
 };
 
@@ -3060,6 +3093,12 @@ void
 rule_scanner_prefilter(struct rule_scanner *s, int on)
 {
 	s->no_prefilter = !on;
+}
+
+void
+rule_scanner_ascii(struct rule_scanner *s, int on)
+{
+	s->ascii = on;
 }
 
 void
@@ -3137,25 +3176,48 @@ prefilter(struct rule_scanner *scn, const struct target_index *t,
 }
 
 /*
- * Marks in scn->runs the rules of t that one of the strings the last
- * scan found allows (what seen[] says, read from the hits); 0 when the
- * hits are not all there and seen[] must be asked rule by rule.
+ * Marks in scn->runs the rules of t that run: those without strings,
+ * and those one of the strings the last scan found allows (what seen[]
+ * says, read from the hits); 0 when the hits are not all there and
+ * seen[] must be asked rule by rule.
  */
 static int
 allowed_by_hits(struct rule_scanner *scn, const struct target_index *t)
 {
-	size_t k, m, id;
+	size_t k, m, id, r;
 
 	if (scn->hits_lost || !t->by_id_start)
 		return 0;
-	GROW(scn->runs, t->n, scn->aruns);
-	memset(scn->runs, 0, t->n);
+	GROW(scn->runs, t->nwords, scn->aruns);
+	memcpy(scn->runs, t->always, t->nwords * sizeof(*scn->runs));
 	for (k = 0; k < scn->nhits; k++) {
 		id = scn->hits[k].id;
-		for (m = t->by_id_start[id]; m < t->by_id_start[id + 1]; m++)
-			scn->runs[t->by_id[m]] = 1;
+		for (m = t->by_id_start[id]; m < t->by_id_start[id + 1];
+		    m++) {
+			r = t->by_id[m];
+			scn->runs[r / 64] |= (uint64_t)1 << (r % 64);
+		}
 	}
 	return 1;
+}
+
+/* The first rule from ti that runs (runs), or t->n. */
+static size_t
+next_run(const struct rule_scanner *scn, const struct target_index *t,
+    size_t ti)
+{
+	size_t w = ti / 64;
+	uint64_t bits;
+
+	if (ti >= t->n)
+		return t->n;
+	bits = scn->runs[w] & (~(uint64_t)0 << (ti % 64));
+	while (!bits) {
+		if (++w == t->nwords)
+			return t->n;
+		bits = scn->runs[w];
+	}
+	return w * 64 + (size_t)__builtin_ctzll(bits);
 }
 
 static int
@@ -3202,7 +3264,8 @@ ruleset_scan_with(const struct ruleset *rs, struct rule_scanner *scn,
 {
 	size_t before = hits->n, i, k, j, ti;
 	uint64_t t0;
-	int prefiltered = 0, by_hits = 0;
+	int prefiltered = 0, by_hits = 0, skip = 0, ascii = -1;
+	const struct target_index *t;
 
 	if (!text)
 		return 0;
@@ -3224,10 +3287,22 @@ ruleset_scan_with(const struct ruleset *rs, struct rule_scanner *scn,
 			return 0;
 		scn->tj = j + 1;
 	}
-	for (ti = 0; ti < rs->tix[j].n; ti++) {
+	t = &rs->tix[j];
+	/*
+	 * A plain target is prefiltered at once, which the first rule with
+	 * strings would do (all its rules pass the header and language
+	 * tests), and only the rules that can match are visited.
+	 */
+	if (t->plain && t->nids && !scn->no_prefilter) {
+		prefilter(scn, t, text, len);
+		prefiltered = 1;
+		skip = by_hits = allowed_by_hits(scn, t);
+	}
+	for (ti = skip ? next_run(scn, t, 0) : 0; ti < t->n;
+	    ti = skip ? next_run(scn, t, ti + 1) : ti + 1) {
 		const struct xrule *x;
 
-		i = rs->tix[j].rules[ti];
+		i = t->rules[ti];
 		x = rs->rules[i];
 		if (x->r.header && (!header_name ||
 		    strcasecmp(x->r.header, header_name)))
@@ -3237,13 +3312,13 @@ ruleset_scan_with(const struct ruleset *rs, struct rule_scanner *scn,
 		if ((x->nlits || x->anchored) && !scn->no_prefilter &&
 		    !prefiltered) {
 			/* one pass over the text for all the rules */
-			prefilter(scn, &rs->tix[j], text, len);
+			prefilter(scn, t, text, len);
 			prefiltered = 1;
-			by_hits = allowed_by_hits(scn, &rs->tix[j]);
+			by_hits = allowed_by_hits(scn, t);
 		}
 		if (x->nlits && !scn->no_prefilter) {
 			if (by_hits) {
-				if (!scn->runs[ti])
+				if (!(scn->runs[ti / 64] >> (ti % 64) & 1))
 					continue;	/* cannot match */
 			} else {
 				for (k = 0; k < x->nlits &&
@@ -3267,14 +3342,18 @@ ruleset_scan_with(const struct ruleset *rs, struct rule_scanner *scn,
 		}
 		if (!scn->sc)
 			scn->sc = rx_scratch_new(&rs->lim, rs->max_groups);
+		/* once a scan, where a pattern runs */
+		if (ascii < 0)
+			ascii = scn->ascii && rx_is_ascii(text, len);
 		t0 = scn->ns ? now_ns() : 0;
 		if (x->anchored && !scn->hits_lost && !scn->no_prefilter) {
 			candidates(scn, x);
 			scan_pattern(rs, x, text, len, hits, scn->sc,
-			    deadline_ms, warnings, scn->cand, scn->ncand);
+			    deadline_ms, warnings, scn->cand, scn->ncand,
+			    ascii);
 		} else {
 			scan_pattern(rs, x, text, len, hits, scn->sc,
-			    deadline_ms, warnings, NULL, 0);
+			    deadline_ms, warnings, NULL, 0, ascii);
 		}
 		if (scn->ns)
 			scn->ns[i] += now_ns() - t0;

@@ -84,11 +84,14 @@ is_blank_byte(unsigned char c)
  * blanks, no-break space, the typographic spaces U+2000..U+200B, narrow
  * no-break space, medium mathematical space, ideographic space; else 0.
  */
-static size_t
+static inline size_t
 blank_at(const unsigned char *p, size_t left)
 {
 	if (left >= 1 && is_blank_byte(p[0]))
 		return 1;
+	/* the others start with 0xC2, 0xE2 or 0xE3 */
+	if (left < 2 || (p[0] != 0xC2 && p[0] != 0xE2 && p[0] != 0xE3))
+		return 0;
 	if (left >= 2 && p[0] == 0xC2 && p[1] == 0xA0)
 		return 2;
 	if (left >= 3 && p[0] == 0xE2 && p[1] == 0x80 &&
@@ -100,9 +103,9 @@ blank_at(const unsigned char *p, size_t left)
 	return 0;
 }
 
-/* Skips leading blanks (blank_at). */
+/* Skips leading blanks (blank_at): skip_ws, the whole way. */
 static size_t
-skip_ws(const char *s, size_t len, size_t i)
+skip_ws_slow(const char *s, size_t len, size_t i)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n;
@@ -120,6 +123,21 @@ skip_ws(const char *s, size_t len, size_t i)
 		i += n;
 	}
 	return i;
+}
+
+/*
+ * The offset of the first non-blank byte of s from i (blank_at blanks).
+ * Inline for its common answer: a printable ASCII byte at i.
+ */
+static inline size_t
+skip_ws(const char *s, size_t len, size_t i)
+{
+	unsigned char c;
+
+	if (i >= len)
+		return i;
+	c = (unsigned char)s[i];
+	return c > ' ' && c < 0x80 ? i : skip_ws_slow(s, len, i);
 }
 
 /* Length without trailing blanks (blank_at). */
@@ -369,7 +387,22 @@ struct sset {
 	size_t mask;
 	size_t maxlen;		/* of the longest string */
 	uint64_t pre[16];	/* bits of the strings' pre_hash */
+	/* exactly: the strings that start with three letters a-z */
+	uint64_t pre3[(26 * 26 * 26 + 63) / 64];
 };
+
+/* The index of three letters a-z in sset.pre3, or -1. */
+static long
+pre3_index(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if ((unsigned char)(u[0] - 'a') >= 26 ||
+	    (unsigned char)(u[1] - 'a') >= 26 ||
+	    (unsigned char)(u[2] - 'a') >= 26)
+		return -1;
+	return ((long)(u[0] - 'a') * 26 + (u[1] - 'a')) * 26 + (u[2] - 'a');
+}
 
 /* A hash of the first three bytes of s (fewer in a shorter s). */
 static unsigned
@@ -408,9 +441,14 @@ sset_add(struct sset *set, const char *s)
 {
 	size_t h;
 
+	long k;
+
 	set->maxlen = MAX(set->maxlen, strlen(s));
 	h = pre_hash(s);
 	set->pre[h >> 6] |= 1ull << (h & 63);
+	/* (a shorter string stops pre3_index at its NUL) */
+	if ((k = pre3_index(s)) >= 0)
+		set->pre3[k / 64] |= 1ull << (k % 64);
 	for (h = str_hash(s) & set->mask; set->slot[h];
 	    h = (h + 1) & set->mask)
 		if (strcmp(set->slot[h], s) == 0)
@@ -430,6 +468,7 @@ sset_init(struct sset *set, const char *const *v, size_t n)
 	set->mask = cap - 1;
 	set->maxlen = 0;
 	memset(set->pre, 0, sizeof(set->pre));
+	memset(set->pre3, 0, sizeof(set->pre3));
 	for (i = 0; i < n; i++)
 		sset_add(set, v[i]);
 }
@@ -656,8 +695,11 @@ static struct rule_scanner *
 rs_scanner(const struct ruleset *rs)
 {
 	rs_folded(rs, SL_VALEDICTIONS);
-	if (!rs_lists.scn)
+	if (!rs_lists.scn) {
 		rs_lists.scn = rule_scanner_new(rs);
+		/* short lines, the same rules for every message */
+		rule_scanner_ascii(rs_lists.scn, 1);
+	}
 	return rs_lists.scn;
 }
 
@@ -676,10 +718,13 @@ rs_list(const struct ruleset *rs, enum sig_list which, const char *key,
 	if (mode == 0)
 		return sset_has(&fl->set, key);
 	klen = strlen(key);
+	/* (entries are not empty) a byte before the call */
 	for (i = 0; i < fl->n; i++)
-		if ((mode == 1 && fl->len[i] <= klen &&
-		    memcmp(key, fl->v[i], fl->len[i]) == 0) ||
-		    (mode == 2 && ends_with_word(key, klen, fl->v[i])))
+		if (fl->len[i] <= klen && (mode == 1 ?
+		    key[0] == fl->v[i][0] &&
+		    memcmp(key, fl->v[i], fl->len[i]) == 0 :
+		    mode == 2 && key[klen - 1] == fl->v[i][fl->len[i] - 1] &&
+		    ends_with_word(key, klen, fl->v[i])))
 			return 1;
 	return 0;
 }
@@ -723,18 +768,22 @@ find_word(const char *s, size_t len, const char *w)
  * Lines.
  */
 
+/* Splits text (tlen bytes, NUL-terminated) into lines. */
 static void
-doc_split(struct doc *d, const char *text)
+doc_split(struct doc *d, const char *text, size_t tlen)
 {
-	const char *p = text, *nl;
+	const char *p = text, *end = text + tlen, *nl;
 	size_t len;
 
+	/* room for lines of 40 bytes; xgrow, which doubles, when full */
+	GROW(d->v, MIN(tlen / 40 + 16, MAX_LINES), d->alloc);
 	for (;;) {
-		nl = strchr(p, '\n');
+		if (d->n == d->alloc)
+			GROW(d->v, d->n + 1, d->alloc);
+		nl = memchr(p, '\n', (size_t)(end - p));
 		if (d->n + 1 >= MAX_LINES)
 			nl = NULL;
-		len = nl ? (size_t)(nl - p) : strlen(p);
-		GROW(d->v, d->n + 1, d->alloc);
+		len = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		d->v[d->n].s = p;
 		d->v[d->n].len = rtrim_len(p, len);
 		d->v[d->n].kind = L_TEXT;
@@ -1377,20 +1426,64 @@ original_line(const struct ruleset *rs, const struct line *l,
 	return 0;
 }
 
-/* The kind of quoted-mail header field that line l starts with. */
+/*
+ * The first two bytes, both ASCII, of the From and Date names (bit
+ * b0 << 7 | b1), for header_block's first question.
+ */
+static uint64_t from_date_pairs[128 * 128 / 64];
+
+static void
+from_date_pairs_init(void)
+{
+	size_t i;
+	unsigned char b0, b1;
+
+	for (i = 0; i < ARRAY_SIZE(header_keys); i++) {
+		if (header_keys[i].kind != HK_FROM &&
+		    header_keys[i].kind != HK_DATE)
+			continue;
+		b0 = (unsigned char)header_keys[i].name[0];
+		b1 = (unsigned char)header_keys[i].name[1];
+		if (b0 < 0x80 && b1 < 0x80 && b1)
+			from_date_pairs[(b0 << 7 | b1) / 64] |=
+			    1ull << ((b0 << 7 | b1) % 64);
+	}
+	from_date_pairs[0] |= 1;	/* made */
+}
+
+/*
+ * The kind of quoted-mail header field that line l starts with.  With
+ * from_date, only HK_FROM and HK_DATE count (others may say HK_NONE):
+ * a name starting with two ASCII bytes no From or Date name starts
+ * with (folded: A-Z as a-z; every name has two bytes) is turned down
+ * before the colon is looked for.
+ */
 static enum hkey
-header_key(const struct line *l)
+header_key(const struct line *l, int from_date)
 {
 	static struct name_table names;
 	const char *s = l->s, *colon, *wide;
 	char key[48];
 	size_t i, j, end, n;
+	unsigned char b0, b1;
 
 	if (l->len > HDR_MAX)
 		return HK_NONE;
 	i = skip_ws(s, l->len, 0);
 	while (i < l->len && s[i] == '*')
 		i++;
+	if (from_date && i + 1 < l->len) {
+		if (!from_date_pairs[0])
+			from_date_pairs_init();
+		b0 = (unsigned char)s[i];
+		b1 = (unsigned char)s[i + 1];
+		b0 |= (unsigned char)(b0 >= 'A' && b0 <= 'Z') << 5;
+		b1 |= (unsigned char)(b1 >= 'A' && b1 <= 'Z') << 5;
+		if (b0 < 0x80 && b1 < 0x80 &&
+		    !(from_date_pairs[(b0 << 7 | b1) / 64] >>
+		    ((b0 << 7 | b1) % 64) & 1))
+			return HK_NONE;
+	}
 	/* the first ':' or '：' in the 32 bytes from i */
 	end = MIN(l->len, i + 32);
 	colon = i < end ? memchr(s + i, ':', end - i) : NULL;
@@ -1444,7 +1537,7 @@ separator_line(const struct line *l)
 static size_t
 header_block(const struct doc *d, size_t i)
 {
-	enum hkey k = header_key(&d->v[i]);
+	enum hkey k = header_key(&d->v[i], 1);
 	unsigned seen = 0, kinds = 0;
 	size_t j, last = i, nhdr = 0;
 	int cont = 0, at = 0;
@@ -1456,7 +1549,7 @@ header_block(const struct doc *d, size_t i)
 		l = &d->v[j];
 		if (l->len == 0 || l->len > HDR_MAX || l->kind == L_QUOTE)
 			break;
-		k = header_key(l);
+		k = header_key(l, 0);
 		if (k != HK_NONE) {
 			if (!(seen & (1u << k)))
 				kinds++;
@@ -1492,6 +1585,31 @@ header_block(const struct doc *d, size_t i)
  * trail, raw_shape's colon and dashes).  header_block is asked all the
  * same.
  */
+/*
+ * plain_line's test of eight bytes at p: printable ASCII ([0x20,
+ * 0x7E]) without two spaces in a row; writes them folded to low.
+ */
+static int
+plain8(const unsigned char *p, char *low)
+{
+	uint64_t v, x, z, upper;
+
+	memcpy(&v, p, sizeof(v));
+	/* a top bit, a byte below ' ' (no top bit after + 0x60), or 0x7F */
+	if ((v & HIGH8) || (~(v + 0x60 * ONES8) & HIGH8) ||
+	    ((v + ONES8) & HIGH8))
+		return 0;
+	x = v ^ (0x20 * ONES8);
+	z = ~(((x & ~HIGH8) + ~HIGH8) | x) & HIGH8;	/* the spaces */
+	if (z & (z << 8))
+		return 0;
+	/* as words8: 'A'-'Z' get 0x20 */
+	upper = ((v + 0x3F * ONES8) & ~(v + 0x25 * ONES8)) & HIGH8;
+	v |= upper >> 2;
+	memcpy(low, &v, sizeof(v));
+	return 1;
+}
+
 static int
 plain_line(const struct line *l)
 {
@@ -1507,12 +1625,17 @@ plain_line(const struct line *l)
 	if (plain && (c == '\0' || memchr("-_=*<>[]: ", c, 10) ||
 	    (c == 0x9A && u[l->len - 2] == 0xBC && u[l->len - 3] == 0xEF)))
 		plain = 0;
-	for (i = 0; plain && i < m; i++) {
-		if (u[i] < 0x20 || u[i] > 0x7E ||
-		    (u[i] == ' ' && i > 0 && u[i - 1] == ' '))
-			plain = 0;
-		low[i] = (char)(u[i] >= 'A' && u[i] <= 'Z' ? u[i] + 32 : u[i]);
-	}
+	/* twelve bytes as two overlapping eights (the pair 7, 8 too) */
+	if (plain && m == sizeof(low))
+		plain = plain8(u, low) && plain8(u + 4, low + 4);
+	else
+		for (i = 0; plain && i < m; i++) {
+			if (u[i] < 0x20 || u[i] > 0x7E ||
+			    (u[i] == ' ' && i > 0 && u[i - 1] == ' '))
+				plain = 0;
+			low[i] = (char)(u[i] >= 'A' && u[i] <= 'Z' ?
+			    u[i] + 32 : u[i]);
+		}
 	if (plain && (low[0] == 'b' || low[0] == 'o'))
 		plain = 0;
 	for (i = plain ? opener_ix.head[(unsigned char)low[0]] : 0; i;
@@ -1766,10 +1889,32 @@ struct kline {
 static size_t
 count_words(const char *s, size_t len, size_t max)
 {
-	size_t i, n = 0;
+	size_t i = 0, n = 0;
+	uint64_t v, x, y, bl;
 	int in = 0;
 
-	for (i = 0; i < len && n < max; i++) {
+	/*
+	 * Eight bytes at a time (little-endian, as words8): a word starts
+	 * at a byte that is no blank after one that is, or after the
+	 * blank the run before ended with (in).  n may pass max here: the
+	 * count is the same up to max.
+	 */
+	while (i + 8 <= len && n < max) {
+		memcpy(&v, s + i, sizeof(v));
+		x = v ^ (0x20 * ONES8);
+		y = v ^ (0x09 * ONES8);
+		/* the bytes that are ' ' or '\t', exactly */
+		bl = ~((((x & ~HIGH8) + ~HIGH8) | x) &
+		    (((y & ~HIGH8) + ~HIGH8) | y)) & HIGH8;
+		x = ~bl & HIGH8 & (bl << 8 | (in ? 0 : 0x80));
+		/* a bit a byte: their sum lands in the top byte */
+		n += (size_t)(((x >> 7) * ONES8) >> 56);
+		in = !(bl >> 63);
+		i += 8;
+	}
+	if (n >= max)
+		return max;
+	for (; i < len && n < max; i++) {
 		if (s[i] == ' ' || s[i] == '\t') {
 			in = 0;
 		} else if (!in) {
@@ -1901,18 +2046,28 @@ valediction_key(const struct ruleset *rs, const char *key)
 	return core;
 }
 
+/* Does a string of set start with the three letters a-z of low? */
+static int
+sset_starts3(const struct sset *set, const char *low)
+{
+	long k = pre3_index(low);
+
+	return (set->pre3[k / 64] >> (k % 64)) & 1;
+}
+
 /*
  * Can a line starting with the three ASCII letters of low (folded) be a
  * valediction?  Its key and the key's first word start with them, and
- * valediction_key wants the key in a list or its first word in one.
+ * valediction_key wants the key in a list or its first word in one:
+ * one of those starts with them.
  */
 static int
 valediction_start(const struct ruleset *rs, const char *low)
 {
 	valed_sets_init();
-	return sset_maybe(valed_set, low) ||
-	    sset_maybe(valed_words_set, low) ||
-	    (rs && sset_maybe(&rs_folded(rs, SL_VALEDICTIONS)->set, low));
+	return sset_starts3(valed_set, low) ||
+	    sset_starts3(valed_words_set, low) ||
+	    (rs && sset_starts3(&rs_folded(rs, SL_VALEDICTIONS)->set, low));
 }
 
 /* True for a valediction alone on its line ("Best regards,"). */
@@ -1993,6 +2148,22 @@ static const char *const name_particles[] = {
  * written in a script without case), no digits, no punctuation beyond
  * ".-'", none of the words a company or a title line has?
  */
+/* A byte no name has: a digit, one of @:/\|#$%&*+=<>[]{}"?!;,_ */
+static int
+name_stop(unsigned char c)
+{
+	switch (c) {
+	case '@': case ':': case '/': case '\\': case '|': case '#':
+	case '$': case '%': case '&': case '*': case '+': case '=':
+	case '<': case '>': case '[': case ']': case '{': case '}':
+	case '"': case '?': case '!': case ';': case ',': case '_':
+	case '\0':	/* as strchr() found it */
+		return 1;
+	default:
+		return (unsigned char)(c - '0') < 10;
+	}
+}
+
 static int
 name_like(const char *s, size_t len)
 {
@@ -2028,13 +2199,9 @@ name_like(const char *s, size_t len)
 		} else {
 			size_t k;
 
-			for (k = 0; k < n; k++) {
-				unsigned char c = (unsigned char)tok[k];
-
-				if (isdigit(c) ||
-				    strchr("@:/\\|#$%&*+=<>[]{}\"?!;,_", c))
+			for (k = 0; k < n; k++)
+				if (name_stop((unsigned char)tok[k]))
 					return 0;
-			}
 			if (is_upper_start(tok, n))
 				upper++;
 			else if (tok[0] != '(')
@@ -2059,7 +2226,7 @@ is_footer(const struct ruleset *rs, const char *s, size_t len)
 {
 	char key[256];
 	const char *rest;
-	size_t i, j, klen, w;
+	size_t i, j, klen, w, n;
 
 	if (len > 200 || width(s, len) > 80)
 		return 0;
@@ -2106,8 +2273,11 @@ is_footer(const struct ruleset *rs, const char *s, size_t len)
 					return 1;
 			return 0;
 		}
+	/* ends_with(key, ...): klen is strlen(key); the last byte first */
 	for (i = 0; i < ARRAY_SIZE(footer_cjk_end); i++)
-		if (ends_with(key, footer_cjk_end[i]))
+		if ((n = strlen(footer_cjk_end[i])) <= klen &&
+		    key[klen - 1] == footer_cjk_end[i][n - 1] &&
+		    memcmp(key + klen - n, footer_cjk_end[i], n) == 0)
 			for (j = 0; j < ARRAY_SIZE(device_words); j++)
 				if (strstr(key, device_words[j]))
 					return 1;
@@ -2544,12 +2714,15 @@ struct word_index {
 	unsigned char *aw;	/* it ends with one */
 	unsigned short *next;	/* 1-based chains; 0 ends */
 	unsigned short head[256];
+	/* bit (b0 << 8 | b1): a word starts with b0 b1 (b0 alone: all) */
+	uint64_t pair[65536 / 64];
 };
 
 static void
 word_index_init(struct word_index *x, const char *const *list, size_t n)
 {
 	size_t i;
+	unsigned b0, b1;
 
 	x->list = list;
 	x->len = xcalloc(n, sizeof(*x->len));
@@ -2566,6 +2739,13 @@ word_index_init(struct word_index *x, const char *const *list, size_t n)
 		    x->len[i]));
 		x->next[i] = x->head[(unsigned char)list[i][0]];
 		x->head[(unsigned char)list[i][0]] = (unsigned short)(i + 1);
+		b0 = (unsigned char)list[i][0];
+		b1 = (unsigned char)list[i][1];
+		if (x->len[i] == 1)	/* the four words of b0's pairs */
+			memset(&x->pair[b0 * 4], 0xff, 4 * sizeof(x->pair[0]));
+		else
+			x->pair[(b0 << 8 | b1) / 64] |=
+			    1ull << ((b0 << 8 | b1) % 64);
 	}
 }
 
@@ -2577,6 +2757,7 @@ has_word(const char *f, size_t len, const char *const *list, size_t n)
 	const unsigned char *u = (const unsigned char *)f;
 	struct word_index *x;
 	size_t at, i, k;
+	unsigned pair;
 	int prevw;
 
 	for (k = 0; k < ARRAY_SIZE(idx) && idx[k].list; k++)
@@ -2594,6 +2775,10 @@ has_word(const char *f, size_t len, const char *const *list, size_t n)
 		word_index_init(x, list, n);
 	for (at = 0; at < len; at++) {
 		if (!(i = x->head[u[at]]))
+			continue;
+		/* no word starts with these two bytes */
+		pair = (unsigned)u[at] << 8 | (at + 1 < len ? u[at + 1] : 0);
+		if (at + 1 < len && !(x->pair[pair / 64] >> (pair % 64) & 1))
 			continue;
 		/* As find_word: no word character just before a word
 		 * that starts with one, nor just after one that ends so. */
@@ -2727,6 +2912,11 @@ postcode_country(const char *s, size_t len)
 	};
 	size_t i, k, end = rtrim_len(s, len);
 
+	/* without a digit only "Amenia, NY" is left: its state ends s */
+	if (!has_digit(s, len))
+		return end >= 4 && shaped(s, len, end - 2, "AA") &&
+		    is_state(s + end - 2) && s[end - 3] == ' ' &&
+		    s[end - 4] == ',' ? "US" : NULL;
 	for (i = 0; i + 2 <= len; i++) {
 		/* every shape starts with a capital */
 		if (!isupper((unsigned char)s[i]))
@@ -2766,8 +2956,8 @@ address_like(const char *s, size_t len)
 		if (strstr(f, address_cjk[i]))
 			r = 1;
 	/* "36415 Mos Pontevedra Spain", "Paris, France", "Amenia, NY" */
-	if (!r && phone_country_in_text(s, len, &n) &&
-	    (digit || memchr(s, ',', len)) && width(s, len) <= 100)
+	if (!r && (digit || memchr(s, ',', len)) && width(s, len) <= 100 &&
+	    phone_country_in_text(s, len, &n))
 		r = 1;
 	if (!r && len <= 120 && postcode_country(s, len))
 		r = 1;
@@ -2832,7 +3022,7 @@ static unsigned read_label(const char *s, size_t len, size_t *value);
  */
 static int
 sig_block(const struct kline *K, const size_t *w, const unsigned *fl,
-    size_t n)
+    size_t n, unsigned char *memo)
 {
 	size_t i, plain = 0;
 	const struct kline *k;
@@ -2840,17 +3030,29 @@ sig_block(const struct kline *K, const size_t *w, const unsigned *fl,
 	k = &K[w[0]];
 	if (k->len && k->s[k->len - 1] == ',' && n > 1)
 		return 0;	/* "Bob," opens a letter */
-	for (i = 1; i < n; i++) {
-		k = &K[w[i]];
+	/* a body line anywhere says no, whatever the lines before it say */
+	for (i = 1; i < n; i++)
 		if (fl[i] & LF_BODY)
 			return 0;
-		if ((fl[i] & LF_CONTACT) || name_like(k->s, k->len) ||
-		    title_like(k->s, k->len) || company_like(k->s, k->len) ||
-		    address_like(k->s, k->len) || is_delimiter(k->s, k->len))
-			continue;
-		plain++;
+	for (i = 1; i < n; i++) {
+		k = &K[w[i]];
+		/*
+		 * The callers ask again from later lines of the same
+		 * window: memo[i] keeps the answer (0: not asked, 1: a
+		 * plain line, 2: not).
+		 */
+		if (!memo[i])
+			memo[i] = (fl[i] & LF_CONTACT) ||
+			    name_like(k->s, k->len) ||
+			    title_like(k->s, k->len) ||
+			    company_like(k->s, k->len) ||
+			    address_like(k->s, k->len) ||
+			    is_delimiter(k->s, k->len) ? 2 : 1;
+		/* more than two plain lines: no signature */
+		if (memo[i] == 1 && ++plain > 2)
+			return 0;
 	}
-	return plain <= 2;
+	return 1;
 }
 
 static const char *strip_salutation(const char *s, size_t len, size_t *ns,
@@ -2933,6 +3135,7 @@ find_signature(const struct ruleset *rs, struct kline *K, size_t nk,
 	size_t cands[SIG_WINDOW], ncand = 0, c, next, bytes, fnlen = 0;
 	enum cand kind[SIG_WINDOW];
 	unsigned fl[SIG_WINDOW];
+	unsigned char memo[SIG_WINDOW] = { 0 };
 	int found = 0, body, contacts, namey;
 
 	sf->start = sf->footer = NONE;
@@ -3015,7 +3218,7 @@ find_signature(const struct ruleset *rs, struct kline *K, size_t nk,
 			if (w[i] == first ||
 			    !sender_line(&K[w[i]], names.v[c], fnlen))
 				continue;
-			if (!sig_block(K, w + i, fl + i, nw - i))
+			if (!sig_block(K, w + i, fl + i, nw - i, memo + i))
 				continue;
 			sf->start = w[i];
 			found = 1;
@@ -3051,7 +3254,7 @@ find_signature(const struct ruleset *rs, struct kline *K, size_t nk,
 			for (contacts = 0, j = i; j < nw; j++)
 				contacts += (fl[j] & LF_CONTACT) != 0;
 			if ((contacts >= 2 || (contacts >= 1 && namey)) &&
-			    sig_block(K, w + i, fl + i, nw - i)) {
+			    sig_block(K, w + i, fl + i, nw - i, memo + i)) {
 				sf->start = w[i];
 				found = 1;
 			}
@@ -3063,17 +3266,29 @@ find_signature(const struct ruleset *rs, struct kline *K, size_t nk,
  * Putting it together.
  */
 
+/*
+ * A text put together from lines of the message.  Its lines are parts
+ * of different lines of the text, or different parts of one, so with
+ * their newlines they fit in the text's length: the room is allocated
+ * once and filled without checks.
+ */
+struct lines_out {
+	char *data;
+	size_t len;
+};
+
 static void
-add_line(struct buf *b, const char *s, size_t len)
+add_line(struct lines_out *b, const char *s, size_t len)
 {
 	if (b->len)
-		buf_addch(b, '\n');
-	buf_add(b, s, len);
+		b->data[b->len++] = '\n';
+	memcpy(b->data + b->len, s, len);
+	b->len += len;
 }
 
 /* The text of b without leading and trailing blank lines, owned. */
 static char *
-trimmed(struct buf *b)
+trimmed(const struct lines_out *b)
 {
 	size_t i = 0, j = b->len;
 
@@ -3088,6 +3303,18 @@ trimmed(struct buf *b)
 	return xstrndup(b->data + i, j - i);
 }
 
+/* Is b all blanks (str_blank)? */
+static int
+lines_blank(const struct lines_out *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->len; i++)
+		if (b->data[i] != '\n' && !is_blank_byte(b->data[i]))
+			return 0;
+	return 1;
+}
+
 static void fields_extract(const struct ruleset *rs, const struct kline *K,
     size_t from, size_t to, const struct address *sender,
     struct sig_fields *f);
@@ -3100,19 +3327,22 @@ sig_analyse(const struct ruleset *rs, const char *text,
 {
 	struct doc d = { NULL, 0, 0 };
 	struct kline *K = NULL;
-	size_t nk = 0, alloc = 0, i, cut_line, cut_at, len, cap;
+	size_t nk = 0, alloc = 0, i, cut_line, cut_at, len;
 	struct sigfind sf;
-	struct buf vis, quo, sig;
+	struct lines_out vis, quo, sig;
+	char *room;
 
 	memset(out, 0, sizeof(*out));
 	if (!text)
 		text = "";
 	len = strlen(text);
-	cap = len + 64;
-	buf_init(&vis, cap);
-	buf_init(&quo, cap);
-	buf_init(&sig, cap);
-	doc_split(&d, text);
+	/* each of them fits in the text (struct lines_out) */
+	room = xmalloc(3 * (len + 1));
+	vis.data = room;
+	quo.data = room + len + 1;
+	sig.data = room + 2 * (len + 1);
+	vis.len = quo.len = sig.len = 0;
+	doc_split(&d, text, len);
 	mark_headers(rs, &d, &cut_line, &cut_at);
 	strip_history(&d);
 	/* at most a line each: one allocation */
@@ -3122,7 +3352,6 @@ sig_analyse(const struct ruleset *rs, const char *text,
 		size_t plen;
 
 		if (l->keep) {
-			GROW(K, nk + 1, alloc);
 			K[nk].s = l->s;
 			K[nk].len = l->len;
 			K[nk].kind = l->kind;
@@ -3136,7 +3365,6 @@ sig_analyse(const struct ruleset *rs, const char *text,
 			while (plen > 0 && (l->s[plen - 1] == ' ' ||
 			    l->s[plen - 1] == '-'))
 				plen--;
-			GROW(K, nk + 1, alloc);
 			K[nk].s = l->s;
 			K[nk].len = plen;
 			K[nk].kind = L_TEXT;
@@ -3158,7 +3386,7 @@ sig_analyse(const struct ruleset *rs, const char *text,
 	}
 	out->visible_text = trimmed(&vis);
 	out->quoted = trimmed(&quo);
-	if (sig.len && !str_blank(sig.data)) {
+	if (sig.len && !lines_blank(&sig)) {
 		out->signature = trimmed(&sig);
 		if (sf.start != NONE)
 			fields_extract(rs, K, sf.start, sf.end, sender,
@@ -3166,9 +3394,7 @@ sig_analyse(const struct ruleset *rs, const char *text,
 	}
 	if (sf.start == NONE)
 		fields_from_tail(rs, K, sf.end, sender, &out->f);
-	buf_release(&vis);
-	buf_release(&quo);
-	buf_release(&sig);
+	free(room);
 	free(K);
 	free(d.v);
 }
@@ -3411,13 +3637,16 @@ label_fields(const char *p, size_t n)
  * "WhatsApp +86..."); returns its fields and sets *value to the offset of
  * the value, or returns 0.
  */
+/*
+ * The label with a colon that s starts with ("Tel:", "E-mail :"), from
+ * i, its first non-blank byte: its fields, *value set; else 0.
+ */
 static unsigned
-read_label_colon(const char *s, size_t len, size_t *value, int *colon)
+colon_label(const char *s, size_t len, size_t i, size_t *value)
 {
-	size_t i = skip_ws(s, len, 0), j, k;
+	size_t j, k;
 	unsigned f;
 
-	*colon = 0;
 	for (j = i; j < len && j - i < 40; j++) {
 		if (s[j] == ':' || (j + 2 < len &&
 		    memcmp(s + j, "\xEF\xBC\x9A", 3) == 0)) {
@@ -3432,9 +3661,22 @@ read_label_colon(const char *s, size_t len, size_t *value, int *colon)
 			    k + 1 < len && s[k + 1] == ' ')
 				k = skip_ws(s, len, k + 1);
 			*value = k;
-			*colon = 1;
 			return f;
 		}
+	}
+	return 0;
+}
+
+static unsigned
+read_label_colon(const char *s, size_t len, size_t *value, int *colon)
+{
+	size_t i = skip_ws(s, len, 0), j, k;
+	unsigned f;
+
+	*colon = 0;
+	if ((f = colon_label(s, len, i, value))) {
+		*colon = 1;
+		return f;
 	}
 	/* "Tel +86 ...", "t. 555-931-0702", "Mob. 138...", "WhatsApp: " */
 	for (j = i; j < len && j - i < 24; j++) {
@@ -3551,8 +3793,10 @@ add_number(struct extract *x, const char *s, size_t len, unsigned f)
 	if (x->nnums >= ARRAY_SIZE(x->nums) || !f)
 		return;
 	r = &x->nums[x->nnums++];
-	snprintf(r->text, sizeof(r->text), "%.*s",
-	    (int)MIN(len, PHONE_MAX_INPUT), s);
+	/* snprintf(r->text, sizeof(r->text), "%.*s", len, s), capped */
+	len = strnlen(s, MIN(len, sizeof(r->text) - 1));
+	memcpy(r->text, s, len);
+	r->text[len] = '\0';
 	r->f = f;
 }
 
@@ -4049,9 +4293,9 @@ cjk_name_title(struct extract *x, const char *s, size_t len)
 static void
 take_text(struct extract *x, const char *s, size_t len)
 {
-	size_t ns, nlen, i = skip_ws(s, len, 0);
+	size_t ns, nlen, i = skip_ws(s, len, 0), at;
 	const char *sal;
-	int company, title, named;
+	int company, title, named, addr = -1;
 
 	len = rtrim_len(s, len);
 	if (len <= i)
@@ -4067,9 +4311,10 @@ take_text(struct extract *x, const char *s, size_t len)
 	company = company_like(s, len);
 	title = title_like(s, len);
 	named = nlen && name_like(s + ns, nlen);
+	/* address_like once (addr: -1 not asked yet) */
 	if (x->in_addr && ((!named && !title && company < 2 &&
-	    !phone_like(s, len) && (address_like(s, len) ||
-	    has_digit(s, len) || phone_country_in_text(s, len, &ns))) ||
+	    !phone_like(s, len) && ((addr = address_like(s, len)) ||
+	    has_digit(s, len) || phone_country_in_text(s, len, &at))) ||
 	    phone_country_by_name(s, len))) {
 		add_address(x, s, len);
 		return;
@@ -4084,7 +4329,7 @@ take_text(struct extract *x, const char *s, size_t len)
 	}
 	if (!x->f->name && x->texts <= 3 && name_and_title(x, s, len))
 		return;
-	if (address_like(s, len) && company < 2) {
+	if (company < 2 && (addr >= 0 ? addr : address_like(s, len))) {
 		add_address(x, s, len);
 		return;
 	}
@@ -4116,11 +4361,16 @@ value_before(const char *s, size_t len)
 }
 
 /* A separator between fields at s[j]: "|", tab, "｜", "·", "•"; its size. */
-static size_t
+static inline size_t
 bar_len(const char *s, size_t len, size_t j)
 {
-	if (s[j] == '|' || s[j] == '\t')
+	unsigned char c = (unsigned char)s[j];
+
+	if (c == '|' || c == '\t')
 		return 1;
+	/* take_line asks at every byte: most are ASCII */
+	if (c < 0xC2)
+		return 0;
 	if (j + 2 <= len && memcmp(s + j, "\xC2\xB7", 2) == 0)
 		return 2;
 	if (j + 3 <= len && (memcmp(s + j, "\xEF\xBD\x9C", 3) == 0 ||
@@ -4135,21 +4385,25 @@ take_line(struct extract *x, const char *s, size_t len)
 {
 	size_t j, start = 0, v, n;
 	unsigned f;
-	int colon;
+	int vb;
 
 	if (len > FIELD_MAX)
 		len = FIELD_MAX;
 	while (start < len) {
 		/* the end of this segment: a bar, or the next label */
-		for (j = start; j < len; j++) {
+		for (vb = 0, j = start; j < len; j++) {
 			if (bar_len(s, len, j))
 				break;
-			/* a label in the middle: "Tel: 1 Fax: 2" */
+			/*
+			 * A label in the middle: "Tel: 1 Fax: 2".  A value
+			 * before j is one before any later j too (vb).
+			 */
 			if (j > start + 1 && s[j - 1] == ' ' &&
 			    !isspace((unsigned char)s[j]) &&
-			    value_before(s + start, j - start) &&
-			    read_label_colon(s + j, len - j, &v, &colon) &&
-			    colon)
+			    (vb || (vb = value_before(s + start,
+			    j - start))) &&
+			    colon_label(s + j, len - j, skip_ws(s + j,
+			    len - j, 0), &v))
 				break;
 		}
 		x->whole_line = start == 0 && j == len;
@@ -4207,7 +4461,8 @@ company_from_domain(struct extract *x)
 	size_t i, k;
 	struct strlist doms = STRLIST_INIT;
 
-	if (x->f->company)
+	/* no others, nothing to compare the domains with */
+	if (x->f->company || !x->nothers)
 		return;
 	for (i = 0; i < x->f->emails.n; i++) {
 		domain_label(x->f->emails.v[i], dom, sizeof(dom));
@@ -4319,7 +4574,13 @@ name_from_sender(struct extract *x)
 	if (!n || !*n)
 		return;
 	sal = strip_salutation(n, strlen(n), &ns, &nlen);
-	if (!nlen || !name_like(n + ns, nlen) || company_like(n, strlen(n)))
+	if (!nlen)
+		return;
+	/* with a name and nothing to add to it, the tests can wait */
+	if (x->f->name && !(sal && !x->f->salutation &&
+	    strncasecmp(x->f->name, n + ns, nlen) == 0))
+		return;
+	if (!name_like(n + ns, nlen) || company_like(n, strlen(n)))
 		return;
 	if (!x->f->name) {
 		x->f->name = clean_dup(n + ns, nlen);
