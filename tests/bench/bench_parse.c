@@ -9,9 +9,10 @@
  *
  * Each side runs over all files in turn for at least SECONDS (default 2)
  * in all, in SLICES turns taken in alternation with the other sides, and
- * prints the messages/s and MB/s of its best turn.  With -r, the stage as DESIGN.md draws
- * it: parse_message and then sig_analyse (quoted history, signature
- * block and fields with the rules of RULESDIR); the figure is that.
+ * prints the messages/s and MB/s of its best turn.  With -r, the stage
+ * as DESIGN.md draws it: parse_message and then sig_analyse (quoted
+ * history, signature block and fields with the rules of RULESDIR); the
+ * figure is that.
  */
 #include <libetpan/libetpan.h>
 #undef MIN

@@ -591,8 +591,8 @@ test_relay_header(void **state)
 		    "DKIM-Signature: v=1; a=rsa-sha256; d=x.example;\r\n"
 		    "\tb=");
 		for (k = 0; k < 30; k++)	/* a header worth trimming */
-			buf_addstr(&msg, "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/"
-			    "\r\n\t");
+			buf_addstr(&msg,
+			    "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/\r\n\t");
 		buf_addstr(&msg, "==\r\nX-Mailer: \"quoted (open\r\n");
 		buf_addstr(&msg, variants[i]);
 		buf_addstr(&msg, "From: Lee <lee@x.example>\r\n"
