@@ -2171,7 +2171,7 @@ trim_header(const char *s, size_t n, size_t hdr_end, struct trim *tr)
 
 	memset(tr, 0, sizeof(*tr));
 	if (hdr_end >= n || hdr_end < TRIM_MIN)
-		return 0;	/* no blank line: not worth the care */
+		return 0;	/* no blank line, or too short to gain */
 	tr->copy = trim_buffer(n + 1, &tr->cap);
 	for (; p < end && (nl = memchr(p, '\n', (size_t)(end - p)));
 	    p = nl + 1) {
