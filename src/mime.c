@@ -991,6 +991,21 @@ tolower_c(int c)
 	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
 }
 
+/*
+ * Whether name[0..len) is w, in ASCII case folding (w lowercase ASCII);
+ * a NUL in name ends the comparison there, not past it.
+ */
+static int
+name_is(const char *name, size_t len, const char *w)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!w[i] || tolower_c((unsigned char)name[i]) != w[i])
+			return 0;
+	return !w[i];
+}
+
 struct reader {
 	struct mime_tree *t;
 	const struct mime_limits *lim;
@@ -2010,19 +2025,6 @@ struct trim {
  * after an open quote, comment or angle.
  */
 enum { TRIM_DROP, TRIM_KEEP, TRIM_TYPED };
-
-/* Whether name[0..len) is w, in any case (w: ASCII, no NUL in name). */
-static int
-name_is(const char *name, size_t len, const char *w)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (!w[i] || tolower_c((unsigned char)name[i]) !=
-		    tolower_c((unsigned char)w[i]))
-			return 0;
-	return !w[i];
-}
 
 static int
 trim_class(const char *name, size_t len)
@@ -3572,14 +3574,6 @@ digits(const char **p, size_t n, long *v)
 	return 0;
 }
 
-/* Whether s starts with the three lowercase letters w, in any case. */
-static int
-letters3(const char *s, const char *w)
-{
-	return (s[0] | 0x20) == w[0] && (s[1] | 0x20) == w[1] &&
-	    (s[2] | 0x20) == w[2];
-}
-
 static int
 plain_date(const char *s, int64_t *out)
 {
@@ -3591,7 +3585,7 @@ plain_date(const char *s, int64_t *out)
 	int sign;
 
 	if (((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z')) {
-		for (i = 0; i < 7 && !letters3(p, wdays[i]); i++)
+		for (i = 0; i < 7 && !name_is(p, 3, wdays[i]); i++)
 			;
 		if (i == 7 || p[3] != ',' || p[4] != ' ')
 			return -1;
@@ -3599,7 +3593,7 @@ plain_date(const char *s, int64_t *out)
 	}
 	if (digits(&p, 1, &day) || *p++ != ' ')
 		return -1;
-	for (i = 0; i < 12 && !letters3(p, months[i]); i++)
+	for (i = 0; i < 12 && !name_is(p, 3, months[i]); i++)
 		;
 	if (i == 12 || p[3] != ' ')
 		return -1;

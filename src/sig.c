@@ -251,6 +251,16 @@ punct_len(const unsigned char *p, size_t left)
 #define ONES8	0x0101010101010101ull
 #define HIGH8	0x8080808080808080ull
 
+/* The eight bytes of v (printable ASCII) with 'A'-'Z' turned to a-z. */
+static inline uint64_t
+fold8(uint64_t v)
+{
+	/* bytes from 'A' (0x41) and not past 'Z' (0x5A) get 0x20 */
+	uint64_t upper = ((v + 0x3F * ONES8) & ~(v + 0x25 * ONES8)) & HIGH8;
+
+	return v | upper >> 2;
+}
+
 /*
  * phrase_key's fast path: when the eight bytes at p are printable ASCII
  * ([0x20, 0x7F]) with no blank run (a space is followed by a byte that
@@ -262,7 +272,7 @@ punct_len(const unsigned char *p, size_t left)
 static int
 words8(const unsigned char *p, char *out)
 {
-	uint64_t v, x, sp, upper;
+	uint64_t v, x, sp;
 
 	if (!plain_fold['a'])
 		plain_fold_init();
@@ -275,9 +285,7 @@ words8(const unsigned char *p, char *out)
 		return 0;
 	if ((sp >> 56) && (p[8] == ' ' || !plain_fold[p[8]]))
 		return 0;
-	/* bytes from 'A' (0x41) and not past 'Z' (0x5A) get 0x20 */
-	upper = ((v + 0x3F * ONES8) & ~(v + 0x25 * ONES8)) & HIGH8;
-	v |= upper >> 2;
+	v = fold8(v);
 	memcpy(out, &v, sizeof(v));
 	return 1;
 }
@@ -440,7 +448,6 @@ static void
 sset_add(struct sset *set, const char *s)
 {
 	size_t h;
-
 	long k;
 
 	set->maxlen = MAX(set->maxlen, strlen(s));
@@ -1575,24 +1582,13 @@ header_block(const struct doc *d, size_t i)
 }
 
 /*
- * Can mark_headers pass over line l without its phrase key: can it be
- * neither a separator (original_line) nor an "On ... wrote:" header
- * (wrote_header)?  Yes when it starts with a letter that opens no
- * separator phrase, its first twelve bytes are printable ASCII without
- * a blank run (so its key starts with them, folded) and start no opener
- * (one longer than them counts as a start, unless it is longer than the
- * line), and it ends in no colon, dash or bracket (original_line's
- * trail, raw_shape's colon and dashes).  header_block is asked all the
- * same.
- */
-/*
  * plain_line's test of eight bytes at p: printable ASCII ([0x20,
  * 0x7E]) without two spaces in a row; writes them folded to low.
  */
 static int
 plain8(const unsigned char *p, char *low)
 {
-	uint64_t v, x, z, upper;
+	uint64_t v, x, z;
 
 	memcpy(&v, p, sizeof(v));
 	/* a top bit, a byte below ' ' (no top bit after + 0x60), or 0x7F */
@@ -1603,13 +1599,22 @@ plain8(const unsigned char *p, char *low)
 	z = ~(((x & ~HIGH8) + ~HIGH8) | x) & HIGH8;	/* the spaces */
 	if (z & (z << 8))
 		return 0;
-	/* as words8: 'A'-'Z' get 0x20 */
-	upper = ((v + 0x3F * ONES8) & ~(v + 0x25 * ONES8)) & HIGH8;
-	v |= upper >> 2;
+	v = fold8(v);
 	memcpy(low, &v, sizeof(v));
 	return 1;
 }
 
+/*
+ * Can mark_headers pass over line l without its phrase key: can it be
+ * neither a separator (original_line) nor an "On ... wrote:" header
+ * (wrote_header)?  Yes when it starts with a letter that opens no
+ * separator phrase, its first twelve bytes are printable ASCII without
+ * a blank run (so its key starts with them, folded) and start no opener
+ * (one longer than them counts as a start, unless it is longer than the
+ * line), and it ends in no colon, dash or bracket (original_line's
+ * trail, raw_shape's colon and dashes).  header_block is asked all the
+ * same.
+ */
 static int
 plain_line(const struct line *l)
 {
@@ -2143,11 +2148,6 @@ static const char *const name_particles[] = {
 	"st.", "ibn", "abu", "ben", "bint", "zu", "vom", "della", "degli",
 };
 
-/*
- * Does s look like a person's name: one to five words, capitalised (or
- * written in a script without case), no digits, no punctuation beyond
- * ".-'", none of the words a company or a title line has?
- */
 /* A byte no name has: a digit, one of @:/\|#$%&*+=<>[]{}"?!;,_ */
 static int
 name_stop(unsigned char c)
@@ -2164,6 +2164,11 @@ name_stop(unsigned char c)
 	}
 }
 
+/*
+ * Does s look like a person's name: one to five words, capitalised (or
+ * written in a script without case), no digits, no punctuation beyond
+ * ".-'", none of the words a company or a title line has?
+ */
 static int
 name_like(const char *s, size_t len)
 {
