@@ -969,7 +969,9 @@ out:
 #define MIME_PARTS_SLACK 4	/* exact count up to 4 x max_parts */
 #define MIME_MAX_BOUNDARIES 4096	/* values kept by the pre-scan */
 #define MIME_REPAIR_BOUNDARIES 64	/* close_multiparts() looks at */
-#define MIME_MAX_FIELDS 1000	/* fields kept per part */
+#define MIME_MAX_FIELDS 1000	/* fields kept per part, repeats included */
+#define MIME_MAX_NAMES 1000	/* new names kept after MIME_MAX_FIELDS */
+#define MIME_NAME_SLOTS 4096	/* > 2 x (MIME_MAX_FIELDS + MIME_MAX_NAMES) */
 #define MIME_MAX_PARAMS 64	/* parameters read per field */
 
 /* ASCII classes that do not depend on the locale. */
@@ -1413,29 +1415,90 @@ check_bounds(struct reader *r, const char *s, size_t n,
 /* ---- Header fields ----------------------------------------------------- */
 
 /*
- * Appends field name: val to the part's block of names and values (blk:
- * "name\0value\0" per field, in order; read_fields points the fields
- * into it once it is complete).
+ * The fields of a header being read: blk holds "name\0value\0" per field,
+ * in order (read_fields points the fields into it once it is complete).
+ * Past MIME_MAX_FIELDS, seen is a table of the names kept (their offsets
+ * in blk plus one, 0 for a free slot).
  */
-static void
-add_field(struct reader *r, struct mime_part *p, struct buf *blk,
-    const char *name, size_t nlen, const char *val, size_t vlen,
-    size_t *alloc)
+struct field_list {
+	struct buf blk;
+	size_t alloc;		/* of the part's fields */
+	size_t *seen;
+};
+
+static size_t
+name_hash(const char *name, size_t n)
 {
-	if (p->nfields >= MIME_MAX_FIELDS) {
-		if (p->nfields == MIME_MAX_FIELDS)
-			defect(r, "more than %d header fields; the rest "
-			    "ignored", MIME_MAX_FIELDS);
-		p->nfields++;	/* counted, not kept */
-		return;
+	size_t h = 2166136261u, i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)(name[i] | 0x20)) * 16777619u;
+	return h;
+}
+
+/*
+ * Adds name[0..n), written at offset off of the block, to the table of
+ * names kept; returns 0 when it is there already.
+ */
+static int
+name_add(struct field_list *fl, const char *name, size_t n, size_t off)
+{
+	size_t i = name_hash(name, n) & (MIME_NAME_SLOTS - 1);
+	const char *kept;
+
+	for (; fl->seen[i]; i = (i + 1) & (MIME_NAME_SLOTS - 1)) {
+		kept = fl->blk.data + fl->seen[i] - 1;
+		if (!strncasecmp(kept, name, n) && !kept[n])
+			return 0;
 	}
-	GROW(p->fields, p->nfields + 1, *alloc);
+	fl->seen[i] = off + 1;
+	return 1;
+}
+
+/*
+ * Whether a field named name[0..n) past the first MIME_MAX_FIELDS is
+ * kept: when no field before it had that name, up to MIME_MAX_NAMES of
+ * them.  A header of thousands of Received lines so keeps its From and
+ * Subject, which come last.
+ */
+static int
+keep_past_cap(struct reader *r, struct mime_part *p, struct field_list *fl,
+    const char *name, size_t n)
+{
+	size_t i, off, len;
+
+	if (!fl->seen) {
+		defect(r, "more than %d header fields; after them only the "
+		    "first field of each name is kept, up to %d names",
+		    MIME_MAX_FIELDS, MIME_MAX_NAMES);
+		fl->seen = xcalloc(MIME_NAME_SLOTS, sizeof(*fl->seen));
+		for (i = 0, off = 0; i < p->nfields; i++) {
+			len = strlen(fl->blk.data + off);
+			name_add(fl, fl->blk.data + off, len, off);
+			off += len + 1;
+			off += strlen(fl->blk.data + off) + 1;
+		}
+	}
+	if (p->nfields >= MIME_MAX_FIELDS + MIME_MAX_NAMES)
+		return 0;
+	return name_add(fl, name, n, fl->blk.len);
+}
+
+/* Appends field name: val to the part's fields. */
+static void
+add_field(struct reader *r, struct mime_part *p, struct field_list *fl,
+    const char *name, size_t nlen, const char *val, size_t vlen)
+{
+	if (p->nfields >= MIME_MAX_FIELDS &&
+	    !keep_past_cap(r, p, fl, name, nlen))
+		return;
+	GROW(p->fields, p->nfields + 1, fl->alloc);
 	p->nfields++;
 	/* One allocation for the whole header: dozens of fields. */
-	buf_add(blk, name, nlen);
-	buf_addch(blk, '\0');
-	buf_add(blk, val, vlen);
-	buf_addch(blk, '\0');
+	buf_add(&fl->blk, name, nlen);
+	buf_addch(&fl->blk, '\0');
+	buf_add(&fl->blk, val, vlen);
+	buf_addch(&fl->blk, '\0');
 }
 
 /*
@@ -1460,8 +1523,8 @@ value_add(struct reader *r, struct buf *v, const char *s, size_t n)
 }
 
 static void
-finish_field(struct reader *r, struct mime_part *p, struct buf *blk,
-    const char *name, size_t nlen, struct buf *v, size_t *alloc)
+finish_field(struct reader *r, struct mime_part *p, struct field_list *fl,
+    const char *name, size_t nlen, struct buf *v)
 {
 	const char *s = v->data;
 	size_t n = v->len;
@@ -1474,7 +1537,7 @@ finish_field(struct reader *r, struct mime_part *p, struct buf *blk,
 	}
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--;
-	add_field(r, p, blk, name, nlen, s, n, alloc);
+	add_field(r, p, fl, name, nlen, s, n);
 	buf_reset(v);
 }
 
@@ -1498,15 +1561,15 @@ static size_t
 read_fields(struct reader *r, struct mime_part *p, const char *s, size_t n)
 {
 	struct buf v = BUF_INIT(r->lim->max_header);
-	struct buf blk = BUF_INIT(BUF_CAP_HUGE);
+	struct field_list fl = { BUF_INIT(BUF_CAP_HUGE), 0, NULL };
 	const char *line = s, *end = s + n, *nl, *ce, *colon, *q;
 	const char *name = NULL;
 	char *b;
-	size_t nlen = 0, alloc = 0, i;
+	size_t nlen = 0, i;
 
 	/* Most headers fit: one allocation each for values and block. */
 	buf_reserve(&v, 256);
-	buf_reserve(&blk, MIN(n, (size_t)4096));
+	buf_reserve(&fl.blk, MIN(n, (size_t)4096));
 
 	while (line < end) {
 		nl = memchr(line, '\n', (size_t)(end - line));
@@ -1531,7 +1594,7 @@ read_fields(struct reader *r, struct mime_part *p, const char *s, size_t n)
 			q++;	/* "Subject : x" */
 		if (!colon || colon == line || q != colon)
 			break;
-		finish_field(r, p, &blk, name, nlen, &v, &alloc);
+		finish_field(r, p, &fl, name, nlen, &v);
 		for (q = colon; q > line && (q[-1] == ' ' || q[-1] == '\t');
 		    q--)
 			;
@@ -1540,11 +1603,12 @@ read_fields(struct reader *r, struct mime_part *p, const char *s, size_t n)
 		value_add(r, &v, colon + 1, (size_t)(ce - colon - 1));
 		line = nl ? nl + 1 : end;
 	}
-	finish_field(r, p, &blk, name, nlen, &v, &alloc);
+	finish_field(r, p, &fl, name, nlen, &v);
 	buf_release(&v);
+	free(fl.seen);
 	/* Names and values are NUL-free: the block is read in order. */
-	b = buf_detach(&blk, NULL);
-	for (i = 0; i < p->nfields && i < MIME_MAX_FIELDS; i++) {
+	b = buf_detach(&fl.blk, NULL);
+	for (i = 0; i < p->nfields; i++) {
 		p->fields[i].name = b;
 		b += strlen(b) + 1;
 		p->fields[i].value = b;
@@ -1561,7 +1625,7 @@ mime_part_field(const struct mime_part *p, const char *name)
 	size_t i;
 
 	/* The first letters first: most names differ there. */
-	for (i = 0; i < p->nfields && i < MIME_MAX_FIELDS; i++)
+	for (i = 0; i < p->nfields; i++)
 		if ((p->fields[i].name[0] | 0x20) == (name[0] | 0x20) &&
 		    !strcasecmp(p->fields[i].name, name))
 			return p->fields[i].value;

@@ -1262,7 +1262,7 @@ copy_headers(struct ctx *c, const char *hint)
 {
 	const struct mime_part *root = c->tree.root;
 	struct parsed_msg *pm = c->pm;
-	size_t i, size, n = MIN(root->nfields, (size_t)1000);
+	size_t i, size, n = root->nfields;
 	char *names;
 
 	if (!n)

@@ -625,6 +625,58 @@ test_relay_header(void **state)
 	buf_release(&out);
 }
 
+/*
+ * Past the first 1,000 fields of a header, a field is kept only under a
+ * name not seen before: a header of thousands of Received lines keeps the
+ * From, To and Subject that come after them, and no more than 1,000 new
+ * names are taken.
+ */
+static void
+test_many_fields(void **state)
+{
+	struct mime_limits lim = { 100, 10, 8192 };
+	struct buf msg = BUF_INIT(BUF_CAP_HUGE);
+	struct mime_tree t;
+	struct err e = ERR_INIT;
+	char line[64];
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < 3000; k++) {
+		snprintf(line, sizeof(line), "Received: from r%zu by mx\r\n",
+		    k);
+		buf_addstr(&msg, line);
+	}
+	buf_addstr(&msg, "X-Once: 1\r\nx-once: 2\r\n"
+	    "From: Lee <lee@x.example>\r\nTo: a@y.example\r\n"
+	    "Subject: RFQ\r\n\r\nHello\r\n");
+	assert_int_equal(mime_parse(msg.data, msg.len, &lim, &t, &e), 0);
+	assert_int_equal(t.root->nfields, 1004);
+	assert_string_equal(t.root->fields[999].value, "from r999 by mx");
+	assert_string_equal(t.root->fields[1000].name, "X-Once");
+	assert_string_equal(mime_part_field(t.root, "x-once"), "1");
+	assert_string_equal(mime_part_field(t.root, "Subject"), "RFQ");
+	expect_address(&t, "From", 1, 0, "Lee", "lee@x.example");
+	expect_address(&t, "To", 1, 0, NULL, "a@y.example");
+	assert_int_equal(t.defects.n, 1);
+	assert_non_null(strstr(t.defects.v[0], "more than 1000 header"));
+	mime_tree_release(&t);
+
+	/* 3,000 names, each new: 1,000 past the first 1,000. */
+	buf_reset(&msg);
+	for (k = 0; k < 3000; k++) {
+		snprintf(line, sizeof(line), "X-N%zu: v\r\n", k);
+		buf_addstr(&msg, line);
+	}
+	buf_addstr(&msg, "From: lee@x.example\r\n\r\nHello\r\n");
+	assert_int_equal(mime_parse(msg.data, msg.len, &lim, &t, &e), 0);
+	assert_int_equal(t.root->nfields, 2000);
+	assert_string_equal(t.root->fields[1999].name, "X-N1999");
+	assert_null(mime_part_field(t.root, "From"));
+	mime_tree_release(&t);
+	buf_release(&msg);
+}
+
 int
 main(void)
 {
@@ -641,6 +693,7 @@ main(void)
 		cmocka_unit_test(test_base64_chunks),
 		cmocka_unit_test(test_tree_addresses),
 		cmocka_unit_test(test_relay_header),
+		cmocka_unit_test(test_many_fields),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
