@@ -2211,6 +2211,38 @@ trim_release(char *b, size_t cap)
 }
 
 /*
+ * Whether s[0..n), which has no blank line, is header fields to its end
+ * (each line a field or the fold of one) without a line end after the
+ * last: libetpan would read that last field as the body.
+ */
+static int
+unended_header(const char *s, size_t n)
+{
+	const char *line, *end = s + n, *nl, *ce, *q;
+
+	if (!n || s[n - 1] == '\n')
+		return 0;
+	for (line = s; line < end; line = nl + 1) {
+		nl = memchr(line, '\n', (size_t)(end - line));
+		ce = nl ? nl : end;
+		if (line == s || (*line != ' ' && *line != '\t')) {
+			for (q = line; q < ce && field_name_char(
+			    (unsigned char)*q); q++)
+				;
+			if (q == line)
+				return 0;
+			while (q < ce && (*q == ' ' || *q == '\t'))
+				q++;
+			if (q == ce || *q != ':')
+				return 0;
+		}
+		if (!nl)
+			break;
+	}
+	return 1;
+}
+
+/*
  * Fills tr with the copy of s[0..n), whose header ends at hdr_end (its
  * blank line; n if none), or returns 0 when too little would be left out
  * (TRIM_MIN) or the header is one to give libetpan whole.
@@ -2562,6 +2594,23 @@ parse_bytes(struct reader *r, struct mime_part *p, const char *s, size_t n,
 		copy = xmalloc(n + 1);
 		for (i = 0; i < n; i++)
 			copy[i] = s[i] == '\r' ? '\n' : s[i];
+		copy[n] = '\0';
+		strlist_push_owned(&r->t->owned, copy);
+		s = copy;
+		prescan(s, n, &sc);
+	}
+	if (mode != PB_MULTIPART && sc.hdr_end == n && unended_header(s, n)) {
+		/* The line end its other lines have. */
+		const char *nl = memchr(s, '\n', n);
+		int crlf = nl && nl > s && nl[-1] == '\r';
+
+		defect(r, "header with no line end after its last field: "
+		    "one added");
+		copy = xmalloc(n + 3);
+		memcpy(copy, s, n);
+		if (crlf)
+			copy[n++] = '\r';
+		copy[n++] = '\n';
 		copy[n] = '\0';
 		strlist_push_owned(&r->t->owned, copy);
 		s = copy;

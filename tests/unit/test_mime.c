@@ -677,6 +677,45 @@ test_many_fields(void **state)
 	buf_release(&msg);
 }
 
+/*
+ * A header whose last field has no line end after it (a message cut
+ * short, or an attached one that is all header): the last field is read
+ * as a field, not as the body.  A last line that is no field stays body.
+ */
+static void
+test_unended_header(void **state)
+{
+	static const char *const crlf = "From: Lee <lee@x.example>\r\n"
+	    "Subject: RFQ\r\n for pumps";
+	static const char *const lf = "Subject: only";
+	static const char *const body = "From: lee@x.example\nhello";
+	struct mime_limits lim = { 100, 10, 8192 };
+	struct mime_tree t;
+	struct err e = ERR_INIT;
+
+	(void)state;
+	assert_int_equal(mime_parse(crlf, strlen(crlf), &lim, &t, &e), 0);
+	assert_int_equal(t.root->nfields, 2);
+	assert_string_equal(mime_part_field(t.root, "Subject"),
+	    "RFQ for pumps");
+	assert_int_equal(t.root->body_len, 0);
+	expect_address(&t, "From", 1, 0, "Lee", "lee@x.example");
+	assert_int_equal(t.defects.n, 1);
+	assert_non_null(strstr(t.defects.v[0], "no line end"));
+	mime_tree_release(&t);
+
+	assert_int_equal(mime_parse(lf, strlen(lf), &lim, &t, &e), 0);
+	assert_string_equal(mime_part_field(t.root, "subject"), "only");
+	assert_int_equal(t.root->body_len, 0);
+	mime_tree_release(&t);
+
+	assert_int_equal(mime_parse(body, strlen(body), &lim, &t, &e), 0);
+	assert_int_equal(t.root->nfields, 1);
+	assert_int_equal(t.root->body_len, 5);
+	assert_memory_equal(t.root->body, "hello", 5);
+	mime_tree_release(&t);
+}
+
 int
 main(void)
 {
@@ -694,6 +733,7 @@ main(void)
 		cmocka_unit_test(test_tree_addresses),
 		cmocka_unit_test(test_relay_header),
 		cmocka_unit_test(test_many_fields),
+		cmocka_unit_test(test_unended_header),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
