@@ -79,7 +79,11 @@ void source_skip(struct source *src, char *const *dirs);
 /* The next message; see source_ops.next. */
 int source_next(struct source *src, struct source_msg *m, struct err *e);
 void source_close(struct source *src);
-/* Counts the messages a path holds (for progress), -1 when unknown. */
-long source_count(const char *path);
+/*
+ * Counts the messages a path holds (for progress), -1 when unknown; the
+ * folders in skip (as for source_skip, or NULL) are left out as the walk
+ * leaves them out.
+ */
+long source_count(const char *path, char *const *skip);
 
 #endif

@@ -208,7 +208,7 @@ cmd_import(int argc, char **argv, const struct cmd_global *g)
 		nout++;
 	memset(&stats, 0, sizeof(stats));
 	for (i = optind; i < argc; i++) {
-		long n = source_count(argv[i]);
+		long n = source_count(argv[i], outputs);
 
 		total = n < 0 || total < 0 ? -1 : total + n;
 	}

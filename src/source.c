@@ -334,19 +334,26 @@ struct dir_walk {
 	struct source *child;
 };
 
-/* Is path a folder src's walk leaves out (source_skip)? */
+/* Is path one of the folders skip names (see source_skip)? */
 static int
-skipped(const struct source *src, const char *path)
+in_skip(char *const *skip, const char *path)
 {
 	char real[PATH_MAX];
 	size_t i;
 	int found = 0;
 
-	if (!src->skip || !is_dir(path) || !realpath(path, real))
+	if (!skip || !is_dir(path) || !realpath(path, real))
 		return 0;
-	for (i = 0; src->skip[i] && !found; i++)
-		found = !strcmp(src->skip[i], real);
+	for (i = 0; skip[i] && !found; i++)
+		found = !strcmp(skip[i], real);
 	return found;
+}
+
+/* Is path a folder src's walk leaves out (source_skip)? */
+static int
+skipped(const struct source *src, const char *path)
+{
+	return in_skip(src->skip, path);
 }
 
 static int
@@ -506,7 +513,7 @@ mbox_count(const char *path)
 }
 
 long
-source_count(const char *path)
+source_count(const char *path, char *const *skip)
 {
 	struct strlist l = STRLIST_INIT;
 	struct err e = ERR_INIT;
@@ -533,9 +540,11 @@ source_count(const char *path)
 	for (i = 0; i < l.n; i++) {
 		const char *p = l.v[i];
 
+		if (in_skip(skip, p))
+			continue;
 		if (is_dir(p) || ends_with(p, ".eml") || ends_with(p, ".mbox") ||
 		    is_mbox(p)) {
-			c = source_count(p);
+			c = source_count(p, skip);
 			if (c > 0)
 				n += c;
 		}

@@ -86,7 +86,7 @@ test_mbox(void **state)
 	assert_int_equal(l.n, 3);
 	assert_string_equal(l.v[0], "46:Subject: one");
 	assert_string_equal(l.v[2], "21:Subject: three");
-	assert_int_equal(source_count(path), 3);
+	assert_int_equal(source_count(path, NULL), 3);
 	/* The escape is undone and the separator line is not kept. */
 	src = source_open(path, 1000, &e);
 	assert_int_equal(source_next(src, &m, &e), 1);
@@ -130,7 +130,7 @@ test_maildir_and_dir(void **state)
 	read_all(p, 1000, &l);
 	assert_int_equal(l.n, 2);
 	assert_string_equal(l.v[0], "20:Subject: new one");
-	assert_int_equal(source_count(p), 2);
+	assert_int_equal(source_count(p, NULL), 2);
 	free(p);
 	strlist_release(&l);
 	/* The directory: a.eml, box.mbox (test_mbox) and the Maildir, in
@@ -140,8 +140,30 @@ test_maildir_and_dir(void **state)
 	assert_string_equal(l.v[0], "18:Subject: loose");
 	assert_string_equal(l.v[1], "46:Subject: one");
 	assert_string_equal(l.v[5], "21:Subject: seen one");
-	assert_int_equal(source_count(tmpdir), 6);
+	assert_int_equal(source_count(tmpdir, NULL), 6);
 	strlist_release(&l);
+	/* A skipped folder (the drafts one, say) is neither read nor
+	 * counted. */
+	{
+		char *skip[2] = { NULL, NULL };
+		struct err e = ERR_INIT;
+		struct source *src;
+		struct source_msg m;
+		size_t n = 0;
+
+		p = xasprintf("%s/md", tmpdir);
+		skip[0] = realpath(p, NULL);
+		free(p);
+		assert_int_equal(source_count(tmpdir, skip), 4);
+		src = source_open(tmpdir, 1000, &e);
+		assert_non_null(src);
+		source_skip(src, skip);
+		while (source_next(src, &m, &e) == 1)
+			n++;
+		assert_int_equal(n, 4);
+		source_close(src);
+		free(skip[0]);
+	}
 }
 
 static void
