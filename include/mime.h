@@ -136,7 +136,9 @@ struct mime_tree {
  * delimiter (closed at the end), a multipart without a boundary or whose
  * boundary never occurs (read as text/plain), unknown transfer encodings
  * (read as 8bit), encoded message/rfc822 parts (decoded and parsed), a
- * Content-Type without a subtype (text/plain).
+ * Content-Type without a subtype (text/plain), a header with no line end
+ * after its last field (one added), more than 1,000 header fields (after
+ * them only the first field of each name, up to 1,000 names).
  * Fails with ERR_PERM, naming the limit ("max_parts", "max_depth"), when
  * the message has more parts or deeper nesting than lim allows, or when
  * a linear pre-scan shows that it may have many more (4 x max_parts) or
