@@ -38,6 +38,10 @@ run_one() {	# NAME BINARY MAX_SECONDS MAX_RSS_KB
 	    grep -q "^$n messages: " "$out/stdout"
 	check "$name: the ordinary inquiry after them was drafted" sh -c \
 	    "grep -A1 'RFQ 2000 pcs power banks' '$out/stdout' | grep -q draft:"
+	check "$name: the From and Subject after 5,000 Received fields were read" sh -c \
+	    "grep 'buyer@relay-buyer.example *RFQ through 5000 relays' '$out/stdout'"
+	check "$name: a last field with no line end after it is the Subject" sh -c \
+	    "grep 'cut@short-buyer.example *Quote 300 pcs tote bags' '$out/stdout'"
 	if grep -q 'Sanitizer\|runtime error' "$out/stderr"; then
 		not_ok "$name: no sanitizer report" "$(grep -m5 'Sanitizer\|runtime error' "$out/stderr")"
 	else

@@ -6,8 +6,9 @@ Each message is built to hurt a mail parser, a classifier or a log: a
 message/rfc822), a 1 MB header line, invalid UTF-8 and NUL bytes
 everywhere, a base64 body that never ends, an attachment named
 ../../etc/passwd, display names with CR/LF and terminal escapes, an HTML
-body full of scripts, and texts built to make the shipped rules
-backtrack.  The files are generated, not committed (some are large);
+body full of scripts, texts built to make the shipped rules backtrack,
+a header of 5,000 fields and one with no line end after its last field.
+The files are generated, not committed (some are large);
 names start with a number so an import reads them in order, and the last
 one, 99-normal.eml, is an ordinary inquiry that must still be processed.
 """
@@ -113,6 +114,20 @@ runs = [b"1" * 200000, b"1,000," * 30000, b"pcs " * 50000, b"FOB " * 50000,
         b"please " * 30000, b"(" * 50000, b"\xe4\xb8\xaa" * 60000]
 put("12-backtrack.eml", hdr(b"backtrack", b"Content-Type: text/plain; charset=utf-8\r\n") + CRLF +
     b"\r\n".join(runs) + CRLF)
+
+# 5,000 Received fields before the sender and subject: the fields after
+# the first 1,000 are kept by name, so the From and Subject survive.
+put("13-many-fields.eml",
+    b"".join(b"Received: from relay%d.example by mx.example; Mon, 23 Nov 2026 "
+             b"10:00:00 +0000\r\n" % i for i in range(5000)) +
+    b"From: Many Relays <buyer@relay-buyer.example>\r\nTo: sales@example-gifts.com\r\n"
+    b"Subject: RFQ through 5000 relays\r\n\r\nPlease quote 500 pcs of mugs, FOB Ningbo.\r\n")
+
+# All header, with no line end after the last field: that field is still
+# a field, not the body.
+put("14-unended-header.eml",
+    b"From: Cut Short <cut@short-buyer.example>\r\nTo: sales@example-gifts.com\r\n"
+    b"Subject: Quote 300 pcs tote bags")
 
 # One ordinary inquiry last: it must go through whatever came before.
 put("99-normal.eml",
