@@ -349,13 +349,6 @@ in_skip(char *const *skip, const char *path)
 	return found;
 }
 
-/* Is path a folder src's walk leaves out (source_skip)? */
-static int
-skipped(const struct source *src, const char *path)
-{
-	return in_skip(src->skip, path);
-}
-
 static int
 dir_next(struct source *src, struct source_msg *m, struct err *e)
 {
@@ -372,7 +365,7 @@ dir_next(struct source *src, struct source_msg *m, struct err *e)
 		}
 		if (dw->next >= dw->entries.n)
 			return 0;
-		if (skipped(src, dw->entries.v[dw->next])) {
+		if (in_skip(src->skip, dw->entries.v[dw->next])) {
 			dw->next++;
 			continue;
 		}
