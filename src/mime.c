@@ -1548,6 +1548,24 @@ field_name_char(unsigned char c)
 }
 
 /*
+ * The colon after the field name that line[0..ce) starts with ("Name:",
+ * "Name :"), or NULL when the line is no field.
+ */
+static const char *
+field_colon(const char *line, const char *ce)
+{
+	const char *q = line;
+
+	while (q < ce && field_name_char((unsigned char)*q))
+		q++;
+	if (q == line)
+		return NULL;
+	while (q < ce && (*q == ' ' || *q == '\t'))
+		q++;
+	return q < ce && *q == ':' ? q : NULL;
+}
+
+/*
  * The header fields of s[0..n) into p: names and values as written, the
  * values unfolded, NUL bytes read as spaces, cut at max_header bytes.
  * libetpan has read this header (it decides where the body starts) but
@@ -1586,13 +1604,7 @@ read_fields(struct reader *r, struct mime_part *p, const char *s, size_t n)
 			line = nl ? nl + 1 : end;
 			continue;
 		}
-		colon = memchr(line, ':', (size_t)(ce - line));
-		for (q = line; colon && q < colon &&
-		    field_name_char((unsigned char)*q); q++)
-			;
-		while (colon && q < colon && (*q == ' ' || *q == '\t'))
-			q++;	/* "Subject : x" */
-		if (!colon || colon == line || q != colon)
+		if (!(colon = field_colon(line, ce)))
 			break;
 		finish_field(r, p, &fl, name, nlen, &v);
 		for (q = colon; q > line && (q[-1] == ' ' || q[-1] == '\t');
@@ -2218,24 +2230,16 @@ trim_release(char *b, size_t cap)
 static int
 unended_header(const char *s, size_t n)
 {
-	const char *line, *end = s + n, *nl, *ce, *q;
+	const char *line, *end = s + n, *nl, *ce;
 
 	if (!n || s[n - 1] == '\n')
 		return 0;
 	for (line = s; line < end; line = nl + 1) {
 		nl = memchr(line, '\n', (size_t)(end - line));
 		ce = nl ? nl : end;
-		if (line == s || (*line != ' ' && *line != '\t')) {
-			for (q = line; q < ce && field_name_char(
-			    (unsigned char)*q); q++)
-				;
-			if (q == line)
-				return 0;
-			while (q < ce && (*q == ' ' || *q == '\t'))
-				q++;
-			if (q == ce || *q != ':')
-				return 0;
-		}
+		if ((line == s || (*line != ' ' && *line != '\t')) &&
+		    !field_colon(line, ce))
+			return 0;
 		if (!nl)
 			break;
 	}
@@ -2283,13 +2287,11 @@ trim_header(const char *s, size_t n, size_t hdr_end, struct trim *tr)
 				break;	/* a fold with no field */
 			continue;	/* part of the field before */
 		}
-		for (q = p; q < nl && *q > 32 && *q < 127 && *q != ':'; q++)
-			;
-		class = q > p ? trim_class(p, (size_t)(q - p)) : TRIM_DROP;
-		while (q < nl && (*q == ' ' || *q == '\t'))
-			q++;
-		if (q == p || q == nl || *q != ':')
+		if (!(q = field_colon(p, nl)))
 			break;	/* no field: the rest as it is */
+		while (q[-1] == ' ' || q[-1] == '\t')
+			q--;	/* "Name :" */
+		class = trim_class(p, (size_t)(q - p));
 		if (field && !trim_closed(field, (size_t)(p - field)))
 			goto refuse;
 		field = class != TRIM_DROP ? p : NULL;
@@ -3664,12 +3666,6 @@ plain_zone(const char *s)
 }
 
 /*
- * The usual RFC 5322 form, "[Tue, ]15 Mar 2025 09:15[:00] +0800" and
- * nothing after, read here: libetpan's reading of it, one token at a
- * time, took 5,000 instructions per date.  Anything else, -1, is left to
- * libetpan and the lenient reader, which read this form the same way.
- */
-/*
  * n digits at *p (n == 1: one or two) into *v, *p moved past them: 0, or
  * -1 when they are not there.
  */
@@ -3687,6 +3683,12 @@ digits(const char **p, size_t n, long *v)
 	return 0;
 }
 
+/*
+ * The usual RFC 5322 form, "[Tue, ]15 Mar 2025 09:15[:00] +0800" and
+ * nothing after, read here: libetpan's reading of it, one token at a
+ * time, took 5,000 instructions per date.  Anything else, -1, is left to
+ * libetpan and the lenient reader, which read this form the same way.
+ */
 static int
 plain_date(const char *s, int64_t *out)
 {

@@ -2937,6 +2937,7 @@ scan_pattern(const struct ruleset *rs, const struct xrule *x,
     struct rx_scratch *sc, uint64_t deadline, struct strlist *warnings,
     const size_t *cand, size_t ncand, int ascii)
 {
+	const struct rx *anch = x->rx_anch ? x->rx_anch : x->rx;
 	size_t start = 0, first = hits->n, s, e, k, ci = 0;
 	unsigned n = 0, want = MAX(x->r.max_hits, x->r.min_hits);
 	char msg[256];
@@ -2960,11 +2961,9 @@ scan_pattern(const struct ruleset *rs, const struct xrule *x,
 				rc = 0;
 				break;
 			}
-			rc = ascii ? rx_exec_ascii(x->rx_anch ? x->rx_anch :
-			    x->rx, text, len, cand[ci], 1, sc, msg,
-			    sizeof(msg)) : rx_exec_anchored(x->rx_anch ?
-			    x->rx_anch : x->rx, text, len, cand[ci], sc, msg,
-			    sizeof(msg));
+			rc = ascii ? rx_exec_ascii(anch, text, len, cand[ci],
+			    1, sc, msg, sizeof(msg)) : rx_exec_anchored(anch,
+			    text, len, cand[ci], sc, msg, sizeof(msg));
 			if (rc == RX_NOMATCH) {
 				ci++;
 				rc = 0;

@@ -3638,11 +3638,6 @@ label_fields(const char *p, size_t n)
 }
 
 /*
- * Reads the label that segment s starts with ("Tel:", "E-mail :", "t.",
- * "WhatsApp +86..."); returns its fields and sets *value to the offset of
- * the value, or returns 0.
- */
-/*
  * The label with a colon that s starts with ("Tel:", "E-mail :"), from
  * i, its first non-blank byte: its fields, *value set; else 0.
  */
@@ -3672,6 +3667,11 @@ colon_label(const char *s, size_t len, size_t i, size_t *value)
 	return 0;
 }
 
+/*
+ * Reads the label that segment s starts with ("Tel:", "E-mail :", "t.",
+ * "WhatsApp +86..."); returns its fields and sets *value to the offset of
+ * the value, or returns 0.
+ */
 static unsigned
 read_label_colon(const char *s, size_t len, size_t *value, int *colon)
 {
