@@ -82,7 +82,11 @@ is_blank_byte(unsigned char c)
 /*
  * The size of the blank character that starts at p (left bytes): ASCII
  * blanks, no-break space, the typographic spaces U+2000..U+200B, narrow
- * no-break space, medium mathematical space, ideographic space; else 0.
+ * no-break space, medium mathematical space, ideographic space, and the
+ * bidirectional marks that mail clients put around names, addresses and
+ * numbers in right-to-left text (U+200E, U+200F, U+202A..U+202E,
+ * U+2066..U+2069: Gmail's Arabic "... <\u202Ajohn@example.com\u202C>:");
+ * else 0.
  */
 static inline size_t
 blank_at(const unsigned char *p, size_t left)
@@ -95,9 +99,11 @@ blank_at(const unsigned char *p, size_t left)
 	if (left >= 2 && p[0] == 0xC2 && p[1] == 0xA0)
 		return 2;
 	if (left >= 3 && p[0] == 0xE2 && p[1] == 0x80 &&
-	    (p[2] <= 0x8B || p[2] == 0xAF))
+	    (p[2] <= 0x8B || p[2] == 0x8E || p[2] == 0x8F ||
+	    (p[2] >= 0xAA && p[2] <= 0xAF)))
 		return 3;
-	if (left >= 3 && ((p[0] == 0xE2 && p[1] == 0x81 && p[2] == 0x9F) ||
+	if (left >= 3 && ((p[0] == 0xE2 && p[1] == 0x81 &&
+	    (p[2] == 0x9F || (p[2] >= 0xA6 && p[2] <= 0xA9))) ||
 	    (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80)))
 		return 3;
 	return 0;
@@ -947,7 +953,9 @@ static const char *const tails[] = {
 	"rakstīja", "je napisal", "je napisala", "napisao", "napisala",
 	"写道", "寫道", "写到", "のメッセージ", "さんは書きました",
 	"書きました", "님이 작성", "님이 작성한 글", "작성", "كتب", "כתב",
-	"เขียน",
+	"เขียน", "пише", "написав(ла)", "napísal", "napísala", "napísal(a)",
+	"je napisal(a)", "je napisao/la", "va escriure", "escribiu",
+	"skrifaði", "shkroi", "напиша", "написао", "نوشت", "ने लिखा",
 };
 
 /* "-----Original Message-----" and friends (between dashes). */
@@ -1270,8 +1278,15 @@ raw_shape(const char *s, size_t len, int *colon, int *dashed)
 {
 	size_t i = skip_ws(s, len, 0), j = len, a = 0, b = 0;
 
-	while (j > i && (s[j - 1] == ' ' || s[j - 1] == '-'))
-		b += s[--j] == '-';
+	for (;;) {
+		if (j > i && (s[j - 1] == ' ' || s[j - 1] == '-'))
+			b += s[--j] == '-';
+		else if (j >= i + 3 && blank_at((const unsigned char *)s +
+		    j - 3, 3) == 3)
+			j -= 3;	/* a wide blank or a bidi mark */
+		else
+			break;
+	}
 	*colon = j > i && (s[j - 1] == ':' ||
 	    (j - i >= 3 && memcmp(s + j - 3, "\xEF\xBC\x9A", 3) == 0));
 	while (i < len && (s[i] == '-' || s[i] == ' '))
@@ -1300,6 +1315,44 @@ wrote_text(const struct ruleset *rs, const char *s, size_t len)
 		return 0;
 	klen = phrase_key(s, len, key, sizeof(key));
 	return wrote_keyed(rs, s, len, key, klen);
+}
+
+/*
+ * Is s[0..n), the text before a header found inside a line, the date
+ * that starts the header in some languages rather than reply text?
+ * Gmail writes "пн, 5 янв. 2026 г. в 10:00, John <j@x.com>:" and
+ * "Δευ 5 Ιαν 2026 στις 10:00 ...", where the opener ("в", "στις") comes
+ * after a day and a date.  Such a date is two to six short words (five
+ * characters at most, "г." and "янв." included), one of them a year.
+ */
+static int
+date_prefix(const char *s, size_t n)
+{
+	size_t i = 0, start, chars, words = 0;
+	int year = 0;
+
+	while (i < n) {
+		while (i < n && (s[i] == ' ' || s[i] == ',' || s[i] == '\t'))
+			i++;
+		if (i == n)
+			break;
+		start = i;
+		for (chars = 0; i < n && s[i] != ' ' && s[i] != ',' &&
+		    s[i] != '\t'; i++)
+			chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+		while (i > start && s[i - 1] == '.')
+			i--, chars--;
+		if (chars > 5 || ++words > 6)
+			return 0;
+		if (i - start == 4 && (memcmp(s + start, "19", 2) == 0 ||
+		    memcmp(s + start, "20", 2) == 0) &&
+		    isdigit((unsigned char)s[start + 2]) &&
+		    isdigit((unsigned char)s[start + 3]))
+			year = 1;
+		while (i < n && s[i] == '.')
+			i++;
+	}
+	return year && words >= 2;
 }
 
 /*
@@ -1363,6 +1416,9 @@ wrote_header(const struct ruleset *rs, const struct doc *d, size_t i,
 			    has_digit(l->s + at, l->len - at))
 				*cut = at;
 		}
+		/* the line is the header, opened by its date */
+		if (*cut && whole && date_prefix(l->s, *cut))
+			*cut = 0;
 	}
 	return *cut || whole ? 1 : 0;
 }
