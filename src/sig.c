@@ -942,6 +942,15 @@ static const char *const openers_cjk[] = {
 	"在", "于", "於",
 };
 
+/*
+ * Horde and other webmail: "Quoting John <john@example.com>:", a header
+ * with neither a date nor a "wrote".
+ */
+static const char *const quoting[] = {
+	"quoting ", "zitat von ", "citation de ", "citando a ", "citando ",
+	"citazione di ",
+};
+
 /* The end of a quote header: "... wrote:" in many languages. */
 static const char *const tails[] = {
 	"wrote", "writes", "a écrit", "a ecrit", "escribió", "escribio",
@@ -1252,6 +1261,10 @@ is_wrote_key(const struct ruleset *rs, const char *key, size_t len,
 	}
 	if (opener && ends_with_word(key, len, "sent") && colon)
 		return 1;
+	if (colon && memchr(key, '@', len))
+		for (i = 0; i < ARRAY_SIZE(quoting); i++)
+			if (starts_with(key, quoting[i]))
+				return 1;
 	/*
 	 * "Op 13-02-2014 3:18 schreef Julius Caesar <pantheon@rome.com>:",
 	 * "John <j@x.com> ezt írta (időpont: 2024. máj. 1., Sze, 10:00):"
@@ -1573,6 +1586,26 @@ header_key(const struct line *l, int from_date)
 	return j ? header_keys[j - 1].kind : HK_NONE;
 }
 
+/*
+ * A line that says only "Original" or "Original Message", without the
+ * dashes of original_line, above a header block (mobile clients write
+ * "Original" on its own line, then From:, Date:, To:, Subject:).
+ */
+static int
+original_title(const struct line *l)
+{
+	char key[64];
+	size_t i;
+
+	if (l->len >= sizeof(key) - 1 ||
+	    !phrase_key(l->s, l->len, key, sizeof(key)))
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(original_message); i++)
+		if (strcmp(key, original_message[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 separator_line(const struct line *l)
 {
@@ -1753,7 +1786,8 @@ mark_headers(const struct ruleset *rs, struct doc *d, size_t *cut_line,
 		if (l->len <= HDR_MAX && (span = header_block(d, i))) {
 			l->kind = L_SPLIT;
 			if (i > 0 && d->v[i - 1].kind == L_TEXT &&
-			    separator_line(&d->v[i - 1])) {
+			    (separator_line(&d->v[i - 1]) ||
+			    original_title(&d->v[i - 1]))) {
 				d->v[i - 1].kind = L_SPLIT;
 				l->kind = L_HDR;
 			}
