@@ -746,7 +746,8 @@ static const char *const from_labels[] = {
 };
 static const char *const date_labels[] = {
 	"sent", "date", "envoyé", "enviado", "enviado el", "gesendet",
-	"datum", "发送时间", "时间", "日期", "寄件日期", "傳送時間", "inviato",
+	"datum", "发送时间", "发送日期", "發送日期", "时间", "日期", "寄件日期",
+	"傳送時間", "inviato",
 	"data", "verzonden", "skickat", "sendt", "wysłano", "odesláno",
 	"отправлено", "Отправлено", "дата", "Дата", "送信日時", "日付",
 	"보낸 날짜", "날짜", "lähetetty", "elküldve", "gönderildi", "gửi",

@@ -995,6 +995,7 @@ static const char *const forwarded[] = {
 	"videresendt melding", "välitetty viesti", "przekazana wiadomość",
 	"přeposlaná zpráva", "пересылаемое сообщение",
 	"пересланное сообщение", "转发的邮件", "轉寄的郵件", "转发邮件",
+	"转发邮件信息",
 	"전달된 메시지", "転送されたメッセージ", "iletilen mesaj",
 	"original message follows",
 };
@@ -1035,6 +1036,7 @@ static const struct {
 	{ "wysłano", HK_DATE }, { "odesláno", HK_DATE },
 	{ "отправлено", HK_DATE }, { "дата", HK_DATE },
 	{ "发送时间", HK_DATE }, { "發送時間", HK_DATE }, { "时间", HK_DATE },
+	{ "发送日期", HK_DATE }, { "發送日期", HK_DATE },
 	{ "日期", HK_DATE }, { "寄件日期", HK_DATE }, { "送信日時", HK_DATE },
 	{ "日時", HK_DATE }, { "보낸 날짜", HK_DATE }, { "날짜", HK_DATE },
 	{ "tarih", HK_DATE }, { "gönderildi", HK_DATE },
