@@ -1511,8 +1511,9 @@ phone_normalise(const char *text, size_t len, const char *country,
 		rc = international(d, num.n, out, size);
 		goto out;
 	}
-	if ((flags & PHONE_INTL) && d[0] != '0' && (k = code_len(d, num.n)) &&
-	    num.n - k >= 6) {
+	/* not "(11) 98765-4321": an area code in parentheses is national */
+	if ((flags & PHONE_INTL) && d[0] != '0' && !num.paren &&
+	    (k = code_len(d, num.n)) && num.n - k >= 6) {
 		rc = international(d, num.n, out, size);
 		goto out;
 	}
