@@ -47,6 +47,13 @@ int domain_is_punycode(const char *host);
 char *domain_registrable(const char *host);
 
 /*
+ * Whether host (ASCII, any case) ends with a top-level domain that the
+ * public suffix list names, not one only its "*" rule would make up:
+ * "acme.com" and "acme.co.uk" yes, "St.Louis" and "No.5" no.
+ */
+int domain_known_tld(const char *host);
+
+/*
  * The public suffix of a registrable domain and the label before it:
  * "acme.co.uk" -> label "acme", suffix "co.uk".  Both malloc'd; returns
  * 0, or -1 when reg is not a registrable domain.

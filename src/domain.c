@@ -175,6 +175,22 @@ domain_registrable(const char *host)
 }
 
 int
+domain_known_tld(const char *host)
+{
+	const char *dot = host ? strrchr(host, '.') : NULL;
+	char tld[64];
+	size_t i, n;
+
+	if (!dot || !(n = strlen(dot + 1)) || n >= sizeof(tld))
+		return 0;
+	for (i = 0; i < n; i++)
+		tld[i] = (char)tolower((unsigned char)dot[1 + i]);
+	tld[n] = '\0';
+	return psl_is_public_suffix2(domain_psl(), tld,
+	    PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) != 0;
+}
+
+int
 domain_split(const char *reg, char **label, char **suffix)
 {
 	const char *dot;

@@ -32,6 +32,7 @@
 
 #include "util.h"
 #include "buf.h"
+#include "domain.h"
 #include "phone.h"
 #include "rules.h"
 #include "sig.h"
@@ -3965,6 +3966,39 @@ social_url(const char *u, size_t n)
 	return 0;
 }
 
+/*
+ * The home of a B2B marketplace ("www.alibaba.com", "made-in-china.com"):
+ * in a relayed inquiry it is the platform's, not the buyer's website.  A
+ * shop under it ("acme.en.alibaba.com") is the company's own page.
+ */
+static int
+marketplace_url(const char *u, size_t n)
+{
+	static const char *const homes[] = {
+		"alibaba.com", "made-in-china.com", "globalsources.com",
+		"indiamart.com", "tradeindia.com", "tradekey.com", "ec21.com",
+		"ecplaza.net", "1688.com", "aliexpress.com", "dhgate.com",
+		"amazon.com", "exportersindia.com", "go4worldbusiness.com",
+	};
+	const char *h = u, *end;
+	size_t i, hl;
+
+	if (n > 8 && strncasecmp(h, "https://", 8) == 0)
+		h += 8;
+	else if (n > 7 && strncasecmp(h, "http://", 7) == 0)
+		h += 7;
+	if (u + n - h > 4 && strncasecmp(h, "www.", 4) == 0)
+		h += 4;
+	for (end = h; end < u + n && *end != '/' && *end != '?' &&
+	    *end != ':'; end++)
+		;
+	hl = (size_t)(end - h);
+	for (i = 0; i < ARRAY_SIZE(homes); i++)
+		if (hl == strlen(homes[i]) && strncasecmp(h, homes[i], hl) == 0)
+			return 1;
+	return 0;
+}
+
 /* wa.me/8613800000000, api.whatsapp.com/send?phone=... */
 static int
 whatsapp_url(struct extract *x, const char *u, size_t n)
@@ -4018,7 +4052,8 @@ take_url(struct extract *x, const char *u, size_t n)
 		set_once(&x->f->skype, u + 6, k - 6);
 		return;
 	}
-	if (social_url(u, n) || n > 80 || memmem(u, n, "unsubscribe", 11) ||
+	if (social_url(u, n) || marketplace_url(u, n) || n > 80 ||
+	    memmem(u, n, "unsubscribe", 11) ||
 	    memmem(u, n, "tracking", 8) || memmem(u, n, "/track", 6))
 		return;
 	set_once(&x->f->website, u, n);
@@ -4196,6 +4231,25 @@ take_name(struct extract *x, const char *s, size_t len, const char *sal)
 	x->name_line = xstrndup(s, len);
 }
 
+/*
+ * "Thanks,\nSarah\n\nSarah Lee | Product Developer": the name the
+ * valediction gave, one word, is the first word of a fuller one later.
+ */
+static int
+name_fuller(struct extract *x, const char *s, size_t len)
+{
+	size_t n = x->f->name ? strlen(x->f->name) : 0;
+
+	if (!n || strchr(x->f->name, ' ') || len <= n + 1 || s[n] != ' ' ||
+	    strncasecmp(s, x->f->name, n) != 0)
+		return 0;
+	while (len && strchr(",.;:", s[len - 1]))
+		len--;
+	free(x->f->name);
+	x->f->name = clean_dup(s, len);
+	return 1;
+}
+
 /* Strips "(...)" around a title: "(Purchasing Manager)". */
 static void
 take_title(struct extract *x, const char *s, size_t len)
@@ -4303,25 +4357,32 @@ take_labelled(struct extract *x, unsigned f, const char *v, size_t len)
 	}
 }
 
-/* "John Smith, Sales Manager", "John Smith - CEO": name and title. */
+/*
+ * "John Smith, Sales Manager", "John Smith - CEO", "Li Wei (Sales
+ * Manager)": name and title.
+ */
 static int
 name_and_title(struct extract *x, const char *s, size_t len)
 {
 	const char *sep = memchr(s, ',', len);
-	size_t a, b;
+	size_t a, b, e = len;
 
 	if (!sep)
 		sep = memmem(s, len, " - ", 3);
 	if (!sep)
 		sep = memmem(s, len, " \xE2\x80\x93 ", 5);
+	if (!sep && len > 4 && s[len - 1] == ')' &&
+	    (sep = memmem(s, len, " (", 2)) != NULL)
+		e = len - 1;	/* the title in parentheses */
 	if (!sep)
 		return 0;
 	a = (size_t)(sep - s);
-	b = a + (*sep == ',' ? 1 : *sep == ' ' && sep[1] == '-' ? 3 : 5);
-	if (!name_like(s, a) || !title_like(s + b, len - b))
+	b = a + (*sep == ',' ? 1 : *sep == ' ' && sep[1] == '-' ? 3 :
+	    sep[1] == '(' ? 2 : 5);
+	if (b >= e || !name_like(s, a) || !title_like(s + b, e - b))
 		return 0;
 	take_name(x, s, a, NULL);
-	take_title(x, s + b, len - b);
+	take_title(x, s + b, e - b);
 	return 1;
 }
 
@@ -4365,7 +4426,32 @@ title_and_company(struct extract *x, const char *s, size_t len)
 	return 0;
 }
 
-/* "김민수 과장", "王小明 经理": a CJK name, then a title word. */
+/*
+ * Does s end as the name of a department does in Chinese, Japanese or
+ * Korean ("采购部", "購買部", "営業課", "海外营业处", "구매팀")?
+ */
+static int
+cjk_department(const char *s, size_t len)
+{
+	static const char *const ends[] = {
+		"部", "課", "室", "部门", "部門", "处", "處", "센터", "팀",
+		"부서", "センター", "グループ",
+	};
+	size_t i, n;
+
+	for (i = 0; i < ARRAY_SIZE(ends); i++) {
+		n = strlen(ends[i]);
+		/* one character more than the ending, at least */
+		if (len > n + 2 && memcmp(s + len - n, ends[i], n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * "김민수 과장", "王小明 经理": a CJK name, then a title word; or
+ * "購買部 部長", a department, then the title.
+ */
 static int
 cjk_name_title(struct extract *x, const char *s, size_t len)
 {
@@ -4378,12 +4464,55 @@ cjk_name_title(struct extract *x, const char *s, size_t len)
 	a = (size_t)(sp - s);
 	b = skip_ws(s, len, a);
 	if (b >= len || memchr(s + b, ' ', len - b) ||
-	    !is_cjk_lead((unsigned char)s[b]) || !title_like(s + b, len - b) ||
-	    !name_like(s, a))
+	    !is_cjk_lead((unsigned char)s[b]) || !title_like(s + b, len - b))
+		return 0;
+	if (cjk_department(s, a)) {
+		/* "購買部 部長": the name is on a line of its own */
+		if (x->f->department || x->f->title)
+			return 0;
+		set_once(&x->f->department, s, a);
+		take_title(x, s + b, len - b);
+		return 1;
+	}
+	if (x->f->name || x->texts > 3 || !name_like(s, a))
 		return 0;
 	take_name(x, s, a, NULL);
 	take_title(x, s + b, len - b);
 	return 1;
+}
+
+/*
+ * A website written as a bare domain, alone on its line or between bars:
+ * "brighthome.com", "acme-tools.co.uk", with a top-level domain that the
+ * public suffix list knows (not "St.Louis", "No.5").
+ */
+static int
+domain_alone(const char *s, size_t len)
+{
+	char host[64];
+	size_t i, dot = 0;
+
+	while (len > 0 && s[len - 1] == '/')
+		len--;
+	if (len < 4 || len >= sizeof(host))
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '.') {
+			if (i == 0 || i - dot < 2 + (dot != 0) || s[i - 1] == '-')
+				return 0;	/* an empty or one-letter label */
+			dot = i;
+		} else if (!isalnum((unsigned char)s[i]) && s[i] != '-') {
+			return 0;
+		}
+	}
+	if (!dot || len - dot < 3)
+		return 0;
+	for (i = dot + 1; i < len; i++)
+		if (!isalpha((unsigned char)s[i]))
+			return 0;
+	memcpy(host, s, len);
+	host[len] = '\0';
+	return domain_known_tld(host);
 }
 
 /* An unlabelled piece of text in the signature. */
@@ -4404,6 +4533,10 @@ take_text(struct extract *x, const char *s, size_t len)
 	if (x->suppress & (FD_NAME | FD_TITLE | FD_COMPANY | FD_ADDRESS |
 	    FD_COUNTRY))
 		return;
+	if (domain_alone(s, len)) {
+		take_url(x, s, len);
+		return;
+	}
 	sal = strip_salutation(s, len, &ns, &nlen);
 	company = company_like(s, len);
 	title = title_like(s, len);
@@ -4417,7 +4550,9 @@ take_text(struct extract *x, const char *s, size_t len)
 		return;
 	}
 	x->in_addr = 0;
-	if (!x->f->name && x->texts <= 3 && cjk_name_title(x, s, len))
+	if (named && !company && !title && name_fuller(x, s + ns, nlen))
+		return;
+	if (cjk_name_title(x, s, len))
 		return;
 	if (!x->f->name && (sal || (named && !company && !title)) &&
 	    x->texts <= 3) {

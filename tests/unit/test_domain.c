@@ -129,6 +129,20 @@ test_cctld(void **state)
 }
 
 static void
+test_known_tld(void **state)
+{
+	(void)state;
+	assert_true(domain_known_tld("acme.com"));
+	assert_true(domain_known_tld("ACME.CO.UK"));
+	assert_true(domain_known_tld("acme-tools.de"));
+	assert_false(domain_known_tld("St.Louis"));
+	assert_false(domain_known_tld("brighthome.example"));
+	assert_false(domain_known_tld("acme"));
+	assert_false(domain_known_tld("acme."));
+	assert_false(domain_known_tld(NULL));
+}
+
+static void
 test_set(void **state)
 {
 	struct domain_set *s = domain_set_new();
@@ -265,6 +279,7 @@ main(void)
 		cmocka_unit_test(test_unicode),
 		cmocka_unit_test(test_registrable),
 		cmocka_unit_test(test_cctld),
+		cmocka_unit_test(test_known_tld),
 		cmocka_unit_test(test_set),
 		cmocka_unit_test(test_skeleton),
 		cmocka_unit_test(test_lookalike),
