@@ -31,7 +31,12 @@ struct text_state {
 	int full;		/* out's cap was reached */
 	char lead[16];		/* blanks opening a line, kept */
 	size_t nlead;
+	int cell_fresh;		/* in a table cell before its first text */
+	size_t nbsp;		/* no-break spaces held back (nbsp_run) */
+	int cell_nl;		/* newlines a closed cell held back */
 };
+
+#define NBSP_MAX 16
 
 struct frame {
 	const struct tagdef *tag;	/* NULL: an element we do not know */
@@ -54,6 +59,11 @@ flush(struct text_state *st)
 {
 	static const char nls[] = "\n\n";
 
+	st->cell_fresh = 0;
+	/* text after a cell that no cell nor row followed (broken markup) */
+	if (st->cell_nl > st->nl)
+		st->nl = st->cell_nl;
+	st->cell_nl = 0;
 	if (!st->out->len) {
 		st->nl = 0;
 		st->space = 0;
@@ -85,12 +95,37 @@ flush(struct text_state *st)
 		put(st, " ", 1);
 		st->space = 0;
 	}
+	for (; st->nbsp > 0; st->nbsp--)
+		put(st, "\xc2\xa0", 2);
 }
 
 static int
 is_blank(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+/*
+ * The no-break spaces of s[0..n) when it is only those and blanks, else
+ * 0.  Such a run (the entity "&nbsp;" comes alone) is held back: it is
+ * text before a word on its line ("5&nbsp;USD"), and nothing when the
+ * block ends first (Outlook's empty paragraph "<p>&nbsp;</p>").
+ */
+static size_t
+nbsp_run(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (is_blank(p[i]))
+			continue;
+		if (p[i] != 0xC2 || i + 1 >= n || p[i + 1] != 0xA0)
+			return 0;
+		i++;
+		k++;
+	}
+	return k;
 }
 
 static int
@@ -101,15 +136,20 @@ at_line_start(const struct text_state *st)
 }
 
 static void
-text(struct text_state *st, const char *s, size_t n)
+text(struct text_state *st, const char *s, size_t len)
 {
-	const char *p = s, *end = s + n, *start;
+	const char *p = s, *end = s + len, *start;
+	size_t k;
 
 	if (st->pre) {
 		flush(st);
 		for (; p < end; p++)
 			if (*p != '\r')
 				put(st, p, 1);
+		return;
+	}
+	if ((k = nbsp_run(s, len)) > 0) {
+		st->nbsp = MIN(st->nbsp + k, (size_t)NBSP_MAX);
 		return;
 	}
 	while (p < end) {
@@ -144,9 +184,13 @@ text(struct text_state *st, const char *s, size_t n)
 static void
 want_nl(struct text_state *st, int n)
 {
+	st->nlead = 0;
+	st->nbsp = 0;
+	/* a block that opens a cell ("<td><p>Qty") stays on the row */
+	if (st->cell_fresh)
+		return;
 	if (n > st->nl)
 		st->nl = n;
-	st->nlead = 0;
 }
 
 /* ---- Elements ---------------------------------------------------------- */
@@ -301,10 +345,13 @@ open_element(struct walk *w, const xmlChar **atts)
 	case K_TR:
 		f->row = w->top + 1;
 		st->sep = 0;
+		st->cell_nl = 0;
 		break;
 	case K_CELL:
 		if (f->row && w->stack[f->row - 1].cells++ > 0)
 			st->sep++;
+		st->cell_fresh = 1;
+		st->cell_nl = 0;
 		break;
 	default:
 		break;
@@ -323,9 +370,21 @@ close_element(struct walk *w)
 		break;
 	case K_TR:
 		st->sep = 0;
+		st->cell_nl = 0;
 		break;
 	case K_LI:
 		st->prefix = NULL;
+		break;
+	case K_CELL:
+		/*
+		 * The newlines the cell's blocks asked for ("<p>500
+		 * pcs</p></td>") give way to the next cell's separator or
+		 * the row's end: an Outlook row stays on one line.  They
+		 * are held, for text that comes before either.
+		 */
+		st->cell_fresh = 0;
+		st->cell_nl = st->nl;
+		st->nl = 0;
 		break;
 	default:
 		break;

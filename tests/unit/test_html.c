@@ -28,6 +28,25 @@ static const struct {
 	    "<p>FOB Shenzhen</p>",
 	    "Please quote:\n\nItem | Qty | Spec\nBluetooth speaker | 500 pcs | "
 	    "5W, black\nUSB cable | 1,000 pcs | 1 m\n\nFOB Shenzhen" },
+	/* Outlook puts each cell's text in a paragraph. */
+	{ "paragraphs in cells stay on the row",
+	    "<table class=MsoTableGrid><tr><td><p class=MsoNormal>Item"
+	    "<o:p></o:p></p></td><td><p class=MsoNormal>Qty</p></td></tr>"
+	    "<tr><td><p class=MsoNormal>Steel pipe</p></td><td>"
+	    "<p class=MsoNormal>500 pcs</p></td></tr></table>"
+	    "<p>Thanks</p>",
+	    "Item | Qty\nSteel pipe | 500 pcs\n\nThanks" },
+	{ "a layout table keeps its paragraphs and its inner table's rows",
+	    "<table><tr><td><p>Dear Sir,</p><p>Please quote:</p>"
+	    "<table><tr><td>Valve</td><td>100</td></tr><tr><td>Pump</td>"
+	    "<td>5</td></tr></table><p>Regards</p></td></tr></table>",
+	    "Dear Sir,\n\nPlease quote:\n\nValve | 100\nPump | 5\n\n"
+	    "Regards" },
+	{ "an empty Outlook paragraph makes no line; a no-break space in "
+	    "text stays",
+	    "<p>Dear Sir,<o:p></o:p></p><p><o:p>&nbsp;</o:p></p>"
+	    "<p>Price: 5&nbsp;USD</p>",
+	    "Dear Sir,\n\nPrice: 5\xc2\xa0USD" },
 	{ "empty cells keep their columns",
 	    "<table><tr><td>a</td><td></td><td>c</td></tr></table>",
 	    "a |  | c" },
