@@ -10,6 +10,7 @@
 #include "mime.h"
 #include "parse.h"
 #include "rules.h"
+#include "ufold.h"
 
 /* Bytes of transfer-decoded body read before charset conversion, per
  * byte of text kept: a single-byte charset can grow to 3 bytes of UTF-8
@@ -569,14 +570,23 @@ static const char *const auto_subjects[] = {
 	"réponse automatique", "respuesta automática", "respuesta automatica",
 	"risposta automatica", "automatisch antwoord", "resposta automática",
 	"fuera de la oficina", "absence du bureau", "автоответ",
-	"автоматический ответ", "자동 응답", NULL
+	"автоматический ответ", "자동 응답", "autosvar", "automatiskt svar",
+	"automatisk svar", "automaattinen vastaus", "odpowiedź automatyczna",
+	"automatyczna odpowiedź", "automatická odpověď", "automatikus válasz",
+	"răspuns automat", "otomatik yanıt", "otomatik cevap",
+	"αυτόματη απάντηση", "автоматична відповідь", "trả lời tự động",
+	"balasan otomatis", "ตอบกลับอัตโนมัติ", "رد تلقائي", "תשובה אוטומטית",
+	NULL
 };
 
 static const char *const bounce_subjects[] = {
 	"undeliverable", "undelivered mail", "delivery status notification",
 	"returned mail", "mail delivery failed", "delivery failure",
 	"failure notice", "delivery has failed", "non-delivery",
-	"退信", "未送达", "系统退信", "unzustellbar", "non remis", NULL
+	"退信", "未送达", "系统退信", "unzustellbar", "non remis",
+	"no se puede entregar", "non recapitabile", "onbestelbaar",
+	"não é possível entregar", "не доставлено", "配信不能", "无法传递",
+	"無法傳遞", "배달되지 않음", NULL
 };
 
 /* Names of mailer daemons, lowercase. */
@@ -591,7 +601,8 @@ set_flags(struct ctx *c)
 	struct parsed_msg *pm = c->pm;
 	const struct mime_part *root = c->tree.root, *p;
 	const char *v, *n;
-	char *l, *subj = lower_copy(pm->subject), *local;
+	/* folded past ASCII: "Автоматический ответ", "Odpowiedź ..." */
+	char *l, *subj = ufold_lower(pm->subject ? pm->subject : ""), *local;
 	char *rt;
 	size_t i;
 
