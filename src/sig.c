@@ -2339,8 +2339,10 @@ is_footer(const struct ruleset *rs, const char *s, size_t len)
 			continue;
 		rest = key + strlen(footer_prefixes[i]);
 		w = count_words(rest, strlen(rest), 7);
+		/* "Sent via the Samsung Galaxy S23, an AT&T 5G smartphone":
+		 * with a comma, only a device's name makes it a footer */
 		if (strchr(rest, ','))
-			return 0;
+			break;
 		if (strstr(footer_prefixes[i], "outlook"))
 			return w <= 3;
 		if (ends_with(footer_prefixes[i], " my "))
