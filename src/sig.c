@@ -4488,6 +4488,10 @@ cjk_name_title(struct extract *x, const char *s, size_t len)
  * "brighthome.com", "acme-tools.co.uk", with a top-level domain that the
  * public suffix list knows (not "St.Louis", "No.5").
  */
+static const char *const suffix_tlds[] = {
+	"ltd", "llc", "inc", "gmbh", "srl", "sarl", "corp", "limited",
+};
+
 static int
 domain_alone(const char *s, size_t len)
 {
@@ -4514,6 +4518,10 @@ domain_alone(const char *s, size_t len)
 			return 0;
 	memcpy(host, s, len);
 	host[len] = '\0';
+	/* "Co.Ltd", "Pvt.Ltd": company suffixes that are top-level domains */
+	for (i = 0; i < ARRAY_SIZE(suffix_tlds); i++)
+		if (strcasecmp(host + dot + 1, suffix_tlds[i]) == 0)
+			return 0;
 	return domain_known_tld(host);
 }
 
