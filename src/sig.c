@@ -3943,20 +3943,29 @@ static const char *const social_hosts[] = {
 	"wechat.com", "weixin.qq.com",
 };
 
-static int
-social_url(const char *u, size_t n)
+/* The host of URL u (n bytes): after "http(s)://", to a '/', '?' or ':'. */
+static const char *
+url_host(const char *u, size_t n, size_t *hl)
 {
-	size_t i, hl;
 	const char *h = u, *end;
 
 	if (n > 8 && strncasecmp(h, "https://", 8) == 0)
 		h += 8;
 	else if (n > 7 && strncasecmp(h, "http://", 7) == 0)
 		h += 7;
-	end = h;
-	while (end < u + n && *end != '/' && *end != '?' && *end != ':')
-		end++;
-	hl = (size_t)(end - h);
+	for (end = h; end < u + n && *end != '/' && *end != '?' &&
+	    *end != ':'; end++)
+		;
+	*hl = (size_t)(end - h);
+	return h;
+}
+
+static int
+social_url(const char *u, size_t n)
+{
+	size_t i, hl;
+	const char *h = url_host(u, n, &hl), *end = h + hl;
+
 	for (i = 0; i < ARRAY_SIZE(social_hosts); i++) {
 		size_t sl = strlen(social_hosts[i]);
 
@@ -3982,19 +3991,13 @@ marketplace_url(const char *u, size_t n)
 		"ecplaza.net", "1688.com", "aliexpress.com", "dhgate.com",
 		"amazon.com", "exportersindia.com", "go4worldbusiness.com",
 	};
-	const char *h = u, *end;
 	size_t i, hl;
+	const char *h = url_host(u, n, &hl);
 
-	if (n > 8 && strncasecmp(h, "https://", 8) == 0)
-		h += 8;
-	else if (n > 7 && strncasecmp(h, "http://", 7) == 0)
-		h += 7;
-	if (u + n - h > 4 && strncasecmp(h, "www.", 4) == 0)
+	if (hl > 4 && strncasecmp(h, "www.", 4) == 0) {
 		h += 4;
-	for (end = h; end < u + n && *end != '/' && *end != '?' &&
-	    *end != ':'; end++)
-		;
-	hl = (size_t)(end - h);
+		hl -= 4;
+	}
 	for (i = 0; i < ARRAY_SIZE(homes); i++)
 		if (hl == strlen(homes[i]) && strncasecmp(h, homes[i], hl) == 0)
 			return 1;
