@@ -4487,6 +4487,36 @@ cjk_name_title(struct extract *x, const char *s, size_t len)
 }
 
 /*
+ * "Müller Handels GmbH, Hauptstr. 1, 10115 Berlin": the company, then its
+ * address, on one line.  The company is the text before the first ", "
+ * that has a legal form and no digit, where what follows is an address
+ * that does not start with the rest of the legal form ("Co., Ltd").
+ */
+static int
+company_and_address(struct extract *x, const char *s, size_t len)
+{
+	const char *p, *rest, *end = s + len;
+	size_t a, w;
+
+	for (p = s; (p = memmem(p, (size_t)(end - p), ", ", 2)); p += 2) {
+		a = (size_t)(p - s);
+		rest = p + 2;
+		for (w = 0; rest + w < end && rest[w] != ' ' &&
+		    rest[w] != ','; w++)
+			;
+		if (has_digit(s, a))
+			return 0;
+		if (company_like(s, a) == 2 && company_like(rest, w) != 2 &&
+		    address_like(rest, (size_t)(end - rest))) {
+			set_once(&x->f->company, s, a);
+			add_address(x, rest, (size_t)(end - rest));
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
  * A website written as a bare domain, alone on its line or between bars:
  * "brighthome.com", "acme-tools.co.uk", with a top-level domain that the
  * public suffix list knows (not "St.Louis", "No.5").
@@ -4580,6 +4610,8 @@ take_text(struct extract *x, const char *s, size_t len)
 	}
 	if (company && title && !x->f->title && !x->f->company &&
 	    title_and_company(x, s, len))
+		return;
+	if (company == 2 && !x->f->company && company_and_address(x, s, len))
 		return;
 	if (company == 2 || (company == 1 && !title)) {
 		if (!x->f->company)
