@@ -1670,6 +1670,22 @@ bare_subject(const char *subject)
 	return bare;
 }
 
+/*
+ * The subject the customer wrote: a forwarded inquiry's own, as the
+ * colleague's "Fwd: ..." was never theirs (a platform's relay keeps its
+ * subject, which the platform's reply path expects).
+ */
+static const char *
+customer_subject(const struct parsed_msg *pm)
+{
+	if (!pm)
+		return NULL;
+	if ((pm->flags & PM_FORWARDED) && !(pm->flags & PM_RELAYED) &&
+	    !str_blank(pm->forward_subject))
+		return pm->forward_subject;
+	return pm->subject;
+}
+
 UNITTEST json_t *
 draft_context(const struct conf *c, const struct conf_account *a,
     const struct templates *t, const struct parsed_msg *pm,
@@ -1692,7 +1708,7 @@ draft_context(const struct conf *c, const struct conf_account *a,
 	set_bool(ctx, "detailed", cls == CLASS_DETAILED);
 	set_str(ctx, "to_confirm_tag", TO_CONFIRM);
 	set_str(ctx, "to_agree_tag", TO_AGREE);
-	subj = bare_subject(pm ? pm->subject : NULL);
+	subj = bare_subject(customer_subject(pm));
 	set_str(ctx, "subject", subj);
 	free(subj);
 

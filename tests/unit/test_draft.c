@@ -762,6 +762,43 @@ test_reply_subject(void **state)
 	}
 }
 
+/*
+ * A forwarded inquiry is answered under the customer's own subject, not
+ * the colleague's "Fwd: ..."; a platform's relay keeps its subject.
+ */
+static void
+test_forward_subject(void **state)
+{
+	static const struct {
+		unsigned flags;
+		const char *want;
+	} cases[] = {
+		{ 0, "Fwd: Earbuds inquiry" },
+		{ PM_FORWARDED, "Earbuds inquiry" },
+		{ PM_FORWARDED | PM_RELAYED, "Fwd: Earbuds inquiry" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct fixture f;
+		struct strlist notes = STRLIST_INIT;
+		json_t *ctx;
+
+		fixture(&f, &langs[0], CLASS_VAGUE);
+		f.pm.subject = (char *)"Fwd: Earbuds inquiry";
+		f.pm.forward_subject = (char *)"Earbuds inquiry";
+		f.pm.flags = cases[i].flags;
+		ctx = draft_context(&f.c, &f.a, tpl, &f.pm, &f.s, &f.v, &f.ei,
+		    NULL, NULL, NOW, langs[0].lang, &notes);
+		assert_string_equal(json_string_value(json_object_get(ctx,
+		    "subject")), cases[i].want);
+		json_decref(ctx);
+		strlist_release(&notes);
+		fixture_release(&f);
+	}
+}
+
 static void
 test_file_name(void **state)
 {
@@ -1405,6 +1442,7 @@ main(void)
 		cmocka_unit_test(test_outline_words),
 		cmocka_unit_test(test_greeting),
 		cmocka_unit_test(test_reply_subject),
+		cmocka_unit_test(test_forward_subject),
 		cmocka_unit_test(test_file_name),
 		cmocka_unit_test(test_every_draft_parses),
 		cmocka_unit_test(test_header_injection),
