@@ -885,6 +885,23 @@ process_parsed(struct pipeline *p, const struct source_msg *m,
 		goto out;
 	}
 
+	/*
+	 * An empty file (a delivery that wrote nothing, a zero-byte file in
+	 * a Maildir) has no sender, subject nor text: it is kept, as every
+	 * message is, but it is no inquiry to count or answer.
+	 */
+	if (str_blank(pm->from.addr) && str_blank(pm->subject) &&
+	    str_blank(pm->text)) {
+		if (put_plain(p, m, pm, "ignored", "empty message", NULL, 0,
+		    &msg_id, e))
+			goto out;
+		r->outcome = OUT_IGNORED;
+		r->msg_id = msg_id;
+		r->reason = xstrdup("empty message");
+		rc = 0;
+		goto out;
+	}
+
 	/* A reply into a known thread is a follow-up, not a new inquiry. */
 	{
 		char *refs = join_refs(pm);

@@ -308,4 +308,19 @@ check "a draft of ours imported is ignored as our own draft" \
 is "and gets no draft of its own" \
     "$(find "$tmp/own/box/drafts" -type f | wc -l | tr -d ' ')" 1
 
+# An empty file in the folder is kept as a message, not counted as an
+# inquiry nor answered.
+mkdir -p "$tmp/empty/box"
+: >"$tmp/empty/box/empty.eml"
+printf '  \r\n\r\n' >"$tmp/empty/box/blank.eml"
+cp "$samples/01-en-detailed-speakers.eml" "$tmp/empty/box/"
+files_conf "$tmp/empty" "$tmp/empty/box" >"$tmp/empty.conf"
+"$bin" -c "$tmp/empty.conf" import "$tmp/empty/box" >"$tmp/empty/out" 2>&1
+# (blank.eml comes first; empty.eml, the same nothing, is its duplicate.)
+is "empty files are ignored as empty messages" \
+    "$(tail -n 1 "$tmp/empty/out" | sed 's/ (.*spam)//')" \
+    "3 messages: 1 inquiry, 0 recorded, 0 follow-ups, 1 duplicate, 1 ignored, 0 failed"
+check "and the output says so, naming the file" \
+    grep -q "ignored .*/blank.eml: empty message" "$tmp/empty/out"
+
 done_testing
