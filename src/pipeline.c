@@ -841,6 +841,22 @@ classify_with_catalog(struct pipeline *p, const struct parsed_msg *pm,
 		    v->warnings.v[i]);
 }
 
+/* Stores the message as ignored for the reason why: kept, never answered. */
+static int
+ignore_message(struct pipeline *p, const struct source_msg *m,
+    struct parsed_msg *pm, const char *why, struct pipeline_result *r,
+    struct err *e)
+{
+	int64_t msg_id;
+
+	if (put_plain(p, m, pm, "ignored", why, NULL, 0, &msg_id, e))
+		return -1;
+	r->outcome = OUT_IGNORED;
+	r->msg_id = msg_id;
+	r->reason = xstrdup(why);
+	return 0;
+}
+
 /* Everything after parsing, inside the transaction. */
 static int
 process_parsed(struct pipeline *p, const struct source_msg *m,
@@ -875,13 +891,7 @@ process_parsed(struct pipeline *p, const struct source_msg *m,
 	 * Drafting a reply to it would answer ourselves.
 	 */
 	if (parsed_header(pm, "X-Inquiryd-Class")) {
-		if (put_plain(p, m, pm, "ignored", "our own draft", NULL, 0,
-		    &msg_id, e))
-			goto out;
-		r->outcome = OUT_IGNORED;
-		r->msg_id = msg_id;
-		r->reason = xstrdup("our own draft");
-		rc = 0;
+		rc = ignore_message(p, m, pm, "our own draft", r, e);
 		goto out;
 	}
 
@@ -892,13 +902,7 @@ process_parsed(struct pipeline *p, const struct source_msg *m,
 	 */
 	if (str_blank(pm->from.addr) && str_blank(pm->subject) &&
 	    str_blank(pm->text)) {
-		if (put_plain(p, m, pm, "ignored", "empty message", NULL, 0,
-		    &msg_id, e))
-			goto out;
-		r->outcome = OUT_IGNORED;
-		r->msg_id = msg_id;
-		r->reason = xstrdup("empty message");
-		rc = 0;
+		rc = ignore_message(p, m, pm, "empty message", r, e);
 		goto out;
 	}
 
@@ -924,15 +928,8 @@ process_parsed(struct pipeline *p, const struct source_msg *m,
 		goto out;
 	}
 	if (pm->flags & (PM_AUTO_REPLY | PM_BOUNCE)) {
-		const char *why = pm->flags & PM_BOUNCE ? "bounce" :
-		    "auto-reply";
-
-		if (put_plain(p, m, pm, "ignored", why, NULL, 0, &msg_id, e))
-			goto out;
-		r->outcome = OUT_IGNORED;
-		r->msg_id = msg_id;
-		r->reason = xstrdup(why);
-		rc = 0;
+		rc = ignore_message(p, m, pm, pm->flags & PM_BOUNCE ?
+		    "bounce" : "auto-reply", r, e);
 		goto out;
 	}
 

@@ -288,15 +288,26 @@ check "no From address: the log says why there is no draft" \
 is "and no orphan quote or draft file is left" \
     "$(find "$tmp/nofrom/quotes" "$tmp/nofrom/drafts" -type f 2>/dev/null | wc -l | tr -d ' ')" 0
 
+# import_box DIR: DIR/box, with the first sample added, imported under a
+# config of its own (DIR.conf); the output in DIR/out.
+import_box() {
+	mkdir -p "$1/box"
+	cp "$samples/01-en-detailed-speakers.eml" "$1/box/"
+	files_conf "$1" "$1/box" >"$1.conf"
+	"$bin" -c "$1.conf" import "$1/box" >"$1/out" 2>&1
+}
+
+# The last line of an import's output, without the classes.
+summary() {
+	tail -n 1 "$1" | sed 's/ (.*spam)//'
+}
+
 # A folder imported with the drafts and quotes folders inside it: the
 # walk leaves them out, so the draft written for its first message is not
 # read back as a message.
-mkdir -p "$tmp/own/box"
-cp "$samples/01-en-detailed-speakers.eml" "$tmp/own/box/"
-files_conf "$tmp/own" "$tmp/own/box" >"$tmp/own.conf"
-"$bin" -c "$tmp/own.conf" import "$tmp/own/box" >"$tmp/own/out" 2>&1
+import_box "$tmp/own"
 is "our drafts folder inside the folder imported is left out" \
-    "$(tail -n 1 "$tmp/own/out" | sed 's/ (.*spam)//')" \
+    "$(summary "$tmp/own/out")" \
     "1 message: 1 inquiry, 0 recorded, 0 follow-ups, 0 duplicates, 0 ignored, 0 failed"
 is "and only the inquiry has a draft" \
     "$(find "$tmp/own/box/drafts" -type f | wc -l | tr -d ' ')" 1
@@ -313,12 +324,10 @@ is "and gets no draft of its own" \
 mkdir -p "$tmp/empty/box"
 : >"$tmp/empty/box/empty.eml"
 printf '  \r\n\r\n' >"$tmp/empty/box/blank.eml"
-cp "$samples/01-en-detailed-speakers.eml" "$tmp/empty/box/"
-files_conf "$tmp/empty" "$tmp/empty/box" >"$tmp/empty.conf"
-"$bin" -c "$tmp/empty.conf" import "$tmp/empty/box" >"$tmp/empty/out" 2>&1
+import_box "$tmp/empty"
 # (blank.eml comes first; empty.eml, the same nothing, is its duplicate.)
 is "empty files are ignored as empty messages" \
-    "$(tail -n 1 "$tmp/empty/out" | sed 's/ (.*spam)//')" \
+    "$(summary "$tmp/empty/out")" \
     "3 messages: 1 inquiry, 0 recorded, 0 follow-ups, 1 duplicate, 1 ignored, 0 failed"
 check "and the output says so, naming the file" \
     grep -q "ignored .*/blank.eml: empty message" "$tmp/empty/out"
