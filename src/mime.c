@@ -1137,13 +1137,14 @@ struct bvals {
 	size_t maxlen;
 };
 
+/* FNV-1a of s[0..n), each byte or'ed with fold (0, or 0x20 for names). */
 static uint32_t
-fnv(const char *s, size_t n)
+fnv(const char *s, size_t n, unsigned char fold)
 {
 	uint32_t h = 2166136261u;
 
 	while (n--)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
+		h = (h ^ ((unsigned char)*s++ | fold)) * 16777619u;
 	return h;
 }
 
@@ -1251,7 +1252,7 @@ bvals_collect(const char *s, size_t n, size_t count, struct bvals *b)
 			continue;
 		if (!vlen)
 			return -1;
-		h = fnv(v, vlen);
+		h = fnv(v, vlen, 0);
 		if (bvals_find(b, v, vlen, h) >= 0)
 			continue;
 		for (j = h & (b->nslot - 1); b->slot[j];
@@ -1426,16 +1427,6 @@ struct field_list {
 	size_t *seen;
 };
 
-static size_t
-name_hash(const char *name, size_t n)
-{
-	size_t h = 2166136261u, i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)(name[i] | 0x20)) * 16777619u;
-	return h;
-}
-
 /*
  * Adds name[0..n), written at offset off of the block, to the table of
  * names kept; returns 0 when it is there already.
@@ -1443,7 +1434,7 @@ name_hash(const char *name, size_t n)
 static int
 name_add(struct field_list *fl, const char *name, size_t n, size_t off)
 {
-	size_t i = name_hash(name, n) & (MIME_NAME_SLOTS - 1);
+	size_t i = fnv(name, n, 0x20) & (MIME_NAME_SLOTS - 1);
 	const char *kept;
 
 	for (; fl->seen[i]; i = (i + 1) & (MIME_NAME_SLOTS - 1)) {
@@ -1549,10 +1540,11 @@ field_name_char(unsigned char c)
 
 /*
  * The colon after the field name that line[0..ce) starts with ("Name:",
- * "Name :"), or NULL when the line is no field.
+ * "Name :"), or NULL when the line is no field; *nlen (unless NULL) gets
+ * the name's length.
  */
 static const char *
-field_colon(const char *line, const char *ce)
+field_colon(const char *line, const char *ce, size_t *nlen)
 {
 	const char *q = line;
 
@@ -1560,6 +1552,8 @@ field_colon(const char *line, const char *ce)
 		q++;
 	if (q == line)
 		return NULL;
+	if (nlen)
+		*nlen = (size_t)(q - line);
 	while (q < ce && (*q == ' ' || *q == '\t'))
 		q++;
 	return q < ce && *q == ':' ? q : NULL;
@@ -1580,10 +1574,10 @@ read_fields(struct reader *r, struct mime_part *p, const char *s, size_t n)
 {
 	struct buf v = BUF_INIT(r->lim->max_header);
 	struct field_list fl = { BUF_INIT(BUF_CAP_HUGE), 0, NULL };
-	const char *line = s, *end = s + n, *nl, *ce, *colon, *q;
+	const char *line = s, *end = s + n, *nl, *ce, *colon;
 	const char *name = NULL;
 	char *b;
-	size_t nlen = 0, i;
+	size_t nlen = 0, n1, i;
 
 	/* Most headers fit: one allocation each for values and block. */
 	buf_reserve(&v, 256);
@@ -1604,14 +1598,11 @@ read_fields(struct reader *r, struct mime_part *p, const char *s, size_t n)
 			line = nl ? nl + 1 : end;
 			continue;
 		}
-		if (!(colon = field_colon(line, ce)))
+		if (!(colon = field_colon(line, ce, &n1)))
 			break;
 		finish_field(r, p, &fl, name, nlen, &v);
-		for (q = colon; q > line && (q[-1] == ' ' || q[-1] == '\t');
-		    q--)
-			;
 		name = line;
-		nlen = (size_t)(q - line);
+		nlen = n1;
 		value_add(r, &v, colon + 1, (size_t)(ce - colon - 1));
 		line = nl ? nl + 1 : end;
 	}
@@ -2238,7 +2229,7 @@ unended_header(const char *s, size_t n)
 		nl = memchr(line, '\n', (size_t)(end - line));
 		ce = nl ? nl : end;
 		if ((line == s || (*line != ' ' && *line != '\t')) &&
-		    !field_colon(line, ce))
+		    !field_colon(line, ce, NULL))
 			return 0;
 		if (!nl)
 			break;
@@ -2268,7 +2259,7 @@ trim_header(const char *s, size_t n, size_t hdr_end, struct trim *tr)
 	const char *p = s, *end = s + hdr_end, *nl, *q;
 	const char *run = s;	/* start of the kept lines not yet copied */
 	const char *field = NULL;	/* a field to be closed */
-	size_t dropped = 0;
+	size_t dropped = 0, nlen;
 	int keep = 0, class;
 
 	memset(tr, 0, sizeof(*tr));
@@ -2287,11 +2278,9 @@ trim_header(const char *s, size_t n, size_t hdr_end, struct trim *tr)
 				break;	/* a fold with no field */
 			continue;	/* part of the field before */
 		}
-		if (!(q = field_colon(p, nl)))
+		if (!field_colon(p, nl, &nlen))
 			break;	/* no field: the rest as it is */
-		while (q[-1] == ' ' || q[-1] == '\t')
-			q--;	/* "Name :" */
-		class = trim_class(p, (size_t)(q - p));
+		class = trim_class(p, nlen);
 		if (field && !trim_closed(field, (size_t)(p - field)))
 			goto refuse;
 		field = class != TRIM_DROP ? p : NULL;

@@ -595,29 +595,14 @@ static const char *const daemon_names[] = {
 	NULL
 };
 
-/*
- * The subject lower-cased for the lists above, past ASCII when it has
- * other letters ("Автоматический ответ", "Odpowiedź automatyczna"); the
- * Unicode fold costs more, so a plain ASCII subject (most) is spared it.
- */
-static char *
-fold_subject(const char *s)
-{
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)(s ? s : ""); *p; p++)
-		if (*p >= 0x80)
-			return ufold_lower(s);
-	return lower_copy(s);
-}
-
 static void
 set_flags(struct ctx *c)
 {
 	struct parsed_msg *pm = c->pm;
 	const struct mime_part *root = c->tree.root, *p;
 	const char *v, *n;
-	char *l, *subj = fold_subject(pm->subject), *local;
+	/* folded past ASCII: "Автоматический ответ", "Odpowiedź ..." */
+	char *l, *subj = ufold_lower(pm->subject ? pm->subject : ""), *local;
 	char *rt;
 	size_t i;
 

@@ -1492,12 +1492,10 @@ original_line(const struct ruleset *rs, const struct line *l,
 		return 2;
 	if (lead < 2 && trail < 2)
 		return 0;
-	for (i = 0; i < ARRAY_SIZE(original_message); i++)
-		if (strcmp(key, original_message[i]) == 0)
-			return 1;
-	for (i = 0; i < ARRAY_SIZE(forwarded); i++)
-		if (strcmp(key, forwarded[i]) == 0)
-			return 2;
+	if (in_list(key, original_message, ARRAY_SIZE(original_message)))
+		return 1;
+	if (in_list(key, forwarded, ARRAY_SIZE(forwarded)))
+		return 2;
 	if (rs_list(rs, SL_QUOTE_SEPARATORS, key, 0))
 		return 1;
 	if (rs_list(rs, SL_FORWARD_SEPARATORS, key, 0))
@@ -1598,15 +1596,10 @@ static int
 original_title(const struct line *l)
 {
 	char key[64];
-	size_t i;
 
-	if (l->len >= sizeof(key) - 1 ||
-	    !phrase_key(l->s, l->len, key, sizeof(key)))
-		return 0;
-	for (i = 0; i < ARRAY_SIZE(original_message); i++)
-		if (strcmp(key, original_message[i]) == 0)
-			return 1;
-	return 0;
+	return l->len < sizeof(key) - 1 &&
+	    phrase_key(l->s, l->len, key, sizeof(key)) &&
+	    in_list(key, original_message, ARRAY_SIZE(original_message));
 }
 
 static int
@@ -4516,15 +4509,17 @@ company_and_address(struct extract *x, const char *s, size_t len)
 	return 0;
 }
 
-/*
- * A website written as a bare domain, alone on its line or between bars:
- * "brighthome.com", "acme-tools.co.uk", with a top-level domain that the
- * public suffix list knows (not "St.Louis", "No.5").
- */
+/* Company suffixes that are top-level domains too ("Co.Ltd", "Pvt.Ltd"). */
 static const char *const suffix_tlds[] = {
 	"ltd", "llc", "inc", "gmbh", "srl", "sarl", "corp", "limited",
 };
 
+/*
+ * A website written as a bare domain, alone on its line or between bars:
+ * "brighthome.com", "acme-tools.co.uk", with a top-level domain that the
+ * public suffix list knows (not "St.Louis", "No.5") and that is no
+ * company suffix.
+ */
 static int
 domain_alone(const char *s, size_t len)
 {
@@ -4551,11 +4546,9 @@ domain_alone(const char *s, size_t len)
 			return 0;
 	memcpy(host, s, len);
 	host[len] = '\0';
-	/* "Co.Ltd", "Pvt.Ltd": company suffixes that are top-level domains */
-	for (i = 0; i < ARRAY_SIZE(suffix_tlds); i++)
-		if (strcasecmp(host + dot + 1, suffix_tlds[i]) == 0)
-			return 0;
-	return domain_known_tld(host);
+	str_lower(host);
+	return !in_list(host + dot + 1, suffix_tlds, ARRAY_SIZE(suffix_tlds)) &&
+	    domain_known_tld(host);
 }
 
 /* An unlabelled piece of text in the signature. */

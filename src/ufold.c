@@ -287,11 +287,25 @@ static char *
 map_string(const char *s, int upper)
 {
 	struct buf b = BUF_INIT(SIZE_MAX);
-	size_t len = strlen(s), i = 0;
+	size_t len = strlen(s), i = 0, j, k;
 	uint32_t cp;
 	char enc[4];
+	char from = upper ? 'a' : 'A', to = upper ? 'z' : 'Z';
 
+	buf_reserve(&b, len + 1);
 	while (i < len) {
+		/* a run of ASCII, most text: copied, then its case mapped */
+		for (j = i; j < len && (unsigned char)s[j] < 0x80; j++)
+			;
+		if (j > i) {
+			k = b.len;
+			buf_add(&b, s + i, j - i);
+			for (; k < b.len; k++)
+				if (b.data[k] >= from && b.data[k] <= to)
+					b.data[k] ^= 0x20;
+			i = j;
+			continue;
+		}
 		i += utf8_decode(s + i, len - i, &cp);
 		if (upper && cp == 0x00DF) {
 			buf_addstr(&b, "SS");
