@@ -368,6 +368,11 @@ for name, extra, subj, flags in [
     ("auto-subject-zh", "", "自动回复: 询价", "AUTO_REPLY"),
     ("auto-subject-de", "", "Abwesenheitsnotiz: Anfrage", "AUTO_REPLY"),
     ("auto-subject-fr", "", "Réponse automatique : Demande", "AUTO_REPLY"),
+    ("auto-subject-ru", "", "Автоматический ответ: запрос цены",
+     "AUTO_REPLY"),
+    ("auto-subject-pl", "", "Odpowiedź automatyczna: zapytanie ofertowe",
+     "AUTO_REPLY"),
+    ("auto-subject-tr", "", "Otomatik yanıt: fiyat teklifi", "AUTO_REPLY"),
     ("bulk-list", "List-Unsubscribe: <mailto:u@list.example>\n"
      "List-Id: <news.list.example>\n", "Newsletter", "BULK"),
     ("bulk-precedence", "Precedence: bulk\n", "Offer", "BULK"),
@@ -449,6 +454,15 @@ fwd("fwd-outlook-de", "WG: Anfrage",
 fwd("fwd-outlook-zh", "转发: 询价",
     "请跟进。\n\n发件人: 李先生 <li@kehu.example.cn>\n发送时间: 2025年3月10日 "
     "9:15\n收件人: info@exporter.example\n主题: 询价\n\n"
+    "您好，我们需要1000个蓝牙音箱，请报价。\n",
+    {"from": "李先生 <li@kehu.example.cn>",
+     "text": "您好，我们需要1000个蓝牙音箱，请报价。", "forward_note": "请跟进。",
+     "forward_subject": "询价", "flags": "FORWARDED"})
+# NetEase Mail (163/126): "转发邮件信息", and 发送日期 for the date.
+fwd("fwd-netease-zh", "Fw:询价",
+    "请跟进。\n\n\n\n-------- 转发邮件信息 --------\n"
+    "发件人：\"李先生\" <li@kehu.example.cn>\n发送日期：2025-03-10 09:15:00\n"
+    "收件人：\"info\" <info@exporter.example>\n主题：询价\n\n"
     "您好，我们需要1000个蓝牙音箱，请报价。\n",
     {"from": "李先生 <li@kehu.example.cn>",
      "text": "您好，我们需要1000个蓝牙音箱，请报价。", "forward_note": "请跟进。",
