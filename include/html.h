@@ -29,11 +29,20 @@
  *  - script, style, head, template, noscript, svg and elements hidden
  *    with the hidden attribute or "display:none" are dropped;
  *  - entities are decoded; spaces at line ends and blank lines at both
- *    ends are trimmed, runs of blank lines become one.
+ *    ends are trimmed, runs of blank lines become one;
+ *  - with HTML_LINKS (mail), a link's target follows its text as mail
+ *    clients write it in plain text, "the drawing <https://...>", unless
+ *    the text says it already (an address, a URL, a domain, the number
+ *    of a tel: link); mailto: and tel: show the address and the number,
+ *    an icon link the target alone, Outlook's Safe Links the link it
+ *    wraps; anchors, relative links, scripts and targets over 300 bytes
+ *    are not shown.  A web page's text (enrichment) leaves them out.
  * Returns 0, or -1 when out's cap cut the text (what fits is kept, cut
  * on a character boundary).
  */
-int html_to_text(const char *html, size_t len, struct buf *out);
+#define HTML_LINKS 1u
+int html_to_text(const char *html, size_t len, unsigned flags,
+    struct buf *out);
 
 /* What a page says about itself, for the enrichment of company sites. */
 struct html_meta {

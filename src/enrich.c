@@ -718,7 +718,7 @@ site_from_page(struct enrich_job *j, struct xfer_page *p)
 		    html_sniff_charset(p->body.data, p->body.len);
 		charset_to_utf8(label, p->body.data, p->body.len, &u, NULL);
 		html_meta(u.data, u.len, &m);
-		html_to_text(u.data, u.len, &t);
+		html_to_text(u.data, u.len, 0, &t);
 		s->title = cap_dup(m.title ? m.title : m.og_title, FIELD_MAX);
 		s->description = cap_dup(m.description ? m.description :
 		    m.og_description, FIELD_MAX);

@@ -34,6 +34,7 @@ struct text_state {
 	int cell_fresh;		/* in a table cell before its first text */
 	size_t nbsp;		/* no-break spaces held back (nbsp_run) */
 	int cell_nl;		/* newlines a closed cell held back */
+	unsigned flags;		/* HTML_LINKS */
 };
 
 #define NBSP_MAX 16
@@ -196,7 +197,7 @@ want_nl(struct text_state *st, int n)
 /* ---- Elements ---------------------------------------------------------- */
 
 enum tag_kind {
-	K_NONE, K_SKIP, K_BR, K_PRE, K_UL, K_OL, K_LI, K_TR, K_CELL
+	K_NONE, K_SKIP, K_BR, K_PRE, K_UL, K_OL, K_LI, K_TR, K_CELL, K_LINK
 };
 
 /*
@@ -211,7 +212,7 @@ struct tagdef {
 };
 
 static const struct tagdef tags[] = {
-	{ "address", 1, K_NONE }, { "article", 1, K_NONE },
+	{ "a", 0, K_LINK }, { "address", 1, K_NONE }, { "article", 1, K_NONE },
 	{ "aside", 1, K_NONE }, { "blockquote", 2, K_NONE },
 	{ "body", 1, K_NONE }, { "br", 0, K_BR },
 	{ "caption", 1, K_NONE }, { "center", 1, K_NONE },
@@ -305,7 +306,215 @@ struct walk {
 	struct frame *stack;	/* stack[0]: the document */
 	size_t top, alloc;
 	size_t skip;		/* open elements inside a dropped one */
+	char *link;		/* the open link's target as shown (HTML_LINKS) */
+	size_t link_top;	/* its frame */
+	size_t link_start;	/* the text's length when it opened */
 };
+
+/* ---- Link targets (HTML_LINKS) ------------------------------------------ */
+
+#define LINK_MAX 300	/* longer targets are tracking noise, not shown */
+#define LINK_TEXT_MAX 1000	/* a link's text searched for its target */
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/*
+ * The value of query parameter name in url (percent-decoded), or NULL:
+ * the link that Outlook's Safe Links wraps ("...?url=https%3A%2F%2F...").
+ */
+static char *
+query_param(const char *url, const char *name)
+{
+	const char *p = strchr(url, '?'), *end;
+	size_t n = strlen(name);
+	struct buf b = BUF_INIT(LINK_MAX + 1);
+	int hi, lo;
+	char c;
+
+	while (p) {
+		p++;
+		if (!strncasecmp(p, name, n) && p[n] == '=')
+			break;
+		p = strchr(p, '&');
+	}
+	if (!p)
+		return NULL;
+	p += n + 1;
+	end = p + strcspn(p, "&#");
+	for (; p < end; p++) {
+		c = *p == '+' ? ' ' : *p;
+		if (*p == '%' && end - p >= 3 &&
+		    (hi = hexval((unsigned char)p[1])) >= 0 &&
+		    (lo = hexval((unsigned char)p[2])) >= 0) {
+			c = (char)(hi << 4 | lo);
+			p += 2;
+		}
+		if (buf_add(&b, &c, 1))
+			break;
+	}
+	return buf_detach(&b, NULL);
+}
+
+static int
+has_prefix(const char *s, const char *prefix)
+{
+	return !strncasecmp(s, prefix, strlen(prefix));
+}
+
+/* Whether http(s) URL url is Outlook's Safe Links wrapper. */
+static int
+safe_links(const char *url)
+{
+	static const char host[] = ".safelinks.protection.outlook.com";
+	const char *h = strstr(url, "://");
+	size_t n;
+
+	if (!h)
+		return 0;
+	h += 3;
+	n = strcspn(h, "/?#:");
+	return n > sizeof(host) - 1 && !strncasecmp(h + n - (sizeof(host) - 1),
+	    host, sizeof(host) - 1);
+}
+
+/*
+ * What a link's href shows in the text, as mail clients write a link in
+ * plain text ("the drawing <https://...>"), or NULL for a target that
+ * means nothing outside the page: anchors, relative paths, scripts,
+ * inline images, and overlong tracking links.  mailto: shows the address
+ * and tel: the number; Safe Links shows the link it wraps.
+ */
+static char *
+link_target(const char *href)
+{
+	static const char *const schemes[] = { "http://", "https://",
+	    "ftp://", "skype:", "weixin://", "whatsapp://", "viber://",
+	    "tg://" };
+	char *s, *t;
+	size_t i, n;
+
+	while (*href && is_blank((unsigned char)*href))
+		href++;
+	if (has_prefix(href, "mailto:") || has_prefix(href, "tel:") ||
+	    has_prefix(href, "callto:")) {
+		href = strchr(href, ':') + 1;
+		n = strcspn(href, "?");
+		if (!n || n > LINK_MAX || memchr(href, '%', n))
+			return NULL;
+		s = xstrndup(href, n);
+	} else {
+		for (i = 0; i < ARRAY_SIZE(schemes); i++)
+			if (has_prefix(href, schemes[i]))
+				break;
+		if (i == ARRAY_SIZE(schemes))
+			return NULL;
+		/* "skype:name?call" */
+		s = has_prefix(href, "skype:") ?
+		    xstrndup(href, strcspn(href, "?")) : xstrdup(href);
+		if (i < 2 && safe_links(s) && (t = query_param(s, "url"))) {
+			free(s);
+			s = t;
+			if (!has_prefix(s, "http://") &&
+			    !has_prefix(s, "https://")) {
+				free(s);
+				return NULL;
+			}
+		}
+	}
+	n = strlen(s);
+	while (n && is_blank((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	/* a blank inside would split the target in the text */
+	for (t = s; *t && !is_blank((unsigned char)*t); t++)
+		;
+	if (!n || n > LINK_MAX || *t) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/*
+ * Whether a link's text already says where it goes: an address, a URL,
+ * a bare domain ("acme.com"), a number for tel:, or the target itself.
+ */
+static int
+text_shows_target(const char *text, size_t n, const char *target)
+{
+	const char *core = target, *p;
+	size_t i, digits = 0, clen;
+	int blank = 0, dot = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		if (c == '@')
+			return 1;
+		digits += c >= '0' && c <= '9';
+		blank |= is_blank(c);
+		dot |= c == '.' && i > 0 && i + 1 < n;
+	}
+	if (digits >= 6 && !strchr(target, '/'))
+		return 1;	/* tel: 6 digits or more, the number shown */
+	if (memmem(text, n, "://", 3) || (n >= 4 &&
+	    !strncasecmp(text, "www.", 4)) || (dot && !blank))
+		return 1;
+	if ((p = strstr(core, "://")) != NULL)
+		core = p + 3;
+	if (!strncasecmp(core, "www.", 4))
+		core += 4;
+	clen = strlen(core);
+	while (clen && core[clen - 1] == '/')
+		clen--;
+	/* a label, not a page of text: its first LINK_TEXT_MAX bytes */
+	n = MIN(n, (size_t)LINK_TEXT_MAX);
+	for (i = 0; clen && i + clen <= n; i++)
+		if (!strncasecmp(text + i, core, clen))
+			return 1;
+	return 0;
+}
+
+/* The end of a link: its target after its text, unless the text says it. */
+static void
+link_end(struct walk *w)
+{
+	struct text_state *st = &w->st;
+	const char *lt = st->out->data + w->link_start;
+	size_t n = st->out->len - w->link_start;
+	struct buf b = BUF_INIT(LINK_MAX + 4);
+
+	while (n && is_blank((unsigned char)*lt)) {
+		lt++;
+		n--;
+	}
+	if (!text_shows_target(lt, n, w->link)) {
+		int nl = st->nl;
+
+		if (n)
+			buf_add(&b, " ", 1);
+		buf_add(&b, "<", 1);
+		buf_add(&b, w->link, strlen(w->link));
+		buf_add(&b, ">", 1);
+		/*
+		 * On the line of the link's text, before the newlines its
+		 * blocks asked for; an icon link's where the icon was.
+		 */
+		st->nl = n ? 0 : nl;
+		text(st, b.data, b.len);
+		if (n)
+			st->nl = MAX(st->nl, nl);
+	}
+	buf_release(&b);
+	free(w->link);
+	w->link = NULL;
+}
 
 static void
 open_element(struct walk *w, const xmlChar **atts)
@@ -313,7 +522,6 @@ open_element(struct walk *w, const xmlChar **atts)
 	struct text_state *st = &w->st;
 	struct frame *f = &w->stack[w->top], *up;
 
-	(void)atts;
 	f->block = f->tag ? f->tag->block : 0;
 	if (f->block)
 		want_nl(st, f->block);
@@ -353,6 +561,16 @@ open_element(struct walk *w, const xmlChar **atts)
 		st->cell_fresh = 1;
 		st->cell_nl = 0;
 		break;
+	case K_LINK:
+		if ((st->flags & HTML_LINKS) && !w->link && !st->pre) {
+			const char *href = attr(atts, "href", NULL);
+
+			if (href && (w->link = link_target(href)) != NULL) {
+				w->link_top = w->top;
+				w->link_start = st->out->len;
+			}
+		}
+		break;
 	default:
 		break;
 	}
@@ -374,6 +592,10 @@ close_element(struct walk *w)
 		break;
 	case K_LI:
 		st->prefix = NULL;
+		break;
+	case K_LINK:
+		if (w->link && w->link_top == w->top)
+			link_end(w);
 		break;
 	case K_CELL:
 		/*
@@ -519,6 +741,7 @@ walk_text(const char *html, size_t len, struct text_state *st)
 		w.top--;
 	}
 	*st = w.st;
+	free(w.link);
 	free(w.stack);
 }
 /*
@@ -663,7 +886,7 @@ strip_tags(const char *s, size_t len, struct text_state *st)
 }
 
 int
-html_to_text(const char *html, size_t len, struct buf *out)
+html_to_text(const char *html, size_t len, unsigned flags, struct buf *out)
 {
 	struct buf tmp = BUF_INIT(BUF_CAP_TEXT);
 	struct buf in = BUF_INIT(HTML_MAX_INPUT);
@@ -673,6 +896,7 @@ html_to_text(const char *html, size_t len, struct buf *out)
 
 	memset(&st, 0, sizeof(st));
 	st.out = &tmp;
+	st.flags = flags;
 	if (len > HTML_MAX_INPUT)
 		len = HTML_MAX_INPUT;
 	html = clean_input(html, &len, &in);

@@ -98,12 +98,91 @@ test_to_text(void **state)
 		struct buf out = BUF_INIT(BUF_CAP_TEXT);
 
 		assert_int_equal(html_to_text(text_cases[i].html,
-		    strlen(text_cases[i].html), &out), 0);
+		    strlen(text_cases[i].html), 0, &out), 0);
 		if (strcmp(out.data, text_cases[i].want))
 			fail_msg("%s:\n got: '%s'\nwant: '%s'",
 			    text_cases[i].name, out.data, text_cases[i].want);
 		buf_release(&out);
 	}
+}
+
+/* Mail (HTML_LINKS): a link's target follows its text, as mail clients
+ * write links in plain text, unless the text says where it goes. */
+static const struct {
+	const char *name;
+	const char *html;
+	const char *want;
+} link_cases[] = {
+	{ "a target after its text",
+	    "<p>see the <a href=\"https://drive.example/d/1\">drawing</a>.</p>",
+	    "see the drawing <https://drive.example/d/1>." },
+	{ "text that is the URL, with or without scheme and www",
+	    "<a href=\"https://www.acme.example/\">www.acme.example</a> "
+	    "<a href=\"http://acme.example/p\">acme.example/p</a> "
+	    "<a href=\"https://acme.example/x\">https://acme.example/x</a>",
+	    "www.acme.example acme.example/p https://acme.example/x" },
+	{ "mailto: shows the address, unless the text is one",
+	    "<a href=\"mailto:li@acme.example?subject=RFQ\">Li Wei</a>, "
+	    "<a href=\"mailto:li@acme.example\">li@acme.example</a>",
+	    "Li Wei <li@acme.example>, li@acme.example" },
+	{ "tel: shows the number, unless the text is one",
+	    "<a href=\"tel:+8613800000000\">Call me</a> "
+	    "<a href=\"tel:+8613800000000\">+86 138 0000 0000</a>",
+	    "Call me <+8613800000000> +86 138 0000 0000" },
+	{ "an icon link shows its target alone",
+	    "<p>Li Wei<br><a href=\"https://wa.me/8613800000000\">"
+	    "<img src=\"cid:wa\" alt=\"WhatsApp\"></a> "
+	    "<a href=\"https://linkedin.example/in/li\">LinkedIn</a></p>",
+	    "Li Wei\n<https://wa.me/8613800000000> "
+	    "LinkedIn <https://linkedin.example/in/li>" },
+	{ "Safe Links show the link they wrap",
+	    "<a href=\"https://eur01.safelinks.protection.outlook.com/?url="
+	    "https%3A%2F%2Fwww.acme.example%2Fspec.pdf&amp;data=05%7C01\">"
+	    "spec</a> <a href=\"https://nam02.safelinks.protection.outlook."
+	    "com/?url=http%3A%2F%2Facme.example%2F&amp;data=1\">"
+	    "acme.example</a>",
+	    "spec <https://www.acme.example/spec.pdf> acme.example" },
+	{ "anchors, relative links, scripts and images are not shown",
+	    "<a href=\"#top\">top</a> <a href=\"/about\">about</a> "
+	    "<a href=\"javascript:go()\">go</a> "
+	    "<a href=\"data:image/png;base64,AA\">img</a>",
+	    "top about go img" },
+	{ "an overlong target is not shown",
+	    "<a href=\"https://t.example/"
+	    "0123456789012345678901234567890123456789012345678901234567890123"
+	    "0123456789012345678901234567890123456789012345678901234567890123"
+	    "0123456789012345678901234567890123456789012345678901234567890123"
+	    "0123456789012345678901234567890123456789012345678901234567890123"
+	    "0123456789012345678901234567890123456789012345678901234567890123"
+	    "\">click</a>",
+	    "click" },
+	{ "a link across blocks ends after its text",
+	    "<a href=\"https://acme.example/c\"><div>Catalog</div></a>"
+	    "<p>next</p>",
+	    "Catalog <https://acme.example/c>\n\nnext" },
+};
+
+static void
+test_links(void **state)
+{
+	static const char page[] = "<a href=\"https://x.example/\">home</a>";
+	struct buf out = BUF_INIT(BUF_CAP_TEXT);
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(link_cases); i++) {
+		buf_reset(&out);
+		assert_int_equal(html_to_text(link_cases[i].html,
+		    strlen(link_cases[i].html), HTML_LINKS, &out), 0);
+		if (strcmp(out.data, link_cases[i].want))
+			fail_msg("%s:\n got: '%s'\nwant: '%s'",
+			    link_cases[i].name, out.data, link_cases[i].want);
+	}
+	/* a web page's text (enrichment): no targets */
+	buf_reset(&out);
+	assert_int_equal(html_to_text(page, sizeof(page) - 1, 0, &out), 0);
+	assert_string_equal(out.data, "home");
+	buf_release(&out);
 }
 
 /* A NUL byte is dropped, not the end of the page. */
@@ -114,7 +193,7 @@ test_nul(void **state)
 	struct buf out = BUF_INIT(BUF_CAP_TEXT);
 
 	(void)state;
-	assert_int_equal(html_to_text(page, sizeof(page) - 1, &out), 0);
+	assert_int_equal(html_to_text(page, sizeof(page) - 1, 0, &out), 0);
 	assert_string_equal(out.data, "ab\n\nc");
 	buf_release(&out);
 }
@@ -125,7 +204,7 @@ test_cap(void **state)
 	struct buf out = BUF_INIT(5);
 
 	(void)state;
-	assert_int_equal(html_to_text("<p>ab你好</p>", 14, &out), -1);
+	assert_int_equal(html_to_text("<p>ab你好</p>", 14, 0, &out), -1);
 	assert_string_equal(out.data, "ab你");
 	buf_release(&out);
 }
@@ -216,7 +295,7 @@ test_hostile(void **state)
 			buf_addstr(&in, units[i]);
 			buf_addstr(&in, "x ");
 		}
-		html_to_text(in.data, in.len, &out);
+		html_to_text(in.data, in.len, 0, &out);
 		if (getenv("INQUIRYD_TIMING"))
 			print_message("%s %llu ms\n", units[i],
 			    (unsigned long long)(now_ms() - t0));
@@ -236,7 +315,7 @@ test_hostile(void **state)
 			buf_addstr(&in, "<div>");
 		while (in.len < HTML_MAX_INPUT)
 			buf_addstr(&in, "<span>x</span><b>y</b>");
-		html_to_text(in.data, in.len, &out);
+		html_to_text(in.data, in.len, 0, &out);
 		if (getenv("INQUIRYD_TIMING"))
 			print_message("deep + wide %llu ms\n",
 			    (unsigned long long)(now_ms() - t0));
@@ -251,6 +330,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_to_text),
+		cmocka_unit_test(test_links),
 		cmocka_unit_test(test_nul),
 		cmocka_unit_test(test_cap),
 		cmocka_unit_test(test_meta),

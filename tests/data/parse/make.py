@@ -260,6 +260,31 @@ e = (HDR.format(frm="a@example.cn", subj="meta", name="meta")
 fixture("body-html-meta-charset", crlf(e.encode()),
         {"text": "你好，请报价。", "charset": "gbk", "charset_used": "gb18030",
          "flags": "HTML_ONLY"})
+# Outlook HTML with links: the targets follow their text as in a plain-text
+# copy (the drawing, the icons of the signature, Safe Links unwrapped), so
+# that the signature stage finds the WhatsApp number and the website.
+html = ("<html><body><p class=MsoNormal>Hello,</p><p class=MsoNormal>Please "
+        "quote 2,000 pcs as in the <a href=\"https://drive.example/d/1A\">"
+        "drawing</a>.</p><p class=MsoNormal>Regards,<br>Ana Souza<br>"
+        "Tel: <a href=\"tel:+554733334444\">+55 47 3333-4444</a><br>"
+        "<a href=\"https://wa.me/5547999887766\"><img src=\"cid:i1\" "
+        "alt=\"WhatsApp\"></a> <a href=\"https://www.linkedin.com/in/ana\">"
+        "<img src=\"cid:i2\"></a><br><a href=\"mailto:ana@textil.example\">"
+        "Email me</a> | <a href=\"https://nam12.safelinks.protection."
+        "outlook.com/?url=https%3A%2F%2Fwww.textil.example%2F&amp;"
+        "data=05%7C02\">Our website</a> | <a href=\"#top\">Top</a></p>"
+        "</body></html>")
+e = (HDR.format(frm="Ana Souza <ana@textil.example>", subj="RFQ",
+                name="html-links")
+     + "Content-Type: text/html; charset=utf-8\n\n" + html + "\n")
+fixture("body-html-links", crlf(e.encode()),
+        {"text": "Hello,\n\nPlease quote 2,000 pcs as in the drawing "
+                 "<https://drive.example/d/1A>.\n\nRegards,\nAna Souza\n"
+                 "Tel: +55 47 3333-4444\n<https://wa.me/5547999887766> "
+                 "<https://www.linkedin.com/in/ana>\n"
+                 "Email me <ana@textil.example> | Our website "
+                 "<https://www.textil.example/> | Top",
+         "html": "yes", "flags": "HTML_ONLY"})
 # multipart/alternative: plain preferred, HTML kept; related inside.
 e = (HDR.format(frm="a@example.com", subj="alt", name="alt")
      + 'Content-Type: multipart/mixed; boundary="m"\n\n--m\n'
