@@ -36,6 +36,7 @@ struct sig_fields {
 	char *qq;
 	char *viber;
 	char *line;		/* LINE messenger id */
+	char *zalo;		/* Zalo (Vietnam), a number as written */
 	char *linkedin;
 };
 

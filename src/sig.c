@@ -3510,6 +3510,7 @@ fields_release(struct sig_fields *f)
 	free(f->telegram);
 	free(f->qq);
 	free(f->viber);
+	free(f->zalo);
 	free(f->line);
 	free(f->linkedin);
 	strlist_release(&f->phones);
@@ -3933,7 +3934,8 @@ static const char *const social_hosts[] = {
 	"instagram.com", "youtube.com", "youtu.be", "wa.me", "whatsapp.com",
 	"skype.com", "t.me", "tiktok.com", "weibo.com", "vk.com",
 	"pinterest.com", "google.com", "goo.gl", "bit.ly", "maps.app.goo.gl",
-	"wechat.com", "weixin.qq.com",
+	"wechat.com", "weixin.qq.com", "line.me", "lin.ee", "zalo.me",
+	"viber.com", "telegram.me", "wa.link",
 };
 
 /* The host of URL u (n bytes): after "http(s)://", to a '/', '?' or ':'. */
@@ -4913,6 +4915,8 @@ rule_only_field(struct sig_fields *f, const char *name)
 		return &f->viber;
 	if (!strcmp(name, "line"))
 		return &f->line;
+	if (!strcmp(name, "zalo"))
+		return &f->zalo;
 	if (!strcmp(name, "linkedin"))
 		return &f->linkedin;
 	return NULL;
