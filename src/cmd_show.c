@@ -97,12 +97,19 @@ print_verdict(json_t *v)
 		printf("\nsignature:\n");
 		print_text("  name", jget(x, "name"));
 		print_text("  title", jget(x, "title"));
+		print_text("  department", jget(x, "department"));
 		print_text("  company", jget(x, "company"));
 		print_text("  address", jget(x, "address"));
 		print_text("  website", jget(x, "website"));
 		print_text("  whatsapp", jget(x, "whatsapp"));
 		print_text("  skype", jget(x, "skype"));
 		print_text("  wechat", jget(x, "wechat"));
+		print_text("  telegram", jget(x, "telegram"));
+		print_text("  viber", jget(x, "viber"));
+		print_text("  line", jget(x, "line"));
+		print_text("  qq", jget(x, "qq"));
+		print_text("  zalo", jget(x, "zalo"));
+		print_text("  linkedin", jget(x, "linkedin"));
 		print_text("  country", jget(x, "country"));
 		a = json_object_get(x, "phones");
 		json_array_foreach(a, i, x)

@@ -9,22 +9,39 @@
 #include "err.h"
 #include "xlsx.h"
 
+/* The columns, in the order of contacts_columns. */
+enum {
+	COL_EMAIL, COL_NAME, COL_TITLE, COL_COMPANY, COL_COMPANY_DOMAIN,
+	COL_DEPARTMENT, COL_PHONE, COL_MOBILE, COL_FAX, COL_WHATSAPP,
+	COL_SKYPE, COL_WECHAT, COL_TELEGRAM, COL_VIBER, COL_LINE, COL_QQ,
+	COL_ZALO, COL_OTHER_EMAILS, COL_WEBSITE, COL_LINKEDIN, COL_ADDRESS,
+	COL_COUNTRY, COL_INQUIRIES, COL_FIRST_SEEN, COL_LAST_SEEN,
+	COL_HISTORY, COL_COUNT
+};
+
 const char *const contacts_columns[] = {
-	"email", "name", "title", "company", "company_domain", "phone",
-	"mobile", "fax", "whatsapp", "skype", "wechat", "other_emails",
-	"website", "address", "country", "inquiries", "first_seen",
-	"last_seen", "history",
+	"email", "name", "title", "company", "company_domain", "department",
+	"phone", "mobile", "fax", "whatsapp", "skype", "wechat", "telegram",
+	"viber", "line", "qq", "zalo", "other_emails", "website", "linkedin",
+	"address", "country", "inquiries", "first_seen", "last_seen",
+	"history",
 };
 const size_t contacts_ncolumns = ARRAY_SIZE(contacts_columns);
 
-/* Which column a stored field goes to ("email" in fields is other_emails). */
+_Static_assert(ARRAY_SIZE(contacts_columns) == COL_COUNT,
+    "contacts_columns and the COL_ names disagree");
+
+/*
+ * Which column a stored field goes to ("email" in fields is other_emails);
+ * -1 for the display name, -2 for a field without a column (history).
+ */
 static long
 column_of(const char *field)
 {
 	size_t i;
 
 	if (!strcmp(field, "email"))
-		return 11;
+		return COL_OTHER_EMAILS;
 	if (!strcmp(field, "display_name"))
 		return -1;
 	for (i = 1; i < contacts_ncolumns; i++)
@@ -61,9 +78,9 @@ contact_cb(const struct contact_row *c, void *arg)
 	strlist_init(row);
 	for (i = 0; i < contacts_ncolumns; i++)
 		strlist_push(row, "");
-	cell_append(row, 0, c->email);
+	cell_append(row, COL_EMAIL, c->email);
 	if (c->company_domain)
-		cell_append(row, 4, c->company_domain);
+		cell_append(row, COL_COMPANY_DOMAIN, c->company_domain);
 	for (i = 0; i < c->nfields; i++) {
 		const struct contact_field *f = &c->fields[i];
 		long col = column_of(f->field);
@@ -79,18 +96,18 @@ contact_cb(const struct contact_row *c, void *arg)
 			char *h = xasprintf("%s: %s (until %.10s)", f->field,
 			    f->value, fmt_time_utc(f->last_seen, when));
 
-			cell_append(row, 18, h);
+			cell_append(row, COL_HISTORY, h);
 			free(h);
 		}
 	}
-	if (!*row->v[1] && display)
-		cell_append(row, 1, display);
-	free(row->v[15]);
-	row->v[15] = xasprintf("%ld", c->inquiries);
-	free(row->v[16]);
-	row->v[16] = xstrdup(fmt_time_utc(c->created_at, when));
-	free(row->v[17]);
-	row->v[17] = xstrdup(fmt_time_utc(c->updated_at, when));
+	if (!*row->v[COL_NAME] && display)
+		cell_append(row, COL_NAME, display);
+	free(row->v[COL_INQUIRIES]);
+	row->v[COL_INQUIRIES] = xasprintf("%ld", c->inquiries);
+	free(row->v[COL_FIRST_SEEN]);
+	row->v[COL_FIRST_SEEN] = xstrdup(fmt_time_utc(c->created_at, when));
+	free(row->v[COL_LAST_SEEN]);
+	row->v[COL_LAST_SEEN] = xstrdup(fmt_time_utc(c->updated_at, when));
 	return 0;
 }
 
@@ -192,7 +209,7 @@ contacts_write_xlsx(const struct contacts_table *t, const char *path,
 		for (j = 0; j < contacts_ncolumns; j++) {
 			long n;
 
-			if (j == 15 && !str_to_long(t->rows[i].v[j], 0,
+			if (j == COL_INQUIRIES && !str_to_long(t->rows[i].v[j], 0,
 			    LONG_MAX, &n))
 				xlsx_number(sh, 1 + (unsigned)i, (unsigned)j,
 				    (double)n, XS_INT);

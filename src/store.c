@@ -983,6 +983,10 @@ store_merge_contact(struct store *st, const char *email,
 			{ "website", f->website }, { "country", f->country },
 			{ "whatsapp", f->whatsapp }, { "skype", f->skype },
 			{ "wechat", f->wechat }, { "salutation", f->salutation },
+			{ "department", f->department },
+			{ "telegram", f->telegram }, { "viber", f->viber },
+			{ "line", f->line }, { "qq", f->qq }, { "zalo", f->zalo },
+			{ "linkedin", f->linkedin },
 		};
 		size_t i;
 

@@ -238,10 +238,43 @@ is "and the inquiry is answered" \
     "$(inq show --json "$id11" | json "d['status']")" answered
 
 # --- contacts and report ------------------------------------------------------
+# An HTML-only inquiry whose signature is icons and messengers: its
+# links' targets reach the signature stage, and every field the rules
+# find reaches the contacts export.
+mkdir -p "$tmp/vn"
+cat >"$tmp/vn/rfq.eml" <<'EML'
+From: Nguyen Van Minh <minh@minhphat.com.vn>
+To: sales@example-gifts.com
+Subject: RFQ: 2,000 gift boxes
+Date: Wed, 25 Nov 2026 09:00:00 +0700
+Message-ID: <vn-rfq-1@minhphat.com.vn>
+MIME-Version: 1.0
+Content-Type: text/html; charset=utf-8
+
+<html><body><p>Dear Sir,</p><p>Please quote 2,000 pcs of the kraft gift
+box, see our <a href="https://drive.example/d/box">drawing</a>.</p>
+<p>Best regards,<br>Nguyen Van Minh<br>Purchasing Manager<br>
+Minh Phat Trading Co., Ltd<br>Zalo: 0901 234 567<br>
+<a href="https://t.me/minhphat_trade"><img src="cid:tg"></a>
+<a href="https://nam12.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.minhphat.com.vn%2F&amp;data=05">Our website</a></p>
+</body></html>
+EML
+inq import -q "$tmp/vn" >/dev/null 2>&1
+is "the HTML inquiry is imported" "$?" 0
 inq contacts export --csv "$tmp/contacts.csv" 2>/dev/null
 is "contacts export exits 0" "$?" 0
 check "the contacts have the signature's phone" \
     grep -q "jick.smith@acme-trading.example" "$tmp/contacts.csv"
+check "and the HTML signature's Zalo, Telegram icon and Safe Link website" \
+    $py - "$tmp/contacts.csv" <<'PY'
+import csv, sys
+rows = {r["email"]: r for r in csv.DictReader(open(sys.argv[1]))}
+r = rows["minh@minhphat.com.vn"]
+assert r["zalo"] == "0901 234 567", r
+assert r["telegram"] == "minhphat_trade", r
+assert r["website"] == "https://www.minhphat.com.vn/", r
+assert r["title"] == "Purchasing Manager", r
+PY
 inq report --json >"$tmp/report.json"
 is "report --json exits 0" "$?" 0
 check "report --json has funnel, response_hours and groups" $py - "$tmp/report.json" <<'PY'

@@ -9,6 +9,19 @@
 #include "contacts.h"
 #include "err.h"
 
+/* The index of the export's column name. */
+static size_t
+col(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < contacts_ncolumns; i++)
+		if (!strcmp(contacts_columns[i], name))
+			return i;
+	fail_msg("no column %s", name);
+	return 0;
+}
+
 static void
 test_export(void **state)
 {
@@ -33,6 +46,11 @@ test_export(void **state)
 	f.title = "Buyer";
 	f.company = "=HYPERLINK(\"http://x\",\"ACME\")";
 	strlist_push(&f.phones, "+1 214 555 0148");
+	/* the fields only the rules of 70-signature find have columns */
+	f.department = "Purchasing";
+	f.telegram = "@jicksmith";
+	f.zalo = "0901 234 567";
+	f.linkedin = "linkedin.com/in/jick";
 	assert_int_equal(store_merge_contact(st, "jick@acme.example", "Jick",
 	    &f, &ei, 1000, 0, NULL, NULL, &e), 0);
 	f.title = "Purchasing Manager, \"Asia\"";
@@ -40,9 +58,17 @@ test_export(void **state)
 	    &f, &ei, 2000, 0, NULL, NULL, &e), 0);
 	assert_int_equal(contacts_load(st, &t, &e), 0);
 	assert_int_equal(t.n, 1);
-	assert_string_equal(t.rows[0].v[2], "Purchasing Manager, \"Asia\"");
-	assert_string_equal(t.rows[0].v[4], "acme.example");
-	assert_non_null(strstr(t.rows[0].v[18], "title: Buyer"));
+	assert_string_equal(t.rows[0].v[col("title")],
+	    "Purchasing Manager, \"Asia\"");
+	assert_string_equal(t.rows[0].v[col("company_domain")],
+	    "acme.example");
+	assert_non_null(strstr(t.rows[0].v[col("history")], "title: Buyer"));
+	assert_string_equal(t.rows[0].v[col("department")], "Purchasing");
+	assert_string_equal(t.rows[0].v[col("telegram")], "@jicksmith");
+	assert_string_equal(t.rows[0].v[col("zalo")], "0901 234 567");
+	assert_string_equal(t.rows[0].v[col("linkedin")],
+	    "linkedin.com/in/jick");
+	assert_string_equal(t.rows[0].v[col("inquiries")], "0");
 	fp = open_memstream(&out, &len);
 	assert_int_equal(contacts_write_csv(&t, fp), 0);
 	fclose(fp);
