@@ -30,13 +30,16 @@
  *    with the hidden attribute or "display:none" are dropped;
  *  - entities are decoded; spaces at line ends and blank lines at both
  *    ends are trimmed, runs of blank lines become one;
- *  - with HTML_LINKS (mail), a link's target follows its text as mail
- *    clients write it in plain text, "the drawing <https://...>", unless
- *    the text says it already (an address, a URL, a domain, the number
- *    of a tel: link); mailto: and tel: show the address and the number,
- *    an icon link the target alone, Outlook's Safe Links the link it
- *    wraps; anchors, relative links, scripts and targets over 300 bytes
- *    are not shown.  A web page's text (enrichment) leaves them out.
+ *  - with HTML_LINKS (mail), the target of a link that is a way to reach
+ *    the sender (mailto:, tel:, a messenger's scheme or host, LinkedIn),
+ *    of an icon link, and of a link whose text is "our website" follows
+ *    the text as mail clients write it in plain text, "WhatsApp
+ *    <https://wa.me/...>", unless the text says it already (an address,
+ *    a URL, a domain, the number of a tel: link); mailto: and tel: show
+ *    the address and the number, Outlook's Safe Links the link it wraps.
+ *    Other links (a product page, a button, a tracking link) keep their
+ *    text only, as do anchors, relative links, scripts and targets over
+ *    300 bytes.  A web page's text (enrichment) shows no targets.
  * Returns 0, or -1 when out's cap cut the text (what fits is kept, cut
  * on a character boundary).
  */

@@ -307,6 +307,7 @@ struct walk {
 	size_t top, alloc;
 	size_t skip;		/* open elements inside a dropped one */
 	char *link;		/* the open link's target as shown (HTML_LINKS) */
+	int link_contact;	/* a way to reach someone (link_target) */
 	size_t link_top;	/* its frame */
 	size_t link_start;	/* the text's length when it opened */
 };
@@ -384,15 +385,41 @@ safe_links(const char *url)
 	    host, sizeof(host) - 1);
 }
 
+/* Hosts of messengers and LinkedIn: their links are contact fields. */
+static int
+contact_host(const char *url)
+{
+	static const char *const hosts[] = { "wa.me", "whatsapp.com",
+	    "t.me", "telegram.me", "line.me", "lin.ee", "zalo.me",
+	    "viber.com", "linkedin.com", "skype.com", "weixin.qq.com",
+	    "wechat.com" };
+	const char *h = strstr(url, "://");
+	size_t i, n, k;
+
+	if (!h)
+		return 0;
+	h += 3;
+	n = strcspn(h, "/?#:");
+	for (i = 0; i < ARRAY_SIZE(hosts); i++) {
+		k = strlen(hosts[i]);
+		if (n >= k && !strncasecmp(h + n - k, hosts[i], k) &&
+		    (n == k || h[n - k - 1] == '.'))
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * What a link's href shows in the text, as mail clients write a link in
- * plain text ("the drawing <https://...>"), or NULL for a target that
+ * plain text ("WhatsApp <https://wa.me/...>"), or NULL for a target that
  * means nothing outside the page: anchors, relative paths, scripts,
  * inline images, and overlong tracking links.  mailto: shows the address
- * and tel: the number; Safe Links shows the link it wraps.
+ * and tel: the number; Safe Links shows the link it wraps.  *contact
+ * says whether the target is a way to reach someone: mailto:, tel:, a
+ * messenger's scheme or host, LinkedIn.
  */
 static char *
-link_target(const char *href)
+link_target(const char *href, int *contact)
 {
 	static const char *const schemes[] = { "http://", "https://",
 	    "ftp://", "skype:", "weixin://", "whatsapp://", "viber://",
@@ -402,6 +429,7 @@ link_target(const char *href)
 
 	while (*href && is_blank((unsigned char)*href))
 		href++;
+	*contact = 1;
 	if (has_prefix(href, "mailto:") || has_prefix(href, "tel:") ||
 	    has_prefix(href, "callto:")) {
 		href = strchr(href, ':') + 1;
@@ -427,6 +455,8 @@ link_target(const char *href)
 				return NULL;
 			}
 		}
+		/* skype:, weixin://, whatsapp://, viber://, tg:// */
+		*contact = i >= 3 || contact_host(s);
 	}
 	n = strlen(s);
 	while (n && is_blank((unsigned char)s[n - 1]))
@@ -481,7 +511,54 @@ text_shows_target(const char *text, size_t n, const char *target)
 	return 0;
 }
 
-/* The end of a link: its target after its text, unless the text says it. */
+/*
+ * Whether a link's text only says "our website", in the languages of
+ * our buyers ("Visit our website", "Sitio web", "官网").
+ */
+static int
+website_label(const char *text, size_t n)
+{
+	static const char *const openers[] = { "visit ", "our ", "my ",
+	    "the ", "company ", "nuestro ", "nuestra ", "notre ", "unsere ",
+	    "il nostro ", "o nosso " };
+	static const char *const labels[] = { "website", "web site", "web",
+	    "www", "homepage", "home page", "webpage", "web page", "site",
+	    "sitio web", "página web", "pagina web", "site web",
+	    "site internet", "webseite", "internetseite", "sito web", "sito",
+	    "сайт", "веб-сайт", "网站", "官网", "网址", "公司网站",
+	    "ウェブサイト", "ホームページ", "홈페이지", "웹사이트" };
+	size_t i, k;
+	int again = 1;
+
+	while (n && (is_blank((unsigned char)text[n - 1]) ||
+	    text[n - 1] == ':' || text[n - 1] == '.'))
+		n--;
+	while (again) {
+		again = 0;
+		for (i = 0; i < ARRAY_SIZE(openers); i++) {
+			k = strlen(openers[i]);
+			if (n > k && !strncasecmp(text, openers[i], k)) {
+				text += k;
+				n -= k;
+				again = 1;
+			}
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(labels); i++)
+		if (strlen(labels[i]) == n && !strncasecmp(text, labels[i], n))
+			return 1;
+	return 0;
+}
+
+/*
+ * The end of a link: its target after its text, when the text does not
+ * say it and the target is a way to reach the sender (link_target's
+ * contact), the site an icon stands for, or the website that "Visit our
+ * website" names.  Other links' targets (a product page, a "Reply now"
+ * button, a tracking link) are left out: their words would be read as
+ * the customer's (a relay's "alibaba.com/buyer/..." as a spam sign, a
+ * "Product: <name>" line no longer a label).
+ */
 static void
 link_end(struct walk *w)
 {
@@ -494,7 +571,8 @@ link_end(struct walk *w)
 		lt++;
 		n--;
 	}
-	if (!text_shows_target(lt, n, w->link)) {
+	if ((w->link_contact || !n || website_label(lt, n)) &&
+	    !text_shows_target(lt, n, w->link)) {
 		int nl = st->nl;
 
 		if (n)
@@ -565,7 +643,8 @@ open_element(struct walk *w, const xmlChar **atts)
 		if ((st->flags & HTML_LINKS) && !w->link && !st->pre) {
 			const char *href = attr(atts, "href", NULL);
 
-			if (href && (w->link = link_target(href)) != NULL) {
+			if (href && (w->link = link_target(href,
+			    &w->link_contact)) != NULL) {
 				w->link_top = w->top;
 				w->link_start = st->out->len;
 			}

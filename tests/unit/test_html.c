@@ -106,16 +106,33 @@ test_to_text(void **state)
 	}
 }
 
-/* Mail (HTML_LINKS): a link's target follows its text, as mail clients
- * write links in plain text, unless the text says where it goes. */
+/*
+ * Mail (HTML_LINKS): the target of a contact link (mailto:, tel:, a
+ * messenger, LinkedIn), of an icon and of "our website" follows the
+ * link's text, as mail clients write links in plain text, unless the text
+ * says where it goes; other links' targets stay out of the text.
+ */
 static const struct {
 	const char *name;
 	const char *html;
 	const char *want;
 } link_cases[] = {
-	{ "a target after its text",
-	    "<p>see the <a href=\"https://drive.example/d/1\">drawing</a>.</p>",
-	    "see the drawing <https://drive.example/d/1>." },
+	{ "a WhatsApp link's target after its text",
+	    "<p>Chat on <a href=\"https://wa.me/8613800000000\">WhatsApp</a>."
+	    "</p>",
+	    "Chat on WhatsApp <https://wa.me/8613800000000>." },
+	{ "other links keep their text only: a product page, a button",
+	    "<p>see the <a href=\"https://drive.example/d/1\">drawing</a>, "
+	    "<b>Product:</b> <a href=\"https://www.alibaba.com/product-detail"
+	    "/x_1.html\">Speaker BT-200</a> "
+	    "<a href=\"https://message.alibaba.com/reply?id=1\">Reply Now</a>"
+	    "</p>",
+	    "see the drawing, Product: Speaker BT-200 Reply Now" },
+	{ "the website a label names",
+	    "<a href=\"https://www.acme.example/\">Visit our website</a> | "
+	    "<a href=\"https://acme.example/es\">Sitio web</a>",
+	    "Visit our website <https://www.acme.example/> | "
+	    "Sitio web <https://acme.example/es>" },
 	{ "text that is the URL, with or without scheme and www",
 	    "<a href=\"https://www.acme.example/\">www.acme.example</a> "
 	    "<a href=\"http://acme.example/p\">acme.example/p</a> "
@@ -132,23 +149,23 @@ static const struct {
 	{ "an icon link shows its target alone",
 	    "<p>Li Wei<br><a href=\"https://wa.me/8613800000000\">"
 	    "<img src=\"cid:wa\" alt=\"WhatsApp\"></a> "
-	    "<a href=\"https://linkedin.example/in/li\">LinkedIn</a></p>",
+	    "<a href=\"https://www.linkedin.com/in/li\">LinkedIn</a></p>",
 	    "Li Wei\n<https://wa.me/8613800000000> "
-	    "LinkedIn <https://linkedin.example/in/li>" },
+	    "LinkedIn <https://www.linkedin.com/in/li>" },
 	{ "Safe Links show the link they wrap",
 	    "<a href=\"https://eur01.safelinks.protection.outlook.com/?url="
-	    "https%3A%2F%2Fwww.acme.example%2Fspec.pdf&amp;data=05%7C01\">"
-	    "spec</a> <a href=\"https://nam02.safelinks.protection.outlook."
+	    "https%3A%2F%2Fwww.acme.example%2F&amp;data=05%7C01\">"
+	    "Website</a> <a href=\"https://nam02.safelinks.protection.outlook."
 	    "com/?url=http%3A%2F%2Facme.example%2F&amp;data=1\">"
 	    "acme.example</a>",
-	    "spec <https://www.acme.example/spec.pdf> acme.example" },
+	    "Website <https://www.acme.example/> acme.example" },
 	{ "anchors, relative links, scripts and images are not shown",
 	    "<a href=\"#top\">top</a> <a href=\"/about\">about</a> "
 	    "<a href=\"javascript:go()\">go</a> "
 	    "<a href=\"data:image/png;base64,AA\">img</a>",
 	    "top about go img" },
 	{ "an overlong target is not shown",
-	    "<a href=\"https://t.example/"
+	    "<a href=\"https://wa.me/"
 	    "0123456789012345678901234567890123456789012345678901234567890123"
 	    "0123456789012345678901234567890123456789012345678901234567890123"
 	    "0123456789012345678901234567890123456789012345678901234567890123"
@@ -157,9 +174,9 @@ static const struct {
 	    "\">click</a>",
 	    "click" },
 	{ "a link across blocks ends after its text",
-	    "<a href=\"https://acme.example/c\"><div>Catalog</div></a>"
+	    "<a href=\"https://t.me/acme\"><div>Telegram</div></a>"
 	    "<p>next</p>",
-	    "Catalog <https://acme.example/c>\n\nnext" },
+	    "Telegram <https://t.me/acme>\n\nnext" },
 };
 
 static void

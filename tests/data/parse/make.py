@@ -260,9 +260,10 @@ e = (HDR.format(frm="a@example.cn", subj="meta", name="meta")
 fixture("body-html-meta-charset", crlf(e.encode()),
         {"text": "你好，请报价。", "charset": "gbk", "charset_used": "gb18030",
          "flags": "HTML_ONLY"})
-# Outlook HTML with links: the targets follow their text as in a plain-text
-# copy (the drawing, the icons of the signature, Safe Links unwrapped), so
-# that the signature stage finds the WhatsApp number and the website.
+# Outlook HTML with links: the targets of contact links, icons and "our
+# website" follow their text as in a plain-text copy (Safe Links
+# unwrapped), so that the signature stage finds the WhatsApp number and
+# the website; the drawing's link keeps its text only.
 html = ("<html><body><p class=MsoNormal>Hello,</p><p class=MsoNormal>Please "
         "quote 2,000 pcs as in the <a href=\"https://drive.example/d/1A\">"
         "drawing</a>.</p><p class=MsoNormal>Regards,<br>Ana Souza<br>"
@@ -278,8 +279,8 @@ e = (HDR.format(frm="Ana Souza <ana@textil.example>", subj="RFQ",
                 name="html-links")
      + "Content-Type: text/html; charset=utf-8\n\n" + html + "\n")
 fixture("body-html-links", crlf(e.encode()),
-        {"text": "Hello,\n\nPlease quote 2,000 pcs as in the drawing "
-                 "<https://drive.example/d/1A>.\n\nRegards,\nAna Souza\n"
+        {"text": "Hello,\n\nPlease quote 2,000 pcs as in the drawing."
+                 "\n\nRegards,\nAna Souza\n"
                  "Tel: +55 47 3333-4444\n<https://wa.me/5547999887766> "
                  "<https://www.linkedin.com/in/ana>\n"
                  "Email me <ana@textil.example> | Our website "
@@ -625,6 +626,28 @@ relay("relay-reply-with-history",
       {"from": "EC21 <noreply@ec21.com>",
        "envelope_from": "EC21 <noreply@ec21.com>",
        "flags": "-"})
+# A relay's HTML notification: its links (the buyer's profile, the product
+# page, "Reply Now") keep their text only, so that no platform URL is read
+# as the customer's words; the logo's link is an icon and shows.
+html = ('<table><tr><td><a href="https://www.alibaba.com/"><img src="cid:l" '
+        'alt="Alibaba.com"></a></td></tr><tr><td><p>Dear Supplier,</p><p>'
+        'New inquiry from <a href="https://message.alibaba.com/buyer/'
+        'profile.htm?id=1">John Smith</a>.</p><p><b>Product:</b> <a href='
+        '"https://www.alibaba.com/product-detail/Speaker_1.html">Bluetooth '
+        'speaker BT-200</a></p><p><b>Message:</b><br>We need 500 pcs, FOB '
+        'Shenzhen.</p><p><a href="https://message.alibaba.com/reply.htm?'
+        'id=1">Reply Now</a></p></td></tr></table>')
+e = (HDR.format(frm="Alibaba.com <notice@service.alibaba.com>",
+                subj="New inquiry", name="relay-html")
+     + "Reply-To: John Smith <john.smith@acme-trading.example>\n"
+     "Content-Type: text/html; charset=utf-8\n\n" + html + "\n")
+fixture("relay-alibaba-html", crlf(e.encode()),
+        {"from": "John Smith <john.smith@acme-trading.example>",
+         "text": "<https://www.alibaba.com/>\nDear Supplier,\n\nNew "
+                 "inquiry from John Smith.\n\nProduct: Bluetooth speaker "
+                 "BT-200\n\nMessage:\nWe need 500 pcs, FOB Shenzhen.\n\n"
+                 "Reply Now",
+         "flags": "FORWARDED HTML_ONLY RELAYED"})
 relay("relay-not-a-relay",
       "Bob <bob@notalibaba.example>",
       "Buyer: Someone Else\nE-mail: someone@else.example\n\n" + ASK,
