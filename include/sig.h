@@ -36,7 +36,8 @@ struct sig_fields {
 	char *qq;
 	char *viber;
 	char *line;		/* LINE messenger id */
-	char *zalo;		/* Zalo (Vietnam), a number as written */
+	char *zalo;		/* Zalo (Vietnam); viber and zalo are E.164 when
+				 * the number could be read, else as written */
 	char *linkedin;
 };
 

@@ -3102,7 +3102,12 @@ enum field {
 	FD_NAME = 1 << 11,
 	FD_COUNTRY = 1 << 12,
 	FD_IGNORE = 1 << 13,	/* VAT, tax, bank: not a phone */
+	FD_VIBER = 1 << 14,	/* rules only, as for the two below */
+	FD_ZALO = 1 << 15,
 };
+
+/* Messenger numbers: digits without "+" may start with a calling code. */
+#define FD_INTL_NUMBERS (FD_WHATSAPP | FD_VIBER | FD_ZALO)
 
 #define FD_NUMBERS (FD_PHONE | FD_MOBILE | FD_FAX | FD_WHATSAPP)
 
@@ -4814,8 +4819,13 @@ settle_numbers(struct extract *x, const char *country)
 		struct rawnum *r = &x->nums[i];
 
 		rc = phone_normalise(r->text, strlen(r->text), norm,
-		    r->f == FD_WHATSAPP ? PHONE_INTL : 0, out, sizeof(out),
+		    r->f & FD_INTL_NUMBERS ? PHONE_INTL : 0, out, sizeof(out),
 		    NULL);
+		/* a messenger's number unread is kept as written */
+		if (rc < 0 && (r->f & FD_VIBER) && !x->f->viber)
+			x->f->viber = xstrdup(r->text);
+		if (rc < 0 && (r->f & FD_ZALO) && !x->f->zalo)
+			x->f->zalo = xstrdup(r->text);
 		if (rc < 0)
 			continue;
 		if (r->f & FD_PHONE)
@@ -4826,10 +4836,14 @@ settle_numbers(struct extract *x, const char *country)
 			push_unique(&x->f->faxes, out);
 		if ((r->f & FD_WHATSAPP) && !x->f->whatsapp)
 			x->f->whatsapp = xstrdup(out);
+		if ((r->f & FD_VIBER) && !x->f->viber)
+			x->f->viber = xstrdup(out);
+		if ((r->f & FD_ZALO) && !x->f->zalo)
+			x->f->zalo = xstrdup(out);
 		/* the country of a number written with its calling code */
 		if (!x->f->country && rc == 0 && !(r->f & FD_FAX) &&
 		    phone_normalise(r->text, strlen(r->text), NULL,
-		    r->f == FD_WHATSAPP ? PHONE_INTL : 0, intl, sizeof(intl),
+		    r->f & FD_INTL_NUMBERS ? PHONE_INTL : 0, intl, sizeof(intl),
 		    NULL) == 0 && (c = phone_country_of(intl)))
 			x->f->country = xstrdup(c);
 	}
@@ -4985,6 +4999,12 @@ apply_capture(struct extract *x, const char *name, const char *v)
 			iso = v;
 		if (iso && !x->f->salutation)
 			x->f->salutation = xstrdup(iso);
+	} else if (!strcmp(name, "viber") || !strcmp(name, "zalo")) {
+		/* numbers, in E.164 once the country is known */
+		dst = rule_only_field(x->f, name);
+		if (!read_numbers(x, v, len, name[0] == 'v' ? FD_VIBER :
+		    FD_ZALO))
+			set_once(dst, v, len);
 	} else if ((dst = rule_only_field(x->f, name))) {
 		set_once(dst, v, len);
 	}

@@ -270,7 +270,7 @@ check "and the HTML signature's Zalo, Telegram icon and Safe Link website" \
 import csv, sys
 rows = {r["email"]: r for r in csv.DictReader(open(sys.argv[1]))}
 r = rows["minh@minhphat.com.vn"]
-assert r["zalo"] == "0901 234 567", r
+assert r["zalo"] == "+84901234567", r
 assert r["telegram"] == "minhphat_trade", r
 assert r["website"] == "https://www.minhphat.com.vn/", r
 assert r["title"] == "Purchasing Manager", r
