@@ -3102,7 +3102,7 @@ enum field {
 	FD_NAME = 1 << 11,
 	FD_COUNTRY = 1 << 12,
 	FD_IGNORE = 1 << 13,	/* VAT, tax, bank: not a phone */
-	FD_VIBER = 1 << 14,	/* rules only, as for the two below */
+	FD_VIBER = 1 << 14,	/* Viber and Zalo: from rules only */
 	FD_ZALO = 1 << 15,
 };
 

@@ -57,6 +57,13 @@ def simple(name, text, cs, label, cte="8bit", subj="Inquiry",
     return crlf(head.encode() + body + b"\n")
 
 
+
+def html_mail(name, frm, subj, html, expect, extra=""):
+    """An HTML-only message in UTF-8, named name (its Message-ID too)."""
+    e = (HDR.format(frm=frm, subj=subj, name=name) + extra
+         + "Content-Type: text/html; charset=utf-8\n\n" + html + "\n")
+    fixture(name, crlf(e.encode()), expect)
+
 # ---- Charsets: each of issue 4, declared, and missing or wrong --------------
 
 CHARSETS = [
@@ -275,10 +282,7 @@ html = ("<html><body><p class=MsoNormal>Hello,</p><p class=MsoNormal>Please "
         "outlook.com/?url=https%3A%2F%2Fwww.textil.example%2F&amp;"
         "data=05%7C02\">Our website</a> | <a href=\"#top\">Top</a></p>"
         "</body></html>")
-e = (HDR.format(frm="Ana Souza <ana@textil.example>", subj="RFQ",
-                name="html-links")
-     + "Content-Type: text/html; charset=utf-8\n\n" + html + "\n")
-fixture("body-html-links", crlf(e.encode()),
+html_mail("body-html-links", "Ana Souza <ana@textil.example>", "RFQ", html,
         {"text": "Hello,\n\nPlease quote 2,000 pcs as in the drawing."
                  "\n\nRegards,\nAna Souza\n"
                  "Tel: +55 47 3333-4444\n<https://wa.me/5547999887766> "
@@ -539,10 +543,8 @@ html = ('<div dir="ltr">Please quote.<br><br><div class="gmail_quote">'
         '<a href="mailto:info@exporter.example">info@exporter.example</a>'
         '&gt;<br></div><br><br><div dir="ltr">We need 200 ball valves, DN50.'
         '<br>Regards,<br>Ahmed</div></div></div>')
-e = (HDR.format(frm="Colleague <alice@exporter.example>",
-                subj="Fwd: RFQ valves", name="fwd-gmail-html")
-     + "Content-Type: text/html; charset=utf-8\n\n" + html + "\n")
-fixture("fwd-gmail-html", crlf(e.encode()),
+html_mail("fwd-gmail-html", "Colleague <alice@exporter.example>",
+          "Fwd: RFQ valves", html,
         {"from": "Ahmed Khan <ahmed@buyer.example>",
          "text": "We need 200 ball valves, DN50.\nRegards,\nAhmed",
          "forward_note": "Please quote.", "forward_subject": "RFQ valves",
@@ -556,10 +558,8 @@ html = ('<html><body><div class=WordSection1><p class=MsoNormal>FYI<o:p>'
         'Subject:</b> Cotação<o:p></o:p></span></p></div></div><p '
         'class=MsoNormal><o:p>&nbsp;</o:p></p><p class=MsoNormal>Bom dia, '
         'precisamos de 300 unidades.<o:p></o:p></p></div></body></html>')
-e = (HDR.format(frm="Colleague <alice@exporter.example>",
-                subj="FW: Cotação", name="fwd-outlook-html")
-     + "Content-Type: text/html; charset=utf-8\n\n" + html + "\n")
-fixture("fwd-outlook-html", crlf(e.encode()),
+html_mail("fwd-outlook-html", "Colleague <alice@exporter.example>",
+          "FW: Cotação", html,
         {"from": "Ana Souza <ana@cliente.example>",
          "text": "Bom dia, precisamos de 300 unidades.", "forward_note": "FYI",
          "flags": "FORWARDED HTML_ONLY"})
@@ -637,17 +637,15 @@ html = ('<table><tr><td><a href="https://www.alibaba.com/"><img src="cid:l" '
         'speaker BT-200</a></p><p><b>Message:</b><br>We need 500 pcs, FOB '
         'Shenzhen.</p><p><a href="https://message.alibaba.com/reply.htm?'
         'id=1">Reply Now</a></p></td></tr></table>')
-e = (HDR.format(frm="Alibaba.com <notice@service.alibaba.com>",
-                subj="New inquiry", name="relay-html")
-     + "Reply-To: John Smith <john.smith@acme-trading.example>\n"
-     "Content-Type: text/html; charset=utf-8\n\n" + html + "\n")
-fixture("relay-alibaba-html", crlf(e.encode()),
+html_mail("relay-alibaba-html", "Alibaba.com <notice@service.alibaba.com>",
+          "New inquiry", html,
         {"from": "John Smith <john.smith@acme-trading.example>",
          "text": "<https://www.alibaba.com/>\nDear Supplier,\n\nNew "
                  "inquiry from John Smith.\n\nProduct: Bluetooth speaker "
                  "BT-200\n\nMessage:\nWe need 500 pcs, FOB Shenzhen.\n\n"
                  "Reply Now",
-         "flags": "FORWARDED HTML_ONLY RELAYED"})
+         "flags": "FORWARDED HTML_ONLY RELAYED"},
+          extra="Reply-To: John Smith <john.smith@acme-trading.example>\n")
 relay("relay-not-a-relay",
       "Bob <bob@notalibaba.example>",
       "Buyer: Someone Else\nE-mail: someone@else.example\n\n" + ASK,
