@@ -30,7 +30,11 @@
  *    with the hidden attribute or "display:none" are dropped;
  *  - entities are decoded; spaces at line ends and blank lines at both
  *    ends are trimmed, runs of blank lines become one;
- *  - with HTML_LINKS (mail), the target of a link that is a way to reach
+ *  - with HTML_MAIL (the body of a mail), a mail client's signature
+ *    block (Gmail's class "gmail_signature", Outlook on the web's id
+ *    "Signature") opens with the delimiter line "--", as text/plain mail
+ *    has it, unless a "-- " line comes just before;
+ *  - with HTML_MAIL, the target of a link that is a way to reach
  *    the sender (mailto:, tel:, a messenger's scheme or host, LinkedIn),
  *    of an icon link, and of a link whose text is "our website" follows
  *    the text as mail clients write it in plain text, "WhatsApp
@@ -43,7 +47,7 @@
  * Returns 0, or -1 when out's cap cut the text (what fits is kept, cut
  * on a character boundary).
  */
-#define HTML_LINKS 1u
+#define HTML_MAIL 1u
 int html_to_text(const char *html, size_t len, unsigned flags,
     struct buf *out);
 

@@ -34,7 +34,8 @@ struct text_state {
 	int cell_fresh;		/* in a table cell before its first text */
 	size_t nbsp;		/* no-break spaces held back (nbsp_run) */
 	int cell_nl;		/* newlines a closed cell held back */
-	unsigned flags;		/* HTML_LINKS */
+	unsigned flags;		/* HTML_MAIL */
+	int sig_pending;	/* a signature block opened: "--" before its text */
 };
 
 #define NBSP_MAX 16
@@ -69,6 +70,15 @@ flush(struct text_state *st)
 		st->nl = 0;
 		st->space = 0;
 		st->sep = 0;
+	}
+	if (st->sig_pending) {
+		st->sig_pending = 0;
+		if (st->out->len)
+			put(st, nls, st->nl > 2 ? 2 : st->nl ? (size_t)st->nl : 1);
+		put(st, "--\n", 3);
+		st->nl = 0;
+		st->space = 0;
+		st->nlead = 0;
 	}
 	if (st->nl) {
 		put(st, nls, st->nl > 2 ? 2 : (size_t)st->nl);
@@ -306,13 +316,13 @@ struct walk {
 	struct frame *stack;	/* stack[0]: the document */
 	size_t top, alloc;
 	size_t skip;		/* open elements inside a dropped one */
-	char *link;		/* the open link's target as shown (HTML_LINKS) */
+	char *link;		/* the open link's target as shown (HTML_MAIL) */
 	int link_contact;	/* a way to reach someone (link_target) */
 	size_t link_top;	/* its frame */
 	size_t link_start;	/* the text's length when it opened */
 };
 
-/* ---- Link targets (HTML_LINKS) ------------------------------------------ */
+/* ---- Link targets (HTML_MAIL) ------------------------------------------ */
 
 #define LINK_MAX 300	/* longer targets are tracking noise, not shown */
 #define LINK_TEXT_MAX 1000	/* a link's text searched for its target */
@@ -594,6 +604,49 @@ link_end(struct walk *w)
 	w->link = NULL;
 }
 
+/* Whether the class attribute's list holds the word. */
+static int
+has_class(const xmlChar **atts, const char *word)
+{
+	const char *c = attr(atts, "class", NULL), *p;
+	size_t n = strlen(word);
+
+	for (p = c; p && (p = strstr(p, word)) != NULL; p += n)
+		if ((p == c || is_blank((unsigned char)p[-1])) &&
+		    (!p[n] || is_blank((unsigned char)p[n])))
+			return 1;
+	return 0;
+}
+
+/*
+ * The last line of the text so far is a signature delimiter ("--"): a
+ * Gmail user's "-- " before the signature block.
+ */
+static int
+ends_with_delimiter(const struct buf *b)
+{
+	size_t n = b->len;
+
+	while (n && is_blank((unsigned char)b->data[n - 1]))
+		n--;
+	return n >= 2 && b->data[n - 1] == '-' && b->data[n - 2] == '-' &&
+	    (n == 2 || b->data[n - 3] == '\n');
+}
+
+/*
+ * A mail client's signature block: Gmail's class "gmail_signature",
+ * Outlook on the web's id "Signature".  (Thunderbird writes "-- " into
+ * its "moz-signature" itself.)
+ */
+static int
+signature_block(const xmlChar **atts)
+{
+	const char *id = attr(atts, "id", NULL);
+
+	return has_class(atts, "gmail_signature") ||
+	    (id && !strcasecmp(id, "Signature"));
+}
+
 static void
 open_element(struct walk *w, const xmlChar **atts)
 {
@@ -603,6 +656,10 @@ open_element(struct walk *w, const xmlChar **atts)
 	f->block = f->tag ? f->tag->block : 0;
 	if (f->block)
 		want_nl(st, f->block);
+	/* the standard delimiter, so that the signature stage knows it */
+	if ((st->flags & HTML_MAIL) && atts && !st->sig_pending &&
+	    signature_block(atts) && !ends_with_delimiter(st->out))
+		st->sig_pending = 1;
 	switch (f->tag ? f->tag->kind : K_NONE) {
 	case K_BR:
 		st->space = 0;
@@ -640,7 +697,7 @@ open_element(struct walk *w, const xmlChar **atts)
 		st->cell_nl = 0;
 		break;
 	case K_LINK:
-		if ((st->flags & HTML_LINKS) && !w->link && !st->pre) {
+		if ((st->flags & HTML_MAIL) && !w->link && !st->pre) {
 			const char *href = attr(atts, "href", NULL);
 
 			if (href && (w->link = link_target(href,

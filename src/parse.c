@@ -505,7 +505,7 @@ extract_body(struct ctx *c, const struct mime_part *root)
 		}
 		free(fmt);
 	} else if (c->html) {
-		if (html_to_text(pm->html, hlen, HTML_LINKS, &text))
+		if (html_to_text(pm->html, hlen, HTML_MAIL, &text))
 			cut = 1;
 		pm->flags |= PM_HTML_ONLY;
 	}

@@ -107,7 +107,7 @@ test_to_text(void **state)
 }
 
 /*
- * Mail (HTML_LINKS): the target of a contact link (mailto:, tel:, a
+ * Mail (HTML_MAIL): the target of a contact link (mailto:, tel:, a
  * messenger, LinkedIn), of an icon and of "our website" follows the
  * link's text, as mail clients write links in plain text, unless the text
  * says where it goes; other links' targets stay out of the text.
@@ -179,6 +179,54 @@ static const struct {
 	    "Telegram <https://t.me/acme>\n\nnext" },
 };
 
+/* Mail (HTML_MAIL): a client's signature block gets the delimiter. */
+static const struct {
+	const char *name;
+	const char *html;
+	const char *want;
+} sig_cases[] = {
+	{ "Gmail's signature block",
+	    "<div dir=\"ltr\">Please quote.<div><br></div><div class=\"gmail_"
+	    "signature\" data-smartmail=\"gmail_signature\">Khalid<br>Gulf "
+	    "Star</div></div>",
+	    "Please quote.\n\n--\nKhalid\nGulf Star" },
+	{ "Gmail's own \"-- \" is not doubled",
+	    "<div>Please quote.</div><span class=\"gmail_signature_prefix\">-- "
+	    "</span><br><div class=\"gmail_signature\">Khalid</div>",
+	    "Please quote.\n--\nKhalid" },
+	{ "Outlook on the web's",
+	    "<div>Please quote.</div><div id=\"Signature\"><p>Ana Souza</p>"
+	    "</div>",
+	    "Please quote.\n\n--\nAna Souza" },
+	{ "an empty block leaves nothing",
+	    "<div>Please quote.</div><div class=\"gmail_signature\"></div>",
+	    "Please quote." },
+};
+
+static void
+test_signature_block(void **state)
+{
+	static const char page[] =
+	    "<p>About us</p><div class=\"gmail_signature\">x</div>";
+	struct buf out = BUF_INIT(BUF_CAP_TEXT);
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(sig_cases); i++) {
+		buf_reset(&out);
+		assert_int_equal(html_to_text(sig_cases[i].html,
+		    strlen(sig_cases[i].html), HTML_MAIL, &out), 0);
+		if (strcmp(out.data, sig_cases[i].want))
+			fail_msg("%s:\n got: '%s'\nwant: '%s'",
+			    sig_cases[i].name, out.data, sig_cases[i].want);
+	}
+	/* not in a web page's text */
+	buf_reset(&out);
+	assert_int_equal(html_to_text(page, sizeof(page) - 1, 0, &out), 0);
+	assert_string_equal(out.data, "About us\n\nx");
+	buf_release(&out);
+}
+
 static void
 test_links(void **state)
 {
@@ -190,7 +238,7 @@ test_links(void **state)
 	for (i = 0; i < ARRAY_SIZE(link_cases); i++) {
 		buf_reset(&out);
 		assert_int_equal(html_to_text(link_cases[i].html,
-		    strlen(link_cases[i].html), HTML_LINKS, &out), 0);
+		    strlen(link_cases[i].html), HTML_MAIL, &out), 0);
 		if (strcmp(out.data, link_cases[i].want))
 			fail_msg("%s:\n got: '%s'\nwant: '%s'",
 			    link_cases[i].name, out.data, link_cases[i].want);
@@ -348,6 +396,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_to_text),
 		cmocka_unit_test(test_links),
+		cmocka_unit_test(test_signature_block),
 		cmocka_unit_test(test_nul),
 		cmocka_unit_test(test_cap),
 		cmocka_unit_test(test_meta),

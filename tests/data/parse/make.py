@@ -290,6 +290,17 @@ html_mail("body-html-links", "Ana Souza <ana@textil.example>", "RFQ", html,
                  "Email me <ana@textil.example> | Our website "
                  "<https://www.textil.example/> | Top",
          "html": "yes", "flags": "HTML_ONLY"})
+# Gmail's signature block gets the delimiter a text/plain mail has, so
+# that a two-line signature with no "Regards" above it is found.
+html = ('<div dir="ltr"><div>Hello, please quote 500 pcs of DN50 ball valves, '
+        'CIF Jebel Ali. Thanks</div><div><br></div><div><div dir="ltr" '
+        'class="gmail_signature" data-smartmail="gmail_signature">Khalid<br>'
+        'Gulf Star</div></div></div>')
+html_mail("body-html-gmail-signature", "procurement@gulfstar.example",
+          "RFQ valves", html,
+          {"text": "Hello, please quote 500 pcs of DN50 ball valves, CIF "
+                   "Jebel Ali. Thanks\n\n--\nKhalid\nGulf Star",
+           "html": "yes", "flags": "HTML_ONLY"})
 # multipart/alternative: plain preferred, HTML kept; related inside.
 e = (HDR.format(frm="a@example.com", subj="alt", name="alt")
      + 'Content-Type: multipart/mixed; boundary="m"\n\n--m\n'
