@@ -38,6 +38,7 @@ struct sig_fields {
 	char *line;		/* LINE messenger id */
 	char *zalo;		/* Zalo (Vietnam); viber and zalo are E.164 when
 				 * the number could be read, else as written */
+	char *kakao;		/* KakaoTalk (Korea) id */
 	char *linkedin;
 };
 

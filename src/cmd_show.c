@@ -109,6 +109,7 @@ print_verdict(json_t *v)
 		print_text("  line", jget(x, "line"));
 		print_text("  qq", jget(x, "qq"));
 		print_text("  zalo", jget(x, "zalo"));
+		print_text("  kakao", jget(x, "kakao"));
 		print_text("  linkedin", jget(x, "linkedin"));
 		print_text("  country", jget(x, "country"));
 		a = json_object_get(x, "phones");

@@ -14,7 +14,7 @@ enum {
 	COL_EMAIL, COL_NAME, COL_TITLE, COL_COMPANY, COL_COMPANY_DOMAIN,
 	COL_DEPARTMENT, COL_PHONE, COL_MOBILE, COL_FAX, COL_WHATSAPP,
 	COL_SKYPE, COL_WECHAT, COL_TELEGRAM, COL_VIBER, COL_LINE, COL_QQ,
-	COL_ZALO, COL_OTHER_EMAILS, COL_WEBSITE, COL_LINKEDIN, COL_ADDRESS,
+	COL_ZALO, COL_KAKAO, COL_OTHER_EMAILS, COL_WEBSITE, COL_LINKEDIN, COL_ADDRESS,
 	COL_COUNTRY, COL_INQUIRIES, COL_FIRST_SEEN, COL_LAST_SEEN,
 	COL_HISTORY, COL_COUNT
 };
@@ -22,7 +22,8 @@ enum {
 const char *const contacts_columns[] = {
 	"email", "name", "title", "company", "company_domain", "department",
 	"phone", "mobile", "fax", "whatsapp", "skype", "wechat", "telegram",
-	"viber", "line", "qq", "zalo", "other_emails", "website", "linkedin",
+	"viber", "line", "qq", "zalo", "kakao", "other_emails", "website",
+	"linkedin",
 	"address", "country", "inquiries", "first_seen", "last_seen",
 	"history",
 };

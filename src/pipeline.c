@@ -350,6 +350,7 @@ verdict_obj(const struct parsed_msg *pm, const struct sig_result *s,
 			{ "line", s ? s->f.line : NULL },
 			{ "qq", s ? s->f.qq : NULL },
 			{ "zalo", s ? s->f.zalo : NULL },
+			{ "kakao", s ? s->f.kakao : NULL },
 			{ "linkedin", s ? s->f.linkedin : NULL },
 		};
 

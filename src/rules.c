@@ -217,8 +217,8 @@ static const char *const outline_fields[] = {
 static const char *const contact_fields[] = {
 	"name", "title", "company", "department", "address", "city",
 	"country", "phone", "mobile", "fax", "whatsapp", "skype", "wechat",
-	"telegram", "qq", "viber", "line", "zalo", "linkedin", "email",
-	"website",
+	"telegram", "qq", "viber", "line", "zalo", "kakao", "linkedin",
+	"email", "website",
 	"salutation", "industry",
 };
 

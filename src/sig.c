@@ -3516,6 +3516,7 @@ fields_release(struct sig_fields *f)
 	free(f->qq);
 	free(f->viber);
 	free(f->zalo);
+	free(f->kakao);
 	free(f->line);
 	free(f->linkedin);
 	strlist_release(&f->phones);
@@ -4931,6 +4932,8 @@ rule_only_field(struct sig_fields *f, const char *name)
 		return &f->line;
 	if (!strcmp(name, "zalo"))
 		return &f->zalo;
+	if (!strcmp(name, "kakao"))
+		return &f->kakao;
 	if (!strcmp(name, "linkedin"))
 		return &f->linkedin;
 	return NULL;

@@ -986,6 +986,7 @@ store_merge_contact(struct store *st, const char *email,
 			{ "department", f->department },
 			{ "telegram", f->telegram }, { "viber", f->viber },
 			{ "line", f->line }, { "qq", f->qq }, { "zalo", f->zalo },
+			{ "kakao", f->kakao },
 			{ "linkedin", f->linkedin },
 		};
 		size_t i;

@@ -50,6 +50,7 @@ test_export(void **state)
 	f.department = "Purchasing";
 	f.telegram = "@jicksmith";
 	f.zalo = "0901 234 567";
+	f.kakao = "jick_s";
 	f.linkedin = "linkedin.com/in/jick";
 	assert_int_equal(store_merge_contact(st, "jick@acme.example", "Jick",
 	    &f, &ei, 1000, 0, NULL, NULL, &e), 0);
@@ -66,6 +67,7 @@ test_export(void **state)
 	assert_string_equal(t.rows[0].v[col("department")], "Purchasing");
 	assert_string_equal(t.rows[0].v[col("telegram")], "@jicksmith");
 	assert_string_equal(t.rows[0].v[col("zalo")], "0901 234 567");
+	assert_string_equal(t.rows[0].v[col("kakao")], "jick_s");
 	assert_string_equal(t.rows[0].v[col("linkedin")],
 	    "linkedin.com/in/jick");
 	assert_string_equal(t.rows[0].v[col("inquiries")], "0");

@@ -279,7 +279,8 @@ test_corpus_replies(void **state)
  *   signature: none|LINE  no signature, or its first line (trimmed)
  *   name, title, company, address, website, country, whatsapp, skype,
  *   wechat, salutation, telegram, qq, department, linkedin, viber, line,
- *   zalo: the field (the last six are checked only with the rules)
+ *   zalo, kakao: the field (the last seven are checked only with the
+ *   rules)
  *   phone, mobile, fax, email: one number or address a line, in order
  *
  * When a .expect names any field, every field it does not name must be
@@ -333,12 +334,12 @@ read_expect(const char *path, struct expect *e, struct address *from)
 static const char *const single_fields[] = {
 	"name", "title", "company", "address", "website", "country",
 	"whatsapp", "skype", "wechat", "salutation", "telegram", "qq",
-	"department", "linkedin", "viber", "line", "zalo",
+	"department", "linkedin", "viber", "line", "zalo", "kakao",
 };
 /* Found only by the rules of rules/70-signature.rules: not checked
  * without them (test_fixtures_builtin). */
 static const char *const rule_only_fields[] = {
-	"telegram", "qq", "linkedin", "viber", "line", "zalo",
+	"telegram", "qq", "linkedin", "viber", "line", "zalo", "kakao",
 };
 static const char *const list_fields[] = {
 	"phone", "mobile", "fax", "email",
@@ -375,6 +376,7 @@ single_value(const struct sig_fields *f, const char *k)
 	if (!strcmp(k, "viber")) return f->viber;
 	if (!strcmp(k, "line")) return f->line;
 	if (!strcmp(k, "zalo")) return f->zalo;
+	if (!strcmp(k, "kakao")) return f->kakao;
 	return NULL;
 }
 
