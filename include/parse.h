@@ -39,6 +39,28 @@ struct attachment {
 };
 
 /*
+ * The fields of a header block of quoted or forwarded mail ("From:",
+ * "发件人：", "Von:", "Gesendet:"...), by kind: one list for the forward
+ * reader here and for the quoted history of the signature stage (sig.c).
+ */
+enum quoted_field {
+	QF_NONE = 0,
+	QF_FROM,
+	QF_DATE,
+	QF_TO,
+	QF_CC,
+	QF_SUBJECT,
+};
+
+struct quoted_label {
+	const char *name;	/* folded as phone_fold() folds */
+	enum quoted_field kind;
+};
+
+extern const struct quoted_label quoted_labels[];
+extern const size_t quoted_nlabels;
+
+/*
  * Header fields kept for rules that look at "other headers".  The names
  * of a parsed_msg's headers are one allocation, at headers[0].name
  * (parsed_msg_release frees it so); each value is its own.

@@ -9,6 +9,7 @@
 #include "html.h"
 #include "mime.h"
 #include "parse.h"
+#include "phone.h"
 #include "rules.h"
 #include "ufold.h"
 
@@ -748,33 +749,80 @@ static const char *const fwd_markers[] = {
 	"inizio messaggio inoltrato", "以下是转发的邮件", NULL
 };
 
-/* Header labels of a quoted block, lowercase, without the colon. */
-/* (Matched after ASCII lowercasing: non-ASCII capitals are listed.) */
-static const char *const from_labels[] = {
-	"from", "de", "von", "发件人", "寄件者", "寄件人", "da", "van",
-	"från", "fra", "od", "от", "От", "差出人", "보낸 사람", "afzender",
-	"lähettäjä", "feladó", "kimden", "từ", "Từ", NULL
+/* Header field names of quoted mail, by kind, in every language we read. */
+const struct quoted_label quoted_labels[] = {
+	{ "from", QF_FROM }, { "de", QF_FROM }, { "von", QF_FROM },
+	{ "van", QF_FROM }, { "fra", QF_FROM }, { "från", QF_FROM },
+	{ "od", QF_FROM }, { "da", QF_FROM }, { "от", QF_FROM },
+	{ "发件人", QF_FROM }, { "寄件者", QF_FROM }, { "寄件人", QF_FROM },
+	{ "發件人", QF_FROM }, { "差出人", QF_FROM }, { "보낸 사람", QF_FROM },
+	{ "보낸사람", QF_FROM }, { "kimden", QF_FROM },
+	{ "lähettäjä", QF_FROM }, { "feladó", QF_FROM }, { "από", QF_FROM },
+	{ "expéditeur", QF_FROM }, { "remetente", QF_FROM },
+	{ "mittente", QF_FROM }, { "afzender", QF_FROM },
+	{ "avsändare", QF_FROM }, { "odesílatel", QF_FROM },
+	{ "від", QF_FROM }, { "người gửi", QF_FROM }, { "dari", QF_FROM },
+	{ "pengirim", QF_FROM }, { "من", QF_FROM }, { "מאת", QF_FROM },
+	{ "từ", QF_FROM }, { "จาก", QF_FROM }, { "de la", QF_FROM },
+	{ "šalje", QF_FROM }, { "pošiljatelj", QF_FROM },
+	{ "sent", QF_DATE }, { "date", QF_DATE }, { "datum", QF_DATE },
+	{ "data", QF_DATE }, { "fecha", QF_DATE }, { "envoyé", QF_DATE },
+	{ "envoye", QF_DATE }, { "enviado", QF_DATE }, { "enviada", QF_DATE },
+	{ "gesendet", QF_DATE }, { "verzonden", QF_DATE },
+	{ "verstuurd", QF_DATE }, { "skickat", QF_DATE }, { "sendt", QF_DATE },
+	{ "wysłano", QF_DATE }, { "odesláno", QF_DATE },
+	{ "отправлено", QF_DATE }, { "дата", QF_DATE },
+	{ "发送时间", QF_DATE }, { "發送時間", QF_DATE }, { "时间", QF_DATE },
+	{ "发送日期", QF_DATE }, { "發送日期", QF_DATE },
+	{ "日期", QF_DATE }, { "寄件日期", QF_DATE }, { "送信日時", QF_DATE },
+	{ "日時", QF_DATE }, { "보낸 날짜", QF_DATE }, { "날짜", QF_DATE },
+	{ "tarih", QF_DATE }, { "gönderildi", QF_DATE },
+	{ "lähetetty", QF_DATE }, { "elküldve", QF_DATE },
+	{ "dátum", QF_DATE }, { "ημερομηνία", QF_DATE },
+	{ "στάλθηκε", QF_DATE }, { "ngày", QF_DATE }, { "tanggal", QF_DATE },
+	{ "terkirim", QF_DATE }, { "sent date", QF_DATE },
+	{ "enviado el", QF_DATE }, { "enviada em", QF_DATE },
+	{ "enviado em", QF_DATE }, { "inviato", QF_DATE },
+	{ "data invio", QF_DATE }, { "envoyé le", QF_DATE },
+	{ "تم الإرسال", QF_DATE }, { "التاريخ", QF_DATE }, { "נשלח", QF_DATE },
+	{ "dikirim", QF_DATE }, { "đã gửi", QF_DATE }, { "ส่ง", QF_DATE },
+	{ "trimis", QF_DATE }, { "надіслано", QF_DATE },
+	{ "изпратено", QF_DATE }, { "poslano", QF_DATE },
+	{ "poslato", QF_DATE },
+	{ "to", QF_TO }, { "an", QF_TO }, { "à", QF_TO }, { "a", QF_TO },
+	{ "para", QF_TO }, { "aan", QF_TO }, { "til", QF_TO },
+	{ "till", QF_TO }, { "do", QF_TO }, { "кому", QF_TO },
+	{ "收件人", QF_TO }, { "收件者", QF_TO }, { "宛先", QF_TO },
+	{ "받는 사람", QF_TO }, { "받는사람", QF_TO }, { "kime", QF_TO },
+	{ "vastaanottaja", QF_TO }, { "címzett", QF_TO }, { "προς", QF_TO },
+	{ "destinataire", QF_TO }, { "destinatário", QF_TO },
+	{ "destinatario", QF_TO }, { "komu", QF_TO }, { "người nhận", QF_TO },
+	{ "kepada", QF_TO }, { "إلى", QF_TO }, { "אל", QF_TO },
+	{ "đến", QF_TO }, { "ถึง", QF_TO }, { "către", QF_TO },
+	{ "до", QF_TO }, { "prima", QF_TO },
+	{ "cc", QF_CC }, { "bcc", QF_CC }, { "kopie", QF_CC },
+	{ "copie", QF_CC }, { "cópia", QF_CC }, { "copia", QF_CC },
+	{ "kopia", QF_CC }, { "копия", QF_CC }, { "抄送", QF_CC },
+	{ "副本", QF_CC }, { "抄送人", QF_CC }, { "참조", QF_CC },
+	{ "reply-to", QF_CC }, { "antwort an", QF_CC },
+	{ "subject", QF_SUBJECT }, { "betreff", QF_SUBJECT },
+	{ "objet", QF_SUBJECT }, { "asunto", QF_SUBJECT },
+	{ "assunto", QF_SUBJECT }, { "oggetto", QF_SUBJECT },
+	{ "onderwerp", QF_SUBJECT }, { "emne", QF_SUBJECT },
+	{ "ämne", QF_SUBJECT }, { "temat", QF_SUBJECT },
+	{ "předmět", QF_SUBJECT }, { "тема", QF_SUBJECT },
+	{ "主题", QF_SUBJECT }, { "主題", QF_SUBJECT }, { "件名", QF_SUBJECT },
+	{ "제목", QF_SUBJECT }, { "konu", QF_SUBJECT }, { "aihe", QF_SUBJECT },
+	{ "tárgy", QF_SUBJECT }, { "θέμα", QF_SUBJECT },
+	{ "chủ đề", QF_SUBJECT }, { "subjek", QF_SUBJECT },
+	{ "perihal", QF_SUBJECT }, { "الموضوع", QF_SUBJECT },
+	{ "נושא", QF_SUBJECT }, { "主旨", QF_SUBJECT },
+	{ "เรื่อง", QF_SUBJECT }, { "subiect", QF_SUBJECT },
+	{ "predmet", QF_SUBJECT },
+	{ "傳送時間", QF_DATE }, { "日付", QF_DATE }, { "gửi", QF_DATE },
+	{ "envoyé par", QF_DATE },
 };
-static const char *const date_labels[] = {
-	"sent", "date", "envoyé", "enviado", "enviado el", "gesendet",
-	"datum", "发送时间", "发送日期", "發送日期", "时间", "日期", "寄件日期",
-	"傳送時間", "inviato",
-	"data", "verzonden", "skickat", "sendt", "wysłano", "odesláno",
-	"отправлено", "Отправлено", "дата", "Дата", "送信日時", "日付",
-	"보낸 날짜", "날짜", "lähetetty", "elküldve", "gönderildi", "gửi",
-	"Gửi", "envoyé le", "envoyé par", NULL
-};
-static const char *const subject_labels[] = {
-	"subject", "objet", "asunto", "betreff", "主题", "主旨", "主題",
-	"oggetto", "onderwerp", "ämne", "Ämne", "emne", "temat", "předmět",
-	"Předmět", "тема", "Тема", "件名", "제목", "assunto", "aihe", "tárgy",
-	"Tárgy", "konu", "chủ đề", "Chủ đề", NULL
-};
-static const char *const to_labels[] = {
-	"to", "à", "À", "a", "an", "para", "收件人", "收件者", "aan", "till",
-	"til", "do", "кому", "Кому", "宛先", "받는 사람", "cc", "抄送",
-	"副本", "kopie", "copie", "CC", NULL
-};
+const size_t quoted_nlabels = ARRAY_SIZE(quoted_labels);
 
 /* A line without quote marks, bold stars and leading blanks. */
 static const char *
@@ -790,39 +838,75 @@ strip_line(const char *s, const char *end, const char **out_end)
 }
 
 /*
- * When line s..e is "Label: value" with a label in labels, returns the
- * value (after the colon, ASCII or full-width) and sets *vend.
+ * When line s..e is "Label: value" (the label within 30 bytes, the colon
+ * ASCII or full-width), copies the label into label (size bytes) and
+ * returns its length, with *value after the colon and its blanks; else 0.
  */
-static const char *
-labelled(const char *s, const char *e, const char *const *labels)
+static size_t
+split_label(const char *s, const char *e, char *label, size_t size,
+    const char **value)
 {
 	const char *colon, *v;
-	char label[40];
-	size_t n, i;
+	size_t n;
 
 	for (colon = s; colon < e && colon - s < 30; colon++)
 		if (*colon == ':' || (e - colon >= 3 &&
 		    !memcmp(colon, "\xef\xbc\x9a", 3)))
 			break;
 	if (colon >= e || colon - s >= 30)
-		return NULL;
+		return 0;
 	v = *colon == ':' ? colon + 1 : colon + 3;
 	while (colon > s && (colon[-1] == ' ' || colon[-1] == '*' ||
 	    colon[-1] == '\t'))
 		colon--;
 	n = (size_t)(colon - s);
-	if (!n || n >= sizeof(label))
-		return NULL;
+	if (!n || n >= size)
+		return 0;
 	memcpy(label, s, n);
 	label[n] = '\0';
+	while (v < e && (*v == ' ' || *v == '*' || *v == '\t'))
+		v++;
+	*value = v;
+	return n;
+}
+
+/*
+ * When line s..e is "Label: value" with a label in labels (lowercase
+ * ASCII), returns the value.
+ */
+static const char *
+labelled(const char *s, const char *e, const char *const *labels)
+{
+	const char *v;
+	char label[40];
+	size_t i;
+
+	if (!split_label(s, e, label, sizeof(label), &v))
+		return NULL;
 	str_lower(label);
 	for (i = 0; labels[i]; i++)
-		if (!strcmp(label, labels[i])) {
-			while (v < e && (*v == ' ' || *v == '*' || *v == '\t'))
-				v++;
+		if (!strcmp(label, labels[i]))
 			return v;
-		}
 	return NULL;
+}
+
+/*
+ * The kind of quoted-mail header field line s..e is ("Von: ...",
+ * "发件人：..."), with *value its value; QF_NONE when it is none.
+ */
+static enum quoted_field
+quoted_field_of(const char *s, const char *e, const char **value)
+{
+	char label[40], key[40];
+	size_t i, n;
+
+	if (!(n = split_label(s, e, label, sizeof(label), value)))
+		return QF_NONE;
+	phone_fold(label, n, key);
+	for (i = 0; i < quoted_nlabels; i++)
+		if (!strcmp(key, quoted_labels[i].name))
+			return quoted_labels[i].kind;
+	return QF_NONE;
 }
 
 struct fwd_block {
@@ -843,6 +927,7 @@ read_block(const char *s, const char *end, struct fwd_block *b)
 {
 	const char *line = s, *nl, *ls, *le, *v;
 	int lines = 0, have_other = 0, started = 0;
+	enum quoted_field k;
 
 	b->from = NULL;
 	b->subj = NULL;
@@ -859,16 +944,16 @@ read_block(const char *s, const char *end, struct fwd_block *b)
 		}
 		started = 1;
 		lines++;
-		if ((v = labelled(ls, le, from_labels)) && !b->from) {
+		k = quoted_field_of(ls, le, &v);
+		if (k == QF_FROM && !b->from) {
 			b->from = v;
 			b->from_end = le;
 			b->quoted = *line == '>';
-		} else if ((v = labelled(ls, le, subject_labels))) {
+		} else if (k == QF_SUBJECT) {
 			b->subj = v;
 			b->subj_end = le;
 			have_other = 1;
-		} else if (labelled(ls, le, date_labels) ||
-		    labelled(ls, le, to_labels)) {
+		} else if (k == QF_DATE || k == QF_TO || k == QF_CC) {
 			have_other = 1;
 		} else if (b->from && lines > 1 && *line != ' ' &&
 		    *line != '\t') {
@@ -932,6 +1017,7 @@ find_inline_forward(const char *text, size_t len, int fwd_subject,
     struct fwd_block *b)
 {
 	const char *end = text + len, *line = text, *nl, *ls, *le, *next;
+	const char *value;
 	struct mime_address *v;
 	size_t n;
 	char *fv;
@@ -946,7 +1032,8 @@ find_inline_forward(const char *text, size_t len, int fwd_subject,
 		found = 0;
 		if (marker_line(ls, le)) {
 			found = read_block(next, end, b);
-		} else if (fwd_subject && labelled(ls, le, from_labels)) {
+		} else if (fwd_subject &&
+		    quoted_field_of(ls, le, &value) == QF_FROM) {
 			/* Outlook's block, under a forward subject only. */
 			found = read_block(line, end, b);
 		}

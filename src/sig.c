@@ -33,6 +33,7 @@
 #include "util.h"
 #include "buf.h"
 #include "domain.h"
+#include "parse.h"
 #include "phone.h"
 #include "rules.h"
 #include "sig.h"
@@ -1001,89 +1002,6 @@ static const char *const forwarded[] = {
 	"original message follows",
 };
 
-enum hkey {
-	HK_NONE = 0,
-	HK_FROM,
-	HK_DATE,
-	HK_TO,
-	HK_CC,
-	HK_SUBJECT,
-};
-
-/* Header field names of quoted mail, by kind. */
-static const struct {
-	const char *name;
-	enum hkey kind;
-} header_keys[] = {
-	{ "from", HK_FROM }, { "de", HK_FROM }, { "von", HK_FROM },
-	{ "van", HK_FROM }, { "fra", HK_FROM }, { "från", HK_FROM },
-	{ "od", HK_FROM }, { "da", HK_FROM }, { "от", HK_FROM },
-	{ "发件人", HK_FROM }, { "寄件者", HK_FROM }, { "寄件人", HK_FROM },
-	{ "發件人", HK_FROM }, { "差出人", HK_FROM }, { "보낸 사람", HK_FROM },
-	{ "보낸사람", HK_FROM }, { "kimden", HK_FROM },
-	{ "lähettäjä", HK_FROM }, { "feladó", HK_FROM }, { "από", HK_FROM },
-	{ "expéditeur", HK_FROM }, { "remetente", HK_FROM },
-	{ "mittente", HK_FROM }, { "afzender", HK_FROM },
-	{ "avsändare", HK_FROM }, { "odesílatel", HK_FROM },
-	{ "від", HK_FROM }, { "người gửi", HK_FROM }, { "dari", HK_FROM },
-	{ "pengirim", HK_FROM }, { "من", HK_FROM }, { "מאת", HK_FROM },
-	{ "từ", HK_FROM }, { "จาก", HK_FROM }, { "de la", HK_FROM },
-	{ "šalje", HK_FROM }, { "pošiljatelj", HK_FROM },
-	{ "sent", HK_DATE }, { "date", HK_DATE }, { "datum", HK_DATE },
-	{ "data", HK_DATE }, { "fecha", HK_DATE }, { "envoyé", HK_DATE },
-	{ "envoye", HK_DATE }, { "enviado", HK_DATE }, { "enviada", HK_DATE },
-	{ "gesendet", HK_DATE }, { "verzonden", HK_DATE },
-	{ "verstuurd", HK_DATE }, { "skickat", HK_DATE }, { "sendt", HK_DATE },
-	{ "wysłano", HK_DATE }, { "odesláno", HK_DATE },
-	{ "отправлено", HK_DATE }, { "дата", HK_DATE },
-	{ "发送时间", HK_DATE }, { "發送時間", HK_DATE }, { "时间", HK_DATE },
-	{ "发送日期", HK_DATE }, { "發送日期", HK_DATE },
-	{ "日期", HK_DATE }, { "寄件日期", HK_DATE }, { "送信日時", HK_DATE },
-	{ "日時", HK_DATE }, { "보낸 날짜", HK_DATE }, { "날짜", HK_DATE },
-	{ "tarih", HK_DATE }, { "gönderildi", HK_DATE },
-	{ "lähetetty", HK_DATE }, { "elküldve", HK_DATE },
-	{ "dátum", HK_DATE }, { "ημερομηνία", HK_DATE },
-	{ "στάλθηκε", HK_DATE }, { "ngày", HK_DATE }, { "tanggal", HK_DATE },
-	{ "terkirim", HK_DATE }, { "sent date", HK_DATE },
-	{ "enviado el", HK_DATE }, { "enviada em", HK_DATE },
-	{ "enviado em", HK_DATE }, { "inviato", HK_DATE },
-	{ "data invio", HK_DATE }, { "envoyé le", HK_DATE },
-	{ "تم الإرسال", HK_DATE }, { "التاريخ", HK_DATE }, { "נשלח", HK_DATE },
-	{ "dikirim", HK_DATE }, { "đã gửi", HK_DATE }, { "ส่ง", HK_DATE },
-	{ "trimis", HK_DATE }, { "надіслано", HK_DATE },
-	{ "изпратено", HK_DATE }, { "poslano", HK_DATE },
-	{ "poslato", HK_DATE },
-	{ "to", HK_TO }, { "an", HK_TO }, { "à", HK_TO }, { "a", HK_TO },
-	{ "para", HK_TO }, { "aan", HK_TO }, { "til", HK_TO },
-	{ "till", HK_TO }, { "do", HK_TO }, { "кому", HK_TO },
-	{ "收件人", HK_TO }, { "收件者", HK_TO }, { "宛先", HK_TO },
-	{ "받는 사람", HK_TO }, { "받는사람", HK_TO }, { "kime", HK_TO },
-	{ "vastaanottaja", HK_TO }, { "címzett", HK_TO }, { "προς", HK_TO },
-	{ "destinataire", HK_TO }, { "destinatário", HK_TO },
-	{ "destinatario", HK_TO }, { "komu", HK_TO }, { "người nhận", HK_TO },
-	{ "kepada", HK_TO }, { "إلى", HK_TO }, { "אל", HK_TO },
-	{ "đến", HK_TO }, { "ถึง", HK_TO }, { "către", HK_TO },
-	{ "до", HK_TO }, { "prima", HK_TO },
-	{ "cc", HK_CC }, { "bcc", HK_CC }, { "kopie", HK_CC },
-	{ "copie", HK_CC }, { "cópia", HK_CC }, { "copia", HK_CC },
-	{ "kopia", HK_CC }, { "копия", HK_CC }, { "抄送", HK_CC },
-	{ "副本", HK_CC }, { "抄送人", HK_CC }, { "참조", HK_CC },
-	{ "reply-to", HK_CC }, { "antwort an", HK_CC },
-	{ "subject", HK_SUBJECT }, { "betreff", HK_SUBJECT },
-	{ "objet", HK_SUBJECT }, { "asunto", HK_SUBJECT },
-	{ "assunto", HK_SUBJECT }, { "oggetto", HK_SUBJECT },
-	{ "onderwerp", HK_SUBJECT }, { "emne", HK_SUBJECT },
-	{ "ämne", HK_SUBJECT }, { "temat", HK_SUBJECT },
-	{ "předmět", HK_SUBJECT }, { "тема", HK_SUBJECT },
-	{ "主题", HK_SUBJECT }, { "主題", HK_SUBJECT }, { "件名", HK_SUBJECT },
-	{ "제목", HK_SUBJECT }, { "konu", HK_SUBJECT }, { "aihe", HK_SUBJECT },
-	{ "tárgy", HK_SUBJECT }, { "θέμα", HK_SUBJECT },
-	{ "chủ đề", HK_SUBJECT }, { "subjek", HK_SUBJECT },
-	{ "perihal", HK_SUBJECT }, { "الموضوع", HK_SUBJECT },
-	{ "נושא", HK_SUBJECT }, { "主旨", HK_SUBJECT },
-	{ "เรื่อง", HK_SUBJECT }, { "subiect", HK_SUBJECT },
-	{ "predmet", HK_SUBJECT },
-};
 
 /* Device words that make "Sent from ..." a mobile footer. */
 static const char *const device_words[] = {
@@ -1515,12 +1433,12 @@ from_date_pairs_init(void)
 	size_t i;
 	unsigned char b0, b1;
 
-	for (i = 0; i < ARRAY_SIZE(header_keys); i++) {
-		if (header_keys[i].kind != HK_FROM &&
-		    header_keys[i].kind != HK_DATE)
+	for (i = 0; i < quoted_nlabels; i++) {
+		if (quoted_labels[i].kind != QF_FROM &&
+		    quoted_labels[i].kind != QF_DATE)
 			continue;
-		b0 = (unsigned char)header_keys[i].name[0];
-		b1 = (unsigned char)header_keys[i].name[1];
+		b0 = (unsigned char)quoted_labels[i].name[0];
+		b1 = (unsigned char)quoted_labels[i].name[1];
 		if (b0 < 0x80 && b1 < 0x80 && b1)
 			from_date_pairs[(b0 << 7 | b1) / 64] |=
 			    1ull << ((b0 << 7 | b1) % 64);
@@ -1530,12 +1448,12 @@ from_date_pairs_init(void)
 
 /*
  * The kind of quoted-mail header field that line l starts with.  With
- * from_date, only HK_FROM and HK_DATE count (others may say HK_NONE):
+ * from_date, only QF_FROM and QF_DATE count (others may say QF_NONE):
  * a name starting with two ASCII bytes no From or Date name starts
  * with (folded: A-Z as a-z; every name has two bytes) is turned down
  * before the colon is looked for.
  */
-static enum hkey
+static enum quoted_field
 header_key(const struct line *l, int from_date)
 {
 	static struct name_table names;
@@ -1545,7 +1463,7 @@ header_key(const struct line *l, int from_date)
 	unsigned char b0, b1;
 
 	if (l->len > HDR_MAX)
-		return HK_NONE;
+		return QF_NONE;
 	i = skip_ws(s, l->len, 0);
 	while (i < l->len && s[i] == '*')
 		i++;
@@ -1559,7 +1477,7 @@ header_key(const struct line *l, int from_date)
 		if (b0 < 0x80 && b1 < 0x80 &&
 		    !(from_date_pairs[(b0 << 7 | b1) / 64] >>
 		    ((b0 << 7 | b1) % 64) & 1))
-			return HK_NONE;
+			return QF_NONE;
 	}
 	/* the first ':' or '：' in the 32 bytes from i */
 	end = MIN(l->len, i + 32);
@@ -1573,18 +1491,18 @@ header_key(const struct line *l, int from_date)
 			break;
 		}
 	if (j >= l->len || j - i >= 32 || j == i)
-		return HK_NONE;
+		return QF_NONE;
 	end = j;
 	while (end > i && (s[end - 1] == ' ' || s[end - 1] == '*' ||
 	    s[end - 1] == '\t'))
 		end--;
 	n = end - i;
 	if (n == 0 || n >= sizeof(key))
-		return HK_NONE;
+		return QF_NONE;
 	phone_fold(s + i, n, key);
-	j = name_find(&names, header_keys, ARRAY_SIZE(header_keys),
-	    sizeof(header_keys[0]), key);
-	return j ? header_keys[j - 1].kind : HK_NONE;
+	j = name_find(&names, quoted_labels, quoted_nlabels,
+	    sizeof(quoted_labels[0]), key);
+	return j ? quoted_labels[j - 1].kind : QF_NONE;
 }
 
 /*
@@ -1629,20 +1547,20 @@ separator_line(const struct line *l)
 static size_t
 header_block(const struct doc *d, size_t i)
 {
-	enum hkey k = header_key(&d->v[i], 1);
+	enum quoted_field k = header_key(&d->v[i], 1);
 	unsigned seen = 0, kinds = 0;
 	size_t j, last = i, nhdr = 0;
 	int cont = 0, at = 0;
 	const struct line *l;
 
-	if (k != HK_FROM && k != HK_DATE)
+	if (k != QF_FROM && k != QF_DATE)
 		return 0;
 	for (j = i; j < d->n && j < i + 16; j++) {
 		l = &d->v[j];
 		if (l->len == 0 || l->len > HDR_MAX || l->kind == L_QUOTE)
 			break;
 		k = header_key(l, 0);
-		if (k != HK_NONE) {
+		if (k != QF_NONE) {
 			if (!(seen & (1u << k)))
 				kinds++;
 			seen |= 1u << k;
@@ -1661,7 +1579,7 @@ header_block(const struct doc *d, size_t i)
 	for (j = i; j <= last; j++)
 		if (memchr(d->v[j].s, '@', d->v[j].len))
 			at = 1;
-	if (!(seen & (1u << HK_FROM)) && !(seen & (1u << HK_SUBJECT)) && !at)
+	if (!(seen & (1u << QF_FROM)) && !(seen & (1u << QF_SUBJECT)) && !at)
 		return 0;
 	return last - i + 1;
 }

@@ -508,6 +508,24 @@ fwd("fwd-netease-zh", "Fw:询价",
     {"from": "李先生 <li@kehu.example.cn>",
      "text": "您好，我们需要1000个蓝牙音箱，请报价。", "forward_note": "请跟进。",
      "forward_subject": "询价", "flags": "FORWARDED"})
+# Outlook in Greek and in Indonesian: the forward reader and the signature
+# stage read the same list of header labels (parse.h, quoted_labels).
+fwd("fwd-outlook-el", "FW: Αίτημα προσφοράς",
+    "Δείτε παρακάτω.\n\nΑπό: Νίκος Παπαδόπουλος <nikos@pelatis.example.gr>"
+    "\nΣτάλθηκε: Δευτέρα, 10 Μαρτίου 2025 09:15\nΠρος: info@exporter.example"
+    "\nΘέμα: Αίτημα προσφοράς\n\nΚαλημέρα, χρειαζόμαστε 300 τεμάχια.\n",
+    {"from": "Νίκος Παπαδόπουλος <nikos@pelatis.example.gr>",
+     "text": "Καλημέρα, χρειαζόμαστε 300 τεμάχια.",
+     "forward_note": "Δείτε παρακάτω.",
+     "forward_subject": "Αίτημα προσφοράς", "flags": "FORWARDED"})
+fwd("fwd-outlook-id", "FW: Permintaan harga",
+    "Tolong dibalas.\n\nDari: Budi Santoso <budi@pelanggan.example.co.id>\n"
+    "Dikirim: Senin, 10 Maret 2025 09.15\nKepada: info@exporter.example\n"
+    "Subjek: Permintaan harga\n\nSelamat pagi, kami butuh 500 unit.\n",
+    {"from": "Budi Santoso <budi@pelanggan.example.co.id>",
+     "text": "Selamat pagi, kami butuh 500 unit.",
+     "forward_note": "Tolong dibalas.",
+     "forward_subject": "Permintaan harga", "flags": "FORWARDED"})
 fwd("fwd-apple", "Fwd: Order",
     "Begin forwarded message:\n\n> From: Maria Garcia <maria@cliente.example>"
     "\n> Subject: Order\n> Date: 10 March 2025 at 09:15:00 CET\n"
