@@ -7,9 +7,36 @@
 #include "buf.h"
 #include "html.h"
 
-static const struct {
+/* An HTML input and the text it must give. */
+struct text_case {
 	const char *name, *html, *want;
-} text_cases[] = {
+};
+
+/*
+ * Checks each case with html_to_text(flags); returns the number that
+ * failed, each printed.
+ */
+static int
+check_cases(const struct text_case *c, size_t n, unsigned flags)
+{
+	struct buf out = BUF_INIT(BUF_CAP_TEXT);
+	size_t i;
+	int bad = 0;
+
+	for (i = 0; i < n; i++) {
+		buf_reset(&out);
+		if (html_to_text(c[i].html, strlen(c[i].html), flags, &out) ||
+		    strcmp(out.data, c[i].want)) {
+			print_message("# %s:\n#  got: '%s'\n# want: '%s'\n",
+			    c[i].name, out.data, c[i].want);
+			bad++;
+		}
+	}
+	buf_release(&out);
+	return bad;
+}
+
+static const struct text_case text_cases[] = {
 	{ "paragraphs and breaks",
 	    "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
 	    "<title>t</title></head>\n<body style=\"font-family:Arial\">\n"
@@ -91,19 +118,9 @@ static const struct {
 static void
 test_to_text(void **state)
 {
-	size_t i;
-
 	(void)state;
-	for (i = 0; i < ARRAY_SIZE(text_cases); i++) {
-		struct buf out = BUF_INIT(BUF_CAP_TEXT);
-
-		assert_int_equal(html_to_text(text_cases[i].html,
-		    strlen(text_cases[i].html), 0, &out), 0);
-		if (strcmp(out.data, text_cases[i].want))
-			fail_msg("%s:\n got: '%s'\nwant: '%s'",
-			    text_cases[i].name, out.data, text_cases[i].want);
-		buf_release(&out);
-	}
+	assert_int_equal(check_cases(text_cases, ARRAY_SIZE(text_cases), 0),
+	    0);
 }
 
 /*
@@ -112,11 +129,7 @@ test_to_text(void **state)
  * link's text, as mail clients write links in plain text, unless the text
  * says where it goes; other links' targets stay out of the text.
  */
-static const struct {
-	const char *name;
-	const char *html;
-	const char *want;
-} link_cases[] = {
+static const struct text_case link_cases[] = {
 	{ "a WhatsApp link's target after its text",
 	    "<p>Chat on <a href=\"https://wa.me/8613800000000\">WhatsApp</a>."
 	    "</p>",
@@ -180,11 +193,7 @@ static const struct {
 };
 
 /* Mail (HTML_MAIL): a client's signature block gets the delimiter. */
-static const struct {
-	const char *name;
-	const char *html;
-	const char *want;
-} sig_cases[] = {
+static const struct text_case sig_cases[] = {
 	{ "Gmail's signature block",
 	    "<div dir=\"ltr\">Please quote.<div><br></div><div class=\"gmail_"
 	    "signature\" data-smartmail=\"gmail_signature\">Khalid<br>Gulf "
@@ -209,19 +218,11 @@ test_signature_block(void **state)
 	static const char page[] =
 	    "<p>About us</p><div class=\"gmail_signature\">x</div>";
 	struct buf out = BUF_INIT(BUF_CAP_TEXT);
-	size_t i;
 
 	(void)state;
-	for (i = 0; i < ARRAY_SIZE(sig_cases); i++) {
-		buf_reset(&out);
-		assert_int_equal(html_to_text(sig_cases[i].html,
-		    strlen(sig_cases[i].html), HTML_MAIL, &out), 0);
-		if (strcmp(out.data, sig_cases[i].want))
-			fail_msg("%s:\n got: '%s'\nwant: '%s'",
-			    sig_cases[i].name, out.data, sig_cases[i].want);
-	}
+	assert_int_equal(check_cases(sig_cases, ARRAY_SIZE(sig_cases),
+	    HTML_MAIL), 0);
 	/* not in a web page's text */
-	buf_reset(&out);
 	assert_int_equal(html_to_text(page, sizeof(page) - 1, 0, &out), 0);
 	assert_string_equal(out.data, "About us\n\nx");
 	buf_release(&out);
@@ -232,19 +233,11 @@ test_links(void **state)
 {
 	static const char page[] = "<a href=\"https://x.example/\">home</a>";
 	struct buf out = BUF_INIT(BUF_CAP_TEXT);
-	size_t i;
 
 	(void)state;
-	for (i = 0; i < ARRAY_SIZE(link_cases); i++) {
-		buf_reset(&out);
-		assert_int_equal(html_to_text(link_cases[i].html,
-		    strlen(link_cases[i].html), HTML_MAIL, &out), 0);
-		if (strcmp(out.data, link_cases[i].want))
-			fail_msg("%s:\n got: '%s'\nwant: '%s'",
-			    link_cases[i].name, out.data, link_cases[i].want);
-	}
+	assert_int_equal(check_cases(link_cases, ARRAY_SIZE(link_cases),
+	    HTML_MAIL), 0);
 	/* a web page's text (enrichment): no targets */
-	buf_reset(&out);
 	assert_int_equal(html_to_text(page, sizeof(page) - 1, 0, &out), 0);
 	assert_string_equal(out.data, "home");
 	buf_release(&out);
