@@ -451,7 +451,9 @@ link_target(const char *href, int *contact)
 		for (i = 0; i < ARRAY_SIZE(schemes); i++)
 			if (has_prefix(href, schemes[i]))
 				break;
-		if (i == ARRAY_SIZE(schemes))
+		/* the scheme and nothing after it ("skype:") */
+		if (i == ARRAY_SIZE(schemes) ||
+		    !href[strlen(schemes[i])])
 			return NULL;
 		/* "skype:name?call" */
 		s = has_prefix(href, "skype:") ?
@@ -595,9 +597,14 @@ link_end(struct walk *w)
 		 * blocks asked for; an icon link's where the icon was.
 		 */
 		st->nl = n ? 0 : nl;
+		/* an icon's target is a word of its own, both sides */
+		if (!n)
+			st->space = 1;
 		text(st, b.data, b.len);
 		if (n)
 			st->nl = MAX(st->nl, nl);
+		if (!n)
+			st->space = 1;
 	}
 	buf_release(&b);
 	free(w->link);

@@ -162,9 +162,11 @@ static const struct text_case link_cases[] = {
 	{ "an icon link shows its target alone",
 	    "<p>Li Wei<br><a href=\"https://wa.me/8613800000000\">"
 	    "<img src=\"cid:wa\" alt=\"WhatsApp\"></a> "
-	    "<a href=\"https://www.linkedin.com/in/li\">LinkedIn</a></p>",
+	    "<a href=\"https://www.linkedin.com/in/li\">LinkedIn</a><a href="
+	    "\"https://t.me/li\"><img src=\"cid:tg\"></a>Telegram</p>",
 	    "Li Wei\n<https://wa.me/8613800000000> "
-	    "LinkedIn <https://www.linkedin.com/in/li>" },
+	    "LinkedIn <https://www.linkedin.com/in/li> <https://t.me/li> "
+	    "Telegram" },
 	{ "Safe Links show the link they wrap",
 	    "<a href=\"https://eur01.safelinks.protection.outlook.com/?url="
 	    "https%3A%2F%2Fwww.acme.example%2F&amp;data=05%7C01\">"
@@ -175,8 +177,9 @@ static const struct text_case link_cases[] = {
 	{ "anchors, relative links, scripts and images are not shown",
 	    "<a href=\"#top\">top</a> <a href=\"/about\">about</a> "
 	    "<a href=\"javascript:go()\">go</a> "
-	    "<a href=\"data:image/png;base64,AA\">img</a>",
-	    "top about go img" },
+	    "<a href=\"data:image/png;base64,AA\">img</a> "
+	    "<a href=\"skype:\">Skype</a> <a href=\"mailto:\">mail</a>",
+	    "top about go img Skype mail" },
 	{ "an overlong target is not shown",
 	    "<a href=\"https://wa.me/"
 	    "0123456789012345678901234567890123456789012345678901234567890123"
