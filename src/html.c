@@ -455,9 +455,7 @@ link_target(const char *href, int *contact)
 		if (i == ARRAY_SIZE(schemes) ||
 		    !href[strlen(schemes[i])])
 			return NULL;
-		/* "skype:name?call" */
-		s = has_prefix(href, "skype:") ?
-		    xstrndup(href, strcspn(href, "?")) : xstrdup(href);
+		s = xstrdup(href);
 		if (i < 2 && safe_links(s) && (t = query_param(s, "url"))) {
 			free(s);
 			s = t;

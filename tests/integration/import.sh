@@ -255,7 +255,8 @@ Content-Type: text/html; charset=utf-8
 box, see our <a href="https://drive.example/d/box">drawing</a>.</p>
 <p>Best regards,<br>Nguyen Van Minh<br>Purchasing Manager<br>
 Minh Phat Trading Co., Ltd<br>Zalo: 0901 234 567<br>
-<a href="https://t.me/minhphat_trade"><img src="cid:tg"></a>
+<a href="https://t.me/minhphat_trade"><img src="cid:tg"></a><a
+href="skype:minhphat.trade?call"><img src="cid:sk"></a>
 <a href="https://nam12.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.minhphat.com.vn%2F&amp;data=05">Our website</a></p>
 </body></html>
 EML
@@ -265,13 +266,14 @@ inq contacts export --csv "$tmp/contacts.csv" 2>/dev/null
 is "contacts export exits 0" "$?" 0
 check "the contacts have the signature's phone" \
     grep -q "jick.smith@acme-trading.example" "$tmp/contacts.csv"
-check "and the HTML signature's Zalo, Telegram icon and Safe Link website" \
+check "and the HTML signature's Zalo, Telegram and Skype icons, Safe Link website" \
     $py - "$tmp/contacts.csv" <<'PY'
 import csv, sys
 rows = {r["email"]: r for r in csv.DictReader(open(sys.argv[1]))}
 r = rows["minh@minhphat.com.vn"]
 assert r["zalo"] == "+84901234567", r
 assert r["telegram"] == "minhphat_trade", r
+assert r["skype"] == "minhphat.trade", r
 assert r["website"] == "https://www.minhphat.com.vn/", r
 assert r["title"] == "Purchasing Manager", r
 PY

@@ -167,6 +167,10 @@ static const struct text_case link_cases[] = {
 	    "Li Wei\n<https://wa.me/8613800000000> "
 	    "LinkedIn <https://www.linkedin.com/in/li> <https://t.me/li> "
 	    "Telegram" },
+	{ "a Skype icon keeps its ?call (the link, as written)",
+	    "<p>Li Wei <a href=\"skype:li.wei?call\"><img src=\"cid:s\"></a>"
+	    "</p>",
+	    "Li Wei <skype:li.wei?call>" },
 	{ "Safe Links show the link they wrap",
 	    "<a href=\"https://eur01.safelinks.protection.outlook.com/?url="
 	    "https%3A%2F%2Fwww.acme.example%2F&amp;data=05%7C01\">"
