@@ -367,6 +367,10 @@ query_param(const char *url, const char *name)
 			c = (char)(hi << 4 | lo);
 			p += 2;
 		}
+		if (!c) {	/* "%00" ends no URL */
+			buf_release(&b);
+			return NULL;
+		}
 		if (buf_add(&b, &c, 1))
 			break;
 	}
@@ -456,11 +460,19 @@ link_target(const char *href, int *contact)
 		    !href[strlen(schemes[i])])
 			return NULL;
 		s = xstrdup(href);
-		if (i < 2 && safe_links(s) && (t = query_param(s, "url"))) {
+		/* Safe Links: the link they wrap, or nothing */
+		if (i < 2 && safe_links(s)) {
+			t = query_param(s, "url");
 			free(s);
-			s = t;
-			if (!has_prefix(s, "http://") &&
-			    !has_prefix(s, "https://")) {
+			if (!(s = t))
+				return NULL;
+			/* decoded bytes: a URL, in UTF-8, without controls */
+			for (t = s; *t && (unsigned char)*t >= 0x20 &&
+			    *t != 0x7f; t++)
+				;
+			if (*t || !charset_utf8_valid(s, strlen(s)) ||
+			    (!has_prefix(s, "http://") &&
+			    !has_prefix(s, "https://"))) {
 				free(s);
 				return NULL;
 			}

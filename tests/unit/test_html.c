@@ -178,6 +178,12 @@ static const struct text_case link_cases[] = {
 	    "com/?url=http%3A%2F%2Facme.example%2F&amp;data=1\">"
 	    "acme.example</a>",
 	    "Website <https://www.acme.example/> acme.example" },
+	{ "a Safe Link that decodes to bytes no URL has is not shown",
+	    "<a href=\"https://eur01.safelinks.protection.outlook.com/?url="
+	    "https%3A%2F%2Fx.example%A2F\">Website</a> <a href=\"https://eur01."
+	    "safelinks.protection.outlook.com/?url=https%3A%2F%2Fx.example%00"
+	    "\">Web</a>",
+	    "Website Web" },
 	{ "anchors, relative links, scripts and images are not shown",
 	    "<a href=\"#top\">top</a> <a href=\"/about\">about</a> "
 	    "<a href=\"javascript:go()\">go</a> "
