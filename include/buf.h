@@ -44,6 +44,8 @@ char *buf_detach(struct buf *b, size_t *len);
 int buf_add(struct buf *b, const void *p, size_t n);
 int buf_addstr(struct buf *b, const char *s);
 int buf_addch(struct buf *b, int c);
+/* Appends s[0..n) with "%XX" escapes decoded (URLs, RFC 2231 values). */
+int buf_add_pct(struct buf *b, const char *s, size_t n);
 int buf_addf(struct buf *b, const char *fmt, ...) ATTR_PRINTF(2, 3);
 int buf_vaddf(struct buf *b, const char *fmt, va_list ap) ATTR_PRINTF(2, 0);
 /*

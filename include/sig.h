@@ -42,6 +42,15 @@ struct sig_fields {
 	char *linkedin;
 };
 
+/*
+ * The rule-only fields that reports and contacts carry, beyond DESIGN.md's
+ * contract (department, the messengers, LinkedIn): sig_nextra of them,
+ * each by its name and its value in f (NULL when empty).
+ */
+extern const size_t sig_nextra;
+const char *sig_extra_name(size_t i);
+const char *sig_extra_value(const struct sig_fields *f, size_t i);
+
 struct sig_result {
 	char *visible_text;	/* new text without history or signature */
 	char *quoted;		/* the stripped history, "" if none */

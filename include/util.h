@@ -97,6 +97,8 @@ char *str_trim(char *s);
 char *str_lower(char *s);
 /* True when s is NULL or only blanks. */
 int str_blank(const char *s);
+/* The value of hexadecimal digit c (either case), or -1. */
+int hex_digit(int c);
 
 /*
  * Copies s into out (size bytes) cut to at most cols terminal columns

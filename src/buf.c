@@ -118,6 +118,26 @@ buf_addch(struct buf *b, int c)
 }
 
 int
+buf_add_pct(struct buf *b, const char *s, size_t n)
+{
+	size_t i;
+	int h, l;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '%' && i + 2 < n &&
+		    (h = hex_digit((unsigned char)s[i + 1])) >= 0 &&
+		    (l = hex_digit((unsigned char)s[i + 2])) >= 0) {
+			if (buf_addch(b, h << 4 | l))
+				return -1;
+			i += 2;
+		} else if (buf_addch(b, s[i])) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
 buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list cp;

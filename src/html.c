@@ -71,19 +71,19 @@ flush(struct text_state *st)
 		st->space = 0;
 		st->sep = 0;
 	}
-	if (st->sig_pending) {
-		st->sig_pending = 0;
-		if (st->out->len)
-			put(st, nls, st->nl > 2 ? 2 : st->nl ? (size_t)st->nl : 1);
-		put(st, "--\n", 3);
-		st->nl = 0;
-		st->space = 0;
-		st->nlead = 0;
-	}
+	/* a signature block's delimiter starts a line of its own */
+	if (st->sig_pending && st->out->len && !st->nl)
+		st->nl = 1;
 	if (st->nl) {
 		put(st, nls, st->nl > 2 ? 2 : (size_t)st->nl);
 		st->nl = 0;
 		st->space = 0;
+	}
+	if (st->sig_pending) {
+		st->sig_pending = 0;
+		put(st, "--\n", 3);
+		st->space = 0;
+		st->nlead = 0;
 	}
 	if (st->nlead) {
 		put(st, st->lead, st->nlead);
@@ -327,15 +327,6 @@ struct walk {
 #define LINK_MAX 300	/* longer targets are tracking noise, not shown */
 #define LINK_TEXT_MAX 1000	/* a link's text searched for its target */
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /*
  * The value of query parameter name in url (percent-decoded), or NULL:
  * the link that Outlook's Safe Links wraps ("...?url=https%3A%2F%2F...").
@@ -343,11 +334,9 @@ hexval(int c)
 static char *
 query_param(const char *url, const char *name)
 {
-	const char *p = strchr(url, '?'), *end;
+	const char *p = strchr(url, '?');
 	size_t n = strlen(name);
 	struct buf b = BUF_INIT(LINK_MAX + 1);
-	int hi, lo;
-	char c;
 
 	while (p) {
 		p++;
@@ -358,21 +347,10 @@ query_param(const char *url, const char *name)
 	if (!p)
 		return NULL;
 	p += n + 1;
-	end = p + strcspn(p, "&#");
-	for (; p < end; p++) {
-		c = *p == '+' ? ' ' : *p;
-		if (*p == '%' && end - p >= 3 &&
-		    (hi = hexval((unsigned char)p[1])) >= 0 &&
-		    (lo = hexval((unsigned char)p[2])) >= 0) {
-			c = (char)(hi << 4 | lo);
-			p += 2;
-		}
-		if (!c) {	/* "%00" ends no URL */
-			buf_release(&b);
-			return NULL;
-		}
-		if (buf_add(&b, &c, 1))
-			break;
+	buf_add_pct(&b, p, strcspn(p, "&#"));
+	if (!b.len || memchr(b.data, '\0', b.len)) {	/* "%00" ends no URL */
+		buf_release(&b);
+		return NULL;
 	}
 	return buf_detach(&b, NULL);
 }
@@ -383,20 +361,23 @@ has_prefix(const char *s, const char *prefix)
 	return !strncasecmp(s, prefix, strlen(prefix));
 }
 
-/* Whether http(s) URL url is Outlook's Safe Links wrapper. */
+/*
+ * Whether the host of URL url ("scheme://host/...") is domain or one
+ * under it ("nam12.safelinks.protection.outlook.com" is under
+ * "safelinks.protection.outlook.com").
+ */
 static int
-safe_links(const char *url)
+host_under(const char *url, const char *domain)
 {
-	static const char host[] = ".safelinks.protection.outlook.com";
 	const char *h = strstr(url, "://");
-	size_t n;
+	size_t n, k = strlen(domain);
 
 	if (!h)
 		return 0;
 	h += 3;
 	n = strcspn(h, "/?#:");
-	return n > sizeof(host) - 1 && !strncasecmp(h + n - (sizeof(host) - 1),
-	    host, sizeof(host) - 1);
+	return n >= k && !strncasecmp(h + n - k, domain, k) &&
+	    (n == k || h[n - k - 1] == '.');
 }
 
 /* Hosts of messengers and LinkedIn: their links are contact fields. */
@@ -407,19 +388,11 @@ contact_host(const char *url)
 	    "t.me", "telegram.me", "line.me", "lin.ee", "zalo.me",
 	    "viber.com", "linkedin.com", "skype.com", "weixin.qq.com",
 	    "wechat.com" };
-	const char *h = strstr(url, "://");
-	size_t i, n, k;
+	size_t i;
 
-	if (!h)
-		return 0;
-	h += 3;
-	n = strcspn(h, "/?#:");
-	for (i = 0; i < ARRAY_SIZE(hosts); i++) {
-		k = strlen(hosts[i]);
-		if (n >= k && !strncasecmp(h + n - k, hosts[i], k) &&
-		    (n == k || h[n - k - 1] == '.'))
+	for (i = 0; i < ARRAY_SIZE(hosts); i++)
+		if (host_under(url, hosts[i]))
 			return 1;
-	}
 	return 0;
 }
 
@@ -461,7 +434,8 @@ link_target(const char *href, int *contact)
 			return NULL;
 		s = xstrdup(href);
 		/* Safe Links: the link they wrap, or nothing */
-		if (i < 2 && safe_links(s)) {
+		if (i < 2 && host_under(s,
+		    "safelinks.protection.outlook.com")) {
 			t = query_param(s, "url");
 			free(s);
 			if (!(s = t))
@@ -602,19 +576,18 @@ link_end(struct walk *w)
 		buf_add(&b, "<", 1);
 		buf_add(&b, w->link, strlen(w->link));
 		buf_add(&b, ">", 1);
-		/*
-		 * On the line of the link's text, before the newlines its
-		 * blocks asked for; an icon link's where the icon was.
-		 */
-		st->nl = n ? 0 : nl;
-		/* an icon's target is a word of its own, both sides */
-		if (!n)
-			st->space = 1;
-		text(st, b.data, b.len);
-		if (n)
+		if (n) {
+			/* on the line of the link's text, before the
+			 * newlines its blocks asked for */
+			st->nl = 0;
+			text(st, b.data, b.len);
 			st->nl = MAX(st->nl, nl);
-		if (!n)
+		} else {
+			/* an icon's, where the icon was: a word of its own */
 			st->space = 1;
+			text(st, b.data, b.len);
+			st->space = 1;
+		}
 	}
 	buf_release(&b);
 	free(w->link);

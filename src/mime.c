@@ -1729,34 +1729,6 @@ params_release(struct params *ps)
 	ps->n = 0;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static void
-pct_decode(struct buf *b, const char *s)
-{
-	int h, l;
-
-	for (; *s; s++) {
-		if (*s == '%' && (h = hexval(s[1])) >= 0 &&
-		    (l = hexval(s[2])) >= 0) {
-			buf_addch(b, (char)(h << 4 | l));
-			s += 2;
-		} else {
-			buf_addch(b, *s);
-		}
-	}
-}
-
 /*
  * The value of parameter name as UTF-8 (owned) or NULL: RFC 2231
  * continuations and charsets, or encoded-words or raw 8-bit text in a
@@ -1803,7 +1775,7 @@ param_get(const struct params *ps, const char *name, const char *hint)
 					v = q2 + 1;
 				}
 			}
-			pct_decode(&raw, v);
+			buf_add_pct(&raw, v, strlen(v));
 		} else {
 			buf_addstr(&raw, p->value);
 		}
@@ -2891,8 +2863,8 @@ qp_decode(const char *s, size_t n, struct buf *out, int *capped)
 			continue;
 		}
 		if (c == '=') {
-			if (i + 2 < n + 0 && (h = hexval(s[i + 1])) >= 0 &&
-			    (l = hexval(s[i + 2])) >= 0) {
+			if (i + 2 < n + 0 && (h = hex_digit(s[i + 1])) >= 0 &&
+			    (l = hex_digit(s[i + 2])) >= 0) {
 				c = (char)(h << 4 | l);
 				i += 2;
 			} else {
@@ -3024,8 +2996,8 @@ encoded_word(const char *s, const char *end, char *cs, size_t cssize,
 			if (*t == '_')
 				buf_addch(bytes, ' ');
 			else if (*t == '=' && t + 2 < q + 1 &&
-			    (h = hexval(t[1])) >= 0 &&
-			    (l = hexval(t[2])) >= 0) {
+			    (h = hex_digit(t[1])) >= 0 &&
+			    (l = hex_digit(t[2])) >= 0) {
 				buf_addch(bytes, (char)(h << 4 | l));
 				t += 2;
 			} else {

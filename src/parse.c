@@ -788,7 +788,8 @@ const struct quoted_label quoted_labels[] = {
 	{ "dikirim", QF_DATE }, { "đã gửi", QF_DATE }, { "ส่ง", QF_DATE },
 	{ "trimis", QF_DATE }, { "надіслано", QF_DATE },
 	{ "изпратено", QF_DATE }, { "poslano", QF_DATE },
-	{ "poslato", QF_DATE },
+	{ "poslato", QF_DATE }, { "傳送時間", QF_DATE }, { "日付", QF_DATE },
+	{ "gửi", QF_DATE }, { "envoyé par", QF_DATE },
 	{ "to", QF_TO }, { "an", QF_TO }, { "à", QF_TO }, { "a", QF_TO },
 	{ "para", QF_TO }, { "aan", QF_TO }, { "til", QF_TO },
 	{ "till", QF_TO }, { "do", QF_TO }, { "кому", QF_TO },
@@ -819,8 +820,6 @@ const struct quoted_label quoted_labels[] = {
 	{ "נושא", QF_SUBJECT }, { "主旨", QF_SUBJECT },
 	{ "เรื่อง", QF_SUBJECT }, { "subiect", QF_SUBJECT },
 	{ "predmet", QF_SUBJECT },
-	{ "傳送時間", QF_DATE }, { "日付", QF_DATE }, { "gửi", QF_DATE },
-	{ "envoyé par", QF_DATE },
 };
 const size_t quoted_nlabels = ARRAY_SIZE(quoted_labels);
 

@@ -340,24 +340,9 @@ verdict_obj(const struct parsed_msg *pm, const struct sig_result *s,
 	json_object_set_new(sig, "salutation",
 	    jstr(s ? s->f.salutation : NULL));
 	/* beyond DESIGN.md's contract: what the rules of 70-signature find */
-	{
-		const struct {
-			const char *key, *value;
-		} more[] = {
-			{ "department", s ? s->f.department : NULL },
-			{ "telegram", s ? s->f.telegram : NULL },
-			{ "viber", s ? s->f.viber : NULL },
-			{ "line", s ? s->f.line : NULL },
-			{ "qq", s ? s->f.qq : NULL },
-			{ "zalo", s ? s->f.zalo : NULL },
-			{ "kakao", s ? s->f.kakao : NULL },
-			{ "linkedin", s ? s->f.linkedin : NULL },
-		};
-
-		for (i = 0; i < ARRAY_SIZE(more); i++)
-			json_object_set_new(sig, more[i].key,
-			    jstr(more[i].value));
-	}
+	for (i = 0; i < sig_nextra; i++)
+		json_object_set_new(sig, sig_extra_name(i),
+		    jstr(s ? sig_extra_value(&s->f, i) : NULL));
 	json_object_set_new(o, "signature", sig);
 	json_object_set_new(o, "visible_text",
 	    jstr(s ? s->visible_text : pm->text));

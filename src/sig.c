@@ -3415,9 +3415,33 @@ sig_analyse(const struct ruleset *rs, const char *text,
 	free(d.v);
 }
 
+/*
+ * The fields only the "sigline" rules capture (sig.h).  All but the last
+ * are reported and kept with the contact (sig_extra_*); the city is read
+ * for the address's sake only.
+ */
+static const struct {
+	const char *name;
+	size_t off;
+} rule_fields[] = {
+	{ "department", offsetof(struct sig_fields, department) },
+	{ "telegram", offsetof(struct sig_fields, telegram) },
+	{ "viber", offsetof(struct sig_fields, viber) },
+	{ "line", offsetof(struct sig_fields, line) },
+	{ "qq", offsetof(struct sig_fields, qq) },
+	{ "zalo", offsetof(struct sig_fields, zalo) },
+	{ "kakao", offsetof(struct sig_fields, kakao) },
+	{ "linkedin", offsetof(struct sig_fields, linkedin) },
+	{ "city", offsetof(struct sig_fields, city) },
+};
+
+const size_t sig_nextra = ARRAY_SIZE(rule_fields) - 1;
+
 static void
 fields_release(struct sig_fields *f)
 {
+	size_t i;
+
 	free(f->name);
 	free(f->title);
 	free(f->company);
@@ -3428,15 +3452,8 @@ fields_release(struct sig_fields *f)
 	free(f->skype);
 	free(f->wechat);
 	free(f->salutation);
-	free(f->department);
-	free(f->city);
-	free(f->telegram);
-	free(f->qq);
-	free(f->viber);
-	free(f->zalo);
-	free(f->kakao);
-	free(f->line);
-	free(f->linkedin);
+	for (i = 0; i < ARRAY_SIZE(rule_fields); i++)
+		free(*(char **)(void *)((char *)f + rule_fields[i].off));
 	strlist_release(&f->phones);
 	strlist_release(&f->mobiles);
 	strlist_release(&f->faxes);
@@ -4836,25 +4853,25 @@ extract_finish(struct extract *x, const struct kline *K, size_t from,
 static char **
 rule_only_field(struct sig_fields *f, const char *name)
 {
-	if (!strcmp(name, "department"))
-		return &f->department;
-	if (!strcmp(name, "city"))
-		return &f->city;
-	if (!strcmp(name, "telegram"))
-		return &f->telegram;
-	if (!strcmp(name, "qq"))
-		return &f->qq;
-	if (!strcmp(name, "viber"))
-		return &f->viber;
-	if (!strcmp(name, "line"))
-		return &f->line;
-	if (!strcmp(name, "zalo"))
-		return &f->zalo;
-	if (!strcmp(name, "kakao"))
-		return &f->kakao;
-	if (!strcmp(name, "linkedin"))
-		return &f->linkedin;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(rule_fields); i++)
+		if (!strcmp(name, rule_fields[i].name))
+			return (char **)(void *)((char *)f + rule_fields[i].off);
 	return NULL;
+}
+
+const char *
+sig_extra_name(size_t i)
+{
+	return i < sig_nextra ? rule_fields[i].name : NULL;
+}
+
+const char *
+sig_extra_value(const struct sig_fields *f, size_t i)
+{
+	return i < sig_nextra ? *(char *const *)(const void *)
+	    ((const char *)f + rule_fields[i].off) : NULL;
 }
 
 /* One named capture of a "sigline" rule; returns the field's bit. */

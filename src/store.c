@@ -983,17 +983,16 @@ store_merge_contact(struct store *st, const char *email,
 			{ "website", f->website }, { "country", f->country },
 			{ "whatsapp", f->whatsapp }, { "skype", f->skype },
 			{ "wechat", f->wechat }, { "salutation", f->salutation },
-			{ "department", f->department },
-			{ "telegram", f->telegram }, { "viber", f->viber },
-			{ "line", f->line }, { "qq", f->qq }, { "zalo", f->zalo },
-			{ "kakao", f->kakao },
-			{ "linkedin", f->linkedin },
 		};
 		size_t i;
 
 		for (i = 0; i < ARRAY_SIZE(one); i++)
 			if (field_merge(st, cid, one[i].field, one[i].value,
 			    seen_at, msg_id, e))
+				return -1;
+		for (i = 0; i < sig_nextra; i++)
+			if (field_merge(st, cid, sig_extra_name(i),
+			    sig_extra_value(f, i), seen_at, msg_id, e))
 				return -1;
 		if (field_merge_list(st, cid, "phone", &f->phones, seen_at,
 		    msg_id, e) ||

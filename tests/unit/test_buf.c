@@ -31,6 +31,25 @@ test_cap(void **state)
 	buf_release(&b);
 }
 
+/* "%XX" decoded; a broken or cut escape kept as written. */
+static void
+test_add_pct(void **state)
+{
+	struct buf b = BUF_INIT(64);
+	static const char in[] = "https%3A%2F%2Fx.example%2f a%zz%4";
+
+	(void)state;
+	assert_int_equal(buf_add_pct(&b, in, sizeof(in) - 1), 0);
+	assert_string_equal(b.data, "https://x.example/ a%zz%4");
+	buf_reset(&b);
+	/* the escape at the end of the span, not past it */
+	assert_int_equal(buf_add_pct(&b, "a%41", 3), 0);
+	assert_string_equal(b.data, "a%4");
+	assert_int_equal(hex_digit('F'), 15);
+	assert_int_equal(hex_digit('g'), -1);
+	buf_release(&b);
+}
+
 static void
 test_growth_and_trim(void **state)
 {
@@ -63,6 +82,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cap),
+		cmocka_unit_test(test_add_pct),
 		cmocka_unit_test(test_growth_and_trim),
 	};
 
