@@ -113,11 +113,13 @@ else
 	not_ok "backoff while Dovecot is down" "$(tail -n 5 "$T/stop.log")"
 fi
 figure "Dovecot killed after $_down of $N messages"
-dovecot_restart
+if ! dovecot_restart 2>"$T/restart.err"; then
+	not_ok "Dovecot starts again" "$(tail -n 5 "$T/restart.err")"
+fi
 if wait_until 60 grep -q "account 'sales': working again" "$T/stop.log"; then
 	ok "Dovecot started again: the daemon reconnects"
 else
-	not_ok "reconnect after the restart" "$(grep "sales" "$T/stop.log" | tail -n 5)"
+	not_ok "reconnect after the restart" "$(grep "sales" "$T/stop.log" | tail -n 5; tail -n 3 "$DOVECOT_LOG")"
 fi
 # The budget grows with N: the soak's 2,000 messages on a loaded machine
 # went at 4 a second after the restart.

@@ -273,10 +273,28 @@ ${DOVECOT_EXTRA_CONF:-}
 EOF
 }
 
+# Dovecot starts under tests/lib/reaper.py, which reaps every process it
+# leaves behind at once: after dovecot_kill no zombie keeps a dot-lock
+# alive for Dovecot's two-minute stale timeout, whatever the machine's
+# init does (see reaper.py).
 _dc_launch() {
-	rm -f "$DOVECOT_DIR/run/master.pid"
-	if ! dovecot -c "$DOVECOT_CONF" 2>>"$DOVECOT_DIR/start.err"; then
-		return 1
+	rm -f "$DOVECOT_DIR/run/master.pid" "$DOVECOT_DIR/launch.rc"
+	_reaper=${INQUIRYD_TOP:+$INQUIRYD_TOP/tests/lib/reaper.py}
+	if [ -z "$_reaper" ] || [ ! -f "$_reaper" ]; then
+		dovecot -c "$DOVECOT_CONF" 2>>"$DOVECOT_DIR/start.err" ||
+		    return 1
+	else
+		"$_dc_py" "$_reaper" "$DOVECOT_DIR/launch.rc" \
+		    dovecot -c "$DOVECOT_CONF" </dev/null >/dev/null \
+		    2>>"$DOVECOT_DIR/start.err" &
+		echo "$!" >"$DOVECOT_DIR/reaper.pid"
+		_n=0
+		while [ ! -f "$DOVECOT_DIR/launch.rc" ] && [ "$_n" -lt 100 ]; do
+			sleep 0.1
+			_n=$((_n + 1))
+		done
+		[ "$(cat "$DOVECOT_DIR/launch.rc" 2>/dev/null)" = 0 ] ||
+		    return 1
 	fi
 	_dc_wait_port "$DOVECOT_IMAP_PORT" plain || return 1
 	[ "${DOVECOT_NO_TLS:-0}" = 1 ] && return 0
@@ -336,6 +354,34 @@ _dc_tree() {
 	done
 }
 
+# Whether PID is running (a zombie is not).
+_dc_running() {
+	case $(ps -o stat= -p "$1" 2>/dev/null) in
+	''|Z*) return 1 ;;
+	esac
+	return 0
+}
+
+# Waits, at most 5 seconds, until the reaper has exited: every Dovecot
+# process is gone and reaped.  A process the master forked while it was
+# being killed is by then the reaper's child: after 2 seconds such
+# stragglers are killed too.
+_dc_reaped() {
+	_rp=$(cat "$DOVECOT_DIR/reaper.pid" 2>/dev/null) || return 0
+	_n=0
+	while [ -n "$_rp" ] && _dc_running "$_rp" && [ "$_n" -lt 50 ]; do
+		if [ "$_n" -eq 20 ]; then
+			for _p in $(_dc_tree "$_rp"); do
+				[ "$_p" = "$_rp" ] || kill -KILL "$_p" 2>/dev/null
+			done
+		fi
+		sleep 0.1
+		_n=$((_n + 1))
+	done
+	rm -f "$DOVECOT_DIR/reaper.pid"
+	return 0
+}
+
 dovecot_stop() {
 	_pid=$(_dc_master_pid) || return 0
 	[ -n "$_pid" ] || return 0
@@ -345,7 +391,7 @@ dovecot_stop() {
 	while [ "$_n" -lt 100 ]; do
 		_alive=0
 		for _p in $_pids; do
-			kill -0 "$_p" 2>/dev/null && _alive=1
+			_dc_running "$_p" && _alive=1
 		done
 		[ "$_alive" -eq 0 ] && break
 		sleep 0.1
@@ -355,7 +401,7 @@ dovecot_stop() {
 		kill -KILL "$_p" 2>/dev/null
 	done
 	rm -f "$DOVECOT_DIR/run/master.pid"
-	return 0
+	_dc_reaped
 }
 
 dovecot_kill() {
@@ -365,7 +411,7 @@ dovecot_kill() {
 		kill -KILL "$_p" 2>/dev/null
 	done
 	rm -f "$DOVECOT_DIR/run/master.pid"
-	return 0
+	_dc_reaped
 }
 
 dovecot_pause() {
