@@ -72,11 +72,11 @@ build/ut/%.o: src/%.c $(wildcard include/*.h) | build/ut
 build/san/%.o: src/%.c $(wildcard include/*.h) | build/san
 	$(CC) $(ALL_CFLAGS) -DINQUIRYD_UNITTEST $(SAN_FLAGS) -c -o $@ $<
 
-build/unit/%: tests/unit/%.c $(UT_OBJ) tests/unit/unit.h | build/unit
+build/unit/%: tests/unit/%.c $(UT_OBJ) $(wildcard tests/unit/*.h) | build/unit
 	$(CC) $(ALL_CFLAGS) -DINQUIRYD_UNITTEST -o $@ $< $(UT_OBJ) \
 		$(LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 
-build/unit-san/%: tests/unit/%.c $(SAN_OBJ) tests/unit/unit.h | build/unit-san
+build/unit-san/%: tests/unit/%.c $(SAN_OBJ) $(wildcard tests/unit/*.h) | build/unit-san
 	$(CC) $(ALL_CFLAGS) -DINQUIRYD_UNITTEST $(SAN_FLAGS) -o $@ $< \
 		$(SAN_OBJ) $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 

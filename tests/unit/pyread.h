@@ -34,7 +34,13 @@ py_run(const char *script, const char *arg1, const char *arg2, char **out)
 		dup2(fd[1], 1);
 		close(fd[0]);
 		close(fd[1]);
-		execl(PYREAD_PYTHON, "python3", "-c", script, arg1, arg2,
+		/*
+		 * argv[0] is the full path: Python finds its prefix (and
+		 * with it python3-openpyxl) from argv[0], and a bare
+		 * "python3" would be looked up in PATH, where another
+		 * Python (pyenv, a venv) may come first.
+		 */
+		execl(PYREAD_PYTHON, PYREAD_PYTHON, "-c", script, arg1, arg2,
 		    (char *)NULL);
 		_exit(127);
 	}

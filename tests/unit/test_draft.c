@@ -861,7 +861,7 @@ eml_check(const char *path, int *status)
 		dup2(pfd[1], 1);
 		close(pfd[0]);
 		close(pfd[1]);
-		execl(python(), "python3", unit_path("tests/lib/eml_check.py"),
+		execl(python(), python(), unit_path("tests/lib/eml_check.py"),
 		    path, (char *)NULL);
 		_exit(127);
 	}
