@@ -68,6 +68,28 @@ int domain_split(const char *reg, char **label, char **suffix);
 const char *domain_cctld_country(const char *host);
 
 /*
+ * The host of URL url (n bytes): after its "scheme://" when it has one
+ * ("www.acme.com/x" has none), up to a '/', '?', '#' or ':'; its length
+ * in *len.  No normalisation: the host as written.
+ */
+const char *domain_url_host(const char *url, size_t n, size_t *len);
+
+/*
+ * Whether the host of url (n bytes) is domain (lowercase ASCII) or a
+ * name under it, in any case: "nam12.safelinks.protection.outlook.com"
+ * is under "safelinks.protection.outlook.com", "notwa.me" is not under
+ * "wa.me".
+ */
+int domain_url_under(const char *url, size_t n, const char *domain);
+
+/*
+ * Whether url (n bytes) is on a messenger's host (WhatsApp, Telegram,
+ * LINE, Zalo, Viber, Skype, WeChat) or LinkedIn's: a link that is a way
+ * to reach a person, never a company's website.
+ */
+int domain_url_contact(const char *url, size_t n);
+
+/*
  * A set of domains (a free-mail list, an override file, well-known
  * brands).  Lookups match the domain or any parent of it, so "x.33mail.com"
  * is in a set holding "33mail.com".  Entries may be negated ("!acme.com"

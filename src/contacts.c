@@ -14,18 +14,17 @@ enum {
 	COL_EMAIL, COL_NAME, COL_TITLE, COL_COMPANY, COL_COMPANY_DOMAIN,
 	COL_DEPARTMENT, COL_PHONE, COL_MOBILE, COL_FAX, COL_WHATSAPP,
 	COL_SKYPE, COL_WECHAT, COL_TELEGRAM, COL_VIBER, COL_LINE, COL_QQ,
-	COL_ZALO, COL_KAKAO, COL_OTHER_EMAILS, COL_WEBSITE, COL_LINKEDIN, COL_ADDRESS,
-	COL_COUNTRY, COL_INQUIRIES, COL_FIRST_SEEN, COL_LAST_SEEN,
-	COL_HISTORY, COL_COUNT
+	COL_ZALO, COL_KAKAO, COL_OTHER_EMAILS, COL_WEBSITE, COL_LINKEDIN,
+	COL_ADDRESS, COL_COUNTRY, COL_INQUIRIES, COL_FIRST_SEEN,
+	COL_LAST_SEEN, COL_HISTORY, COL_COUNT
 };
 
 const char *const contacts_columns[] = {
 	"email", "name", "title", "company", "company_domain", "department",
 	"phone", "mobile", "fax", "whatsapp", "skype", "wechat", "telegram",
 	"viber", "line", "qq", "zalo", "kakao", "other_emails", "website",
-	"linkedin",
-	"address", "country", "inquiries", "first_seen", "last_seen",
-	"history",
+	"linkedin", "address", "country", "inquiries", "first_seen",
+	"last_seen", "history",
 };
 const size_t contacts_ncolumns = ARRAY_SIZE(contacts_columns);
 
@@ -210,8 +209,8 @@ contacts_write_xlsx(const struct contacts_table *t, const char *path,
 		for (j = 0; j < contacts_ncolumns; j++) {
 			long n;
 
-			if (j == COL_INQUIRIES && !str_to_long(t->rows[i].v[j], 0,
-			    LONG_MAX, &n))
+			if (j == COL_INQUIRIES &&
+			    !str_to_long(t->rows[i].v[j], 0, LONG_MAX, &n))
 				xlsx_number(sh, 1 + (unsigned)i, (unsigned)j,
 				    (double)n, XS_INT);
 			else

@@ -214,6 +214,50 @@ static const char *const vanity_tlds[] = {
 };
 
 const char *
+domain_url_host(const char *url, size_t n, size_t *len)
+{
+	const char *h = url, *end = url + n, *p;
+
+	/* a scheme: letters, digits, '+', '-', '.' before "://" */
+	for (p = url; p < end && (isalnum((unsigned char)*p) || *p == '+' ||
+	    *p == '-' || *p == '.'); p++)
+		;
+	if (p > url && end - p >= 3 && !memcmp(p, "://", 3))
+		h = p + 3;
+	for (p = h; p < end && *p != '/' && *p != '?' && *p != '#' &&
+	    *p != ':'; p++)
+		;
+	*len = (size_t)(p - h);
+	return h;
+}
+
+int
+domain_url_under(const char *url, size_t n, const char *domain)
+{
+	size_t hl, k = strlen(domain);
+	const char *h = domain_url_host(url, n, &hl);
+
+	return hl >= k && !strncasecmp(h + hl - k, domain, k) &&
+	    (hl == k || h[hl - k - 1] == '.');
+}
+
+int
+domain_url_contact(const char *url, size_t n)
+{
+	static const char *const hosts[] = {
+		"wa.me", "wa.link", "whatsapp.com", "t.me", "telegram.me",
+		"line.me", "lin.ee", "zalo.me", "viber.com", "skype.com",
+		"weixin.qq.com", "wechat.com", "linkedin.com",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(hosts); i++)
+		if (domain_url_under(url, n, hosts[i]))
+			return 1;
+	return 0;
+}
+
+const char *
 domain_cctld_country(const char *host)
 {
 	static char cc[3];

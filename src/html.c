@@ -18,6 +18,7 @@
 #include <libxml/parserInternals.h>
 
 #include "charset.h"
+#include "domain.h"
 #include "html.h"
 
 struct text_state {
@@ -355,47 +356,6 @@ query_param(const char *url, const char *name)
 	return buf_detach(&b, NULL);
 }
 
-static int
-has_prefix(const char *s, const char *prefix)
-{
-	return !strncasecmp(s, prefix, strlen(prefix));
-}
-
-/*
- * Whether the host of URL url ("scheme://host/...") is domain or one
- * under it ("nam12.safelinks.protection.outlook.com" is under
- * "safelinks.protection.outlook.com").
- */
-static int
-host_under(const char *url, const char *domain)
-{
-	const char *h = strstr(url, "://");
-	size_t n, k = strlen(domain);
-
-	if (!h)
-		return 0;
-	h += 3;
-	n = strcspn(h, "/?#:");
-	return n >= k && !strncasecmp(h + n - k, domain, k) &&
-	    (n == k || h[n - k - 1] == '.');
-}
-
-/* Hosts of messengers and LinkedIn: their links are contact fields. */
-static int
-contact_host(const char *url)
-{
-	static const char *const hosts[] = { "wa.me", "whatsapp.com",
-	    "t.me", "telegram.me", "line.me", "lin.ee", "zalo.me",
-	    "viber.com", "linkedin.com", "skype.com", "weixin.qq.com",
-	    "wechat.com" };
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(hosts); i++)
-		if (host_under(url, hosts[i]))
-			return 1;
-	return 0;
-}
-
 /*
  * What a link's href shows in the text, as mail clients write a link in
  * plain text ("WhatsApp <https://wa.me/...>"), or NULL for a target that
@@ -417,8 +377,9 @@ link_target(const char *href, int *contact)
 	while (*href && is_blank((unsigned char)*href))
 		href++;
 	*contact = 1;
-	if (has_prefix(href, "mailto:") || has_prefix(href, "tel:") ||
-	    has_prefix(href, "callto:")) {
+	if (starts_with_icase(href, "mailto:") ||
+	    starts_with_icase(href, "tel:") ||
+	    starts_with_icase(href, "callto:")) {
 		href = strchr(href, ':') + 1;
 		n = strcspn(href, "?");
 		if (!n || n > LINK_MAX || memchr(href, '%', n))
@@ -426,7 +387,7 @@ link_target(const char *href, int *contact)
 		s = xstrndup(href, n);
 	} else {
 		for (i = 0; i < ARRAY_SIZE(schemes); i++)
-			if (has_prefix(href, schemes[i]))
+			if (starts_with_icase(href, schemes[i]))
 				break;
 		/* the scheme and nothing after it ("skype:") */
 		if (i == ARRAY_SIZE(schemes) ||
@@ -434,7 +395,7 @@ link_target(const char *href, int *contact)
 			return NULL;
 		s = xstrdup(href);
 		/* Safe Links: the link they wrap, or nothing */
-		if (i < 2 && host_under(s,
+		if (i < 2 && domain_url_under(s, strlen(s),
 		    "safelinks.protection.outlook.com")) {
 			t = query_param(s, "url");
 			free(s);
@@ -445,14 +406,14 @@ link_target(const char *href, int *contact)
 			    *t != 0x7f; t++)
 				;
 			if (*t || !charset_utf8_valid(s, strlen(s)) ||
-			    (!has_prefix(s, "http://") &&
-			    !has_prefix(s, "https://"))) {
+			    (!starts_with_icase(s, "http://") &&
+			    !starts_with_icase(s, "https://"))) {
 				free(s);
 				return NULL;
 			}
 		}
 		/* skype:, weixin://, whatsapp://, viber://, tg:// */
-		*contact = i >= 3 || contact_host(s);
+		*contact = i >= 3 || domain_url_contact(s, strlen(s));
 	}
 	n = strlen(s);
 	while (n && is_blank((unsigned char)s[n - 1]))

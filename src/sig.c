@@ -3869,47 +3869,26 @@ read_numbers(struct extract *x, const char *s, size_t len, unsigned f)
 	return n;
 }
 
-/* Hosts whose URLs are not the company's website. */
+/*
+ * Hosts whose URLs are not the company's website: social networks, map
+ * and link shorteners, and (domain_url_contact) the messengers.
+ */
 static const char *const social_hosts[] = {
-	"linkedin.com", "facebook.com", "fb.com", "twitter.com", "x.com",
-	"instagram.com", "youtube.com", "youtu.be", "wa.me", "whatsapp.com",
-	"skype.com", "t.me", "tiktok.com", "weibo.com", "vk.com",
+	"facebook.com", "fb.com", "twitter.com", "x.com", "instagram.com",
+	"youtube.com", "youtu.be", "tiktok.com", "weibo.com", "vk.com",
 	"pinterest.com", "google.com", "goo.gl", "bit.ly", "maps.app.goo.gl",
-	"wechat.com", "weixin.qq.com", "line.me", "lin.ee", "zalo.me",
-	"viber.com", "telegram.me", "wa.link",
 };
-
-/* The host of URL u (n bytes): after "http(s)://", to a '/', '?' or ':'. */
-static const char *
-url_host(const char *u, size_t n, size_t *hl)
-{
-	const char *h = u, *end;
-
-	if (n > 8 && strncasecmp(h, "https://", 8) == 0)
-		h += 8;
-	else if (n > 7 && strncasecmp(h, "http://", 7) == 0)
-		h += 7;
-	for (end = h; end < u + n && *end != '/' && *end != '?' &&
-	    *end != ':'; end++)
-		;
-	*hl = (size_t)(end - h);
-	return h;
-}
 
 static int
 social_url(const char *u, size_t n)
 {
-	size_t i, hl;
-	const char *h = url_host(u, n, &hl), *end = h + hl;
+	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(social_hosts); i++) {
-		size_t sl = strlen(social_hosts[i]);
-
-		if (hl >= sl &&
-		    strncasecmp(end - sl, social_hosts[i], sl) == 0 &&
-		    (hl == sl || end[-(long)sl - 1] == '.'))
+	if (domain_url_contact(u, n))
+		return 1;
+	for (i = 0; i < ARRAY_SIZE(social_hosts); i++)
+		if (domain_url_under(u, n, social_hosts[i]))
 			return 1;
-	}
 	return 0;
 }
 
@@ -3928,7 +3907,7 @@ marketplace_url(const char *u, size_t n)
 		"amazon.com", "exportersindia.com", "go4worldbusiness.com",
 	};
 	size_t i, hl;
-	const char *h = url_host(u, n, &hl);
+	const char *h = domain_url_host(u, n, &hl);
 
 	if (hl > 4 && strncasecmp(h, "www.", 4) == 0) {
 		h += 4;
@@ -4735,7 +4714,7 @@ static void
 settle_numbers(struct extract *x, const char *country)
 {
 	char out[PHONE_MAX_INPUT + 1], intl[PHONE_MAX_INPUT + 1];
-	const char *norm = country, *c;
+	const char *norm = country, *c, *v;
 	size_t i;
 	int rc;
 
@@ -4757,11 +4736,12 @@ settle_numbers(struct extract *x, const char *country)
 		rc = phone_normalise(r->text, strlen(r->text), norm,
 		    r->f & FD_INTL_NUMBERS ? PHONE_INTL : 0, out, sizeof(out),
 		    NULL);
-		/* a messenger's number unread is kept as written */
-		if (rc < 0 && (r->f & FD_VIBER) && !x->f->viber)
-			x->f->viber = xstrdup(r->text);
-		if (rc < 0 && (r->f & FD_ZALO) && !x->f->zalo)
-			x->f->zalo = xstrdup(r->text);
+		/* a messenger's number: E.164, or as written when unread */
+		v = rc < 0 ? r->text : out;
+		if ((r->f & FD_VIBER) && !x->f->viber)
+			x->f->viber = xstrdup(v);
+		if ((r->f & FD_ZALO) && !x->f->zalo)
+			x->f->zalo = xstrdup(v);
 		if (rc < 0)
 			continue;
 		if (r->f & FD_PHONE)
@@ -4772,10 +4752,6 @@ settle_numbers(struct extract *x, const char *country)
 			push_unique(&x->f->faxes, out);
 		if ((r->f & FD_WHATSAPP) && !x->f->whatsapp)
 			x->f->whatsapp = xstrdup(out);
-		if ((r->f & FD_VIBER) && !x->f->viber)
-			x->f->viber = xstrdup(out);
-		if ((r->f & FD_ZALO) && !x->f->zalo)
-			x->f->zalo = xstrdup(out);
 		/* the country of a number written with its calling code */
 		if (!x->f->country && rc == 0 && !(r->f & FD_FAX) &&
 		    phone_normalise(r->text, strlen(r->text), NULL,

@@ -129,6 +129,45 @@ test_cctld(void **state)
 }
 
 static void
+test_url_host(void **state)
+{
+	static const struct {
+		const char *url, *host;
+		int under_wa, contact;
+	} t[] = {
+		{ "https://wa.me/8613800000000", "wa.me", 1, 1 },
+		{ "HTTP://API.WA.ME/x", "API.WA.ME", 1, 1 },
+		{ "https://notwa.me/x", "notwa.me", 0, 0 },
+		{ "wa.me/123", "wa.me", 1, 1 },
+		{ "www.acme.com/about?x=1", "www.acme.com", 0, 0 },
+		{ "https://acme.com:8443/#top", "acme.com", 0, 0 },
+		{ "https://www.linkedin.com/in/jane", "www.linkedin.com", 0, 1 },
+		{ "https://wa.link/abc", "wa.link", 0, 1 },
+		/* "://" in the path is no scheme */
+		{ "acme.com/r?u=https://wa.me/1", "acme.com", 0, 0 },
+		{ "", "", 0, 0 },
+	};
+	size_t i, len;
+	const char *h;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		size_t n = strlen(t[i].url);
+
+		h = domain_url_host(t[i].url, n, &len);
+		assert_int_equal(len, strlen(t[i].host));
+		assert_memory_equal(h, t[i].host, len);
+		assert_int_equal(domain_url_under(t[i].url, n, "wa.me"),
+		    t[i].under_wa);
+		assert_int_equal(domain_url_contact(t[i].url, n),
+		    t[i].contact);
+	}
+	/* the length bounds the URL: no NUL needed */
+	assert_true(domain_url_under("https://wa.me/1 trailing", 14,
+	    "wa.me"));
+}
+
+static void
 test_known_tld(void **state)
 {
 	(void)state;
@@ -279,6 +318,7 @@ main(void)
 		cmocka_unit_test(test_unicode),
 		cmocka_unit_test(test_registrable),
 		cmocka_unit_test(test_cctld),
+		cmocka_unit_test(test_url_host),
 		cmocka_unit_test(test_known_tld),
 		cmocka_unit_test(test_set),
 		cmocka_unit_test(test_skeleton),
