@@ -475,9 +475,12 @@ text_shows_target(const char *text, size_t n, const char *target)
 static int
 website_label(const char *text, size_t n)
 {
-	static const char *const openers[] = { "visit ", "our ", "my ",
-	    "the ", "company ", "nuestro ", "nuestra ", "notre ", "unsere ",
-	    "il nostro ", "o nosso " };
+	static const char *const openers[] = { "visit ", "visite ",
+	    "visita ", "visitez ", "besuchen sie ", "посетите ",
+	    "Посетите ", /* strncasecmp folds ASCII only */ "our ",
+	    "my ", "the ", "company ", "nuestro ", "nuestra ", "notre ",
+	    "unsere ", "il nostro ", "o nosso ", "nosso ", "nossa ",
+	    "наш " };
 	static const char *const labels[] = { "website", "web site", "web",
 	    "www", "homepage", "home page", "webpage", "web page", "site",
 	    "sitio web", "página web", "pagina web", "site web",

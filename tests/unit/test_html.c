@@ -146,6 +146,18 @@ static const struct text_case link_cases[] = {
 	    "<a href=\"https://acme.example/es\">Sitio web</a>",
 	    "Visit our website <https://www.acme.example/> | "
 	    "Sitio web <https://acme.example/es>" },
+	{ "the website label in the buyers' languages",
+	    "<a href=\"https://a.example/\">Visite nosso site</a> "
+	    "<a href=\"https://b.example/\">Visite nuestro sitio web</a> "
+	    "<a href=\"https://c.example/\">Besuchen Sie unsere Website</a> "
+	    "<a href=\"https://d.example/\">Visitez notre site</a> "
+	    "<a href=\"https://e.example/\">Посетите наш сайт</a> "
+	    "<a href=\"https://f.example/\">Visite nossa loja</a>",
+	    "Visite nosso site <https://a.example/> "
+	    "Visite nuestro sitio web <https://b.example/> "
+	    "Besuchen Sie unsere Website <https://c.example/> "
+	    "Visitez notre site <https://d.example/> "
+	    "Посетите наш сайт <https://e.example/> Visite nossa loja" },
 	{ "text that is the URL, with or without scheme and www",
 	    "<a href=\"https://www.acme.example/\">www.acme.example</a> "
 	    "<a href=\"http://acme.example/p\">acme.example/p</a> "
