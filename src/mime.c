@@ -2058,10 +2058,11 @@ struct trim {
 
 /*
  * What becomes of a field in the copy: kept, left out, or left out when it
- * is closed (trim_closed).  Kept: the fields libetpan reads for us.  The
- * other fields it reads by their syntax (its envelope fields: Subject,
- * Date, Message-ID...), and such a reading may run on into the lines
- * after an open quote, comment or angle.
+ * is closed (trim_closed).  Kept: the fields libetpan reads for us (the
+ * addresses inquiryd takes from its reading are From, Reply-To, To and
+ * Cc).  The other fields it reads by their syntax (its envelope fields:
+ * Subject, Date, Sender, Bcc...), and such a reading may run on into the
+ * lines after an open quote, comment or angle.
  */
 enum { TRIM_DROP, TRIM_KEEP, TRIM_TYPED };
 
@@ -2070,7 +2071,7 @@ trim_class(const char *name, size_t len)
 {
 	switch (tolower_c((unsigned char)name[0])) {
 	case 'b':
-		return name_is(name, len, "bcc") ? TRIM_KEEP : TRIM_DROP;
+		return name_is(name, len, "bcc") ? TRIM_TYPED : TRIM_DROP;
 	case 'c':
 		return (len >= 8 && name_is(name, 8, "content-")) ||
 		    name_is(name, len, "cc") ? TRIM_KEEP : TRIM_DROP;
@@ -2088,7 +2089,7 @@ trim_class(const char *name, size_t len)
 		return name_is(name, len, "reply-to") ? TRIM_KEEP :
 		    name_is(name, len, "references") ? TRIM_TYPED : TRIM_DROP;
 	case 's':
-		return name_is(name, len, "sender") ? TRIM_KEEP :
+		return name_is(name, len, "sender") ||
 		    name_is(name, len, "subject") ? TRIM_TYPED : TRIM_DROP;
 	case 't':
 		return name_is(name, len, "to") ? TRIM_KEEP : TRIM_DROP;
