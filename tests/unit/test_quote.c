@@ -984,13 +984,14 @@ test_injection(void **state)
 	struct fake f;
 	struct offer o;
 	struct err e = ERR_INIT;
-	char *dir = xasprintf("%s/inject", tmpdir), *path, *out, *p, *nl;
+	char *dir, *path, *out, *p, *nl;
 	const char *company = "=HYPERLINK(\"http://x\",\"y\")";
 	int rc, formulas = 0;
 
 	(void)state;
 	if (!py_have_openpyxl())
 		skip();
+	dir = xasprintf("%s/inject", tmpdir);
 	assert_int_equal(catalog_parse(&hcat, "h.csv", csv, sizeof(csv) - 1,
 	    &errs), 0);
 	fake_init(&f, CLASS_DETAILED);
@@ -1062,15 +1063,16 @@ test_write_photo(void **state)
 	struct fake f;
 	struct offer o;
 	struct err e = ERR_INIT;
-	char *img = xasprintf("%s/img.png", tmpdir);
-	char *name = xasprintf("%s/cat.csv", tmpdir);
-	char *dir = xasprintf("%s/photo", tmpdir), *path, *out, *logo;
+	char *img, *name, *dir, *path, *out, *logo;
 	FILE *fp;
 	int rc;
 
 	(void)state;
 	if (!py_have_openpyxl())
 		skip();
+	img = xasprintf("%s/img.png", tmpdir);
+	name = xasprintf("%s/cat.csv", tmpdir);
+	dir = xasprintf("%s/photo", tmpdir);
 	fp = fopen(img, "wb");
 	assert_non_null(fp);
 	assert_int_equal(fwrite(png, 1, sizeof(png), fp), sizeof(png));
