@@ -2060,9 +2060,10 @@ struct trim {
  * What becomes of a field in the copy: kept, left out, or left out when it
  * is closed (trim_closed).  Kept: the fields libetpan reads for us (the
  * addresses inquiryd takes from its reading are From, Reply-To, To and
- * Cc).  The other fields it reads by their syntax (its envelope fields:
- * Subject, Date, Sender, Bcc...), and such a reading may run on into the
- * lines after an open quote, comment or angle.
+ * Cc) and the Content- fields.  The other fields it reads by their
+ * syntax (its envelope fields: Subject, Date, Sender, Bcc..., and
+ * MIME-Version, which nothing here asks of it), and such a reading may
+ * run on into the lines after an open quote, comment or angle.
  */
 enum { TRIM_DROP, TRIM_KEEP, TRIM_TYPED };
 
@@ -2083,7 +2084,7 @@ trim_class(const char *name, size_t len)
 		return name_is(name, len, "in-reply-to") ? TRIM_TYPED :
 		    TRIM_DROP;
 	case 'm':
-		return name_is(name, len, "mime-version") ? TRIM_KEEP :
+		return name_is(name, len, "mime-version") ||
 		    name_is(name, len, "message-id") ? TRIM_TYPED : TRIM_DROP;
 	case 'r':
 		return name_is(name, len, "reply-to") ? TRIM_KEEP :
