@@ -2467,6 +2467,7 @@ enum lflag {
 	LF_BODY = 1 << 3,	/* reads like a sentence of the message */
 	LF_SHORT = 1 << 4,
 	LF_QUESTION = 1 << 5,
+	LF_KNOWN = 1 << 6,	/* wflags: the others are set */
 };
 
 /* width(), or more than cap once it is past cap (a paragraph is long). */
@@ -2519,6 +2520,20 @@ line_flags(const char *s, size_t len)
 }
 
 #define LF_CONTACT (LF_EMAIL | LF_URL | LF_PHONE)
+
+/*
+ * The flags of line i of the signature window w[] (line_flags), made on
+ * first ask and kept in fl[i] (0: not yet).  A signature found at its
+ * valediction needs the flags of the lines below it only, and the
+ * lines above are most of the window.
+ */
+static unsigned
+wflags(const struct kline *K, const size_t *w, unsigned *fl, size_t i)
+{
+	if (!fl[i])
+		fl[i] = line_flags(K[w[i]].s, K[w[i]].len) | LF_KNOWN;
+	return fl[i];
+}
 
 /*
  * memmem(s, len, t, 3) for a three-byte UTF-8 character t: its lead byte
@@ -3037,7 +3052,7 @@ static unsigned read_label(const char *s, size_t len, size_t *value);
  * are neither contact details, a name, a title, a company nor an address?
  */
 static int
-sig_block(const struct kline *K, const size_t *w, const unsigned *fl,
+sig_block(const struct kline *K, const size_t *w, unsigned *fl,
     size_t n, unsigned char *memo)
 {
 	size_t i, plain = 0;
@@ -3048,7 +3063,7 @@ sig_block(const struct kline *K, const size_t *w, const unsigned *fl,
 		return 0;	/* "Bob," opens a letter */
 	/* a body line anywhere says no, whatever the lines before it say */
 	for (i = 1; i < n; i++)
-		if (fl[i] & LF_BODY)
+		if (wflags(K, w, fl, i) & LF_BODY)
 			return 0;
 	for (i = 1; i < n; i++) {
 		k = &K[w[i]];
@@ -3058,7 +3073,7 @@ sig_block(const struct kline *K, const size_t *w, const unsigned *fl,
 		 * plain line, 2: not).
 		 */
 		if (!memo[i])
-			memo[i] = (fl[i] & LF_CONTACT) ||
+			memo[i] = (wflags(K, w, fl, i) & LF_CONTACT) ||
 			    name_like(k->s, k->len) ||
 			    title_like(k->s, k->len) ||
 			    company_like(k->s, k->len) ||
@@ -3150,7 +3165,7 @@ find_signature(const struct ruleset *rs, struct kline *K, size_t nk,
 	size_t i, j, lb = 0, first = NONE, w[SIG_WINDOW], nw = 0, end = nk;
 	size_t cands[SIG_WINDOW], ncand = 0, c, next, bytes, fnlen = 0;
 	enum cand kind[SIG_WINDOW];
-	unsigned fl[SIG_WINDOW];
+	unsigned fl[SIG_WINDOW] = { 0 };
 	unsigned char memo[SIG_WINDOW] = { 0 };
 	int found = 0, body, contacts, namey;
 
@@ -3187,7 +3202,6 @@ find_signature(const struct ruleset *rs, struct kline *K, size_t nk,
 	for (i = 0; i < nw; i++) {
 		const struct kline *k = &K[w[i]];
 
-		fl[i] = line_flags(k->s, k->len);
 		kind[i] = C_NONE;
 		if (w[i] == first)
 			continue;
@@ -3204,22 +3218,25 @@ find_signature(const struct ruleset *rs, struct kline *K, size_t nk,
 	for (c = 0; c < ncand && !found; c++) {
 		i = cands[c];
 		next = c + 1 < ncand ? cands[c + 1] : nw;
-		for (body = 0, j = i + 1; j < next; j++)
-			body |= (fl[j] & LF_BODY) != 0;
 		for (bytes = 0, j = w[i]; j < end; j++)
 			bytes += K[j].len + 1;
 		if (bytes > SIG_MAX_BYTES)
 			continue;
 		if (c + 1 < ncand) {
+			/* a body line before the next candidate: not here */
+			for (body = 0, j = i + 1; j < next && !body; j++)
+				body = (wflags(K, w, fl, j) & LF_BODY) != 0;
 			if (body)
 				continue;
 		} else if (kind[i] == C_VALED) {
 			if (i + 1 < nw &&
-			    !(fl[i + 1] & (LF_SHORT | LF_CONTACT)))
+			    !(wflags(K, w, fl, i + 1) &
+			    (LF_SHORT | LF_CONTACT)))
 				continue;
 		} else if (kind[i] == C_VALNAME) {
 			if (i + 1 >= nw ||
-			    !(fl[i + 1] & (LF_SHORT | LF_CONTACT)))
+			    !(wflags(K, w, fl, i + 1) &
+			    (LF_SHORT | LF_CONTACT)))
 				continue;
 		}
 		sf->start = w[i];
@@ -3250,7 +3267,8 @@ find_signature(const struct ruleset *rs, struct kline *K, size_t nk,
 	if (!found && nw >= 2) {
 		for (i = nw; i > 0; i--) {
 			j = i - 1;
-			if (w[j] == first || (fl[j] & LF_BODY) ||
+			if (w[j] == first ||
+			    (wflags(K, w, fl, j) & LF_BODY) ||
 			    !(fl[j] & (LF_SHORT | LF_CONTACT)))
 				break;
 		}
@@ -3263,12 +3281,13 @@ find_signature(const struct ruleset *rs, struct kline *K, size_t nk,
 				continue;
 			namey = name_like(k->s, k->len) ||
 			    (read_label(k->s, k->len, &v) & ~FD_IGNORE) != 0;
-			if (!namey && !(fl[i] & LF_CONTACT) &&
+			if (!namey && !(wflags(K, w, fl, i) & LF_CONTACT) &&
 			    !company_like(k->s, k->len) &&
 			    !title_like(k->s, k->len))
 				continue;
 			for (contacts = 0, j = i; j < nw; j++)
-				contacts += (fl[j] & LF_CONTACT) != 0;
+				contacts += (wflags(K, w, fl, j) &
+				    LF_CONTACT) != 0;
 			if ((contacts >= 2 || (contacts >= 1 && namey)) &&
 			    sig_block(K, w + i, fl + i, nw - i, memo + i)) {
 				sf->start = w[i];
