@@ -3089,6 +3089,29 @@ sig_block(const struct kline *K, const size_t *w, unsigned *fl,
 static const char *strip_salutation(const char *s, size_t len, size_t *ns,
     size_t *nlen);
 
+/*
+ * The sender's display name split by strip_salutation.  find_signature
+ * (for the names the sender may sign with) and name_from_sender (for
+ * every message) both want it: it is split once a message, on first
+ * ask (display_name).
+ */
+struct display_name {
+	const char *s;		/* the display name (borrowed), or NULL */
+	int split;		/* sal, ns and nlen are set */
+	const char *sal;	/* as strip_salutation returns them */
+	size_t ns, nlen;
+};
+
+static const struct display_name *
+display_name(struct display_name *dn)
+{
+	if (!dn->split && dn->s)
+		dn->sal = strip_salutation(dn->s, strlen(dn->s), &dn->ns,
+		    &dn->nlen);
+	dn->split = 1;
+	return dn;
+}
+
 /* Local parts that name a mailbox, not a person. */
 static const char *const role_words[] = {
 	"info", "sales", "admin", "contact", "support", "office", "mail",
@@ -3108,18 +3131,16 @@ static const char *const role_words[] = {
  * "john smith" and "john".
  */
 static void
-sender_names(const struct address *a, struct strlist *out)
+sender_names(const struct address *a, struct display_name *dn,
+    struct strlist *out)
 {
 	char f[128], tok[64], first[64] = "", all[128] = "";
 	const char *p, *at;
-	size_t ns, nlen, n, k, words = 0;
+	size_t ns, n, k, words = 0;
 	int role = 0;
 
-	nlen = 0;
-	if (a->name)
-		strip_salutation(a->name, strlen(a->name), &ns, &nlen);
-	if (nlen >= 2 && nlen < sizeof(f)) {
-		phone_fold(a->name + ns, nlen, f);
+	if (display_name(dn)->nlen >= 2 && dn->nlen < sizeof(f)) {
+		phone_fold(dn->s + dn->ns, dn->nlen, f);
 		strlist_push(out, f);
 	}
 	if (!a->addr || !(at = strchr(a->addr, '@')))
@@ -3159,7 +3180,7 @@ sender_names(const struct address *a, struct strlist *out)
 
 static void
 find_signature(const struct ruleset *rs, struct kline *K, size_t nk,
-    const struct address *sender, struct sigfind *sf)
+    const struct address *sender, struct display_name *dn, struct sigfind *sf)
 {
 	struct strlist names = STRLIST_INIT;
 	size_t i, j, lb = 0, first = NONE, w[SIG_WINDOW], nw = 0, end = nk;
@@ -3244,7 +3265,7 @@ find_signature(const struct ruleset *rs, struct kline *K, size_t nk,
 	}
 	/* the sender's name on its own line */
 	if (!found && sender)
-		sender_names(sender, &names);
+		sender_names(sender, dn, &names);
 	for (c = 0; c < names.n && !found; c++) {
 		fnlen = strlen(names.v[c]);
 		for (i = 0; i < nw && !found; i++) {
@@ -3352,9 +3373,10 @@ lines_blank(const struct lines_out *b)
 
 static void fields_extract(const struct ruleset *rs, const struct kline *K,
     size_t from, size_t to, const struct address *sender,
-    struct sig_fields *f);
+    struct display_name *dn, struct sig_fields *f);
 static void fields_from_tail(const struct ruleset *rs, const struct kline *K,
-    size_t nk, const struct address *sender, struct sig_fields *f);
+    size_t nk, const struct address *sender, struct display_name *dn,
+    struct sig_fields *f);
 
 void
 sig_analyse(const struct ruleset *rs, const char *text,
@@ -3365,9 +3387,11 @@ sig_analyse(const struct ruleset *rs, const char *text,
 	size_t nk = 0, alloc = 0, i, cut_line, cut_at, len;
 	struct sigfind sf;
 	struct lines_out vis, quo, sig;
+	struct display_name dn = { NULL, 0, NULL, 0, 0 };
 	char *room;
 
 	memset(out, 0, sizeof(*out));
+	dn.s = sender ? sender->name : NULL;
 	if (!text)
 		text = "";
 	len = strlen(text);
@@ -3410,7 +3434,7 @@ sig_analyse(const struct ruleset *rs, const char *text,
 		}
 		add_line(&quo, l->s, l->len);
 	}
-	find_signature(rs, K, nk, sender, &sf);
+	find_signature(rs, K, nk, sender, &dn, &sf);
 	for (i = 0; i < nk; i++) {
 		if (sf.start != NONE && i >= sf.start)
 			add_line(&sig, K[i].s, K[i].len);
@@ -3424,11 +3448,11 @@ sig_analyse(const struct ruleset *rs, const char *text,
 	if (sig.len && !lines_blank(&sig)) {
 		out->signature = trimmed(&sig);
 		if (sf.start != NONE)
-			fields_extract(rs, K, sf.start, sf.end, sender,
+			fields_extract(rs, K, sf.start, sf.end, sender, &dn,
 			    &out->f);
 	}
 	if (sf.start == NONE)
-		fields_from_tail(rs, K, sf.end, sender, &out->f);
+		fields_from_tail(rs, K, sf.end, sender, &dn, &out->f);
 	free(room);
 	free(K);
 	free(d.v);
@@ -3780,6 +3804,7 @@ struct rawnum {
 struct extract {
 	const struct ruleset *rs;
 	const struct address *sender;
+	struct display_name *dn;	/* the sender's display name */
 	struct sig_fields *f;
 	struct rawnum nums[24];
 	size_t nnums;
@@ -4737,6 +4762,9 @@ settle_numbers(struct extract *x, const char *country)
 	size_t i;
 	int rc;
 
+	/* the country is looked for only for numbers to read with it */
+	if (!x->nnums)
+		return;
 	/* a national number takes the country of an international one */
 	for (i = 0; i < x->nnums && !norm; i++)
 		if (phone_normalise(x->nums[i].text, strlen(x->nums[i].text),
@@ -4784,13 +4812,15 @@ settle_numbers(struct extract *x, const char *country)
 static void
 name_from_sender(struct extract *x)
 {
-	const char *n = x->sender ? x->sender->name : NULL;
+	const char *n = x->dn->s;
 	const char *sal;
 	size_t ns, nlen;
 
 	if (!n || !*n)
 		return;
-	sal = strip_salutation(n, strlen(n), &ns, &nlen);
+	sal = display_name(x->dn)->sal;
+	ns = x->dn->ns;
+	nlen = x->dn->nlen;
 	if (!nlen)
 		return;
 	/* with a name and nothing to add to it, the tests can wait */
@@ -4811,11 +4841,13 @@ name_from_sender(struct extract *x)
 
 static void
 extract_init(struct extract *x, const struct ruleset *rs,
-    const struct address *sender, struct sig_fields *f)
+    const struct address *sender, struct display_name *dn,
+    struct sig_fields *f)
 {
 	memset(x, 0, sizeof(*x));
 	x->rs = rs;
 	x->sender = sender;
+	x->dn = dn;
 	x->f = f;
 	buf_init(&x->addr, 4096);
 }
@@ -4967,13 +4999,14 @@ rules_line(struct extract *x, const char *s, size_t len)
 
 static void
 fields_extract(const struct ruleset *rs, const struct kline *K, size_t from,
-    size_t to, const struct address *sender, struct sig_fields *f)
+    size_t to, const struct address *sender, struct display_name *dn,
+    struct sig_fields *f)
 {
 	struct extract x;
 	size_t i, k;
 	unsigned memo;
 
-	extract_init(&x, rs, sender, f);
+	extract_init(&x, rs, sender, dn, f);
 	if (rs)
 		x.deadline = now_ms() + MAX(ruleset_budget_ms(rs), 50);
 	for (i = from; i < to; i++) {
@@ -5013,13 +5046,14 @@ fields_extract(const struct ruleset *rs, const struct kline *K, size_t from,
  */
 static void
 fields_from_tail(const struct ruleset *rs, const struct kline *K, size_t nk,
-    const struct address *sender, struct sig_fields *f)
+    const struct address *sender, struct display_name *dn,
+    struct sig_fields *f)
 {
 	struct extract x;
 	const char *s = NULL, *comma;
 	size_t i, len = 0, k, start;
 
-	extract_init(&x, rs, sender, f);
+	extract_init(&x, rs, sender, dn, f);
 	for (i = nk; i > 0 && !s; i--)
 		if (K[i - 1].kind == L_TEXT && K[i - 1].len) {
 			s = K[i - 1].s;
