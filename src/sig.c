@@ -270,6 +270,18 @@ fold8(uint64_t v)
 }
 
 /*
+ * A byte that phrase_key copies as it is: a continuation byte, a lead
+ * byte that is not UTF-8 (0xC0, 0xC1, past 0xF4), or the lead of a
+ * character from U+4000 on (CJK ideographs, hangul, the fullwidth
+ * forms), which folding leaves alone and which is no blank (blank_at).
+ */
+static inline int
+raw_byte(unsigned char c)
+{
+	return (c >= 0x80 && c <= 0xC1) || c >= 0xE4;
+}
+
+/*
  * phrase_key's fast path: when the eight bytes at p are printable ASCII
  * ([0x20, 0x7F]) with no blank run (a space is followed by a byte that
  * is neither a space nor another blank; p[8] must be readable), their
@@ -370,10 +382,16 @@ phrase_key(const char *s, size_t len, char *out, size_t size)
 			phone_fold(s + i, 2, out + j);
 			j += 2;
 			i += 2;
-		} else {
-			out[j++] = (char)c;
-			i++;
+			continue;
 		}
+		out[j++] = (char)c;
+		i++;
+		/*
+		 * and the bytes after it that are neither letters to fold
+		 * nor blanks, as they are: most of a CJK line
+		 */
+		while (i < len && raw_byte(p[i]))
+			out[j++] = (char)p[i++];
 	}
 	/* trailing punctuation (and blanks before it) */
 	for (;;) {
@@ -649,6 +667,8 @@ struct folded_list {
 	size_t *len;
 	size_t n;
 	struct sset set;	/* for mode 0 */
+	/* the first (mode 1) and last (mode 2) bytes of the entries */
+	uint64_t first[4], last[4];
 };
 
 static struct {
@@ -680,6 +700,7 @@ rs_folded(const struct ruleset *rs, enum sig_list which)
 	const char *const *v;
 	struct folded_list *fl;
 	size_t i, k, n, el;
+	unsigned char c;
 
 	if (rs_lists.serial != ruleset_serial(rs)) {
 		rs_lists_release();
@@ -695,7 +716,12 @@ rs_folded(const struct ruleset *rs, enum sig_list which)
 					continue;
 				fl->v[fl->n] = phone_fold(v[i], el,
 				    xmalloc(el + 1));
-				fl->len[fl->n++] = el;
+				fl->len[fl->n] = el;
+				c = (unsigned char)fl->v[fl->n][0];
+				fl->first[c / 64] |= 1ull << (c % 64);
+				c = (unsigned char)fl->v[fl->n][el - 1];
+				fl->last[c / 64] |= 1ull << (c % 64);
+				fl->n++;
 			}
 			sset_init(&fl->set, (const char *const *)fl->v,
 			    fl->n);
@@ -726,6 +752,7 @@ rs_list(const struct ruleset *rs, enum sig_list which, const char *key,
 {
 	const struct folded_list *fl;
 	size_t i, klen;
+	unsigned char c;
 
 	if (!rs)
 		return 0;
@@ -733,7 +760,13 @@ rs_list(const struct ruleset *rs, enum sig_list which, const char *key,
 	if (mode == 0)
 		return sset_has(&fl->set, key);
 	klen = strlen(key);
-	/* (entries are not empty) a byte before the call */
+	/* (entries are not empty) no entry starts or ends with key's byte */
+	if (!klen)
+		return 0;
+	c = (unsigned char)(mode == 1 ? key[0] : key[klen - 1]);
+	if (!((mode == 1 ? fl->first : fl->last)[c / 64] >> (c % 64) & 1))
+		return 0;
+	/* a byte before the call */
 	for (i = 0; i < fl->n; i++)
 		if (fl->len[i] <= klen && (mode == 1 ?
 		    key[0] == fl->v[i][0] &&
@@ -2229,6 +2262,43 @@ name_like(const char *s, size_t len)
 static int has_word(const char *f, size_t len, const char *const *list,
     size_t n);
 
+/*
+ * The first bytes of footer_prefixes and the lengths and last bytes of
+ * footer_cjk_end, made once: is_footer reads the last line of every
+ * message, and most start and end with bytes none of them has.
+ */
+static struct {
+	uint64_t prefix_first[4];
+	uint64_t cjk_last[4];
+	size_t cjk_len[ARRAY_SIZE(footer_cjk_end)];
+	int ready;
+} footer_ix;
+
+static void
+footer_ix_init(void)
+{
+	size_t i, n;
+	unsigned char c;
+
+	for (i = 0; i < ARRAY_SIZE(footer_prefixes); i++) {
+		c = (unsigned char)footer_prefixes[i][0];
+		footer_ix.prefix_first[c / 64] |= 1ull << (c % 64);
+	}
+	for (i = 0; i < ARRAY_SIZE(footer_cjk_end); i++) {
+		n = footer_ix.cjk_len[i] = strlen(footer_cjk_end[i]);
+		c = (unsigned char)footer_cjk_end[i][n - 1];
+		footer_ix.cjk_last[c / 64] |= 1ull << (c % 64);
+	}
+	footer_ix.ready = 1;
+}
+
+/* Is byte c in the byte set bits (four words of 64)? */
+static int
+byte_in(const uint64_t *bits, unsigned char c)
+{
+	return (bits[c / 64] >> (c % 64)) & 1;
+}
+
 /* Mobile footers: "Sent from my iPhone", "发自我的iPhone", ... */
 static int
 is_footer(const struct ruleset *rs, const char *s, size_t len)
@@ -2244,7 +2314,11 @@ is_footer(const struct ruleset *rs, const char *s, size_t len)
 		return 0;
 	if (rs_list(rs, SL_MOBILE_FOOTERS, key, 1))
 		return 1;
-	for (i = 0; i < ARRAY_SIZE(footer_prefixes); i++) {
+	if (!footer_ix.ready)
+		footer_ix_init();
+	/* (no prefix starts with key[0]: none is compared) */
+	for (i = 0; i < ARRAY_SIZE(footer_prefixes) &&
+	    byte_in(footer_ix.prefix_first, (unsigned char)key[0]); i++) {
 		if (key[0] != footer_prefixes[i][0] ||
 		    !starts_with(key, footer_prefixes[i]))
 			continue;
@@ -2285,8 +2359,10 @@ is_footer(const struct ruleset *rs, const char *s, size_t len)
 			return 0;
 		}
 	/* ends_with(key, ...): klen is strlen(key); the last byte first */
+	if (!byte_in(footer_ix.cjk_last, (unsigned char)key[klen - 1]))
+		return 0;
 	for (i = 0; i < ARRAY_SIZE(footer_cjk_end); i++)
-		if ((n = strlen(footer_cjk_end[i])) <= klen &&
+		if ((n = footer_ix.cjk_len[i]) <= klen &&
 		    key[klen - 1] == footer_cjk_end[i][n - 1] &&
 		    memcmp(key + klen - n, footer_cjk_end[i], n) == 0)
 			for (j = 0; j < ARRAY_SIZE(device_words); j++)
