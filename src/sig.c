@@ -2922,32 +2922,34 @@ fold_into(const char *s, size_t len, char *f)
 	return f;
 }
 
+/* title_like of s (len at most 120, width w), folded f. */
+static int
+title_folded(const char *f, size_t len, size_t w)
+{
+	return w <= 70 && !memchr(f, '@', len) &&
+	    has_word(f, len, title_words, ARRAY_SIZE(title_words));
+}
+
 static int
 title_like(const char *s, size_t len)
 {
 	char f[128];	/* len is at most 120 */
-	int r;
 
 	if (len > 120 || width(s, len) > 70)
 		return 0;
 	fold_into(s, len, f);
-	r = !memchr(f, '@', len) &&
-	    has_word(f, len, title_words, ARRAY_SIZE(title_words));
-	return r;
+	return title_folded(f, len, 70);
 }
 
-/* 2: a legal form ("Ltd", "GmbH", "有限公司"); 1: a weaker word. */
+/*
+ * company_like of s (len at most 120, width at most 80, no '@' and no
+ * URL), folded f.
+ */
 static int
-company_like(const char *s, size_t len)
+company_folded(const char *f, size_t len)
 {
-	char f[128];	/* len is at most 120 */
 	int r = 0;
-	size_t n;
 
-	if (len > 120 || width(s, len) > 80 || memchr(s, '@', len) ||
-	    find_url(s, len, &n) >= 0)
-		return 0;
-	fold_into(s, len, f);
 	if (has_word(f, len, company_words, ARRAY_SIZE(company_words)) ||
 	    strstr(f, "co.,ltd") || strstr(f, "co.ltd") ||
 	    strstr(f, "co., ltd") || strstr(f, "gmbh") || strstr(f, "有限"))
@@ -2956,6 +2958,39 @@ company_like(const char *s, size_t len)
 	    ARRAY_SIZE(company_weak_words)))
 		r = 1;
 	return r;
+}
+
+/* 2: a legal form ("Ltd", "GmbH", "有限公司"); 1: a weaker word. */
+static int
+company_like(const char *s, size_t len)
+{
+	char f[128];	/* len is at most 120 */
+	size_t n;
+
+	if (len > 120 || width(s, len) > 80 || memchr(s, '@', len) ||
+	    find_url(s, len, &n) >= 0)
+		return 0;
+	fold_into(s, len, f);
+	return company_folded(f, len);
+}
+
+/*
+ * company_like and title_like of s at once: take_text asks both of
+ * every piece of text, and they measure and fold it the same way.
+ */
+static void
+company_title_like(const char *s, size_t len, int *company, int *title)
+{
+	char f[128];	/* len is at most 120 */
+	size_t w, n;
+
+	*company = *title = 0;
+	if (len > 120 || (w = width(s, len)) > 80)
+		return;
+	fold_into(s, len, f);
+	*title = title_folded(f, len, w);
+	if (!memchr(s, '@', len) && find_url(s, len, &n) < 0)
+		*company = company_folded(f, len);
 }
 
 static const char *const us_states[] = {
@@ -4616,8 +4651,7 @@ take_text(struct extract *x, const char *s, size_t len)
 		return;
 	}
 	sal = strip_salutation(s, len, &ns, &nlen);
-	company = company_like(s, len);
-	title = title_like(s, len);
+	company_title_like(s, len, &company, &title);
 	named = nlen && name_like(s + ns, nlen);
 	/* address_like once (addr: -1 not asked yet) */
 	if (x->in_addr && ((!named && !title && company < 2 &&
