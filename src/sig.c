@@ -2851,30 +2851,20 @@ word_index_init(struct word_index *x, const char *const *list, size_t n)
 	}
 }
 
-/* Does the folded text f (len) contain one of list as a word? */
-static int
-has_word(const char *f, size_t len, const char *const *list, size_t n)
+/*
+ * The words of index x (of list) that the folded text f (len) contains,
+ * as find_word finds them: the OR of their tags (1 for each word when
+ * tags is NULL).  Stops once it has all of want.
+ */
+static unsigned
+word_scan(const struct word_index *x, const char *const *list,
+    const unsigned char *tags, const char *f, size_t len, unsigned want)
 {
-	static struct word_index idx[8];
 	const unsigned char *u = (const unsigned char *)f;
-	struct word_index *x;
 	size_t at, i, k;
-	unsigned pair;
+	unsigned pair, found = 0;
 	int prevw;
 
-	for (k = 0; k < ARRAY_SIZE(idx) && idx[k].list; k++)
-		if (idx[k].list == list)
-			break;
-	if (k == ARRAY_SIZE(idx)) {
-		/* more lists than slots: the table must grow */
-		for (i = 0; i < n; i++)
-			if (find_word(f, len, list[i]) >= 0)
-				return 1;
-		return 0;
-	}
-	x = &idx[k];
-	if (!x->list)
-		word_index_init(x, list, n);
 	for (at = 0; at < len; at++) {
 		if (!(i = x->head[u[at]]))
 			continue;
@@ -2899,10 +2889,34 @@ has_word(const char *f, size_t len, const char *const *list, size_t n)
 			if (x->aw[k] && at + x->len[k] < len &&
 			    wordy(u[at + x->len[k]]))
 				continue;
-			return 1;
+			found |= tags ? tags[k] : 1;
+			if ((found & want) == want)
+				return found;
 		}
 	}
-	return 0;
+	return found;
+}
+
+/* Does the folded text f (len) contain one of list as a word? */
+static int
+has_word(const char *f, size_t len, const char *const *list, size_t n)
+{
+	static struct word_index idx[8];
+	size_t i, k;
+
+	for (k = 0; k < ARRAY_SIZE(idx) && idx[k].list; k++)
+		if (idx[k].list == list)
+			break;
+	if (k == ARRAY_SIZE(idx)) {
+		/* more lists than slots: the table must grow */
+		for (i = 0; i < n; i++)
+			if (find_word(f, len, list[i]) >= 0)
+				return 1;
+		return 0;
+	}
+	if (!idx[k].list)
+		word_index_init(&idx[k], list, n);
+	return word_scan(&idx[k], list, NULL, f, len, 1) != 0;
 }
 
 /*
@@ -2941,6 +2955,14 @@ title_like(const char *s, size_t len)
 	return title_folded(f, len, 70);
 }
 
+/* Legal forms that company_words, a list of words, cannot hold. */
+static int
+legal_form(const char *f)
+{
+	return strstr(f, "co.,ltd") || strstr(f, "co.ltd") ||
+	    strstr(f, "co., ltd") || strstr(f, "gmbh") || strstr(f, "有限");
+}
+
 /*
  * company_like of s (len at most 120, width at most 80, no '@' and no
  * URL), folded f.
@@ -2951,8 +2973,7 @@ company_folded(const char *f, size_t len)
 	int r = 0;
 
 	if (has_word(f, len, company_words, ARRAY_SIZE(company_words)) ||
-	    strstr(f, "co.,ltd") || strstr(f, "co.ltd") ||
-	    strstr(f, "co., ltd") || strstr(f, "gmbh") || strstr(f, "有限"))
+	    legal_form(f))
 		r = 2;
 	else if (has_word(f, len, company_weak_words,
 	    ARRAY_SIZE(company_weak_words)))
@@ -2974,23 +2995,87 @@ company_like(const char *s, size_t len)
 	return company_folded(f, len);
 }
 
+/* The tags of the lists in ct_index. */
+enum {
+	CT_COMPANY = 1,		/* company_words */
+	CT_WEAK = 2,		/* company_weak_words */
+	CT_TITLE = 4,		/* title_words */
+};
+
+/*
+ * The words of company_words, company_weak_words and title_words in one
+ * index with their tags, made on first use and kept: company_title_like
+ * learns which lists have a word in a text in one pass over it, where
+ * has_word takes one for each list.
+ */
+static struct {
+	struct word_index x;
+	const char **list;
+	unsigned char *tags;
+} ct_index;
+
+static void
+ct_index_init(void)
+{
+	static const struct {
+		const char *const *v;
+		size_t n;
+		unsigned char tag;
+	} lists[] = {
+		{ company_words, ARRAY_SIZE(company_words), CT_COMPANY },
+		{ company_weak_words, ARRAY_SIZE(company_weak_words), CT_WEAK },
+		{ title_words, ARRAY_SIZE(title_words), CT_TITLE },
+	};
+	size_t i, j, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(lists); i++)
+		n += lists[i].n;
+	ct_index.list = xcalloc(n, sizeof(*ct_index.list));
+	ct_index.tags = xcalloc(n, 1);
+	for (n = 0, i = 0; i < ARRAY_SIZE(lists); i++)
+		for (j = 0; j < lists[i].n; j++, n++) {
+			ct_index.list[n] = lists[i].v[j];
+			ct_index.tags[n] = lists[i].tag;
+		}
+	word_index_init(&ct_index.x, (const char *const *)ct_index.list, n);
+}
+
 /*
  * company_like and title_like of s at once: take_text asks both of
- * every piece of text, and they measure and fold it the same way.
+ * every piece of text, and they measure and fold it the same way and
+ * look for the words of their lists (one pass, ct_index).
  */
 static void
 company_title_like(const char *s, size_t len, int *company, int *title)
 {
 	char f[128];	/* len is at most 120 */
 	size_t w, n;
+	unsigned want = 0, m = 0;
 
 	*company = *title = 0;
-	if (len > 120 || (w = width(s, len)) > 80)
+	if (len > 120 || (w = width(s, len)) > 80 || memchr(s, '@', len))
 		return;
 	fold_into(s, len, f);
-	*title = title_folded(f, len, w);
-	if (!memchr(s, '@', len) && find_url(s, len, &n) < 0)
-		*company = company_folded(f, len);
+	if (w <= 70)
+		want |= CT_TITLE;
+	if (find_url(s, len, &n) < 0)
+		want |= CT_COMPANY;
+	if (!ct_index.list)
+		ct_index_init();
+	/*
+	 * (with want found the scan stops; the weak words matter only
+	 * when it did not)
+	 */
+	if (want)
+		m = word_scan(&ct_index.x, (const char *const *)ct_index.list,
+		    ct_index.tags, f, len, want);
+	*title = (want & CT_TITLE) && (m & CT_TITLE);
+	if (!(want & CT_COMPANY))
+		return;
+	if ((m & CT_COMPANY) || legal_form(f))
+		*company = 2;
+	else if (m & CT_WEAK)
+		*company = 1;
 }
 
 static const char *const us_states[] = {
@@ -3237,29 +3322,44 @@ static const char *const role_words[] = {
 };
 
 /*
+ * The names the sender may sign with (at most three, each shorter than
+ * 128 bytes): on the stack, since most messages ask for them.
+ */
+struct signer_names {
+	char v[3][128];
+	size_t n;
+};
+
+/* Does c separate the words of a local part ("john.smith", "j_doe")? */
+static int
+local_sep(char c)
+{
+	return c == '.' || c == '_' || c == '-' || c == '+';
+}
+
+/*
  * The names the sender may sign with, folded: the display name without
  * its salutation, and from an address such as "john.smith@" the words
  * "john smith" and "john".
  */
 static void
 sender_names(const struct address *a, struct display_name *dn,
-    struct strlist *out)
+    struct signer_names *out)
 {
-	char f[128], tok[64], first[64] = "", all[128] = "";
+	char tok[64], first[64] = "", all[128] = "";
 	const char *p, *at;
 	size_t ns, n, k, words = 0;
 	int role = 0;
 
-	if (display_name(dn)->nlen >= 2 && dn->nlen < sizeof(f)) {
-		phone_fold(dn->s + dn->ns, dn->nlen, f);
-		strlist_push(out, f);
-	}
+	out->n = 0;
+	if (display_name(dn)->nlen >= 2 && dn->nlen < sizeof(out->v[0]))
+		phone_fold(dn->s + dn->ns, dn->nlen, out->v[out->n++]);
 	if (!a->addr || !(at = strchr(a->addr, '@')))
 		return;
 	for (p = a->addr; p < at; p += n) {
-		while (p < at && strchr("._-+", *p))
+		while (p < at && local_sep(*p))
 			p++;
-		for (n = 0; p + n < at && !strchr("._-+", p[n]); n++)
+		for (n = 0; p + n < at && !local_sep(p[n]); n++)
 			;
 		if (!n)
 			break;
@@ -3284,16 +3384,16 @@ sender_names(const struct address *a, struct display_name *dn,
 	}
 	if (role || !words)
 		return;
-	strlist_push(out, all);
+	xstrlcpy(out->v[out->n++], all, sizeof(out->v[0]));
 	if (words > 1 && strlen(first) >= 3)
-		strlist_push(out, first);
+		xstrlcpy(out->v[out->n++], first, sizeof(out->v[0]));
 }
 
 static void
 find_signature(const struct ruleset *rs, struct kline *K, size_t nk,
     const struct address *sender, struct display_name *dn, struct sigfind *sf)
 {
-	struct strlist names = STRLIST_INIT;
+	struct signer_names names;
 	size_t i, j, lb = 0, first = NONE, w[SIG_WINDOW], nw = 0, end = nk;
 	size_t cands[SIG_WINDOW], ncand = 0, c, next, bytes, fnlen = 0;
 	enum cand kind[SIG_WINDOW];
@@ -3377,6 +3477,8 @@ find_signature(const struct ruleset *rs, struct kline *K, size_t nk,
 	/* the sender's name on its own line */
 	if (!found && sender)
 		sender_names(sender, dn, &names);
+	else
+		names.n = 0;
 	for (c = 0; c < names.n && !found; c++) {
 		fnlen = strlen(names.v[c]);
 		for (i = 0; i < nw && !found; i++) {
@@ -3389,7 +3491,6 @@ find_signature(const struct ruleset *rs, struct kline *K, size_t nk,
 			found = 1;
 		}
 	}
-	strlist_release(&names);
 	/*
 	 * A block of short lines at the end with contact details: it starts
 	 * a paragraph with a name, a title, a company or a labelled field,
