@@ -1191,6 +1191,45 @@ starts_with_opener(const char *key)
 }
 
 /*
+ * tails by their last byte (head and next hold index + 1, 0 ends), made
+ * once: a key ends with a tail only if it ends with the tail's byte.
+ */
+static struct {
+	unsigned char head[256];
+	unsigned char next[ARRAY_SIZE(tails)];
+	int ready;
+} tail_ix;
+
+static void
+tail_ix_init(void)
+{
+	size_t i;
+	unsigned char c;
+
+	for (i = ARRAY_SIZE(tails); i > 0; i--) {
+		c = (unsigned char)tails[i - 1][strlen(tails[i - 1]) - 1];
+		tail_ix.next[i - 1] = tail_ix.head[c];
+		tail_ix.head[c] = (unsigned char)i;
+	}
+	tail_ix.ready = 1;
+}
+
+/* Does key (len bytes, not empty) end with one of tails as a word? */
+static int
+ends_with_tail(const char *key, size_t len)
+{
+	size_t i;
+
+	if (!tail_ix.ready)
+		tail_ix_init();
+	for (i = tail_ix.head[(unsigned char)key[len - 1]]; i;
+	    i = tail_ix.next[i - 1])
+		if (ends_with_word(key, len, tails[i - 1]))
+			return 1;
+	return 0;
+}
+
+/*
  * Is key (a phrase key: folded, trimmed of punctuation) an "On <date>,
  * <person> wrote" header?  colon: the raw text ended with ':'; dashed:
  * it was wrapped in dashes ("---- John wrote ----").
@@ -1199,17 +1238,17 @@ static int
 is_wrote_key(const struct ruleset *rs, const char *key, size_t len,
     int colon, int dashed)
 {
-	int opener = starts_with_opener(key) || dashed;
+	int opener;
 	size_t i;
 
 	if (len < 4)
 		return 0;
+	opener = starts_with_opener(key) || dashed;
 	/* evidence (a digit, an '@') is looked for only when it counts */
 	if ((opener || colon || dashed) && (opener || has_digit(key, len) ||
 	    memchr(key, '@', len))) {
-		for (i = 0; i < ARRAY_SIZE(tails); i++)
-			if (ends_with_word(key, len, tails[i]))
-				return 1;
+		if (ends_with_tail(key, len))
+			return 1;
 		if (rs_list(rs, SL_QUOTE_WROTE, key, 2))
 			return 1;
 	}
@@ -2936,23 +2975,18 @@ fold_into(const char *s, size_t len, char *f)
 	return f;
 }
 
-/* title_like of s (len at most 120, width w), folded f. */
-static int
-title_folded(const char *f, size_t len, size_t w)
-{
-	return w <= 70 && !memchr(f, '@', len) &&
-	    has_word(f, len, title_words, ARRAY_SIZE(title_words));
-}
-
 static int
 title_like(const char *s, size_t len)
 {
 	char f[128];	/* len is at most 120 */
+	int r;
 
 	if (len > 120 || width(s, len) > 70)
 		return 0;
 	fold_into(s, len, f);
-	return title_folded(f, len, 70);
+	r = !memchr(f, '@', len) &&
+	    has_word(f, len, title_words, ARRAY_SIZE(title_words));
+	return r;
 }
 
 /* Legal forms that company_words, a list of words, cannot hold. */
@@ -2963,15 +2997,18 @@ legal_form(const char *f)
 	    strstr(f, "co., ltd") || strstr(f, "gmbh") || strstr(f, "有限");
 }
 
-/*
- * company_like of s (len at most 120, width at most 80, no '@' and no
- * URL), folded f.
- */
+/* 2: a legal form ("Ltd", "GmbH", "有限公司"); 1: a weaker word. */
 static int
-company_folded(const char *f, size_t len)
+company_like(const char *s, size_t len)
 {
+	char f[128];	/* len is at most 120 */
 	int r = 0;
+	size_t n;
 
+	if (len > 120 || width(s, len) > 80 || memchr(s, '@', len) ||
+	    find_url(s, len, &n) >= 0)
+		return 0;
+	fold_into(s, len, f);
 	if (has_word(f, len, company_words, ARRAY_SIZE(company_words)) ||
 	    legal_form(f))
 		r = 2;
@@ -2979,20 +3016,6 @@ company_folded(const char *f, size_t len)
 	    ARRAY_SIZE(company_weak_words)))
 		r = 1;
 	return r;
-}
-
-/* 2: a legal form ("Ltd", "GmbH", "有限公司"); 1: a weaker word. */
-static int
-company_like(const char *s, size_t len)
-{
-	char f[128];	/* len is at most 120 */
-	size_t n;
-
-	if (len > 120 || width(s, len) > 80 || memchr(s, '@', len) ||
-	    find_url(s, len, &n) >= 0)
-		return 0;
-	fold_into(s, len, f);
-	return company_folded(f, len);
 }
 
 /* The tags of the lists in ct_index. */
