@@ -1381,46 +1381,71 @@ copy_headers(struct ctx *c, const char *hint)
 	pm->nheaders = n;
 }
 
-static unsigned
-hash_blank(char c)
+static int
+hash_blank(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
 /*
- * The text with blank runs as one space, ends trimmed, hashed in pieces
- * through a small buffer: no copy of the whole text.
+ * The first byte of p..end that is ' ' or below (a blank or a control),
+ * or end.  Text is mostly words: 8 bytes are tested at a time, the first
+ * such byte found from the lowest bit of the mask (little-endian only).
+ */
+static const unsigned char *
+next_low(const unsigned char *p, const unsigned char *end)
+{
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t ones = 0x0101010101010101ull;
+	uint64_t v, m;
+
+	while (end - p >= 8) {
+		memcpy(&v, p, 8);
+		/* exact for the lowest byte below 0x21 */
+		m = (v - ones * 0x21) & ~v & (ones * 0x80);
+		if (m)
+			return p + __builtin_ctzll(m) / 8;
+		p += 8;
+	}
+#endif
+	while (p < end && *p > ' ')
+		p++;
+	return p;
+}
+
+/*
+ * The text with blank runs as one space, ends trimmed.  No copy: the
+ * runs that read as they are (words and the single spaces between them)
+ * are hashed from the text, and a space for each other blank run.
  */
 static void
 body_hash(struct parsed_msg *pm)
 {
 	struct hash_sha256 h;
-	char chunk[4096], hex[65];
-	const unsigned char *p;
-	size_t len = 0;
-	unsigned space = 0, any = 0, blank;
+	char hex[65];
+	const unsigned char *p = (const unsigned char *)pm->text, *q, *end;
 
+	end = p + strlen(pm->text);
 	hash_sha256_init(&h);
-	for (p = (const unsigned char *)pm->text; *p; p++) {
-		/* Room for a space and the byte. */
-		if (len + 2 > sizeof(chunk)) {
-			hash_sha256_update(&h, chunk, len);
-			len = 0;
+	while (p < end && hash_blank(*p))
+		p++;
+	while (p < end) {
+		for (q = p; (q = next_low(q, end)) < end; ) {
+			if (!hash_blank(*q))
+				q++;	/* a control: a byte like others */
+			else if (*q == ' ' && q + 1 < end &&
+			    !hash_blank(q[1]))
+				q += 2;	/* a space between two words */
+			else
+				break;
 		}
-		/*
-		 * Without branches on the text: both bytes are written,
-		 * and len moves past the space when one is pending before
-		 * a byte that is not blank, and past that byte.
-		 */
-		blank = hash_blank((char)*p);
-		chunk[len] = ' ';
-		len += space & !blank;
-		chunk[len] = (char)*p;
-		len += !blank;
-		any |= !blank;
-		space = blank & any;
+		hash_sha256_update(&h, p, (size_t)(q - p));
+		while (q < end && hash_blank(*q))
+			q++;
+		if (q < end)
+			hash_sha256_update(&h, " ", 1);
+		p = q;
 	}
-	hash_sha256_update(&h, chunk, len);
 	hash_sha256_final(&h, hex);
 	pm->body_hash = xstrdup(hex);
 }
