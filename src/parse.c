@@ -375,36 +375,67 @@ unflow(struct buf *t, int delsp)
 }
 
 /*
+ * The first byte of d[i..n) that normalise_text changes (a control other
+ * than tab and LF, or DEL), or n.  Text is mostly printable: 8 bytes are
+ * tested at a time (little-endian only), tabs and LFs passed over.
+ */
+static size_t
+next_control(const unsigned char *d, size_t i, size_t n)
+{
+	for (;;) {
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		const uint64_t ones = 0x0101010101010101ull;
+		uint64_t v, x, m = 0;
+
+		while (n - i >= 8) {
+			memcpy(&v, d + i, 8);
+			x = v ^ (ones * 0x7f);
+			/* below 0x20, or 0x7f: exact for the lowest byte */
+			m = (((v - ones * 0x20) & ~v) | ((x - ones) & ~x)) &
+			    (ones * 0x80);
+			if (m)
+				break;
+			i += 8;
+		}
+		if (m)
+			i += (size_t)__builtin_ctzll(m) / 8;
+		else
+#endif
+		while (i < n && d[i] >= 0x20 && d[i] != 0x7f)
+			i++;
+		if (i == n || (d[i] != '\n' && d[i] != '\t'))
+			return i;
+		i++;
+	}
+}
+
+/*
  * In place: CRLF and CR to LF, controls other than tab and LF dropped
  * (form feeds and vertical tabs become LF), the end trimmed.
  */
 static void
 normalise_text(struct buf *t)
 {
-	unsigned char *d = (unsigned char *)t->data;
-	size_t i, j = 0, run;
+	unsigned char *d = (unsigned char *)t->data, c;
+	size_t i = 0, j = 0, run;
 
-	for (i = 0; i < t->len; i++) {
-		unsigned char c = d[i];
-
+	while (i < t->len) {
 		/* Runs of plain bytes are moved (or kept) whole. */
-		for (run = i; run < t->len && (d[run] >= 0x20 ?
-		    d[run] != 0x7f : d[run] == '\n' || d[run] == '\t'); run++)
-			;
-		if (run > i) {
-			if (j != i)
-				memmove(d + j, d + i, run - i);
-			j += run - i;
-			i = run - 1;
-			continue;
-		}
+		run = next_control(d, i, t->len);
+		if (j != i)
+			memmove(d + j, d + i, run - i);
+		j += run - i;
+		if (run == t->len)
+			break;
+		c = d[run];
+		i = run + 1;
 		if (c == '\r') {
-			if (i + 1 < t->len && d[i + 1] == '\n')
+			if (i < t->len && d[i] == '\n')
 				continue;
 			c = '\n';
 		} else if (c == '\f' || c == '\v') {
 			c = '\n';
-		} else if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
+		} else {
 			continue;
 		}
 		d[j++] = c;
