@@ -190,6 +190,22 @@ text(struct text_state *st, const char *s, size_t len)
 			p++;
 		flush(st);
 		put(st, start, (size_t)(p - start));
+		/*
+		 * The words that follow after one space each: a flush
+		 * between them would only write that space (the one above
+		 * left nothing else pending), so they go out as one piece
+		 * when it fits, word by word at the cap.
+		 */
+		start = p;
+		while (end - p >= 2 && *p == ' ' &&
+		    !is_blank((unsigned char)p[1]))
+			for (p++; p < end && !is_blank((unsigned char)*p); p++)
+				;
+		if (p > start && !st->full &&
+		    (size_t)(p - start) <= st->out->max - st->out->len)
+			put(st, start, (size_t)(p - start));
+		else
+			p = start;
 	}
 }
 
