@@ -23,6 +23,7 @@ struct ctx {
 	struct parsed_msg *pm;
 	struct mime_tree tree;
 	const struct mime_part *plain, *html;	/* the body parts */
+	int fwd_subject;	/* forward_subject() of the subject, -1: unread */
 };
 
 /* ---- Small helpers ------------------------------------------------- */
@@ -54,18 +55,26 @@ lower_copy(const char *s)
 /*
  * Whether hay contains one of needles (non-empty strings, a static NULL-
  * terminated list).  One pass over hay: needles are chained by their
- * first byte, and only the chain of each byte of hay is compared there.
- * The chains of a list are built on its first use and kept (a few lists
- * of at most CONTAINS_MAX needles; others are searched with strstr).
+ * first two bytes (hashed to one), and only the chain of each pair of
+ * bytes of hay is compared there.  The chains of a list are built on its
+ * first use and kept (a few lists of at most CONTAINS_MAX needles of two
+ * bytes or more; others are searched with strstr).
  */
 #define CONTAINS_MAX 64
 #define CONTAINS_LISTS 8
 
 struct needle_chains {
 	const char *const *needles;
-	unsigned char head[256];	/* first needle of a byte, + 1 */
-	unsigned char next[CONTAINS_MAX];	/* next of its byte, + 1 */
+	unsigned char head[256];	/* first needle of a pair, + 1 */
+	unsigned char next[CONTAINS_MAX];	/* next of its pair, + 1 */
 };
+
+/* The chain of the pair of bytes at s (s[0] is not NUL). */
+static unsigned
+pair_key(const char *s)
+{
+	return ((unsigned char)s[0] ^ (unsigned char)s[1] * 7u) & 0xff;
+}
 
 static const struct needle_chains *
 chains_of(const char *const *needles)
@@ -79,15 +88,16 @@ chains_of(const char *const *needles)
 		if (cache[i].needles == needles)
 			return &cache[i];
 	for (k = 0; needles[k]; k++)
-		;
+		if (!needles[k][0] || !needles[k][1])
+			return NULL;
 	if (k > CONTAINS_MAX || ncache == CONTAINS_LISTS)
 		return NULL;
 	c = &cache[ncache];
 	memset(c->head, 0, sizeof(c->head));
 	/* Backwards, so that each chain is in the needles' order. */
 	for (i = k; i-- > 0; ) {
-		c->next[i] = c->head[(unsigned char)needles[i][0]];
-		c->head[(unsigned char)needles[i][0]] = (unsigned char)(i + 1);
+		c->next[i] = c->head[pair_key(needles[i])];
+		c->head[pair_key(needles[i])] = (unsigned char)(i + 1);
 	}
 	c->needles = needles;
 	ncache++;
@@ -108,7 +118,7 @@ contains_any(const char *hay, const char *const *needles)
 		return found;
 	}
 	for (h = hay; *h && !found; h++) {
-		for (i = c->head[(unsigned char)*h]; i && !found;
+		for (i = c->head[pair_key(h)]; i && !found;
 		    i = c->next[i - 1]) {
 			a = h;
 			for (b = needles[i - 1]; *b && *a == *b; a++, b++)
@@ -765,6 +775,15 @@ forward_subject(const char *subject)
 	return yes;
 }
 
+/* forward_subject() of the message, read once. */
+static int
+fwd_subject(struct ctx *c)
+{
+	if (c->fwd_subject < 0)
+		c->fwd_subject = forward_subject(c->pm->subject);
+	return c->fwd_subject;
+}
+
 /* Lines announcing a forwarded message, lowercase. */
 static const char *const fwd_markers[] = {
 	"forwarded message", "begin forwarded message", "mensaje reenviado",
@@ -1151,8 +1170,8 @@ inline_forward(struct ctx *c)
 	char *fv, *note;
 	const char *body;
 
-	if (!find_inline_forward(pm->text, pm->text_len,
-	    forward_subject(pm->subject), &b))
+	if (!find_inline_forward(pm->text, pm->text_len, fwd_subject(c),
+	    &b))
 		return;
 	fv = from_value(b.from, b.from_end);
 	n = mime_parse_addresses(fv, NULL, &v);
@@ -1206,7 +1225,7 @@ attached_forward(struct ctx *c)
 	if (pm->flags & (PM_BOUNCE | PM_AUTO_REPLY))
 		return;
 	/* Without a forward subject: a mixed message with no text. */
-	if (!forward_subject(pm->subject) && (pm->text_len > 0 ||
+	if (!fwd_subject(c) && (pm->text_len > 0 ||
 	    strcmp(c->tree.root->type, "multipart/mixed")))
 		return;
 	/* The first attached message, not inside a report. */
@@ -1500,6 +1519,7 @@ parse_message(const char *raw, size_t len, const struct parse_limits *lim,
 	memset(&c, 0, sizeof(c));
 	c.lim = lim ? lim : &deflim;
 	c.pm = pm;
+	c.fwd_subject = -1;
 	pm->raw_size = len;
 	if (len > c.lim->max_size) {
 		err_set(e, ERR_PERM, "message of %zu bytes is larger than "
