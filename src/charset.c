@@ -775,7 +775,8 @@ out:
 	 * Whatever iconv did, the promise is valid UTF-8 (what the
 	 * sanitizer wrote, or ASCII, is so already).
 	 */
-	if (!valid && !charset_utf8_valid(out->data + start, out->len - start)) {
+	if (!valid && !charset_utf8_valid(out->data + start,
+	    out->len - start)) {
 		struct buf tmp = BUF_INIT(out->max);
 		long r = charset_utf8_sanitize(out->data + start,
 		    out->len - start, &tmp);

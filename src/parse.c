@@ -23,7 +23,7 @@ struct ctx {
 	struct parsed_msg *pm;
 	struct mime_tree tree;
 	const struct mime_part *plain, *html;	/* the body parts */
-	int fwd_subject;	/* forward_subject() of the subject, -1: unread */
+	int fwd_subject;	/* forward_subject(), or -1: not read yet */
 };
 
 /* ---- Small helpers ------------------------------------------------- */
