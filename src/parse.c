@@ -43,6 +43,16 @@ pm_defect(struct parsed_msg *pm, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Whether s starts with lowercase prefix, s read ASCII-lowercased. */
+static int
+starts_lower(const char *s, const char *prefix)
+{
+	for (; *prefix; s++, prefix++)
+		if ((*s >= 'A' && *s <= 'Z' ? *s - 'A' + 'a' : *s) != *prefix)
+			return 0;
+	return 1;
+}
+
 /* ASCII-lowercase copy, for matching. */
 static char *
 lower_copy(const char *s)
@@ -312,33 +322,28 @@ choose_body(const struct mime_part *root, const struct mime_part **plain,
 static char *
 ct_param(const struct mime_part *p, const char *name)
 {
-	const char *ct = mime_part_field(p, "Content-Type");
-	char *l, *at, *v;
-	size_t n;
+	const char *ct = mime_part_field(p, "Content-Type"), *at, *q;
+	size_t len = strlen(name), n;
 
 	if (!ct)
 		return NULL;
-	l = lower_copy(ct);
-	at = strstr(l, name);
-	v = NULL;
-	while (at) {
-		const char *q = at + strlen(name);
-
+	/* name is lowercase: ct is read ASCII-lowercased, in place */
+	for (at = ct; *at; at++) {
+		if (!starts_lower(at, name))
+			continue;
+		q = at + len;
 		while (*q == ' ')
 			q++;
-		if ((at == l || at[-1] == ';' || at[-1] == ' ' ||
+		if ((at == ct || at[-1] == ';' || at[-1] == ' ' ||
 		    at[-1] == '\t') && *q == '=') {
 			q++;
 			while (*q == ' ' || *q == '"')
 				q++;
 			n = strcspn(q, "\"; \t");
-			v = xstrndup(q, n);
-			break;
+			return str_lower(xstrndup(q, n));
 		}
-		at = strstr(at + 1, name);
 	}
-	free(l);
-	return v;
+	return NULL;
 }
 
 /*
@@ -644,7 +649,8 @@ set_flags(struct ctx *c)
 	const struct mime_part *root = c->tree.root, *p;
 	const char *v, *n;
 	/* folded past ASCII: "Автоматический ответ", "Odpowiedź ..." */
-	char *l, *subj = ufold_lower(pm->subject ? pm->subject : ""), *local;
+	char *l, *subj = ufold_lower(pm->subject ? pm->subject : "");
+	const char *local;
 	char *rt;
 	size_t i;
 
@@ -711,12 +717,11 @@ set_flags(struct ctx *c)
 			p = p->next;
 	}
 	if (pm->envelope_from.addr) {
-		local = lower_copy(pm->envelope_from.addr);
-		if (starts_with(local, "mailer-daemon@") ||
-		    starts_with(local, "postmaster@") ||
-		    !strcmp(local, "mailer-daemon"))
+		local = pm->envelope_from.addr;
+		if (starts_lower(local, "mailer-daemon@") ||
+		    starts_lower(local, "postmaster@") ||
+		    (starts_lower(local, "mailer-daemon") && !local[13]))
 			pm->flags |= PM_BOUNCE;
-		free(local);
 	}
 	if (pm->envelope_from.name) {
 		l = lower_copy(pm->envelope_from.name);
@@ -738,16 +743,6 @@ static const char *const fwd_prefixes[] = {
 	"轉發：", "転送:", "転送：", "rv:", "rv :", "enc:", "vs:", "vb:",
 	"doorst:", "fs:", "pd:", "[fwd:", "[fw:", "fwd[", NULL
 };
-
-/* Whether s starts with lowercase prefix, s read ASCII-lowercased. */
-static int
-starts_lower(const char *s, const char *prefix)
-{
-	for (; *prefix; s++, prefix++)
-		if ((*s >= 'A' && *s <= 'Z' ? *s - 'A' + 'a' : *s) != *prefix)
-			return 0;
-	return 1;
-}
 
 static int
 forward_subject(const char *subject)
@@ -1311,8 +1306,10 @@ relay_address(const struct parse_limits *lim, const char *addr)
 	dl = strlen(d);
 	for (i = 0; relay_domains[i]; i++) {
 		n = strlen(relay_domains[i]);
-		if (dl >= n && !strcasecmp(d + dl - n, relay_domains[i]) &&
-		    (dl == n || d[dl - n - 1] == '.'))
+		/* the cheap tests first: a label boundary, the last byte */
+		if (dl >= n && (dl == n || d[dl - n - 1] == '.') &&
+		    (d[dl - 1] | 0x20) == relay_domains[i][n - 1] &&
+		    !strcasecmp(d + dl - n, relay_domains[i]))
 			return 1;
 	}
 	return lim->rules && ruleset_in_domain_list(lim->rules,
