@@ -324,11 +324,10 @@ ct_param(const struct mime_part *p, const char *name)
 {
 	const char *ct = mime_part_field(p, "Content-Type"), *at, *q;
 	size_t len = strlen(name), n;
+	char *v = NULL;
 
-	if (!ct)
-		return NULL;
 	/* name is lowercase: ct is read ASCII-lowercased, in place */
-	for (at = ct; *at; at++) {
+	for (at = ct; at && *at; at++) {
 		if (!starts_lower(at, name))
 			continue;
 		q = at + len;
@@ -340,10 +339,11 @@ ct_param(const struct mime_part *p, const char *name)
 			while (*q == ' ' || *q == '"')
 				q++;
 			n = strcspn(q, "\"; \t");
-			return str_lower(xstrndup(q, n));
+			v = str_lower(xstrndup(q, n));
+			break;
 		}
 	}
-	return NULL;
+	return v;
 }
 
 /*
