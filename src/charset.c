@@ -241,8 +241,19 @@ static size_t
 ascii_run(const unsigned char *s, size_t n, int nonul)
 {
 	size_t i = 0;
-	uint64_t v;
+	uint64_t v, w;
 
+	/* 16 bytes a step while both words pass, then 8 */
+	while (i + 16 <= n) {
+		memcpy(&v, s + i, 8);
+		memcpy(&w, s + i + 8, 8);
+		if ((v | w) & HIGHS)
+			break;
+		if (nonul && ((((v - ONES) & ~v) | ((w - ONES) & ~w)) &
+		    HIGHS))
+			break;
+		i += 16;
+	}
 	while (i + 8 <= n) {
 		memcpy(&v, s + i, 8);
 		if (v & HIGHS)
@@ -629,7 +640,7 @@ charset_to_utf8(const char *label, const char *in, size_t len,
 	const unsigned char *u = (const unsigned char *)in;
 	unsigned how = 0;
 	long repl = 0;
-	int capped = 0, unknown;
+	int capped = 0, unknown, valid = 0;
 	enum cs_kind kind;
 	size_t start = out->len;
 
@@ -659,9 +670,13 @@ charset_to_utf8(const char *label, const char *in, size_t len,
 		declared = utf16_order(in, len);
 
 	if (kind != CS_WIDE && kind != CS_7BIT && all_ascii(in, len)) {
-		if (charset_utf8_sanitize(in, len, out) < 0)
-			capped = 1;
+		/* ASCII is UTF-8: a copy, without NUL bytes if any */
+		if (memchr(in, '\0', len))
+			capped = charset_utf8_sanitize(in, len, out) < 0;
+		else
+			capped = add_utf8_capped(out, in, len) < 0;
 		name = "US-ASCII";	/* whatever the label, it reads so */
+		valid = 1;
 		goto out;
 	}
 	if (declared && kind == CS_UTF8 && mostly_utf8(in, len)) {
@@ -672,6 +687,7 @@ charset_to_utf8(const char *label, const char *in, size_t len,
 		else
 			repl += r;
 		name = "UTF-8";
+		valid = 1;
 		goto out;
 	}
 	if (declared && (kind == CS_SINGLE || kind == CS_LATIN ||
@@ -681,6 +697,7 @@ charset_to_utf8(const char *label, const char *in, size_t len,
 		if (charset_utf8_sanitize(in, len, out) < 0)
 			capped = 1;
 		name = "UTF-8";
+		valid = 1;
 		goto out;
 	}
 	if (declared && kind == CS_LATIN && high_pairs(in, len)) {
@@ -707,6 +724,7 @@ charset_to_utf8(const char *label, const char *in, size_t len,
 		if (charset_utf8_sanitize(in, len, out) < 0)
 			capped = 1;
 		name = "UTF-8";
+		valid = 1;
 		goto out;
 	}
 
@@ -753,8 +771,12 @@ out:
 			repl += r;
 		name = "UTF-8";
 	}
-	/* Whatever iconv did, the promise is valid UTF-8. */
-	if (!charset_utf8_valid(out->data + start, out->len - start)) {
+	/*
+	 * Whatever iconv did, the promise is valid UTF-8 (what the
+	 * sanitizer wrote, or ASCII, is so already).
+	 */
+	if (!valid && !charset_utf8_valid(out->data + start,
+	    out->len - start)) {
 		struct buf tmp = BUF_INIT(out->max);
 		long r = charset_utf8_sanitize(out->data + start,
 		    out->len - start, &tmp);

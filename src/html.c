@@ -190,6 +190,22 @@ text(struct text_state *st, const char *s, size_t len)
 			p++;
 		flush(st);
 		put(st, start, (size_t)(p - start));
+		/*
+		 * The words that follow after one space each: a flush
+		 * between them would only write that space (the one above
+		 * left nothing else pending), so they go out as one piece
+		 * when it fits, word by word at the cap.
+		 */
+		start = p;
+		while (end - p >= 2 && *p == ' ' &&
+		    !is_blank((unsigned char)p[1]))
+			for (p++; p < end && !is_blank((unsigned char)*p); p++)
+				;
+		if (p > start && !st->full &&
+		    (size_t)(p - start) <= st->out->max - st->out->len)
+			put(st, start, (size_t)(p - start));
+		else
+			p = start;
 	}
 }
 
@@ -836,29 +852,35 @@ walk_text(const char *html, size_t len, struct text_state *st)
 }
 /*
  * Trims blanks at line ends, blank lines at both ends, and runs of blank
- * lines to one, in place.
+ * lines to one, in place.  Line by line: a line's bytes stay where they
+ * are until a trimmed blank or a dropped newline shifts them.
  */
 static void
 tidy(struct buf *b)
 {
-	char *d = b->data;
-	size_t i, j = 0, line_start = 0, nls = 0;
+	char *d = b->data, *nl;
+	size_t i = 0, j = 0, n, nls = 0;
 
-	for (i = 0; i < b->len; i++) {
-		char c = d[i];
-
-		if (c == '\n') {
-			while (j > line_start && (d[j - 1] == ' ' ||
-			    d[j - 1] == '\t'))
-				j--;
-			if (j == 0 || ++nls > 2)
-				continue;
-			d[j++] = '\n';
-			line_start = j;
-			continue;
+	while (i < b->len) {
+		nl = memchr(d + i, '\n', b->len - i);
+		n = (nl ? (size_t)(nl - d) : b->len) - i;
+		if (n) {
+			if (j != i)
+				memmove(d + j, d + i, n);
+			j += n;
+			i += n;
+			nls = 0;
 		}
-		nls = 0;
-		d[j++] = c;
+		if (!nl)
+			break;
+		i++;
+		/* the line's blanks at its end (back to the newline
+		 * written before it at the most) */
+		while (j > 0 && (d[j - 1] == ' ' || d[j - 1] == '\t'))
+			j--;
+		if (j == 0 || ++nls > 2)
+			continue;
+		d[j++] = '\n';
 	}
 	while (j > 0 && (d[j - 1] == '\n' || d[j - 1] == ' ' ||
 	    d[j - 1] == '\t'))
@@ -881,10 +903,12 @@ tidy(struct buf *b)
 static int
 tag_is(const char *name, size_t n, const char *const *list)
 {
+	char c = (char)tolower((unsigned char)name[0]);
+
 	/* The first letter (the lists are lowercase) before the rest. */
 	for (; *list; list++)
-		if ((*list)[0] == tolower((unsigned char)name[0]) &&
-		    strlen(*list) == n && !strncasecmp(name, *list, n))
+		if ((*list)[0] == c && !strncasecmp(name, *list, n) &&
+		    !(*list)[n])
 			return 1;
 	return 0;
 }

@@ -23,6 +23,7 @@ struct ctx {
 	struct parsed_msg *pm;
 	struct mime_tree tree;
 	const struct mime_part *plain, *html;	/* the body parts */
+	int fwd_subject;	/* forward_subject(), or -1: not read yet */
 };
 
 /* ---- Small helpers ------------------------------------------------- */
@@ -42,6 +43,16 @@ pm_defect(struct parsed_msg *pm, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Whether s starts with lowercase prefix, s read ASCII-lowercased. */
+static int
+starts_lower(const char *s, const char *prefix)
+{
+	for (; *prefix; s++, prefix++)
+		if ((*s >= 'A' && *s <= 'Z' ? *s - 'A' + 'a' : *s) != *prefix)
+			return 0;
+	return 1;
+}
+
 /* ASCII-lowercase copy, for matching. */
 static char *
 lower_copy(const char *s)
@@ -54,18 +65,26 @@ lower_copy(const char *s)
 /*
  * Whether hay contains one of needles (non-empty strings, a static NULL-
  * terminated list).  One pass over hay: needles are chained by their
- * first byte, and only the chain of each byte of hay is compared there.
- * The chains of a list are built on its first use and kept (a few lists
- * of at most CONTAINS_MAX needles; others are searched with strstr).
+ * first two bytes (hashed to one), and only the chain of each pair of
+ * bytes of hay is compared there.  The chains of a list are built on its
+ * first use and kept (a few lists of at most CONTAINS_MAX needles of two
+ * bytes or more; others are searched with strstr).
  */
 #define CONTAINS_MAX 64
 #define CONTAINS_LISTS 8
 
 struct needle_chains {
 	const char *const *needles;
-	unsigned char head[256];	/* first needle of a byte, + 1 */
-	unsigned char next[CONTAINS_MAX];	/* next of its byte, + 1 */
+	unsigned char head[256];	/* first needle of a pair, + 1 */
+	unsigned char next[CONTAINS_MAX];	/* next of its pair, + 1 */
 };
+
+/* The chain of the pair of bytes at s (s[0] is not NUL). */
+static unsigned
+pair_key(const char *s)
+{
+	return ((unsigned char)s[0] ^ (unsigned char)s[1] * 7u) & 0xff;
+}
 
 static const struct needle_chains *
 chains_of(const char *const *needles)
@@ -79,15 +98,16 @@ chains_of(const char *const *needles)
 		if (cache[i].needles == needles)
 			return &cache[i];
 	for (k = 0; needles[k]; k++)
-		;
+		if (!needles[k][0] || !needles[k][1])
+			return NULL;
 	if (k > CONTAINS_MAX || ncache == CONTAINS_LISTS)
 		return NULL;
 	c = &cache[ncache];
 	memset(c->head, 0, sizeof(c->head));
 	/* Backwards, so that each chain is in the needles' order. */
 	for (i = k; i-- > 0; ) {
-		c->next[i] = c->head[(unsigned char)needles[i][0]];
-		c->head[(unsigned char)needles[i][0]] = (unsigned char)(i + 1);
+		c->next[i] = c->head[pair_key(needles[i])];
+		c->head[pair_key(needles[i])] = (unsigned char)(i + 1);
 	}
 	c->needles = needles;
 	ncache++;
@@ -108,7 +128,7 @@ contains_any(const char *hay, const char *const *needles)
 		return found;
 	}
 	for (h = hay; *h && !found; h++) {
-		for (i = c->head[(unsigned char)*h]; i && !found;
+		for (i = c->head[pair_key(h)]; i && !found;
 		    i = c->next[i - 1]) {
 			a = h;
 			for (b = needles[i - 1]; *b && *a == *b; a++, b++)
@@ -302,32 +322,27 @@ choose_body(const struct mime_part *root, const struct mime_part **plain,
 static char *
 ct_param(const struct mime_part *p, const char *name)
 {
-	const char *ct = mime_part_field(p, "Content-Type");
-	char *l, *at, *v;
-	size_t n;
+	const char *ct = mime_part_field(p, "Content-Type"), *at, *q;
+	size_t len = strlen(name), n;
+	char *v = NULL;
 
-	if (!ct)
-		return NULL;
-	l = lower_copy(ct);
-	at = strstr(l, name);
-	v = NULL;
-	while (at) {
-		const char *q = at + strlen(name);
-
+	/* name is lowercase: ct is read ASCII-lowercased, in place */
+	for (at = ct; at && *at; at++) {
+		if (!starts_lower(at, name))
+			continue;
+		q = at + len;
 		while (*q == ' ')
 			q++;
-		if ((at == l || at[-1] == ';' || at[-1] == ' ' ||
+		if ((at == ct || at[-1] == ';' || at[-1] == ' ' ||
 		    at[-1] == '\t') && *q == '=') {
 			q++;
 			while (*q == ' ' || *q == '"')
 				q++;
 			n = strcspn(q, "\"; \t");
-			v = xstrndup(q, n);
+			v = str_lower(xstrndup(q, n));
 			break;
 		}
-		at = strstr(at + 1, name);
 	}
-	free(l);
 	return v;
 }
 
@@ -375,36 +390,67 @@ unflow(struct buf *t, int delsp)
 }
 
 /*
+ * The first byte of d[i..n) that normalise_text changes (a control other
+ * than tab and LF, or DEL), or n.  Text is mostly printable: 8 bytes are
+ * tested at a time (little-endian only), tabs and LFs passed over.
+ */
+static size_t
+next_control(const unsigned char *d, size_t i, size_t n)
+{
+	for (;;) {
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		const uint64_t ones = 0x0101010101010101ull;
+		uint64_t v, x, m = 0;
+
+		while (n - i >= 8) {
+			memcpy(&v, d + i, 8);
+			x = v ^ (ones * 0x7f);
+			/* below 0x20, or 0x7f: exact for the lowest byte */
+			m = (((v - ones * 0x20) & ~v) | ((x - ones) & ~x)) &
+			    (ones * 0x80);
+			if (m)
+				break;
+			i += 8;
+		}
+		if (m)
+			i += (size_t)__builtin_ctzll(m) / 8;
+		else
+#endif
+		while (i < n && d[i] >= 0x20 && d[i] != 0x7f)
+			i++;
+		if (i == n || (d[i] != '\n' && d[i] != '\t'))
+			return i;
+		i++;
+	}
+}
+
+/*
  * In place: CRLF and CR to LF, controls other than tab and LF dropped
  * (form feeds and vertical tabs become LF), the end trimmed.
  */
 static void
 normalise_text(struct buf *t)
 {
-	unsigned char *d = (unsigned char *)t->data;
-	size_t i, j = 0, run;
+	unsigned char *d = (unsigned char *)t->data, c;
+	size_t i = 0, j = 0, run;
 
-	for (i = 0; i < t->len; i++) {
-		unsigned char c = d[i];
-
+	while (i < t->len) {
 		/* Runs of plain bytes are moved (or kept) whole. */
-		for (run = i; run < t->len && (d[run] >= 0x20 ?
-		    d[run] != 0x7f : d[run] == '\n' || d[run] == '\t'); run++)
-			;
-		if (run > i) {
-			if (j != i)
-				memmove(d + j, d + i, run - i);
-			j += run - i;
-			i = run - 1;
-			continue;
-		}
+		run = next_control(d, i, t->len);
+		if (j != i)
+			memmove(d + j, d + i, run - i);
+		j += run - i;
+		if (run == t->len)
+			break;
+		c = d[run];
+		i = run + 1;
 		if (c == '\r') {
-			if (i + 1 < t->len && d[i + 1] == '\n')
+			if (i < t->len && d[i] == '\n')
 				continue;
 			c = '\n';
 		} else if (c == '\f' || c == '\v') {
 			c = '\n';
-		} else if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
+		} else {
 			continue;
 		}
 		d[j++] = c;
@@ -603,7 +649,8 @@ set_flags(struct ctx *c)
 	const struct mime_part *root = c->tree.root, *p;
 	const char *v, *n;
 	/* folded past ASCII: "Автоматический ответ", "Odpowiedź ..." */
-	char *l, *subj = ufold_lower(pm->subject ? pm->subject : ""), *local;
+	char *l, *subj = ufold_lower(pm->subject ? pm->subject : "");
+	const char *local;
 	char *rt;
 	size_t i;
 
@@ -670,12 +717,11 @@ set_flags(struct ctx *c)
 			p = p->next;
 	}
 	if (pm->envelope_from.addr) {
-		local = lower_copy(pm->envelope_from.addr);
-		if (starts_with(local, "mailer-daemon@") ||
-		    starts_with(local, "postmaster@") ||
-		    !strcmp(local, "mailer-daemon"))
+		local = pm->envelope_from.addr;
+		if (starts_lower(local, "mailer-daemon@") ||
+		    starts_lower(local, "postmaster@") ||
+		    (starts_lower(local, "mailer-daemon") && !local[13]))
 			pm->flags |= PM_BOUNCE;
-		free(local);
 	}
 	if (pm->envelope_from.name) {
 		l = lower_copy(pm->envelope_from.name);
@@ -697,16 +743,6 @@ static const char *const fwd_prefixes[] = {
 	"轉發：", "転送:", "転送：", "rv:", "rv :", "enc:", "vs:", "vb:",
 	"doorst:", "fs:", "pd:", "[fwd:", "[fw:", "fwd[", NULL
 };
-
-/* Whether s starts with lowercase prefix, s read ASCII-lowercased. */
-static int
-starts_lower(const char *s, const char *prefix)
-{
-	for (; *prefix; s++, prefix++)
-		if ((*s >= 'A' && *s <= 'Z' ? *s - 'A' + 'a' : *s) != *prefix)
-			return 0;
-	return 1;
-}
 
 static int
 forward_subject(const char *subject)
@@ -732,6 +768,15 @@ forward_subject(const char *subject)
 			break;
 	}
 	return yes;
+}
+
+/* forward_subject() of the message, read once. */
+static int
+fwd_subject(struct ctx *c)
+{
+	if (c->fwd_subject < 0)
+		c->fwd_subject = forward_subject(c->pm->subject);
+	return c->fwd_subject;
 }
 
 /* Lines announcing a forwarded message, lowercase. */
@@ -1120,8 +1165,8 @@ inline_forward(struct ctx *c)
 	char *fv, *note;
 	const char *body;
 
-	if (!find_inline_forward(pm->text, pm->text_len,
-	    forward_subject(pm->subject), &b))
+	if (!find_inline_forward(pm->text, pm->text_len, fwd_subject(c),
+	    &b))
 		return;
 	fv = from_value(b.from, b.from_end);
 	n = mime_parse_addresses(fv, NULL, &v);
@@ -1175,7 +1220,7 @@ attached_forward(struct ctx *c)
 	if (pm->flags & (PM_BOUNCE | PM_AUTO_REPLY))
 		return;
 	/* Without a forward subject: a mixed message with no text. */
-	if (!forward_subject(pm->subject) && (pm->text_len > 0 ||
+	if (!fwd_subject(c) && (pm->text_len > 0 ||
 	    strcmp(c->tree.root->type, "multipart/mixed")))
 		return;
 	/* The first attached message, not inside a report. */
@@ -1261,8 +1306,10 @@ relay_address(const struct parse_limits *lim, const char *addr)
 	dl = strlen(d);
 	for (i = 0; relay_domains[i]; i++) {
 		n = strlen(relay_domains[i]);
-		if (dl >= n && !strcasecmp(d + dl - n, relay_domains[i]) &&
-		    (dl == n || d[dl - n - 1] == '.'))
+		/* the cheap tests first: a label boundary, the last byte */
+		if (dl >= n && (dl == n || d[dl - n - 1] == '.') &&
+		    (d[dl - 1] | 0x20) == relay_domains[i][n - 1] &&
+		    !strcasecmp(d + dl - n, relay_domains[i]))
 			return 1;
 	}
 	return lim->rules && ruleset_in_domain_list(lim->rules,
@@ -1381,46 +1428,71 @@ copy_headers(struct ctx *c, const char *hint)
 	pm->nheaders = n;
 }
 
-static unsigned
-hash_blank(char c)
+static int
+hash_blank(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
 /*
- * The text with blank runs as one space, ends trimmed, hashed in pieces
- * through a small buffer: no copy of the whole text.
+ * The first byte of p..end that is ' ' or below (a blank or a control),
+ * or end.  Text is mostly words: 8 bytes are tested at a time, the first
+ * such byte found from the lowest bit of the mask (little-endian only).
+ */
+static const unsigned char *
+next_low(const unsigned char *p, const unsigned char *end)
+{
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t ones = 0x0101010101010101ull;
+	uint64_t v, m;
+
+	while (end - p >= 8) {
+		memcpy(&v, p, 8);
+		/* exact for the lowest byte below 0x21 */
+		m = (v - ones * 0x21) & ~v & (ones * 0x80);
+		if (m)
+			return p + __builtin_ctzll(m) / 8;
+		p += 8;
+	}
+#endif
+	while (p < end && *p > ' ')
+		p++;
+	return p;
+}
+
+/*
+ * The text with blank runs as one space, ends trimmed.  No copy: the
+ * runs that read as they are (words and the single spaces between them)
+ * are hashed from the text, and a space for each other blank run.
  */
 static void
 body_hash(struct parsed_msg *pm)
 {
 	struct hash_sha256 h;
-	char chunk[4096], hex[65];
-	const unsigned char *p;
-	size_t len = 0;
-	unsigned space = 0, any = 0, blank;
+	char hex[65];
+	const unsigned char *p = (const unsigned char *)pm->text, *q, *end;
 
+	end = p + strlen(pm->text);
 	hash_sha256_init(&h);
-	for (p = (const unsigned char *)pm->text; *p; p++) {
-		/* Room for a space and the byte. */
-		if (len + 2 > sizeof(chunk)) {
-			hash_sha256_update(&h, chunk, len);
-			len = 0;
+	while (p < end && hash_blank(*p))
+		p++;
+	while (p < end) {
+		for (q = p; (q = next_low(q, end)) < end; ) {
+			if (!hash_blank(*q))
+				q++;	/* a control: a byte like others */
+			else if (*q == ' ' && q + 1 < end &&
+			    !hash_blank(q[1]))
+				q += 2;	/* a space between two words */
+			else
+				break;
 		}
-		/*
-		 * Without branches on the text: both bytes are written,
-		 * and len moves past the space when one is pending before
-		 * a byte that is not blank, and past that byte.
-		 */
-		blank = hash_blank((char)*p);
-		chunk[len] = ' ';
-		len += space & !blank;
-		chunk[len] = (char)*p;
-		len += !blank;
-		any |= !blank;
-		space = blank & any;
+		hash_sha256_update(&h, p, (size_t)(q - p));
+		while (q < end && hash_blank(*q))
+			q++;
+		if (q < end)
+			hash_sha256_update(&h, " ", 1);
+		p = q;
 	}
-	hash_sha256_update(&h, chunk, len);
 	hash_sha256_final(&h, hex);
 	pm->body_hash = xstrdup(hex);
 }
@@ -1444,6 +1516,7 @@ parse_message(const char *raw, size_t len, const struct parse_limits *lim,
 	memset(&c, 0, sizeof(c));
 	c.lim = lim ? lim : &deflim;
 	c.pm = pm;
+	c.fwd_subject = -1;
 	pm->raw_size = len;
 	if (len > c.lim->max_size) {
 		err_set(e, ERR_PERM, "message of %zu bytes is larger than "

@@ -270,6 +270,18 @@ fold8(uint64_t v)
 }
 
 /*
+ * A byte that phrase_key copies as it is: a continuation byte, a lead
+ * byte that is not UTF-8 (0xC0, 0xC1, past 0xF4), or the lead of a
+ * character from U+4000 on (CJK ideographs, hangul, the fullwidth
+ * forms), which folding leaves alone and which is no blank (blank_at).
+ */
+static inline int
+raw_byte(unsigned char c)
+{
+	return (c >= 0x80 && c <= 0xC1) || c >= 0xE4;
+}
+
+/*
  * phrase_key's fast path: when the eight bytes at p are printable ASCII
  * ([0x20, 0x7F]) with no blank run (a space is followed by a byte that
  * is neither a space nor another blank; p[8] must be readable), their
@@ -370,10 +382,16 @@ phrase_key(const char *s, size_t len, char *out, size_t size)
 			phone_fold(s + i, 2, out + j);
 			j += 2;
 			i += 2;
-		} else {
-			out[j++] = (char)c;
-			i++;
+			continue;
 		}
+		out[j++] = (char)c;
+		i++;
+		/*
+		 * and the bytes after it that are neither letters to fold
+		 * nor blanks, as they are: most of a CJK line
+		 */
+		while (i < len && raw_byte(p[i]))
+			out[j++] = (char)p[i++];
 	}
 	/* trailing punctuation (and blanks before it) */
 	for (;;) {
@@ -649,6 +667,8 @@ struct folded_list {
 	size_t *len;
 	size_t n;
 	struct sset set;	/* for mode 0 */
+	/* the first (mode 1) and last (mode 2) bytes of the entries */
+	uint64_t first[4], last[4];
 };
 
 static struct {
@@ -680,6 +700,7 @@ rs_folded(const struct ruleset *rs, enum sig_list which)
 	const char *const *v;
 	struct folded_list *fl;
 	size_t i, k, n, el;
+	unsigned char c;
 
 	if (rs_lists.serial != ruleset_serial(rs)) {
 		rs_lists_release();
@@ -695,7 +716,12 @@ rs_folded(const struct ruleset *rs, enum sig_list which)
 					continue;
 				fl->v[fl->n] = phone_fold(v[i], el,
 				    xmalloc(el + 1));
-				fl->len[fl->n++] = el;
+				fl->len[fl->n] = el;
+				c = (unsigned char)fl->v[fl->n][0];
+				fl->first[c / 64] |= 1ull << (c % 64);
+				c = (unsigned char)fl->v[fl->n][el - 1];
+				fl->last[c / 64] |= 1ull << (c % 64);
+				fl->n++;
 			}
 			sset_init(&fl->set, (const char *const *)fl->v,
 			    fl->n);
@@ -726,6 +752,7 @@ rs_list(const struct ruleset *rs, enum sig_list which, const char *key,
 {
 	const struct folded_list *fl;
 	size_t i, klen;
+	unsigned char c;
 
 	if (!rs)
 		return 0;
@@ -733,7 +760,13 @@ rs_list(const struct ruleset *rs, enum sig_list which, const char *key,
 	if (mode == 0)
 		return sset_has(&fl->set, key);
 	klen = strlen(key);
-	/* (entries are not empty) a byte before the call */
+	/* (entries are not empty) no entry starts or ends with key's byte */
+	if (!klen)
+		return 0;
+	c = (unsigned char)(mode == 1 ? key[0] : key[klen - 1]);
+	if (!((mode == 1 ? fl->first : fl->last)[c / 64] >> (c % 64) & 1))
+		return 0;
+	/* a byte before the call */
 	for (i = 0; i < fl->n; i++)
 		if (fl->len[i] <= klen && (mode == 1 ?
 		    key[0] == fl->v[i][0] &&
@@ -1158,6 +1191,45 @@ starts_with_opener(const char *key)
 }
 
 /*
+ * tails by their last byte (head and next hold index + 1, 0 ends), made
+ * once: a key ends with a tail only if it ends with the tail's byte.
+ */
+static struct {
+	unsigned char head[256];
+	unsigned char next[ARRAY_SIZE(tails)];
+	int ready;
+} tail_ix;
+
+static void
+tail_ix_init(void)
+{
+	size_t i;
+	unsigned char c;
+
+	for (i = ARRAY_SIZE(tails); i > 0; i--) {
+		c = (unsigned char)tails[i - 1][strlen(tails[i - 1]) - 1];
+		tail_ix.next[i - 1] = tail_ix.head[c];
+		tail_ix.head[c] = (unsigned char)i;
+	}
+	tail_ix.ready = 1;
+}
+
+/* Does key (len bytes, not empty) end with one of tails as a word? */
+static int
+ends_with_tail(const char *key, size_t len)
+{
+	size_t i;
+
+	if (!tail_ix.ready)
+		tail_ix_init();
+	for (i = tail_ix.head[(unsigned char)key[len - 1]]; i;
+	    i = tail_ix.next[i - 1])
+		if (ends_with_word(key, len, tails[i - 1]))
+			return 1;
+	return 0;
+}
+
+/*
  * Is key (a phrase key: folded, trimmed of punctuation) an "On <date>,
  * <person> wrote" header?  colon: the raw text ended with ':'; dashed:
  * it was wrapped in dashes ("---- John wrote ----").
@@ -1166,17 +1238,17 @@ static int
 is_wrote_key(const struct ruleset *rs, const char *key, size_t len,
     int colon, int dashed)
 {
-	int opener = starts_with_opener(key) || dashed;
+	int opener;
 	size_t i;
 
 	if (len < 4)
 		return 0;
+	opener = starts_with_opener(key) || dashed;
 	/* evidence (a digit, an '@') is looked for only when it counts */
 	if ((opener || colon || dashed) && (opener || has_digit(key, len) ||
 	    memchr(key, '@', len))) {
-		for (i = 0; i < ARRAY_SIZE(tails); i++)
-			if (ends_with_word(key, len, tails[i]))
-				return 1;
+		if (ends_with_tail(key, len))
+			return 1;
 		if (rs_list(rs, SL_QUOTE_WROTE, key, 2))
 			return 1;
 	}
@@ -2229,6 +2301,43 @@ name_like(const char *s, size_t len)
 static int has_word(const char *f, size_t len, const char *const *list,
     size_t n);
 
+/*
+ * The first bytes of footer_prefixes and the lengths and last bytes of
+ * footer_cjk_end, made once: is_footer reads the last line of every
+ * message, and most start and end with bytes none of them has.
+ */
+static struct {
+	uint64_t prefix_first[4];
+	uint64_t cjk_last[4];
+	size_t cjk_len[ARRAY_SIZE(footer_cjk_end)];
+	int ready;
+} footer_ix;
+
+static void
+footer_ix_init(void)
+{
+	size_t i, n;
+	unsigned char c;
+
+	for (i = 0; i < ARRAY_SIZE(footer_prefixes); i++) {
+		c = (unsigned char)footer_prefixes[i][0];
+		footer_ix.prefix_first[c / 64] |= 1ull << (c % 64);
+	}
+	for (i = 0; i < ARRAY_SIZE(footer_cjk_end); i++) {
+		n = footer_ix.cjk_len[i] = strlen(footer_cjk_end[i]);
+		c = (unsigned char)footer_cjk_end[i][n - 1];
+		footer_ix.cjk_last[c / 64] |= 1ull << (c % 64);
+	}
+	footer_ix.ready = 1;
+}
+
+/* Is byte c in the byte set bits (four words of 64)? */
+static int
+byte_in(const uint64_t *bits, unsigned char c)
+{
+	return (bits[c / 64] >> (c % 64)) & 1;
+}
+
 /* Mobile footers: "Sent from my iPhone", "发自我的iPhone", ... */
 static int
 is_footer(const struct ruleset *rs, const char *s, size_t len)
@@ -2244,7 +2353,11 @@ is_footer(const struct ruleset *rs, const char *s, size_t len)
 		return 0;
 	if (rs_list(rs, SL_MOBILE_FOOTERS, key, 1))
 		return 1;
-	for (i = 0; i < ARRAY_SIZE(footer_prefixes); i++) {
+	if (!footer_ix.ready)
+		footer_ix_init();
+	/* (no prefix starts with key[0]: none is compared) */
+	for (i = 0; i < ARRAY_SIZE(footer_prefixes) &&
+	    byte_in(footer_ix.prefix_first, (unsigned char)key[0]); i++) {
 		if (key[0] != footer_prefixes[i][0] ||
 		    !starts_with(key, footer_prefixes[i]))
 			continue;
@@ -2285,8 +2398,10 @@ is_footer(const struct ruleset *rs, const char *s, size_t len)
 			return 0;
 		}
 	/* ends_with(key, ...): klen is strlen(key); the last byte first */
+	if (!byte_in(footer_ix.cjk_last, (unsigned char)key[klen - 1]))
+		return 0;
 	for (i = 0; i < ARRAY_SIZE(footer_cjk_end); i++)
-		if ((n = strlen(footer_cjk_end[i])) <= klen &&
+		if ((n = footer_ix.cjk_len[i]) <= klen &&
 		    key[klen - 1] == footer_cjk_end[i][n - 1] &&
 		    memcmp(key + klen - n, footer_cjk_end[i], n) == 0)
 			for (j = 0; j < ARRAY_SIZE(device_words); j++)
@@ -2467,6 +2582,7 @@ enum lflag {
 	LF_BODY = 1 << 3,	/* reads like a sentence of the message */
 	LF_SHORT = 1 << 4,
 	LF_QUESTION = 1 << 5,
+	LF_KNOWN = 1 << 6,	/* wflags: the others are set */
 };
 
 /* width(), or more than cap once it is past cap (a paragraph is long). */
@@ -2519,6 +2635,20 @@ line_flags(const char *s, size_t len)
 }
 
 #define LF_CONTACT (LF_EMAIL | LF_URL | LF_PHONE)
+
+/*
+ * The flags of line i of the signature window w[] (line_flags), made on
+ * first ask and kept in fl[i] (0: not yet).  A signature found at its
+ * valediction needs the flags of the lines below it only, and the
+ * lines above are most of the window.
+ */
+static unsigned
+wflags(const struct kline *K, const size_t *w, unsigned *fl, size_t i)
+{
+	if (!fl[i])
+		fl[i] = line_flags(K[w[i]].s, K[w[i]].len) | LF_KNOWN;
+	return fl[i];
+}
 
 /*
  * memmem(s, len, t, 3) for a three-byte UTF-8 character t: its lead byte
@@ -2760,30 +2890,20 @@ word_index_init(struct word_index *x, const char *const *list, size_t n)
 	}
 }
 
-/* Does the folded text f (len) contain one of list as a word? */
-static int
-has_word(const char *f, size_t len, const char *const *list, size_t n)
+/*
+ * The words of index x (of list) that the folded text f (len) contains,
+ * as find_word finds them: the OR of their tags (1 for each word when
+ * tags is NULL).  Stops once it has all of want.
+ */
+static unsigned
+word_scan(const struct word_index *x, const char *const *list,
+    const unsigned char *tags, const char *f, size_t len, unsigned want)
 {
-	static struct word_index idx[8];
 	const unsigned char *u = (const unsigned char *)f;
-	struct word_index *x;
 	size_t at, i, k;
-	unsigned pair;
+	unsigned pair, found = 0;
 	int prevw;
 
-	for (k = 0; k < ARRAY_SIZE(idx) && idx[k].list; k++)
-		if (idx[k].list == list)
-			break;
-	if (k == ARRAY_SIZE(idx)) {
-		/* more lists than slots: the table must grow */
-		for (i = 0; i < n; i++)
-			if (find_word(f, len, list[i]) >= 0)
-				return 1;
-		return 0;
-	}
-	x = &idx[k];
-	if (!x->list)
-		word_index_init(x, list, n);
 	for (at = 0; at < len; at++) {
 		if (!(i = x->head[u[at]]))
 			continue;
@@ -2808,10 +2928,34 @@ has_word(const char *f, size_t len, const char *const *list, size_t n)
 			if (x->aw[k] && at + x->len[k] < len &&
 			    wordy(u[at + x->len[k]]))
 				continue;
-			return 1;
+			found |= tags ? tags[k] : 1;
+			if ((found & want) == want)
+				return found;
 		}
 	}
-	return 0;
+	return found;
+}
+
+/* Does the folded text f (len) contain one of list as a word? */
+static int
+has_word(const char *f, size_t len, const char *const *list, size_t n)
+{
+	static struct word_index idx[8];
+	size_t i, k;
+
+	for (k = 0; k < ARRAY_SIZE(idx) && idx[k].list; k++)
+		if (idx[k].list == list)
+			break;
+	if (k == ARRAY_SIZE(idx)) {
+		/* more lists than slots: the table must grow */
+		for (i = 0; i < n; i++)
+			if (find_word(f, len, list[i]) >= 0)
+				return 1;
+		return 0;
+	}
+	if (!idx[k].list)
+		word_index_init(&idx[k], list, n);
+	return word_scan(&idx[k], list, NULL, f, len, 1) != 0;
 }
 
 /*
@@ -2845,6 +2989,14 @@ title_like(const char *s, size_t len)
 	return r;
 }
 
+/* Legal forms that company_words, a list of words, cannot hold. */
+static int
+legal_form(const char *f)
+{
+	return strstr(f, "co.,ltd") || strstr(f, "co.ltd") ||
+	    strstr(f, "co., ltd") || strstr(f, "gmbh") || strstr(f, "有限");
+}
+
 /* 2: a legal form ("Ltd", "GmbH", "有限公司"); 1: a weaker word. */
 static int
 company_like(const char *s, size_t len)
@@ -2858,13 +3010,95 @@ company_like(const char *s, size_t len)
 		return 0;
 	fold_into(s, len, f);
 	if (has_word(f, len, company_words, ARRAY_SIZE(company_words)) ||
-	    strstr(f, "co.,ltd") || strstr(f, "co.ltd") ||
-	    strstr(f, "co., ltd") || strstr(f, "gmbh") || strstr(f, "有限"))
+	    legal_form(f))
 		r = 2;
 	else if (has_word(f, len, company_weak_words,
 	    ARRAY_SIZE(company_weak_words)))
 		r = 1;
 	return r;
+}
+
+/* The tags of the lists in ct_index. */
+enum {
+	CT_COMPANY = 1,		/* company_words */
+	CT_WEAK = 2,		/* company_weak_words */
+	CT_TITLE = 4,		/* title_words */
+};
+
+/*
+ * The words of company_words, company_weak_words and title_words in one
+ * index with their tags, made on first use and kept: company_title_like
+ * learns which lists have a word in a text in one pass over it, where
+ * has_word takes one for each list.
+ */
+static struct {
+	struct word_index x;
+	const char **list;
+	unsigned char *tags;
+} ct_index;
+
+static void
+ct_index_init(void)
+{
+	static const struct {
+		const char *const *v;
+		size_t n;
+		unsigned char tag;
+	} lists[] = {
+		{ company_words, ARRAY_SIZE(company_words), CT_COMPANY },
+		{ company_weak_words, ARRAY_SIZE(company_weak_words), CT_WEAK },
+		{ title_words, ARRAY_SIZE(title_words), CT_TITLE },
+	};
+	size_t i, j, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(lists); i++)
+		n += lists[i].n;
+	ct_index.list = xcalloc(n, sizeof(*ct_index.list));
+	ct_index.tags = xcalloc(n, 1);
+	for (n = 0, i = 0; i < ARRAY_SIZE(lists); i++)
+		for (j = 0; j < lists[i].n; j++, n++) {
+			ct_index.list[n] = lists[i].v[j];
+			ct_index.tags[n] = lists[i].tag;
+		}
+	word_index_init(&ct_index.x, (const char *const *)ct_index.list, n);
+}
+
+/*
+ * company_like and title_like of s at once: take_text asks both of
+ * every piece of text, and they measure and fold it the same way and
+ * look for the words of their lists (one pass, ct_index).
+ */
+static void
+company_title_like(const char *s, size_t len, int *company, int *title)
+{
+	char f[128];	/* len is at most 120 */
+	size_t w, n;
+	unsigned want = 0, m = 0;
+
+	*company = *title = 0;
+	if (len > 120 || (w = width(s, len)) > 80 || memchr(s, '@', len))
+		return;
+	fold_into(s, len, f);
+	if (w <= 70)
+		want |= CT_TITLE;
+	if (find_url(s, len, &n) < 0)
+		want |= CT_COMPANY;
+	if (!ct_index.list)
+		ct_index_init();
+	/*
+	 * (with want found the scan stops; the weak words matter only
+	 * when it did not)
+	 */
+	if (want)
+		m = word_scan(&ct_index.x, (const char *const *)ct_index.list,
+		    ct_index.tags, f, len, want);
+	*title = (want & CT_TITLE) && (m & CT_TITLE);
+	if (!(want & CT_COMPANY))
+		return;
+	if ((m & CT_COMPANY) || legal_form(f))
+		*company = 2;
+	else if (m & CT_WEAK)
+		*company = 1;
 }
 
 static const char *const us_states[] = {
@@ -3037,7 +3271,7 @@ static unsigned read_label(const char *s, size_t len, size_t *value);
  * are neither contact details, a name, a title, a company nor an address?
  */
 static int
-sig_block(const struct kline *K, const size_t *w, const unsigned *fl,
+sig_block(const struct kline *K, const size_t *w, unsigned *fl,
     size_t n, unsigned char *memo)
 {
 	size_t i, plain = 0;
@@ -3048,7 +3282,7 @@ sig_block(const struct kline *K, const size_t *w, const unsigned *fl,
 		return 0;	/* "Bob," opens a letter */
 	/* a body line anywhere says no, whatever the lines before it say */
 	for (i = 1; i < n; i++)
-		if (fl[i] & LF_BODY)
+		if (wflags(K, w, fl, i) & LF_BODY)
 			return 0;
 	for (i = 1; i < n; i++) {
 		k = &K[w[i]];
@@ -3058,7 +3292,7 @@ sig_block(const struct kline *K, const size_t *w, const unsigned *fl,
 		 * plain line, 2: not).
 		 */
 		if (!memo[i])
-			memo[i] = (fl[i] & LF_CONTACT) ||
+			memo[i] = (wflags(K, w, fl, i) & LF_CONTACT) ||
 			    name_like(k->s, k->len) ||
 			    title_like(k->s, k->len) ||
 			    company_like(k->s, k->len) ||
@@ -3074,6 +3308,29 @@ sig_block(const struct kline *K, const size_t *w, const unsigned *fl,
 static const char *strip_salutation(const char *s, size_t len, size_t *ns,
     size_t *nlen);
 
+/*
+ * The sender's display name split by strip_salutation.  find_signature
+ * (for the names the sender may sign with) and name_from_sender (for
+ * every message) both want it: it is split once a message, on first
+ * ask (display_name).
+ */
+struct display_name {
+	const char *s;		/* the display name (borrowed), or NULL */
+	int split;		/* sal, ns and nlen are set */
+	const char *sal;	/* as strip_salutation returns them */
+	size_t ns, nlen;
+};
+
+static const struct display_name *
+display_name(struct display_name *dn)
+{
+	if (!dn->split && dn->s)
+		dn->sal = strip_salutation(dn->s, strlen(dn->s), &dn->ns,
+		    &dn->nlen);
+	dn->split = 1;
+	return dn;
+}
+
 /* Local parts that name a mailbox, not a person. */
 static const char *const role_words[] = {
 	"info", "sales", "admin", "contact", "support", "office", "mail",
@@ -3088,31 +3345,44 @@ static const char *const role_words[] = {
 };
 
 /*
+ * The names the sender may sign with (at most three, each shorter than
+ * 128 bytes): on the stack, since most messages ask for them.
+ */
+struct signer_names {
+	char v[3][128];
+	size_t n;
+};
+
+/* Does c separate the words of a local part ("john.smith", "j_doe")? */
+static int
+local_sep(char c)
+{
+	return c == '.' || c == '_' || c == '-' || c == '+';
+}
+
+/*
  * The names the sender may sign with, folded: the display name without
  * its salutation, and from an address such as "john.smith@" the words
  * "john smith" and "john".
  */
 static void
-sender_names(const struct address *a, struct strlist *out)
+sender_names(const struct address *a, struct display_name *dn,
+    struct signer_names *out)
 {
-	char f[128], tok[64], first[64] = "", all[128] = "";
+	char tok[64], first[64] = "", all[128] = "";
 	const char *p, *at;
-	size_t ns, nlen, n, k, words = 0;
+	size_t ns, n, k, words = 0;
 	int role = 0;
 
-	nlen = 0;
-	if (a->name)
-		strip_salutation(a->name, strlen(a->name), &ns, &nlen);
-	if (nlen >= 2 && nlen < sizeof(f)) {
-		phone_fold(a->name + ns, nlen, f);
-		strlist_push(out, f);
-	}
+	out->n = 0;
+	if (display_name(dn)->nlen >= 2 && dn->nlen < sizeof(out->v[0]))
+		phone_fold(dn->s + dn->ns, dn->nlen, out->v[out->n++]);
 	if (!a->addr || !(at = strchr(a->addr, '@')))
 		return;
 	for (p = a->addr; p < at; p += n) {
-		while (p < at && strchr("._-+", *p))
+		while (p < at && local_sep(*p))
 			p++;
-		for (n = 0; p + n < at && !strchr("._-+", p[n]); n++)
+		for (n = 0; p + n < at && !local_sep(p[n]); n++)
 			;
 		if (!n)
 			break;
@@ -3137,20 +3407,20 @@ sender_names(const struct address *a, struct strlist *out)
 	}
 	if (role || !words)
 		return;
-	strlist_push(out, all);
+	xstrlcpy(out->v[out->n++], all, sizeof(out->v[0]));
 	if (words > 1 && strlen(first) >= 3)
-		strlist_push(out, first);
+		xstrlcpy(out->v[out->n++], first, sizeof(out->v[0]));
 }
 
 static void
 find_signature(const struct ruleset *rs, struct kline *K, size_t nk,
-    const struct address *sender, struct sigfind *sf)
+    const struct address *sender, struct display_name *dn, struct sigfind *sf)
 {
-	struct strlist names = STRLIST_INIT;
+	struct signer_names names;
 	size_t i, j, lb = 0, first = NONE, w[SIG_WINDOW], nw = 0, end = nk;
 	size_t cands[SIG_WINDOW], ncand = 0, c, next, bytes, fnlen = 0;
 	enum cand kind[SIG_WINDOW];
-	unsigned fl[SIG_WINDOW];
+	unsigned fl[SIG_WINDOW] = { 0 };
 	unsigned char memo[SIG_WINDOW] = { 0 };
 	int found = 0, body, contacts, namey;
 
@@ -3187,7 +3457,6 @@ find_signature(const struct ruleset *rs, struct kline *K, size_t nk,
 	for (i = 0; i < nw; i++) {
 		const struct kline *k = &K[w[i]];
 
-		fl[i] = line_flags(k->s, k->len);
 		kind[i] = C_NONE;
 		if (w[i] == first)
 			continue;
@@ -3204,22 +3473,25 @@ find_signature(const struct ruleset *rs, struct kline *K, size_t nk,
 	for (c = 0; c < ncand && !found; c++) {
 		i = cands[c];
 		next = c + 1 < ncand ? cands[c + 1] : nw;
-		for (body = 0, j = i + 1; j < next; j++)
-			body |= (fl[j] & LF_BODY) != 0;
 		for (bytes = 0, j = w[i]; j < end; j++)
 			bytes += K[j].len + 1;
 		if (bytes > SIG_MAX_BYTES)
 			continue;
 		if (c + 1 < ncand) {
+			/* a body line before the next candidate: not here */
+			for (body = 0, j = i + 1; j < next && !body; j++)
+				body = (wflags(K, w, fl, j) & LF_BODY) != 0;
 			if (body)
 				continue;
 		} else if (kind[i] == C_VALED) {
 			if (i + 1 < nw &&
-			    !(fl[i + 1] & (LF_SHORT | LF_CONTACT)))
+			    !(wflags(K, w, fl, i + 1) &
+			    (LF_SHORT | LF_CONTACT)))
 				continue;
 		} else if (kind[i] == C_VALNAME) {
 			if (i + 1 >= nw ||
-			    !(fl[i + 1] & (LF_SHORT | LF_CONTACT)))
+			    !(wflags(K, w, fl, i + 1) &
+			    (LF_SHORT | LF_CONTACT)))
 				continue;
 		}
 		sf->start = w[i];
@@ -3227,7 +3499,9 @@ find_signature(const struct ruleset *rs, struct kline *K, size_t nk,
 	}
 	/* the sender's name on its own line */
 	if (!found && sender)
-		sender_names(sender, &names);
+		sender_names(sender, dn, &names);
+	else
+		names.n = 0;
 	for (c = 0; c < names.n && !found; c++) {
 		fnlen = strlen(names.v[c]);
 		for (i = 0; i < nw && !found; i++) {
@@ -3240,7 +3514,6 @@ find_signature(const struct ruleset *rs, struct kline *K, size_t nk,
 			found = 1;
 		}
 	}
-	strlist_release(&names);
 	/*
 	 * A block of short lines at the end with contact details: it starts
 	 * a paragraph with a name, a title, a company or a labelled field,
@@ -3250,7 +3523,8 @@ find_signature(const struct ruleset *rs, struct kline *K, size_t nk,
 	if (!found && nw >= 2) {
 		for (i = nw; i > 0; i--) {
 			j = i - 1;
-			if (w[j] == first || (fl[j] & LF_BODY) ||
+			if (w[j] == first ||
+			    (wflags(K, w, fl, j) & LF_BODY) ||
 			    !(fl[j] & (LF_SHORT | LF_CONTACT)))
 				break;
 		}
@@ -3263,12 +3537,13 @@ find_signature(const struct ruleset *rs, struct kline *K, size_t nk,
 				continue;
 			namey = name_like(k->s, k->len) ||
 			    (read_label(k->s, k->len, &v) & ~FD_IGNORE) != 0;
-			if (!namey && !(fl[i] & LF_CONTACT) &&
+			if (!namey && !(wflags(K, w, fl, i) & LF_CONTACT) &&
 			    !company_like(k->s, k->len) &&
 			    !title_like(k->s, k->len))
 				continue;
 			for (contacts = 0, j = i; j < nw; j++)
-				contacts += (fl[j] & LF_CONTACT) != 0;
+				contacts += (wflags(K, w, fl, j) &
+				    LF_CONTACT) != 0;
 			if ((contacts >= 2 || (contacts >= 1 && namey)) &&
 			    sig_block(K, w + i, fl + i, nw - i, memo + i)) {
 				sf->start = w[i];
@@ -3333,9 +3608,10 @@ lines_blank(const struct lines_out *b)
 
 static void fields_extract(const struct ruleset *rs, const struct kline *K,
     size_t from, size_t to, const struct address *sender,
-    struct sig_fields *f);
+    struct display_name *dn, struct sig_fields *f);
 static void fields_from_tail(const struct ruleset *rs, const struct kline *K,
-    size_t nk, const struct address *sender, struct sig_fields *f);
+    size_t nk, const struct address *sender, struct display_name *dn,
+    struct sig_fields *f);
 
 void
 sig_analyse(const struct ruleset *rs, const char *text,
@@ -3346,9 +3622,11 @@ sig_analyse(const struct ruleset *rs, const char *text,
 	size_t nk = 0, alloc = 0, i, cut_line, cut_at, len;
 	struct sigfind sf;
 	struct lines_out vis, quo, sig;
+	struct display_name dn = { NULL, 0, NULL, 0, 0 };
 	char *room;
 
 	memset(out, 0, sizeof(*out));
+	dn.s = sender ? sender->name : NULL;
 	if (!text)
 		text = "";
 	len = strlen(text);
@@ -3391,7 +3669,7 @@ sig_analyse(const struct ruleset *rs, const char *text,
 		}
 		add_line(&quo, l->s, l->len);
 	}
-	find_signature(rs, K, nk, sender, &sf);
+	find_signature(rs, K, nk, sender, &dn, &sf);
 	for (i = 0; i < nk; i++) {
 		if (sf.start != NONE && i >= sf.start)
 			add_line(&sig, K[i].s, K[i].len);
@@ -3405,11 +3683,11 @@ sig_analyse(const struct ruleset *rs, const char *text,
 	if (sig.len && !lines_blank(&sig)) {
 		out->signature = trimmed(&sig);
 		if (sf.start != NONE)
-			fields_extract(rs, K, sf.start, sf.end, sender,
+			fields_extract(rs, K, sf.start, sf.end, sender, &dn,
 			    &out->f);
 	}
 	if (sf.start == NONE)
-		fields_from_tail(rs, K, sf.end, sender, &out->f);
+		fields_from_tail(rs, K, sf.end, sender, &dn, &out->f);
 	free(room);
 	free(K);
 	free(d.v);
@@ -3761,6 +4039,7 @@ struct rawnum {
 struct extract {
 	const struct ruleset *rs;
 	const struct address *sender;
+	struct display_name *dn;	/* the sender's display name */
 	struct sig_fields *f;
 	struct rawnum nums[24];
 	size_t nnums;
@@ -4496,8 +4775,7 @@ take_text(struct extract *x, const char *s, size_t len)
 		return;
 	}
 	sal = strip_salutation(s, len, &ns, &nlen);
-	company = company_like(s, len);
-	title = title_like(s, len);
+	company_title_like(s, len, &company, &title);
 	named = nlen && name_like(s + ns, nlen);
 	/* address_like once (addr: -1 not asked yet) */
 	if (x->in_addr && ((!named && !title && company < 2 &&
@@ -4718,6 +4996,9 @@ settle_numbers(struct extract *x, const char *country)
 	size_t i;
 	int rc;
 
+	/* the country is looked for only for numbers to read with it */
+	if (!x->nnums)
+		return;
 	/* a national number takes the country of an international one */
 	for (i = 0; i < x->nnums && !norm; i++)
 		if (phone_normalise(x->nums[i].text, strlen(x->nums[i].text),
@@ -4765,13 +5046,15 @@ settle_numbers(struct extract *x, const char *country)
 static void
 name_from_sender(struct extract *x)
 {
-	const char *n = x->sender ? x->sender->name : NULL;
+	const char *n = x->dn->s;
 	const char *sal;
 	size_t ns, nlen;
 
 	if (!n || !*n)
 		return;
-	sal = strip_salutation(n, strlen(n), &ns, &nlen);
+	sal = display_name(x->dn)->sal;
+	ns = x->dn->ns;
+	nlen = x->dn->nlen;
 	if (!nlen)
 		return;
 	/* with a name and nothing to add to it, the tests can wait */
@@ -4792,11 +5075,13 @@ name_from_sender(struct extract *x)
 
 static void
 extract_init(struct extract *x, const struct ruleset *rs,
-    const struct address *sender, struct sig_fields *f)
+    const struct address *sender, struct display_name *dn,
+    struct sig_fields *f)
 {
 	memset(x, 0, sizeof(*x));
 	x->rs = rs;
 	x->sender = sender;
+	x->dn = dn;
 	x->f = f;
 	buf_init(&x->addr, 4096);
 }
@@ -4948,13 +5233,14 @@ rules_line(struct extract *x, const char *s, size_t len)
 
 static void
 fields_extract(const struct ruleset *rs, const struct kline *K, size_t from,
-    size_t to, const struct address *sender, struct sig_fields *f)
+    size_t to, const struct address *sender, struct display_name *dn,
+    struct sig_fields *f)
 {
 	struct extract x;
 	size_t i, k;
 	unsigned memo;
 
-	extract_init(&x, rs, sender, f);
+	extract_init(&x, rs, sender, dn, f);
 	if (rs)
 		x.deadline = now_ms() + MAX(ruleset_budget_ms(rs), 50);
 	for (i = from; i < to; i++) {
@@ -4994,13 +5280,14 @@ fields_extract(const struct ruleset *rs, const struct kline *K, size_t from,
  */
 static void
 fields_from_tail(const struct ruleset *rs, const struct kline *K, size_t nk,
-    const struct address *sender, struct sig_fields *f)
+    const struct address *sender, struct display_name *dn,
+    struct sig_fields *f)
 {
 	struct extract x;
 	const char *s = NULL, *comma;
 	size_t i, len = 0, k, start;
 
-	extract_init(&x, rs, sender, f);
+	extract_init(&x, rs, sender, dn, f);
 	for (i = nk; i > 0 && !s; i--)
 		if (K[i - 1].kind == L_TEXT && K[i - 1].len) {
 			s = K[i - 1].s;

@@ -27,6 +27,7 @@
 #include "buf.h"
 #include "charset.h"
 #include "err.h"
+#include "hash.h"
 #include "mime.h"
 #include "parse.h"
 #include "rules.h"
@@ -895,6 +896,102 @@ test_body_hash(void **state)
 	parsed_msg_release(&pm);
 }
 
+/* The text normalised byte by byte, as parse.c did before it read 8
+ * bytes at a time: CRLF and CR to LF, FF and VT to LF, other controls but
+ * tab and LF dropped, the end trimmed, blank lines at the start too. */
+static char *
+ref_normalise(const char *s, size_t n)
+{
+	struct buf b = BUF_INIT(BUF_CAP_HUGE);
+	const char *line;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\r' && i + 1 < n && s[i + 1] == '\n')
+			continue;
+		if (c == '\r' || c == '\f' || c == '\v')
+			c = '\n';
+		else if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
+			continue;
+		buf_addch(&b, c);
+	}
+	buf_rtrim(&b);
+	for (line = b.data, i = 0; i < b.len; i++) {
+		if (b.data[i] == '\n')
+			line = b.data + i + 1;
+		else if (b.data[i] != ' ' && b.data[i] != '\t')
+			break;
+	}
+	if (i == b.len)
+		line = b.data + b.len;
+	line = xstrdup(line);
+	buf_release(&b);
+	return (char *)line;
+}
+
+/* The body hash byte by byte: blank runs as one space, ends trimmed. */
+static void
+ref_hash(const char *t, char hex[65])
+{
+	struct buf b = BUF_INIT(BUF_CAP_HUGE);
+	int space = 0;
+
+	for (; *t; t++) {
+		if (strchr(" \t\n\r", *t)) {
+			space = b.len > 0;
+			continue;
+		}
+		if (space)
+			buf_addch(&b, ' ');
+		space = 0;
+		buf_addch(&b, *t);
+	}
+	hash_sha256_hex(b.data ? b.data : "", b.len, hex);
+	buf_release(&b);
+}
+
+/*
+ * Random ASCII bodies of blanks, controls and words of every length
+ * about the 8-byte steps: the text and its hash are those of the byte-
+ * by-byte references above.
+ */
+static void
+test_text_passes(void **state)
+{
+	static const char *const bits[] = { "a", "word", "eightchr",
+	    "a-longer-word!", " ", "  ", "\t", "\n", "\r\n", "\r", "\f",
+	    "\v", "\x01", "\x7f", " \t ", "\n\n\n", "~", " x", "x " };
+	struct parsed_msg pm;
+	struct err e = ERR_INIT;
+	struct buf msg = BUF_INIT(BUF_CAP_HUGE);
+	char hex[65], *want;
+	unsigned seed = 12345;
+	size_t round, k, n, head;
+
+	(void)state;
+	for (round = 0; round < 400; round++) {
+		buf_reset(&msg);
+		buf_addstr(&msg, "From: a@x\nSubject: s\n\n");
+		head = msg.len;
+		n = (round * 7) % 60;
+		for (k = 0; k < n; k++) {
+			seed = seed * 1103515245u + 12345u;
+			buf_addstr(&msg, bits[(seed >> 16) % ARRAY_SIZE(bits)]);
+		}
+		assert_int_equal(parse_message(msg.data, msg.len, NULL, &pm,
+		    &e), 0);
+		want = ref_normalise(msg.data + head, msg.len - head);
+		assert_string_equal(pm.text, want);
+		ref_hash(pm.text, hex);
+		assert_string_equal(pm.body_hash, hex);
+		free(want);
+		parsed_msg_release(&pm);
+	}
+	buf_release(&msg);
+}
+
 /*
  * A relay domain that only the rules' list "relay_domains" names: taken
  * as a relay when lim->rules is given, not otherwise.
@@ -949,6 +1046,7 @@ main(void)
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_body_hash),
+		cmocka_unit_test(test_text_passes),
 		cmocka_unit_test(test_relay_list),
 	};
 
