@@ -809,16 +809,33 @@ sax_parse(const char *html, size_t len, const htmlSAXHandler *sax, void *ud)
 }
 
 /*
+ * A control byte libxml2 drops as no XML character: a form feed (blank
+ * in HTML) or a vertical tab between two words would join them.
+ */
+static int
+dropped_control(unsigned char c)
+{
+	return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
+}
+
+/*
  * html[0..len) as libxml2 must have it: valid UTF-8 (a bad byte becomes
- * U+FFFD) and NUL bytes dropped.  Returns html itself when it is so, else
- * a copy in tmp.
+ * U+FFFD), NUL bytes dropped and the other controls it drops read as
+ * spaces.  Returns html itself when it is so, else a copy in tmp.
  */
 static const char *
 clean_input(const char *html, size_t *len, struct buf *tmp)
 {
-	if (!memchr(html, '\0', *len) && charset_utf8_valid(html, *len))
+	size_t i;
+
+	for (i = 0; i < *len && !dropped_control((unsigned char)html[i]); i++)
+		;
+	if (i == *len && charset_utf8_valid(html, *len))
 		return html;
 	charset_utf8_sanitize(html, *len, tmp);
+	for (i = 0; i < tmp->len; i++)
+		if (dropped_control((unsigned char)tmp->data[i]))
+			tmp->data[i] = ' ';
 	*len = tmp->len;
 	return tmp->data;
 }

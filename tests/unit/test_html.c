@@ -281,6 +281,20 @@ test_nul(void **state)
 	buf_release(&out);
 }
 
+/* Controls libxml2 drops read as blanks: a form feed is one in HTML. */
+static void
+test_controls(void **state)
+{
+	static const char page[] = "<p>Hello\fworld, price\vlist</p>"
+	    "<p>a\x01" "b\x1f" "\xe4\xbd\xa0</p>";
+	struct buf out = BUF_INIT(BUF_CAP_TEXT);
+
+	(void)state;
+	assert_int_equal(html_to_text(page, sizeof(page) - 1, 0, &out), 0);
+	assert_string_equal(out.data, "Hello world, price list\n\na b 你");
+	buf_release(&out);
+}
+
 static void
 test_cap(void **state)
 {
@@ -416,6 +430,7 @@ main(void)
 		cmocka_unit_test(test_links),
 		cmocka_unit_test(test_signature_block),
 		cmocka_unit_test(test_nul),
+		cmocka_unit_test(test_controls),
 		cmocka_unit_test(test_cap),
 		cmocka_unit_test(test_meta),
 		cmocka_unit_test(test_sniff),
