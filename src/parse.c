@@ -412,9 +412,8 @@ next_control(const unsigned char *d, size_t i, size_t n)
 				break;
 			i += 8;
 		}
-		if (m)
+		if (m)	/* the byte loop below stops there at once */
 			i += (size_t)__builtin_ctzll(m) / 8;
-		else
 #endif
 		while (i < n && d[i] >= 0x20 && d[i] != 0x7f)
 			i++;

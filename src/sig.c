@@ -269,6 +269,19 @@ fold8(uint64_t v)
 	return v | upper >> 2;
 }
 
+/* Is byte c in the byte set bits (four words of 64)? */
+static int
+byte_in(const uint64_t *bits, unsigned char c)
+{
+	return (bits[c / 64] >> (c % 64)) & 1;
+}
+
+static void
+byte_add(uint64_t *bits, unsigned char c)
+{
+	bits[c / 64] |= 1ull << (c % 64);
+}
+
 /*
  * A byte that phrase_key copies as it is: a continuation byte, a lead
  * byte that is not UTF-8 (0xC0, 0xC1, past 0xF4), or the lead of a
@@ -718,9 +731,9 @@ rs_folded(const struct ruleset *rs, enum sig_list which)
 				    xmalloc(el + 1));
 				fl->len[fl->n] = el;
 				c = (unsigned char)fl->v[fl->n][0];
-				fl->first[c / 64] |= 1ull << (c % 64);
+				byte_add(fl->first, c);
 				c = (unsigned char)fl->v[fl->n][el - 1];
-				fl->last[c / 64] |= 1ull << (c % 64);
+				byte_add(fl->last, c);
 				fl->n++;
 			}
 			sset_init(&fl->set, (const char *const *)fl->v,
@@ -764,7 +777,7 @@ rs_list(const struct ruleset *rs, enum sig_list which, const char *key,
 	if (!klen)
 		return 0;
 	c = (unsigned char)(mode == 1 ? key[0] : key[klen - 1]);
-	if (!((mode == 1 ? fl->first : fl->last)[c / 64] >> (c % 64) & 1))
+	if (!byte_in(mode == 1 ? fl->first : fl->last, c))
 		return 0;
 	/* a byte before the call */
 	for (i = 0; i < fl->n; i++)
@@ -2321,21 +2334,14 @@ footer_ix_init(void)
 
 	for (i = 0; i < ARRAY_SIZE(footer_prefixes); i++) {
 		c = (unsigned char)footer_prefixes[i][0];
-		footer_ix.prefix_first[c / 64] |= 1ull << (c % 64);
+		byte_add(footer_ix.prefix_first, c);
 	}
 	for (i = 0; i < ARRAY_SIZE(footer_cjk_end); i++) {
 		n = footer_ix.cjk_len[i] = strlen(footer_cjk_end[i]);
 		c = (unsigned char)footer_cjk_end[i][n - 1];
-		footer_ix.cjk_last[c / 64] |= 1ull << (c % 64);
+		byte_add(footer_ix.cjk_last, c);
 	}
 	footer_ix.ready = 1;
-}
-
-/* Is byte c in the byte set bits (four words of 64)? */
-static int
-byte_in(const uint64_t *bits, unsigned char c)
-{
-	return (bits[c / 64] >> (c % 64)) & 1;
 }
 
 /* Mobile footers: "Sent from my iPhone", "发自我的iPhone", ... */
@@ -2355,9 +2361,10 @@ is_footer(const struct ruleset *rs, const char *s, size_t len)
 		return 1;
 	if (!footer_ix.ready)
 		footer_ix_init();
-	/* (no prefix starts with key[0]: none is compared) */
-	for (i = 0; i < ARRAY_SIZE(footer_prefixes) &&
-	    byte_in(footer_ix.prefix_first, (unsigned char)key[0]); i++) {
+	/* when no prefix starts with key[0], none is compared */
+	n = byte_in(footer_ix.prefix_first, (unsigned char)key[0]) ?
+	    ARRAY_SIZE(footer_prefixes) : 0;
+	for (i = 0; i < n; i++) {
 		if (key[0] != footer_prefixes[i][0] ||
 		    !starts_with(key, footer_prefixes[i]))
 			continue;
@@ -2975,47 +2982,12 @@ fold_into(const char *s, size_t len, char *f)
 	return f;
 }
 
-static int
-title_like(const char *s, size_t len)
-{
-	char f[128];	/* len is at most 120 */
-	int r;
-
-	if (len > 120 || width(s, len) > 70)
-		return 0;
-	fold_into(s, len, f);
-	r = !memchr(f, '@', len) &&
-	    has_word(f, len, title_words, ARRAY_SIZE(title_words));
-	return r;
-}
-
 /* Legal forms that company_words, a list of words, cannot hold. */
 static int
 legal_form(const char *f)
 {
 	return strstr(f, "co.,ltd") || strstr(f, "co.ltd") ||
 	    strstr(f, "co., ltd") || strstr(f, "gmbh") || strstr(f, "有限");
-}
-
-/* 2: a legal form ("Ltd", "GmbH", "有限公司"); 1: a weaker word. */
-static int
-company_like(const char *s, size_t len)
-{
-	char f[128];	/* len is at most 120 */
-	int r = 0;
-	size_t n;
-
-	if (len > 120 || width(s, len) > 80 || memchr(s, '@', len) ||
-	    find_url(s, len, &n) >= 0)
-		return 0;
-	fold_into(s, len, f);
-	if (has_word(f, len, company_words, ARRAY_SIZE(company_words)) ||
-	    legal_form(f))
-		r = 2;
-	else if (has_word(f, len, company_weak_words,
-	    ARRAY_SIZE(company_weak_words)))
-		r = 1;
-	return r;
 }
 
 /* The tags of the lists in ct_index. */
@@ -3064,9 +3036,11 @@ ct_index_init(void)
 }
 
 /*
- * company_like and title_like of s at once: take_text asks both of
- * every piece of text, and they measure and fold it the same way and
- * look for the words of their lists (one pass, ct_index).
+ * Whether s reads as a company (*company: 2 for a legal form, "Ltd",
+ * "GmbH", "有限公司"; 1 for a weaker word) and as a job title (*title),
+ * each asked when its pointer is not NULL.  take_text asks both of every
+ * piece of text: they measure and fold it the same way and find the
+ * words of their lists in one pass (ct_index).
  */
 static void
 company_title_like(const char *s, size_t len, int *company, int *title)
@@ -3075,30 +3049,51 @@ company_title_like(const char *s, size_t len, int *company, int *title)
 	size_t w, n;
 	unsigned want = 0, m = 0;
 
-	*company = *title = 0;
+	if (company)
+		*company = 0;
+	if (title)
+		*title = 0;
 	if (len > 120 || (w = width(s, len)) > 80 || memchr(s, '@', len))
 		return;
 	fold_into(s, len, f);
-	if (w <= 70)
+	if (title && w <= 70)
 		want |= CT_TITLE;
-	if (find_url(s, len, &n) < 0)
+	if (company && find_url(s, len, &n) < 0)
 		want |= CT_COMPANY;
+	if (!want)
+		return;
 	if (!ct_index.list)
 		ct_index_init();
-	/*
-	 * (with want found the scan stops; the weak words matter only
-	 * when it did not)
-	 */
-	if (want)
-		m = word_scan(&ct_index.x, (const char *const *)ct_index.list,
-		    ct_index.tags, f, len, want);
-	*title = (want & CT_TITLE) && (m & CT_TITLE);
+	/* (with want found the scan stops; the weak words matter only
+	 * when it did not) */
+	m = word_scan(&ct_index.x, (const char *const *)ct_index.list,
+	    ct_index.tags, f, len, want);
+	if (want & CT_TITLE)
+		*title = (m & CT_TITLE) != 0;
 	if (!(want & CT_COMPANY))
 		return;
 	if ((m & CT_COMPANY) || legal_form(f))
 		*company = 2;
 	else if (m & CT_WEAK)
 		*company = 1;
+}
+
+static int
+title_like(const char *s, size_t len)
+{
+	int title;
+
+	company_title_like(s, len, NULL, &title);
+	return title;
+}
+
+static int
+company_like(const char *s, size_t len)
+{
+	int company;
+
+	company_title_like(s, len, &company, NULL);
+	return company;
 }
 
 static const char *const us_states[] = {
