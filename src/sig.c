@@ -3608,13 +3608,52 @@ static void fields_from_tail(const struct ruleset *rs, const struct kline *K,
     size_t nk, const struct address *sender, struct display_name *dn,
     struct sig_fields *f);
 
+/*
+ * Scratch memory kept from one call to the next: the lines, the kept
+ * lines and the room of the three texts.  Allocating and freeing them
+ * for each message cost about a twentieth of the analysis of a short one
+ * (a large malloc sweeps the allocator's free lists first).  It holds
+ * nothing a call reads before writing it; blocks larger than
+ * SCRATCH_KEEP bytes are given back at the end of the call.
+ */
+#define SCRATCH_KEEP (256 * 1024)
+
+static struct {
+	struct line *lines;
+	size_t alines;
+	struct kline *K;
+	size_t aK;
+	char *room;
+	size_t aroom;
+} scratch;
+
+static void
+scratch_trim(void)
+{
+	if (scratch.alines * sizeof(*scratch.lines) > SCRATCH_KEEP) {
+		free(scratch.lines);
+		scratch.lines = NULL;
+		scratch.alines = 0;
+	}
+	if (scratch.aK * sizeof(*scratch.K) > SCRATCH_KEEP) {
+		free(scratch.K);
+		scratch.K = NULL;
+		scratch.aK = 0;
+	}
+	if (scratch.aroom > SCRATCH_KEEP) {
+		free(scratch.room);
+		scratch.room = NULL;
+		scratch.aroom = 0;
+	}
+}
+
 void
 sig_analyse(const struct ruleset *rs, const char *text,
     const struct address *sender, struct sig_result *out)
 {
 	struct doc d = { NULL, 0, 0 };
-	struct kline *K = NULL;
-	size_t nk = 0, alloc = 0, i, cut_line, cut_at, len;
+	struct kline *K;
+	size_t nk = 0, i, cut_line, cut_at, len;
 	struct sigfind sf;
 	struct lines_out vis, quo, sig;
 	struct display_name dn = { NULL, 0, NULL, 0, 0 };
@@ -3626,16 +3665,22 @@ sig_analyse(const struct ruleset *rs, const char *text,
 		text = "";
 	len = strlen(text);
 	/* each of them fits in the text (struct lines_out) */
-	room = xmalloc(3 * (len + 1));
+	GROW(scratch.room, 3 * (len + 1), scratch.aroom);
+	room = scratch.room;
 	vis.data = room;
 	quo.data = room + len + 1;
 	sig.data = room + 2 * (len + 1);
 	vis.len = quo.len = sig.len = 0;
+	d.v = scratch.lines;
+	d.alloc = scratch.alines;
 	doc_split(&d, text, len);
+	scratch.lines = d.v;
+	scratch.alines = d.alloc;
 	mark_headers(rs, &d, &cut_line, &cut_at);
 	strip_history(&d);
-	/* at most a line each: one allocation */
-	GROW(K, d.n, alloc);
+	/* at most a line each */
+	GROW(scratch.K, d.n, scratch.aK);
+	K = scratch.K;
 	for (i = 0; i < d.n; i++) {
 		struct line *l = &d.v[i];
 		size_t plen;
@@ -3683,9 +3728,7 @@ sig_analyse(const struct ruleset *rs, const char *text,
 	}
 	if (sf.start == NONE)
 		fields_from_tail(rs, K, sf.end, sender, &dn, &out->f);
-	free(room);
-	free(K);
-	free(d.v);
+	scratch_trim();
 }
 
 /*
