@@ -200,6 +200,14 @@ struct rx_lits_hit {
 int rx_lits_scan(const struct rx_lits *l, const char *folded, size_t len,
     unsigned char *seen, struct rx_lits_hit **hits, size_t *nhits,
     size_t *alloc, size_t max);
+/*
+ * rx_lits_scan over ASCII text as it is, not folded: the same hits as
+ * over rx_fold's copy of it (which is the text with A-Z in lower case,
+ * byte for byte), without making the copy.
+ */
+int rx_lits_scan_ascii(const struct rx_lits *l, const char *text,
+    size_t len, unsigned char *seen, struct rx_lits_hit **hits,
+    size_t *nhits, size_t *alloc, size_t max);
 /* The length of string id (0 for an id it does not have). */
 size_t rx_lits_len(const struct rx_lits *l, size_t id);
 

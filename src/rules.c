@@ -3072,6 +3072,7 @@ struct rule_scanner {
 	struct rx_scratch *sc;
 	struct buf folded;	/* the text as the prefilter reads it */
 	size_t *map;		/* folded offset -> text offset */
+	int unfolded;		/* ASCII text scanned as it is: no map */
 	size_t amap;
 	unsigned char *seen;	/* which prefilter strings it contains */
 	const struct target_index *last;	/* whose strings seen has */
@@ -3146,11 +3147,13 @@ rule_scanner_free(struct rule_scanner *s)
  * Folds the text and finds every prefilter string of t's rules in it,
  * once.  Only the strings the last scan found (its hits, or when it
  * lost some, all the strings of its target) can be in seen, so only
- * those are cleared.
+ * those are cleared.  *ascii: ruleset_scan_with's (-1 not known yet);
+ * ASCII text is scanned as it is (rx_lits_scan_ascii), not folded into
+ * a copy first.
  */
 static void
 prefilter(struct rule_scanner *scn, const struct target_index *t,
-    const char *text, size_t len)
+    const char *text, size_t len, int *ascii)
 {
 	const struct ruleset *rs = scn->rs;
 	size_t k;
@@ -3167,9 +3170,18 @@ prefilter(struct rule_scanner *scn, const struct target_index *t,
 		for (k = 0; k < scn->nhits; k++)
 			scn->seen[scn->hits[k].id] = 0;
 	scn->last = t;
+	scn->nhits = 0;
+	if (*ascii < 0)
+		*ascii = scn->ascii && rx_is_ascii(text, len);
+	scn->unfolded = *ascii;
+	if (*ascii) {
+		scn->hits_lost = t->lits && rx_lits_scan_ascii(t->lits, text,
+		    len, scn->seen, &scn->hits, &scn->nhits, &scn->ahits,
+		    MAX_LIT_HITS) != 0;
+		return;
+	}
 	buf_reset(&scn->folded);
 	rx_fold(&scn->folded, text, len, &scn->map, &scn->amap);
-	scn->nhits = 0;
 	scn->hits_lost = t->lits && rx_lits_scan(t->lits, scn->folded.data,
 	    scn->folded.len, scn->seen, &scn->hits, &scn->nhits, &scn->ahits,
 	    MAX_LIT_HITS) != 0;
@@ -3232,7 +3244,7 @@ cmp_size(const void *a, const void *b)
 static void
 candidates(struct rule_scanner *scn, const struct xrule *x)
 {
-	size_t k, w;
+	size_t k, w, at;
 
 	for (k = 0; k < x->nplits; k++)
 		scn->want[x->plits[k]] = 1;
@@ -3243,8 +3255,8 @@ candidates(struct rule_scanner *scn, const struct xrule *x)
 		if (!scn->want[h->id])
 			continue;
 		GROW(scn->cand, scn->ncand + 1, scn->acand);
-		scn->cand[scn->ncand++] = scn->map[h->end -
-		    rx_lits_len(scn->rs->lits, h->id)];
+		at = h->end - rx_lits_len(scn->rs->lits, h->id);
+		scn->cand[scn->ncand++] = scn->unfolded ? at : scn->map[at];
 	}
 	for (k = 0; k < x->nplits; k++)
 		scn->want[x->plits[k]] = 0;
@@ -3294,7 +3306,7 @@ ruleset_scan_with(const struct ruleset *rs, struct rule_scanner *scn,
 	 * tests), and only the rules that can match are visited.
 	 */
 	if (t->plain && t->nids && !scn->no_prefilter) {
-		prefilter(scn, t, text, len);
+		prefilter(scn, t, text, len, &ascii);
 		prefiltered = 1;
 		skip = by_hits = allowed_by_hits(scn, t);
 	}
@@ -3312,7 +3324,7 @@ ruleset_scan_with(const struct ruleset *rs, struct rule_scanner *scn,
 		if ((x->nlits || x->anchored) && !scn->no_prefilter &&
 		    !prefiltered) {
 			/* one pass over the text for all the rules */
-			prefilter(scn, t, text, len);
+			prefilter(scn, t, text, len, &ascii);
 			prefiltered = 1;
 			by_hits = allowed_by_hits(scn, t);
 		}

@@ -1604,6 +1604,8 @@ struct rx_lits {
 	int *delta;
 	size_t ncls;
 	unsigned char cls[256];
+	/* cls of the byte as rx_fold turns ASCII: 'A'-'Z' as 'a'-'z' */
+	unsigned char cls_ascii[256];
 };
 
 /* Entries of the largest table built: 1 MB of next nodes. */
@@ -1746,6 +1748,8 @@ rx_lits_new_ids(const struct strlist *strings, const size_t *ids)
 	}
 	free(queue);
 	ac_delta_init(a);
+	for (i = 0; i < 256; i++)
+		a->cls_ascii[i] = a->cls[i >= 'A' && i <= 'Z' ? i + 32 : i];
 	return a;
 }
 
@@ -1772,24 +1776,34 @@ rx_lits_len(const struct rx_lits *a, size_t id)
 	return id < a->nstrings ? a->lens[id] : 0;
 }
 
-int
-rx_lits_scan(const struct rx_lits *a, const char *folded, size_t len,
+/*
+ * rx_lits_scan; ascii: the text is ASCII not yet folded, and each byte
+ * is read as rx_fold would turn it ('A'-'Z' as 'a'-'z'; cls_ascii), so
+ * the hits are those in the folded text, at the same offsets.
+ */
+static inline int
+lits_scan(const struct rx_lits *a, const char *text, size_t len,
     unsigned char *seen, struct rx_lits_hit **hits, size_t *nhits,
-    size_t *alloc, size_t max)
+    size_t *alloc, size_t max, int ascii)
 {
-	const unsigned char *p = (const unsigned char *)folded;
+	const unsigned char *p = (const unsigned char *)text;
+	const unsigned char *cls = ascii ? a->cls_ascii : a->cls;
 	int s = 0, t, rc = 0;
 	size_t i;
 
 	for (i = 0; i < len; i++) {
 		int next;
+		unsigned char c;
 
 		if (a->delta) {
-			s = a->delta[(size_t)s * a->ncls + a->cls[p[i]]];
+			s = a->delta[(size_t)s * a->ncls + cls[p[i]]];
 			if (!s)
 				continue;
 		} else {
-			while ((next = ac_child(a, s, p[i])) < 0 && s)
+			c = p[i];
+			if (ascii && c >= 'A' && c <= 'Z')
+				c += 32;
+			while ((next = ac_child(a, s, c)) < 0 && s)
 				s = a->v[s].fail;
 			s = next >= 0 ? next : 0;
 		}
@@ -1816,4 +1830,20 @@ rx_lits_scan(const struct rx_lits *a, const char *folded, size_t len,
 		}
 	}
 	return rc;
+}
+
+int
+rx_lits_scan(const struct rx_lits *a, const char *folded, size_t len,
+    unsigned char *seen, struct rx_lits_hit **hits, size_t *nhits,
+    size_t *alloc, size_t max)
+{
+	return lits_scan(a, folded, len, seen, hits, nhits, alloc, max, 0);
+}
+
+int
+rx_lits_scan_ascii(const struct rx_lits *a, const char *text, size_t len,
+    unsigned char *seen, struct rx_lits_hit **hits, size_t *nhits,
+    size_t *alloc, size_t max)
+{
+	return lits_scan(a, text, len, seen, hits, nhits, alloc, max, 1);
 }

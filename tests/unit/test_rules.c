@@ -993,6 +993,79 @@ test_literals(void **state)
 	}
 }
 
+/*
+ * rx_lits_scan_ascii over ASCII text finds what rx_lits_scan finds over
+ * rx_fold's copy, at the same offsets: random strings and texts, with
+ * a small automaton (a table) and a large one (links walked).
+ */
+static void
+test_lits_ascii(void **state)
+{
+	static const char alpha[] = "abcABC 0-Z.z";
+	unsigned long r = 12345;
+	size_t big, i, k, n, len;
+
+	(void)state;
+	for (big = 0; big < 2; big++) {
+		struct strlist s = STRLIST_INIT;
+		struct rx_lits *l;
+		size_t nstr = big ? 8000 : 40, nh1 = 0, nh2 = 0, a1 = 0,
+		    a2 = 0;
+		struct rx_lits_hit *h1 = NULL, *h2 = NULL;
+		unsigned char *seen1 = xcalloc(nstr, 1), *seen2 =
+		    xcalloc(nstr, 1);
+		char w[16], text[200];
+
+		for (i = 0; i < nstr; i++) {
+			r = r * 6364136223846793005ul + 1442695040888963407ul;
+			n = 1 + (r >> 33) % (big ? 15 : 4);
+			for (k = 0; k < n; k++) {
+				r = r * 6364136223846793005ul + 1;
+				/* folded strings: no capitals */
+				w[k] = "abc 0-z.xyzw"[(r >> 33) % 12];
+			}
+			w[n] = '\0';
+			strlist_push(&s, w);
+		}
+		l = rx_lits_new(&s);
+		for (i = 0; i < 300; i++) {
+			struct buf f = BUF_INIT(1024);
+			size_t *map = NULL, amap = 0;
+
+			r = r * 6364136223846793005ul + 1442695040888963407ul;
+			len = (r >> 33) % sizeof(text);
+			for (k = 0; k < len; k++) {
+				r = r * 6364136223846793005ul + 1;
+				text[k] = alpha[(r >> 33) % (sizeof(alpha) - 1)];
+			}
+			nh1 = nh2 = 0;
+			memset(seen1, 0, nstr);
+			memset(seen2, 0, nstr);
+			assert_int_equal(rx_fold(&f, text, len, &map, &amap), 0);
+			assert_int_equal(f.len, len);
+			assert_int_equal(rx_lits_scan(l, f.data, f.len, seen1,
+			    &h1, &nh1, &a1, 500), rx_lits_scan_ascii(l, text,
+			    len, seen2, &h2, &nh2, &a2, 500));
+			assert_int_equal(nh1, nh2);
+			assert_memory_equal(seen1, seen2, nstr);
+			for (k = 0; k < nh1; k++) {
+				assert_int_equal(h1[k].id, h2[k].id);
+				assert_int_equal(h1[k].end, h2[k].end);
+				assert_int_equal(map[h1[k].end - 1],
+				    h1[k].end - 1);
+			}
+			buf_release(&f);
+			free(map);
+		}
+		free(h1);
+		free(h2);
+		free(seen1);
+		free(seen2);
+		rx_lits_free(l);
+		strlist_release(&s);
+	}
+}
+
 /* The shipped rules load. */
 static void
 test_shipped_rules(void **state)
@@ -1034,6 +1107,7 @@ main(void)
 		cmocka_unit_test_setup(test_defines, each),
 		cmocka_unit_test_setup(test_prefilter_sound, each),
 		cmocka_unit_test_setup(test_literals, each),
+		cmocka_unit_test_setup(test_lits_ascii, each),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
