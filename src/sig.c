@@ -4196,15 +4196,26 @@ static const char *const social_hosts[] = {
 	"pinterest.com", "google.com", "goo.gl", "bit.ly", "maps.app.goo.gl",
 };
 
+/* domain_url_under() for a host already found (domain_url_host). */
 static int
-social_url(const char *u, size_t n)
+host_under(const char *h, size_t hl, const char *domain)
+{
+	size_t k = strlen(domain);
+
+	return hl >= k && !strncasecmp(h + hl - k, domain, k) &&
+	    (hl == k || h[hl - k - 1] == '.');
+}
+
+/* u (n bytes) is on host h (hl bytes, domain_url_host). */
+static int
+social_url(const char *u, size_t n, const char *h, size_t hl)
 {
 	size_t i;
 
 	if (domain_url_contact(u, n))
 		return 1;
 	for (i = 0; i < ARRAY_SIZE(social_hosts); i++)
-		if (domain_url_under(u, n, social_hosts[i]))
+		if (host_under(h, hl, social_hosts[i]))
 			return 1;
 	return 0;
 }
@@ -4215,7 +4226,7 @@ social_url(const char *u, size_t n)
  * shop under it ("acme.en.alibaba.com") is the company's own page.
  */
 static int
-marketplace_url(const char *u, size_t n)
+marketplace_url(const char *h, size_t hl)
 {
 	static const char *const homes[] = {
 		"alibaba.com", "made-in-china.com", "globalsources.com",
@@ -4223,8 +4234,7 @@ marketplace_url(const char *u, size_t n)
 		"ecplaza.net", "1688.com", "aliexpress.com", "dhgate.com",
 		"amazon.com", "exportersindia.com", "go4worldbusiness.com",
 	};
-	size_t i, hl;
-	const char *h = domain_url_host(u, n, &hl);
+	size_t i;
 
 	if (hl > 4 && strncasecmp(h, "www.", 4) == 0) {
 		h += 4;
@@ -4279,6 +4289,9 @@ bare_domain(const char *s, size_t len)
 static void
 take_url(struct extract *x, const char *u, size_t n)
 {
+	const char *h;
+	size_t hl;
+
 	if (whatsapp_url(x, u, n))
 		return;
 	if (n > 6 && strncasecmp(u, "skype:", 6) == 0) {
@@ -4289,9 +4302,12 @@ take_url(struct extract *x, const char *u, size_t n)
 		set_once(&x->f->skype, u + 6, k - 6);
 		return;
 	}
-	if (social_url(u, n) || marketplace_url(u, n) || n > 80 ||
-	    memmem(u, n, "unsubscribe", 11) ||
+	/* the cheap tests first; the host is found once */
+	if (n > 80 || memmem(u, n, "unsubscribe", 11) ||
 	    memmem(u, n, "tracking", 8) || memmem(u, n, "/track", 6))
+		return;
+	h = domain_url_host(u, n, &hl);
+	if (social_url(u, n, h, hl) || marketplace_url(h, hl))
 		return;
 	set_once(&x->f->website, u, n);
 }
