@@ -277,37 +277,42 @@ dup_capped(const char *s, size_t len, size_t max)
 static char *
 dup_clean(const char *s, size_t len, size_t max)
 {
-	struct buf b = BUF_INIT(max + 8);
-	size_t i;
+	/*
+	 * Each byte written stands for a byte of s (a space for the blanks
+	 * before a byte), and the loop stops once max are written: at most
+	 * MIN(len, max + 1) bytes, allocated at once.
+	 */
+	char *out = xmalloc(MIN(len, max + 1) + 1);
+	size_t i, n = 0;
 	int space = 0;
 
-	for (i = 0; i < len && b.len < max; i++) {
+	for (i = 0; i < len && n < max; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
 		    c == '\f' || c == '\v') {
-			space = b.len > 0;
+			space = n > 0;
 			continue;
 		}
 		/* U+00A0 no-break space */
 		if (c == 0xc2 && i + 1 < len &&
 		    (unsigned char)s[i + 1] == 0xa0) {
-			space = b.len > 0;
+			space = n > 0;
 			i++;
 			continue;
 		}
 		if (space)
-			buf_addch(&b, ' ');
+			out[n++] = ' ';
 		space = 0;
-		buf_addch(&b, c);
+		out[n++] = (char)c;
 	}
-	while (b.len > 0 && ((unsigned char)b.data[b.len - 1] & 0xc0) == 0x80 &&
-	    b.len >= max)
-		b.len--;
-	while (b.len > 0 && strchr(",;: ", b.data[b.len - 1]))
-		b.len--;
-	b.data[b.len] = '\0';
-	return buf_detach(&b, NULL);
+	while (n > 0 && ((unsigned char)out[n - 1] & 0xc0) == 0x80 &&
+	    n >= max)
+		n--;
+	while (n > 0 && strchr(",;: ", out[n - 1]))
+		n--;
+	out[n] = '\0';
+	return out;
 }
 
 static int
