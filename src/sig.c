@@ -564,17 +564,11 @@ list_set(const char *const *list, size_t n)
 	return &ls->set;
 }
 
-/* Is key, whose str_hash is hash, one of the n strings of list? */
-static int
-in_list_h(const char *key, unsigned hash, const char *const *list, size_t n)
-{
-	return sset_has_h(list_set(list, n), key, hash);
-}
-
 static int
 in_list(const char *key, const char *const *list, size_t n)
 {
-	return in_list_h(key, str_hash(key), list, n);
+	/* sset_has: most keys are turned down by their first bytes */
+	return sset_has(list_set(list, n), key);
 }
 
 /*
