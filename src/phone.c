@@ -1261,7 +1261,12 @@ phone_country_in_text(const char *text, size_t len, size_t *at)
 			k = name_heads[name_hash(pass, hay + i)];
 			for (; k; k = e->next) {
 				e = &name_ents[k - 1];
+				/* the bytes after the two hashed ones before
+				 * the call (names of a bucket mostly share
+				 * their first two) */
 				if (e->raw != pass || e->len > n - i ||
+				    (e->len > 2 && hay[i + 2] !=
+				    (unsigned char)e->s[2]) ||
 				    memcmp(hay + i, e->s, e->len) != 0)
 					continue;
 				end = i + e->len;
