@@ -450,6 +450,13 @@ fold_cp(uint32_t cp, int *safe)
 	*safe = 1;
 	if (cp < 0x80)
 		return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
+	/*
+	 * CJK and hangul, most of a Chinese or Korean line, at once: no
+	 * digits of zero[] below are in these ranges and the tests after
+	 * it return them as they are
+	 */
+	if ((cp >= 0x2e80 && cp < 0xa620) || (cp >= 0xac00 && cp <= 0xd7ff))
+		return cp;
 	if (cp >= 0x660) {
 		/* decimal digits of other scripts read as ASCII (\\d) */
 		static const uint32_t zero[] = {

@@ -1066,6 +1066,46 @@ test_lits_ascii(void **state)
 	}
 }
 
+/*
+ * rx_fold across scripts, and at the edges of the ranges fold_cp lets
+ * through at once (CJK, hangul) next to the digits of other scripts.
+ */
+static void
+test_fold_scripts(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		/* 电话：１３８ */
+		{ "\xE7\x94\xB5\xE8\xAF\x9D\xEF\xBC\x9A"
+		  "\xEF\xBC\x91\xEF\xBC\x93\xEF\xBC\x98",
+		  "\xE7\x94\xB5\xE8\xAF\x9D\xEF\xBC\x9A" "138" },
+		/* 전화 ０１ */
+		{ "\xEC\xA0\x84\xED\x99\x94 \xEF\xBC\x90\xEF\xBC\x91",
+		  "\xEC\xA0\x84\xED\x99\x94 01" },
+		/* ÄΣЖ and Arabic-Indic three */
+		{ "\xC3\x84\xCE\xA3\xD0\x96\xD9\xA3",
+		  "\xC3\xA4\xCF\x83\xD0\xB6" "3" },
+		/* U+A61F stays, U+A620 (Vai zero) and U+ABF0 are digits,
+		 * U+2E80, U+ABFF and U+AC00 stay, U+1C50 is a digit */
+		{ "\xEA\x98\x9F\xEA\x98\xA0\xEA\xAF\xB0\xE2\xBA\x80"
+		  "\xEA\xAF\xBF\xEA\xB0\x80\xE1\xB1\x90",
+		  "\xEA\x98\x9F" "00" "\xE2\xBA\x80\xEA\xAF\xBF"
+		  "\xEA\xB0\x80" "0" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct buf b = BUF_INIT(256);
+
+		assert_int_equal(rx_fold(&b, cases[i].in, strlen(cases[i].in),
+		    NULL, NULL), 0);
+		assert_string_equal(b.data, cases[i].want);
+		buf_release(&b);
+	}
+}
+
 /* The shipped rules load. */
 static void
 test_shipped_rules(void **state)
@@ -1108,6 +1148,7 @@ main(void)
 		cmocka_unit_test_setup(test_prefilter_sound, each),
 		cmocka_unit_test_setup(test_literals, each),
 		cmocka_unit_test_setup(test_lits_ascii, each),
+		cmocka_unit_test_setup(test_fold_scripts, each),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
