@@ -93,4 +93,11 @@ void sig_analyse(const struct ruleset *rs, const char *text,
     const struct address *sender, struct sig_result *out);
 void sig_result_release(struct sig_result *r);
 
+#ifdef INQUIRYD_UNITTEST
+/* Is s a valediction line; the same without the shortcuts (a reference). */
+int sig_is_valediction(const struct ruleset *rs, const char *s, size_t len);
+int sig_is_valediction_slow(const struct ruleset *rs, const char *s,
+    size_t len);
+#endif
+
 #endif

@@ -2175,6 +2175,28 @@ is_valediction(const struct ruleset *rs, const char *s, size_t len)
 	if (i == 3) {
 		low[3] = '\0';
 		r = valediction_start(rs, low);
+	} else if (i > 0 && i + 1 < len && s[i] == ' ' &&
+	    wordy((unsigned char)s[i + 1]) && (unsigned char)s[i + 1] < 0x80) {
+		/*
+		 * "I am ...", "We need ...": the key starts with the word, a
+		 * space and the next letter or digit (low), and the word is
+		 * its first token.  When no list entry starts as the key
+		 * does (sset_maybe) and the word is no valediction word,
+		 * valediction_key turns the line down.
+		 */
+		char word[3];
+
+		memcpy(word, low, i);
+		word[i] = '\0';
+		low[i] = ' ';
+		if (i == 1)
+			low[2] = (char)(s[2] >= 'A' && s[2] <= 'Z' ?
+			    s[2] + 32 : s[2]);
+		low[3] = '\0';
+		valed_sets_init();
+		r = sset_maybe(valed_set, low) || (rs &&
+		    sset_maybe(&rs_folded(rs, SL_VALEDICTIONS)->set, low)) ||
+		    sset_has(valed_words_set, word);
 	}
 	if (r) {
 		phrase_key(s, len, key, sizeof(key));
@@ -2182,6 +2204,26 @@ is_valediction(const struct ruleset *rs, const char *s, size_t len)
 	}
 	return r;
 }
+
+#ifdef INQUIRYD_UNITTEST
+/* For test_sig: is_valediction, and the same without its shortcuts. */
+int
+sig_is_valediction(const struct ruleset *rs, const char *s, size_t len)
+{
+	return is_valediction(rs, s, len);
+}
+
+int
+sig_is_valediction_slow(const struct ruleset *rs, const char *s, size_t len)
+{
+	char key[256];
+
+	if (len > 120)
+		return 0;
+	phrase_key(s, len, key, sizeof(key));
+	return valediction_key(rs, key);
+}
+#endif
 
 static int
 is_upper_start(const char *s, size_t len)

@@ -554,6 +554,70 @@ test_fixtures_rules(void **state)
 }
 
 /*
+ * is_valediction's shortcuts (the first letters of a line) agree with
+ * the phrase key looked up in full: lines that start with short words,
+ * with and without the rules' lists, and random lines.
+ */
+static void
+test_valediction_shortcuts(void **state)
+{
+	static const char *const first[] = {
+		"I", "i", "A", "T", "W", "S", "B", "K", "Y", "We", "we", "So",
+		"so", "Br", "BR", "Kr", "Ty", "TY", "Lg", "LG", "Vg", "Mfg",
+		"Am", "In", "My", "To", "Hi", "Ok", "At", "Be", "By", "Do",
+		"If", "It", "Me", "No", "Of", "On", "Or", "Up", "Us", "Al",
+		"Mu", "Un", "Em", "Ir", "Sa", "Tak", "Att", "Lp", "Cp",
+	};
+	static const char *const rest[] = {
+		"", " ", " am", " are here", " regards", " Regards,",
+		" Hans", " thanks", " you", " 1234", " the best", " x",
+		" gr\xC3\xBC\xC3\x9F" "e", " a lot", " wishes", " best",
+		" saludo", " cordial saludo", " a", ",", ".", " !", "  two",
+		" \xE2\x80\x94 ok", ": 555 1234", " Hans,", " many thanks",
+	};
+	static const char alpha[] = "aAbBrRtTyY Ii,.!1&+:";
+	struct ruleset *rs = NULL;
+	struct strlist errs = STRLIST_INIT;
+	char line[64];
+	size_t i, k, n, pass;
+	unsigned long r = 7;
+
+	(void)state;
+	if (ruleset_load(&rs, unit_path("rules"), &errs))
+		fail();
+	for (pass = 0; pass < 2; pass++) {
+		const struct ruleset *use = pass ? rs : NULL;
+
+		for (i = 0; i < ARRAY_SIZE(first); i++)
+			for (k = 0; k < ARRAY_SIZE(rest); k++) {
+				n = (size_t)snprintf(line, sizeof(line), "%s%s",
+				    first[i], rest[k]);
+				if (sig_is_valediction(use, line, n) !=
+				    sig_is_valediction_slow(use, line, n)) {
+					print_error("'%s'\n", line);
+					fail();
+				}
+			}
+		for (i = 0; i < 20000; i++) {
+			r = r * 6364136223846793005ul + 1442695040888963407ul;
+			n = 1 + (r >> 33) % 12;
+			for (k = 0; k < n; k++) {
+				r = r * 6364136223846793005ul + 1;
+				line[k] = alpha[(r >> 33) % (sizeof(alpha) - 1)];
+			}
+			line[n] = '\0';
+			if (sig_is_valediction(use, line, n) !=
+			    sig_is_valediction_slow(use, line, n)) {
+				print_error("'%s'\n", line);
+				fail();
+			}
+		}
+	}
+	ruleset_free(rs);
+	strlist_release(&errs);
+}
+
+/*
  * The inquiry corpus: how often the name, company and country that the
  * records say the text claims are found from the text alone (no sender).
  */
@@ -864,6 +928,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_valediction_shortcuts),
 		cmocka_unit_test(test_fixtures_builtin),
 		cmocka_unit_test(test_fixtures_rules),
 		cmocka_unit_test(test_corpus_signatures),
