@@ -154,6 +154,9 @@ rtrim_len(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
+	/* the common answer: a printable ASCII byte ends no blank */
+	if (len > 0 && p[len - 1] > ' ' && p[len - 1] < 0x80)
+		return len;
 	while (len > 0) {
 		if (blank_at(p + len - 1, 1) == 1)
 			len--;
