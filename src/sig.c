@@ -4920,7 +4920,7 @@ static int
 value_before(const char *s, size_t len)
 {
 	return memchr(s, ':', len) || memchr(s, '@', len) ||
-	    has_digit(s, len) || memmem(s, len, "\xEF\xBC\x9A", 3);
+	    has_digit(s, len) || find3(s, len, "\xEF\xBC\x9A");
 }
 
 /* A separator between fields at s[j]: "|", tab, "｜", "·", "•"; its size. */
