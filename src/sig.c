@@ -2721,7 +2721,7 @@ static size_t
 valediction_name(const struct ruleset *rs, const char *s, size_t len)
 {
 	size_t i, k, w;
-	const char *comma;
+	const char *comma, *sp;
 
 	if (len > 120)
 		return 0;
@@ -2739,8 +2739,10 @@ valediction_name(const struct ruleset *rs, const char *s, size_t len)
 	}
 	/* "Best regards John Smith" */
 	for (i = 0, w = 0; i < len && w < 4; i++) {
-		if (s[i] != ' ')
-			continue;
+		/* the next space */
+		if (!(sp = memchr(s + i, ' ', len - i)))
+			break;
+		i = (size_t)(sp - s);
 		w++;
 		k = skip_ws(s, len, i);
 		/* the capital first: it costs less than the phrase key */
