@@ -98,6 +98,8 @@ void sig_result_release(struct sig_result *r);
 int sig_is_valediction(const struct ruleset *rs, const char *s, size_t len);
 int sig_is_valediction_slow(const struct ruleset *rs, const char *s,
     size_t len);
+/* Do the word indexes find in folded text what find_word finds? */
+int sig_word_index_agrees(const char *f, size_t len);
 #endif
 
 #endif

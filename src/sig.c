@@ -2943,6 +2943,8 @@ word_index_init(struct word_index *x, const char *const *list, size_t n)
  * as find_word finds them: the OR of their tags (1 for each word when
  * tags is NULL).  Stops once it has all of want.
  */
+static unsigned char wordy_tab[256];	/* wordy(), made on first use */
+
 static unsigned
 word_scan(const struct word_index *x, const char *const *list,
     const unsigned char *tags, const char *f, size_t len, unsigned want)
@@ -2952,7 +2954,17 @@ word_scan(const struct word_index *x, const char *const *list,
 	unsigned pair, found = 0;
 	int prevw;
 
+	if (!wordy_tab['a'])
+		for (at = 0; at < 256; at++)
+			wordy_tab[at] = (unsigned char)wordy((unsigned char)at);
 	for (at = 0; at < len; at++) {
+		/*
+		 * Inside a word, most bytes: a word starting with a word
+		 * character cannot start here (prevw below; a continuation
+		 * byte before is not wordy, and then the test below asks).
+		 */
+		if (at > 0 && wordy_tab[u[at - 1]] && wordy_tab[u[at]])
+			continue;
 		if (!(i = x->head[u[at]]))
 			continue;
 		/* no word starts with these two bytes */
@@ -3118,6 +3130,43 @@ company_title_like(const char *s, size_t len, int *company, int *title)
 	else if (m & CT_WEAK)
 		*company = 1;
 }
+
+#ifdef INQUIRYD_UNITTEST
+/*
+ * For test_sig: do has_word and the company and title index (ct_index)
+ * find in the folded text f (len) the words find_word finds?
+ */
+int
+sig_word_index_agrees(const char *f, size_t len)
+{
+	static const struct {
+		const char *const *v;
+		size_t n;
+		unsigned char tag;
+	} lists[] = {
+		{ company_words, ARRAY_SIZE(company_words), CT_COMPANY },
+		{ company_weak_words, ARRAY_SIZE(company_weak_words), CT_WEAK },
+		{ title_words, ARRAY_SIZE(title_words), CT_TITLE },
+		{ address_words, ARRAY_SIZE(address_words), 0 },
+	};
+	unsigned ref = 0;
+	size_t i, j;
+	int has;
+
+	for (i = 0; i < ARRAY_SIZE(lists); i++) {
+		for (has = 0, j = 0; j < lists[i].n && !has; j++)
+			has = find_word(f, len, lists[i].v[j]) >= 0;
+		if (has_word(f, len, lists[i].v, lists[i].n) != has)
+			return 0;
+		if (has)
+			ref |= lists[i].tag;
+	}
+	if (!ct_index.list)
+		ct_index_init();
+	return word_scan(&ct_index.x, (const char *const *)ct_index.list,
+	    ct_index.tags, f, len, CT_COMPANY | CT_WEAK | CT_TITLE) == ref;
+}
+#endif
 
 static int
 title_like(const char *s, size_t len)

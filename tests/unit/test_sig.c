@@ -618,6 +618,54 @@ test_valediction_shortcuts(void **state)
 }
 
 /*
+ * The word indexes (has_word, the company and title index) find what
+ * find_word finds, in random folded texts of list words, pieces of
+ * them and separators.
+ */
+static void
+test_word_index(void **state)
+{
+	static const char *const pieces[] = {
+		"sales", "manager", "co.,ltd", "co., ltd", "gmbh", "s.a.", "sa",
+		"s.l", "group", "street", "st.", "rd", "no.", "f/", "x", "1",
+		"\xE7\xBB\x8F\xE7\x90\x86",
+		"\xE6\x9C\x89\xE9\x99\x90\xE5\x85\xAC\xE5\x8F\xB8",
+		"ab", "ag", "kg", "inc", "inc.", "ltd", "s", "a", "\xC3\xA9",
+		"-", "&", "(", ")", "mfg", "head of", "vp", "c", "ceo", "gm",
+		"import & export", "sp. z o.o.", "(pty)", "a.s", "r",
+	};
+	static const char *const seps[] = { "", " ", ",", "-", "/", ".", "  " };
+	char text[256];
+	size_t i, k, n, len, pl, sl;
+	unsigned long r = 99;
+
+	(void)state;
+	for (i = 0; i < 30000; i++) {
+		len = 0;
+		r = r * 6364136223846793005ul + 1442695040888963407ul;
+		n = 1 + (r >> 33) % 6;
+		for (k = 0; k < n; k++) {
+			const char *p, *sep;
+
+			r = r * 6364136223846793005ul + 1;
+			p = pieces[(r >> 33) % ARRAY_SIZE(pieces)];
+			r = r * 6364136223846793005ul + 1;
+			sep = seps[(r >> 33) % ARRAY_SIZE(seps)];
+			pl = strlen(p);
+			sl = strlen(sep);
+			memcpy(text + len, p, pl);
+			memcpy(text + len + pl, sep, sl);
+			len += pl + sl;
+		}
+		text[len] = '\0';
+		if (!sig_word_index_agrees(text, len)) {
+			print_error("'%s'\n", text);
+			fail();
+		}
+	}
+}
+
+/*
  * The inquiry corpus: how often the name, company and country that the
  * records say the text claims are found from the text alone (no sender).
  */
@@ -929,6 +977,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valediction_shortcuts),
+		cmocka_unit_test(test_word_index),
 		cmocka_unit_test(test_fixtures_builtin),
 		cmocka_unit_test(test_fixtures_rules),
 		cmocka_unit_test(test_corpus_signatures),
