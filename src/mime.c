@@ -1417,14 +1417,20 @@ check_bounds(struct reader *r, const char *s, size_t n,
 
 /*
  * The fields of a header being read: blk holds "name\0value\0" per field,
- * in order (read_fields points the fields into it once it is complete).
- * Past MIME_MAX_FIELDS, seen is a table of the names kept (their offsets
- * in blk plus one, 0 for a free slot).
+ * in order, each value written there as its lines are read (no copy in
+ * between); the part's fields hold offsets into blk until it is complete
+ * (read_fields then points them into it).  Past MIME_MAX_FIELDS, seen is
+ * a table of the names kept (their offsets in blk plus one, 0 for a free
+ * slot).
  */
 struct field_list {
 	struct buf blk;
 	size_t alloc;		/* of the part's fields */
 	size_t *seen;
+	size_t name;		/* the open field's name in blk */
+	size_t nlen;		/* its length; 0: no field open */
+	size_t value;		/* its value in blk */
+	size_t raw;		/* its value's bytes before trimming */
 };
 
 /*
@@ -1447,14 +1453,13 @@ name_add(struct field_list *fl, const char *name, size_t n, size_t off)
 }
 
 /*
- * Whether a field named name[0..n) past the first MIME_MAX_FIELDS is
- * kept: when no field before it had that name, up to MIME_MAX_NAMES of
- * them.  A header of thousands of Received lines so keeps its From and
- * Subject, which come last.
+ * Whether the open field, past the first MIME_MAX_FIELDS, is kept: when
+ * no field before it had its name, up to MIME_MAX_NAMES of them.  A
+ * header of thousands of Received lines so keeps its From and Subject,
+ * which come last.
  */
 static int
-keep_past_cap(struct reader *r, struct mime_part *p, struct field_list *fl,
-    const char *name, size_t n)
+keep_past_cap(struct reader *r, struct mime_part *p, struct field_list *fl)
 {
 	size_t i, off, len;
 
@@ -1472,64 +1477,81 @@ keep_past_cap(struct reader *r, struct mime_part *p, struct field_list *fl,
 	}
 	if (p->nfields >= MIME_MAX_FIELDS + MIME_MAX_NAMES)
 		return 0;
-	return name_add(fl, name, n, fl->blk.len);
+	return name_add(fl, fl->blk.data + fl->name, fl->nlen, fl->name);
 }
 
-/* Appends field name: val to the part's fields. */
+/* Opens field name[0..n): its name is written, its value comes next. */
 static void
-add_field(struct reader *r, struct mime_part *p, struct field_list *fl,
-    const char *name, size_t nlen, const char *val, size_t vlen)
+open_field(struct field_list *fl, const char *name, size_t n)
 {
-	if (p->nfields >= MIME_MAX_FIELDS &&
-	    !keep_past_cap(r, p, fl, name, nlen))
-		return;
-	GROW(p->fields, p->nfields + 1, fl->alloc);
-	p->nfields++;
-	/* One allocation for the whole header: dozens of fields. */
-	buf_add(&fl->blk, name, nlen);
+	fl->name = fl->blk.len;
+	fl->nlen = n;
+	buf_add(&fl->blk, name, n);
 	buf_addch(&fl->blk, '\0');
-	buf_add(&fl->blk, val, vlen);
-	buf_addch(&fl->blk, '\0');
+	fl->value = fl->blk.len;
+	fl->raw = 0;
 }
 
 /*
- * Appends a value line to buf v (capped at max_header), NUL bytes read as
- * spaces.
+ * Appends a value line s[0..n) to the open field's value, capped at
+ * max_header bytes (counted before trimming), NUL bytes read as spaces.
+ * Blanks before any other byte are not written: the value is trimmed.
  */
 static void
-value_add(struct reader *r, struct buf *v, const char *s, size_t n)
+value_add(struct reader *r, struct field_list *fl, const char *s, size_t n)
 {
-	size_t i, start = v->len;
+	size_t room = r->lim->max_header - fl->raw, start;
+	char *d;
 
-	if (buf_add(v, s, n)) {
-		buf_add(v, s, v->max - v->len);
+	if (n > room) {
+		n = room;
 		if (!r->header_cut_noted++)
 			defect(r, "header field longer than %zu bytes cut",
 			    r->lim->max_header);
 	}
-	if (memchr(v->data + start, '\0', v->len - start))
-		for (i = start; i < v->len; i++)
-			if (!v->data[i])
-				v->data[i] = ' ';
+	fl->raw += n;
+	if (fl->blk.len == fl->value)
+		while (n && (*s == ' ' || *s == '\t' || !*s)) {
+			s++;
+			n--;
+		}
+	start = fl->blk.len;
+	buf_add(&fl->blk, s, n);
+	if (memchr(fl->blk.data + start, '\0', fl->blk.len - start))
+		for (d = fl->blk.data + start; d < fl->blk.data +
+		    fl->blk.len; d++)
+			if (!*d)
+				*d = ' ';
 }
 
+/*
+ * Closes the open field: its value trimmed, and kept (its offsets in the
+ * part's fields, see read_fields) or taken back out of the block.
+ */
 static void
-finish_field(struct reader *r, struct mime_part *p, struct field_list *fl,
-    const char *name, size_t nlen, struct buf *v)
+close_field(struct reader *r, struct mime_part *p, struct field_list *fl)
 {
-	const char *s = v->data;
-	size_t n = v->len;
+	struct buf *b = &fl->blk;
+	size_t n = b->len;
 
-	if (!nlen)
+	if (!fl->nlen)
 		return;
-	while (n && (*s == ' ' || *s == '\t')) {
-		s++;
+	while (n > fl->value && (b->data[n - 1] == ' ' ||
+	    b->data[n - 1] == '\t'))
 		n--;
+	buf_setlen(b, n);
+	if (p->nfields >= MIME_MAX_FIELDS && !keep_past_cap(r, p, fl)) {
+		buf_setlen(b, fl->name);
+		fl->nlen = 0;
+		return;
 	}
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
-	add_field(r, p, fl, name, nlen, s, n);
-	buf_reset(v);
+	buf_addch(b, '\0');
+	GROW(p->fields, p->nfields + 1, fl->alloc);
+	/* Offsets until the block stops moving (uintptr_t: not pointers). */
+	p->fields[p->nfields].name = (char *)(uintptr_t)fl->name;
+	p->fields[p->nfields].value = (char *)(uintptr_t)fl->value;
+	p->nfields++;
+	fl->nlen = 0;
 }
 
 static int
@@ -1572,15 +1594,13 @@ field_colon(const char *line, const char *ce, size_t *nlen)
 static size_t
 read_fields(struct reader *r, struct mime_part *p, const char *s, size_t n)
 {
-	struct buf v = BUF_INIT(r->lim->max_header);
-	struct field_list fl = { BUF_INIT(BUF_CAP_HUGE), 0, NULL };
+	struct field_list fl;
 	const char *line = s, *end = s + n, *nl, *ce, *colon;
-	const char *name = NULL;
-	char *b;
-	size_t nlen = 0, n1, i;
+	size_t n1, i;
 
-	/* Most headers fit: one allocation each for values and block. */
-	buf_reserve(&v, 256);
+	memset(&fl, 0, sizeof(fl));
+	buf_init(&fl.blk, BUF_CAP_HUGE);
+	/* Most headers fit: one allocation for the block. */
 	buf_reserve(&fl.blk, MIN(n, (size_t)4096));
 
 	while (line < end) {
@@ -1593,32 +1613,30 @@ read_fields(struct reader *r, struct mime_part *p, const char *s, size_t n)
 			break;
 		}
 		if (*line == ' ' || *line == '\t') {
-			if (nlen)
-				value_add(r, &v, line, (size_t)(ce - line));
+			if (fl.nlen)
+				value_add(r, &fl, line, (size_t)(ce - line));
 			line = nl ? nl + 1 : end;
 			continue;
 		}
 		if (!(colon = field_colon(line, ce, &n1)))
 			break;
-		finish_field(r, p, &fl, name, nlen, &v);
-		name = line;
-		nlen = n1;
-		value_add(r, &v, colon + 1, (size_t)(ce - colon - 1));
+		close_field(r, p, &fl);
+		open_field(&fl, line, n1);
+		value_add(r, &fl, colon + 1, (size_t)(ce - colon - 1));
 		line = nl ? nl + 1 : end;
 	}
-	finish_field(r, p, &fl, name, nlen, &v);
-	buf_release(&v);
+	close_field(r, p, &fl);
 	free(fl.seen);
-	/* Names and values are NUL-free: the block is read in order. */
-	b = buf_detach(&fl.blk, NULL);
-	for (i = 0; i < p->nfields; i++) {
-		p->fields[i].name = b;
-		b += strlen(b) + 1;
-		p->fields[i].value = b;
-		b += strlen(b) + 1;
+	if (p->nfields) {
+		char *b = buf_detach(&fl.blk, NULL);
+
+		for (i = 0; i < p->nfields; i++) {
+			p->fields[i].name = b + (uintptr_t)p->fields[i].name;
+			p->fields[i].value = b +
+			    (uintptr_t)p->fields[i].value;
+		}
 	}
-	if (!i)
-		free(b);
+	buf_release(&fl.blk);
 	return (size_t)(line - s);
 }
 
