@@ -2763,82 +2763,167 @@ b64_init(void)
 }
 
 /*
+ * Base64 decoding of s[0..n) into d, which has room for 3n/4 bytes (see
+ * b64_decode for the rules); returns the bytes written.
+ */
+static size_t
+b64_into(const unsigned char *u, size_t n, char *d)
+{
+	unsigned acc = 0;
+	int bits = 0, a, b, c, e;
+	size_t i = 0, k = 0;
+
+	while (i < n) {
+		/* Whole quanta, as in b64_decode. */
+		while (!bits && n - i >= 4) {
+			a = b64val[u[i]];
+			b = b64val[u[i + 1]];
+			c = b64val[u[i + 2]];
+			e = b64val[u[i + 3]];
+			if ((a | b | c | e) < 0)
+				break;
+			d[k] = (char)(a << 2 | b >> 4);
+			d[k + 1] = (char)(b << 4 | c >> 2);
+			d[k + 2] = (char)(c << 6 | e);
+			k += 3;
+			i += 4;
+		}
+		if (i == n)
+			break;
+		a = b64val[u[i++]];
+		if (u[i - 1] == '=') {
+			bits = 0;
+			acc = 0;
+			continue;
+		}
+		if (a < 0)
+			continue;
+		acc = (acc << 6) | (unsigned)a;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			d[k++] = (char)(acc >> bits);
+		}
+		acc &= (1u << bits) - 1;
+	}
+	return k;
+}
+
+/*
  * Base64, leniently: characters outside the alphabet are skipped, URL-safe
  * letters read, and '=' ends a quantum, so that blocks encoded apart and
  * written one after the other decode right (libetpan's decoder skips the
  * '=' and shifts every later byte; it also appends three bytes at a time
- * to its string, three times slower here).  Decodes into out, or only
- * counts when out is NULL; returns the decoded size, *capped when out's
+ * to its string, three times slower here).  Decodes into out in chunks
+ * (flushed at the same points whatever the speed: a cut output ends at
+ * the last chunk that fit); returns the decoded size, *capped when out's
  * cap was hit.
  */
 static size_t
 b64_decode(const char *s, size_t n, struct buf *out, int *capped)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	unsigned acc = 0;
-	int bits = 0;
-	size_t i, total = 0;
-	char chunk[1024];
+	int bits = 0, a, b, c, d;
+	size_t i = 0, total = 0;
+	char chunk[1024], *dst;
 	size_t cn = 0;
 
 	b64_init();
-	for (i = 0; i < n; i++) {
-		signed char v = b64val[(unsigned char)s[i]];
-		signed char v1, v2, v3;
-
-		/* Four letters of a whole quantum make three bytes: the
-		 * common case, taken in one step. */
-		if (!bits && i + 4 <= n && v >= 0 &&
-		    (v1 = b64val[(unsigned char)s[i + 1]]) >= 0 &&
-		    (v2 = b64val[(unsigned char)s[i + 2]]) >= 0 &&
-		    (v3 = b64val[(unsigned char)s[i + 3]]) >= 0) {
-			unsigned q = (unsigned)v << 18 | (unsigned)v1 << 12 |
-			    (unsigned)v2 << 6 | (unsigned)v3;
-
-			total += 3;
-			if (out) {
-				if (cn + 3 > sizeof(chunk)) {
-					if (!*capped && buf_add(out, chunk,
-					    cn))
-						*capped = 1;
-					cn = 0;
-				}
-				chunk[cn++] = (char)(q >> 16);
-				chunk[cn++] = (char)(q >> 8);
-				chunk[cn++] = (char)q;
+	/*
+	 * With room for the most the text can make (3n/4), no chunk can be
+	 * refused: the bytes are written in place, no chunks needed.
+	 */
+	if (out->max - out->len >= n / 4 * 3 + 3 &&
+	    (dst = buf_space(out, n / 4 * 3 + 3))) {
+		total = b64_into(u, n, dst);
+		buf_added(out, total);
+		return total;
+	}
+	while (i < n) {
+		/*
+		 * Four letters of a whole quantum make three bytes: the
+		 * common case, taken in a loop of its own (a negative
+		 * value, outside the alphabet, makes the or negative).
+		 */
+		while (!bits && n - i >= 4) {
+			a = b64val[u[i]];
+			b = b64val[u[i + 1]];
+			c = b64val[u[i + 2]];
+			d = b64val[u[i + 3]];
+			if ((a | b | c | d) < 0)
+				break;
+			if (cn + 3 > sizeof(chunk)) {
+				if (!*capped && buf_add(out, chunk, cn))
+					*capped = 1;
+				cn = 0;
 			}
-			i += 3;
-			continue;
+			chunk[cn++] = (char)(a << 2 | b >> 4);
+			chunk[cn++] = (char)(b << 4 | c >> 2);
+			chunk[cn++] = (char)(c << 6 | d);
+			total += 3;
+			i += 4;
 		}
-
-		if (s[i] == '=') {
+		if (i == n)
+			break;
+		/* One character: a letter out of step, a '=', or other. */
+		a = b64val[u[i++]];
+		if (u[i - 1] == '=') {
 			bits = 0;	/* padding ends a quantum */
 			acc = 0;
 			continue;
 		}
-		if (v < 0)
+		if (a < 0)
 			continue;
-		acc = (acc << 6) | (unsigned)v;
+		acc = (acc << 6) | (unsigned)a;
 		bits += 6;
 		if (bits >= 8) {
 			bits -= 8;
 			total++;
-			if (out) {
-				/* full (the step above may fill it to the
-				 * last byte): flushed before it is written */
-				if (cn == sizeof(chunk)) {
-					if (!*capped && buf_add(out, chunk,
-					    cn))
-						*capped = 1;
-					cn = 0;
-				}
-				chunk[cn++] = (char)(acc >> bits);
+			/* full (the loop above may fill it to the last
+			 * byte): flushed before it is written */
+			if (cn == sizeof(chunk)) {
+				if (!*capped && buf_add(out, chunk, cn))
+					*capped = 1;
+				cn = 0;
 			}
+			chunk[cn++] = (char)(acc >> bits);
 		}
 		acc &= (1u << bits) - 1;
 	}
-	if (out && cn && !*capped && buf_add(out, chunk, cn))
+	if (cn && !*capped && buf_add(out, chunk, cn))
 		*capped = 1;
 	return total;
+}
+
+/*
+ * What b64_decode returns, without decoding: each letter adds 6 bits, a
+ * byte is out at each 8, and a '=' drops the bits left, so a run of k
+ * letters between two '=' (other characters skipped) makes 3k/4 bytes.
+ */
+static size_t
+b64_count(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, k = 0, total = 0;
+
+	b64_init();
+	while (i < n) {
+		/* Four letters at a time, as b64_decode takes them. */
+		while (n - i >= 4 && (b64val[u[i]] | b64val[u[i + 1]] |
+		    b64val[u[i + 2]] | b64val[u[i + 3]]) >= 0) {
+			k += 4;
+			i += 4;
+		}
+		if (i == n)
+			break;
+		if (u[i] == '=') {
+			total += 3 * k / 4;
+			k = 0;
+		}
+		k += b64val[u[i++]] >= 0;
+	}
+	return total + 3 * k / 4;
 }
 
 /*
@@ -2945,7 +3030,7 @@ mime_decoded_size(const struct mime_part *p)
 
 	switch (p->enc) {
 	case MIME_ENC_BASE64:
-		return b64_decode(p->body, p->body_len, NULL, &capped);
+		return b64_count(p->body, p->body_len);
 	case MIME_ENC_QP:
 		return qp_decode(p->body, p->body_len, NULL, &capped);
 	default:
