@@ -3113,6 +3113,50 @@ encoded_word(const char *s, const char *end, char *cs, size_t cssize,
 	return q + 2;
 }
 
+int
+mime_header_plain(const char *raw, const char **start, size_t *len)
+{
+	const unsigned char *u = (const unsigned char *)raw, *end;
+	const char *b = raw, *e;
+
+	end = u + strlen(raw);
+	while (u < end) {
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		/*
+		 * Eight bytes a step while none is below 0x20, 0x7f or
+		 * above, or '=' (a test may also flag a byte after one that
+		 * is: the byte step below decides).
+		 */
+		const uint64_t ones = 0x0101010101010101ull;
+		const uint64_t highs = ones * 0x80;
+		uint64_t v, x;
+
+		while (end - u >= 8) {
+			memcpy(&v, u, 8);
+			x = v ^ (ones * '=');
+			if (((v - ones * 0x20) | ((v & ~highs) + ones) | v |
+			    (x - ones)) & highs)
+				break;
+			u += 8;
+		}
+		if (u == end)
+			break;
+#endif
+		if (*u < 0x20 || *u >= 0x7f || (u[0] == '=' && u[1] == '?'))
+			return 0;
+		u++;
+	}
+	/* Trimmed as str_trim would: ' ' is the only blank here. */
+	e = (const char *)end;
+	while (*b == ' ')
+		b++;
+	while (e > b && e[-1] == ' ')
+		e--;
+	*start = b;
+	*len = (size_t)(e - b);
+	return 1;
+}
+
 char *
 mime_decode_header(const char *raw, const char *hint)
 {
@@ -3121,25 +3165,12 @@ mime_decode_header(const char *raw, const char *hint)
 	struct buf word = BUF_INIT(BUF_CAP_LINE * 4);
 	char cs[64], pend_cs[64] = "";
 	const char *p, *end, *lit, *we, *q, *g;
-	const unsigned char *u;
 	size_t i, j;
 
 	if (!raw)
 		return xstrdup("");
-	/* Most values: printable ASCII without encoded-words. */
-	for (u = (const unsigned char *)raw; *u >= 0x20 && *u < 0x7f; u++)
-		if (u[0] == '=' && u[1] == '?')
-			break;
-	if (!*u) {
-		/* Trimmed as str_trim would: ' ' is the only blank here. */
-		const char *b = raw, *e = (const char *)u;
-
-		while (*b == ' ')
-			b++;
-		while (e > b && e[-1] == ' ')
-			e--;
-		return xstrndup(b, (size_t)(e - b));
-	}
+	if (mime_header_plain(raw, &p, &i))
+		return xstrndup(p, i);
 	p = lit = raw;
 	end = raw + strlen(raw);
 	while (p < end && (q = memchr(p, '=', (size_t)(end - p)))) {

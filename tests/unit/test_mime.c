@@ -641,6 +641,49 @@ test_base64_random(void **state)
 }
 
 /*
+ * mime_header_plain (eight bytes a step) against a byte at a time, on
+ * random values of printable ASCII with a few blanks, '=', '?', tabs,
+ * DEL and 8-bit bytes; a plain value is what mime_decode_header gives.
+ */
+static void
+test_header_plain(void **state)
+{
+	static const char odd[] = "==??  \t\177\200\303\251";
+	char raw[80], *dec;
+	const char *start;
+	const unsigned char *u;
+	size_t n, i, len;
+	unsigned seed = 777;
+	int round, plain;
+
+	(void)state;
+	for (round = 0; round < 20000; round++) {
+		seed = seed * 1103515245u + 12345u;
+		n = (seed >> 8) % (sizeof(raw) - 1);
+		for (i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			if ((seed >> 16) % 16)
+				raw[i] = (char)(' ' + (seed >> 20) % 95);
+			else
+				raw[i] = odd[(seed >> 20) % (sizeof(odd) - 1)];
+		}
+		raw[n] = '\0';
+		for (u = (const unsigned char *)raw; *u >= 0x20 &&
+		    *u < 0x7f; u++)
+			if (u[0] == '=' && u[1] == '?')
+				break;
+		plain = !*u;
+		assert_int_equal(mime_header_plain(raw, &start, &len), plain);
+		if (!plain)
+			continue;
+		dec = mime_decode_header(raw, NULL);
+		assert_int_equal(strlen(dec), len);
+		assert_memory_equal(dec, start, len);
+		free(dec);
+	}
+}
+
+/*
  * mime_tree_addresses(t, field) gives n mailboxes, the i-th with name and
  * addr (NULL: not checked).
  */
@@ -850,6 +893,7 @@ main(void)
 		cmocka_unit_test(test_tree),
 		cmocka_unit_test(test_base64_chunks),
 		cmocka_unit_test(test_base64_random),
+		cmocka_unit_test(test_header_plain),
 		cmocka_unit_test(test_tree_addresses),
 		cmocka_unit_test(test_relay_header),
 		cmocka_unit_test(test_many_fields),
