@@ -1660,10 +1660,12 @@ mime_part_field(const struct mime_part *p, const char *name)
  * (name*0*=utf-8''%E4...; name*1=...): they are joined here.
  */
 struct param {
-	char *name;		/* lowercase, without "*N" or "*" */
+	char *name;		/* lowercase, without "*N" or "*": short
+				 * ones in small, longer ones owned */
+	char small[24];
 	int section;		/* -1 when not continued */
 	int extended;		/* value is RFC 2231 %-encoded */
-	char *value;
+	const char *value;	/* borrowed from libetpan's tree */
 };
 
 struct params {
@@ -1682,8 +1684,14 @@ params_add(struct params *ps, const char *name, const char *value)
 	if (ps->n >= MIME_MAX_PARAMS || !name || !value)
 		return;
 	p = &ps->p[ps->n++];
-	p->name = str_lower(xstrdup(name));
-	p->value = xstrdup(value);
+	l = strlen(name);
+	if (l < sizeof(p->small)) {
+		memcpy(p->small, name, l + 1);
+		p->name = str_lower(p->small);
+	} else {
+		p->name = str_lower(xstrdup(name));
+	}
+	p->value = value;
 	p->section = -1;
 	p->extended = 0;
 	/* name*, name*N, name*N* */
@@ -1740,10 +1748,9 @@ params_release(struct params *ps)
 {
 	size_t i;
 
-	for (i = 0; i < ps->n; i++) {
-		free(ps->p[i].name);
-		free(ps->p[i].value);
-	}
+	for (i = 0; i < ps->n; i++)
+		if (ps->p[i].name != ps->p[i].small)
+			free(ps->p[i].name);
 	ps->n = 0;
 }
 
@@ -1803,9 +1810,11 @@ param_get(const struct params *ps, const char *name, const char *hint)
 	if (!found) {
 		if (!plain)
 			goto out;
-		buf_addstr(&raw, plain->value);
-	}
-	if (any_ext) {
+		/* Most: one plain value, read where it is (as raw would
+		 * hold it: whole, or nothing past raw's cap). */
+		res = mime_decode_header(strlen(plain->value) <= raw.max ?
+		    plain->value : "", hint);
+	} else if (any_ext) {
 		charset_to_utf8(cs && *cs ? cs : hint, raw.data, raw.len, &out,
 		    NULL);
 		res = buf_detach(&out, NULL);
