@@ -1100,13 +1100,17 @@ prescan(const char *s, size_t n, struct scan *sc)
 	 * "--" after a CR: libetpan takes a first delimiter after a lone
 	 * CR too (counted apart, as a CR then LF starts no line itself).
 	 */
-	for (p = s; (p = memchr(p, '-', (size_t)(end - p))); p++) {
-		if (end - p < 2 || p[1] != '-')
-			continue;
-		if (p == s || p[-1] == '\n')
-			sc->dash_lines++;
-		if (p > s && p[-1] == '\r')
-			sc->dash_lines++;
+	for (p = s; (p = memchr(p, '-', (size_t)(end - p))); ) {
+		if (end - p >= 2 && p[1] == '-') {
+			if (p == s || p[-1] == '\n')
+				sc->dash_lines++;
+			if (p > s && p[-1] == '\r')
+				sc->dash_lines++;
+		}
+		/* The rest of a run of '-' (rulers, delimiter lines)
+		 * follows a '-': no line starts there. */
+		for (p++; p < end && *p == '-'; p++)
+			;
 	}
 	if (!sc->lf)
 		sc->cr = memchr(s, '\r', n) != NULL;
@@ -2142,6 +2146,12 @@ trim_closed(const char *s, size_t n)
 		for (c = "\"\\()[]<>"; *c; c++)
 			special[(unsigned char)*c] = 1;
 	for (; s < e; s++) {
+		/* Four bytes a step through the ordinary ones. */
+		while (e - s >= 4 && !(special[(unsigned char)s[0]] |
+		    special[(unsigned char)s[1]] |
+		    special[(unsigned char)s[2]] |
+		    special[(unsigned char)s[3]]))
+			s += 4;
 		while (s < e && !special[(unsigned char)*s])
 			s++;
 		if (s == e)
