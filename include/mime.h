@@ -179,6 +179,11 @@ char *mime_decode_header(const char *raw, const char *hint);
  */
 int mime_header_plain(const char *raw, const char **start, size_t *len);
 
+#ifdef INQUIRYD_UNITTEST
+/* The "boundary" words of s[0..n) (any case), at most max (prescan). */
+size_t count_boundary(const char *s, size_t n, size_t max);
+#endif
+
 /* One mailbox of an address header. */
 struct mime_address {
 	char *name;		/* decoded display name, or NULL */

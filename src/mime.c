@@ -1052,25 +1052,34 @@ word8(const char *s, size_t n)
 }
 
 /* The "boundary" words of s[0..n) (letters in any case), at most max. */
-static size_t
+UNITTEST size_t
 count_boundary(const char *s, size_t n, size_t max)
 {
 	const uint64_t ones = 0x0101010101010101ull;
 	const uint64_t highs = 0x8080808080808080ull;
-	uint64_t w = word8("boundary", 8), v, x;
-	size_t i = 0, k, count = 0;
+	uint64_t w = word8("boundary", 8), v, x, m;
+	size_t i = 0, count = 0;
 
 	while (i + 8 <= n && count < max) {
-		/* Eight positions at once when none holds a 'b' or 'B'. */
+		/*
+		 * Eight positions at once when none holds a 'b' or 'B';
+		 * else the first that does (the lowest byte flagged is
+		 * exact; one position a step on big-endian machines), and
+		 * on from the one after it.
+		 */
 		memcpy(&v, s + i, 8);
 		x = (v | 0x2020202020202020ull) ^ (ones * 'b');
-		if (!((x - ones) & ~x & highs)) {
+		m = (x - ones) & ~x & highs;
+		if (!m) {
 			i += 8;
 			continue;
 		}
-		for (k = 0; k < 8 && i + 8 <= n && count < max; k++, i++)
-			if ((s[i] | 0x20) == 'b' && word8(s + i, 8) == w)
-				count++;
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		i += (size_t)__builtin_ctzll(m) / 8;
+#endif
+		if (i + 8 <= n && (s[i] | 0x20) == 'b' && word8(s + i, 8) == w)
+			count++;
+		i++;
 	}
 	return count;
 }
@@ -1564,6 +1573,9 @@ field_name_char(unsigned char c)
 	return c > 32 && c < 127 && c != ':';
 }
 
+/* field_name_char as a table, for field_colon's four bytes a step. */
+static unsigned char name_chars[256];
+
 /*
  * The colon after the field name that line[0..ce) starts with ("Name:",
  * "Name :"), or NULL when the line is no field; *nlen (unless NULL) gets
@@ -1572,10 +1584,20 @@ field_name_char(unsigned char c)
 static const char *
 field_colon(const char *line, const char *ce, size_t *nlen)
 {
-	const char *q = line;
+	const unsigned char *u = (const unsigned char *)line;
+	const char *q;
+	int c;
 
-	while (q < ce && field_name_char((unsigned char)*q))
-		q++;
+	if (!name_chars['A'])
+		for (c = 0; c < 256; c++)
+			name_chars[c] = (unsigned char)field_name_char(
+			    (unsigned char)c);
+	while (ce - (const char *)u >= 4 && (name_chars[u[0]] &
+	    name_chars[u[1]] & name_chars[u[2]] & name_chars[u[3]]))
+		u += 4;
+	while ((const char *)u < ce && name_chars[*u])
+		u++;
+	q = (const char *)u;
 	if (q == line)
 		return NULL;
 	if (nlen)

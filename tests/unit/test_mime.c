@@ -684,6 +684,44 @@ test_header_plain(void **state)
 }
 
 /*
+ * count_boundary (eight bytes a step) against a byte at a time, on
+ * random text of the word's letters in both cases and a few others.
+ */
+static void
+test_count_boundary(void **state)
+{
+	static const char letters[] = "bBoOuUnNdDaArRyYx =\"\n";
+	char s[200];
+	size_t n, i, k, max, want;
+	unsigned seed = 4242;
+	int round;
+
+	(void)state;
+	for (round = 0; round < 20000; round++) {
+		seed = seed * 1103515245u + 12345u;
+		n = (seed >> 8) % sizeof(s);
+		max = (seed >> 20) % 6;
+		for (i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			if ((seed >> 16) % 10 == 0 && i + 8 <= n) {
+				memcpy(s + i, (seed >> 20) % 2 ? "boundary" :
+				    "BoUnDaRY", 8);
+				i += 7;
+				continue;
+			}
+			s[i] = letters[(seed >> 20) % (sizeof(letters) - 1)];
+		}
+		for (i = 0, want = 0; i + 8 <= n && want < max; i++) {
+			for (k = 0; k < 8 && (s[i + k] | 0x20) ==
+			    "boundary"[k]; k++)
+				;
+			want += k == 8;
+		}
+		assert_int_equal(count_boundary(s, n, max), want);
+	}
+}
+
+/*
  * mime_tree_addresses(t, field) gives n mailboxes, the i-th with name and
  * addr (NULL: not checked).
  */
@@ -894,6 +932,7 @@ main(void)
 		cmocka_unit_test(test_base64_chunks),
 		cmocka_unit_test(test_base64_random),
 		cmocka_unit_test(test_header_plain),
+		cmocka_unit_test(test_count_boundary),
 		cmocka_unit_test(test_tree_addresses),
 		cmocka_unit_test(test_relay_header),
 		cmocka_unit_test(test_many_fields),
