@@ -748,14 +748,17 @@ forward_subject(const char *subject)
 {
 	const char *s = subject ? subject : "";
 	size_t i;
-	int yes = 0, rounds;
+	int yes = 0, rounds, c;
 
 	/* "Re: Fw: x", "[EXT] FW: x" */
 	for (rounds = 0; rounds < 4 && !yes; rounds++) {
 		while (*s == ' ' || *s == '\t')
 			s++;
-		for (i = 0; fwd_prefixes[i]; i++)
-			if (starts_lower(s, fwd_prefixes[i]))
+		/* The first letter first: most prefixes differ there. */
+		c = *s >= 'A' && *s <= 'Z' ? *s - 'A' + 'a' : *s;
+		for (i = 0; fwd_prefixes[i] && !yes; i++)
+			if (fwd_prefixes[i][0] == c &&
+			    starts_lower(s, fwd_prefixes[i]))
 				yes = 1;
 		if (starts_lower(s, "re:") || starts_lower(s, "aw:") ||
 		    starts_lower(s, "回复:") || starts_lower(s, "回复："))
