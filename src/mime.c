@@ -1497,10 +1497,15 @@ keep_past_cap(struct reader *r, struct mime_part *p, struct field_list *fl)
 static void
 open_field(struct field_list *fl, const char *name, size_t n)
 {
+	char *d = buf_space(&fl->blk, n + 1);
+
 	fl->name = fl->blk.len;
 	fl->nlen = n;
-	buf_add(&fl->blk, name, n);
-	buf_addch(&fl->blk, '\0');
+	if (d) {	/* the block's cap is far above any header */
+		memcpy(d, name, n);
+		d[n] = '\0';
+		buf_added(&fl->blk, n + 1);
+	}
 	fl->value = fl->blk.len;
 	fl->raw = 0;
 }
@@ -1626,8 +1631,12 @@ read_fields(struct reader *r, struct mime_part *p, const char *s, size_t n)
 
 	memset(&fl, 0, sizeof(fl));
 	buf_init(&fl.blk, BUF_CAP_HUGE);
-	/* Most headers fit: one allocation for the block. */
+	/* Most headers fit: one allocation for the block, and one for
+	 * the fields (a field every 32 bytes, at most 1024 at first). */
 	buf_reserve(&fl.blk, MIN(n, (size_t)4096));
+	if (n)
+		GROW(p->fields, p->nfields + MIN(n / 32 + 1, (size_t)1024),
+		    fl.alloc);
 
 	while (line < end) {
 		nl = memchr(line, '\n', (size_t)(end - line));
