@@ -3269,6 +3269,10 @@ mime_decode_header(const char *raw, const char *hint)
 
 #define MIME_MAX_ADDRESSES 200
 
+/*
+ * Adds the mailbox name[0..nlen) addr[0..alen), decoded, to v; name is
+ * part of a NUL-terminated string (name[nlen] is read).
+ */
 static void
 push_address(struct mime_address **v, size_t *n, size_t *alloc,
     const char *name, size_t nlen, const char *addr, size_t alen,
@@ -3281,8 +3285,9 @@ push_address(struct mime_address **v, size_t *n, size_t *alloc,
 	if (*n >= MIME_MAX_ADDRESSES)
 		return;
 	if (name && nlen) {
-		raw = xstrndup(name, nlen);
-		nm = mime_decode_header(raw, hint);
+		/* A whole string (libetpan's display name) needs no copy. */
+		raw = name[nlen] ? xstrndup(name, nlen) : NULL;
+		nm = mime_decode_header(raw ? raw : name, hint);
 		free(raw);
 		/* Quotes left by the lenient reading. */
 		if (nm[0] == '"' && strlen(nm) >= 2 &&
