@@ -63,12 +63,17 @@ clean_value(const char *s)
 static int
 is_ascii(const char *s, size_t n)
 {
-	size_t i;
+	uint64_t v, any = 0;
+	size_t i = 0;
 
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] >= 0x80)
-			return 0;
-	return 1;
+	/* Eight bytes a step: the high bits or'ed together. */
+	for (; n - i >= 8; i += 8) {
+		memcpy(&v, s + i, 8);
+		any |= v;
+	}
+	for (; i < n; i++)
+		any |= (unsigned char)s[i];
+	return !(any & 0x8080808080808080ull);
 }
 
 static const char b64chars[] =
