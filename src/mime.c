@@ -1321,12 +1321,21 @@ bvals_line(struct bvals *b, const char *x, size_t xn)
 static size_t
 bvals_lines(struct bvals *b, const char *s, size_t n)
 {
-	const char *p = s, *end = s + n, *e;
+	const char *p = s, *end = s + n, *e, *cr, *lf = NULL;
 	size_t count = 0;
 
 	while (p < end) {
-		for (e = p; e < end && *e != '\n' && *e != '\r'; e++)
-			;
+		/*
+		 * The line's end: the next LF (kept while it is ahead, so
+		 * that lines cut by lone CRs do not look for it again), or
+		 * a CR before it.
+		 */
+		if ((!lf || lf < p) && !(lf = memchr(p, '\n',
+		    (size_t)(end - p))))
+			lf = end;
+		e = lf;
+		if ((cr = memchr(p, '\r', (size_t)(e - p))))
+			e = cr;
 		if (end - p >= 2 && p[0] == '-' && p[1] == '-')
 			count += (size_t)bvals_line(b, p + 2, (size_t)(e - p - 2));
 		p = e + 1;

@@ -722,6 +722,46 @@ test_count_boundary(void **state)
 }
 
 /*
+ * An unclosed multipart is closed: its delimiter lines are found line by
+ * line, ended by LF, CRLF or a lone CR (bvals_lines), and only the
+ * boundary whose "--" lines occur without a close gets one.
+ */
+static void
+test_unclosed_multipart(void **state)
+{
+	static const char *const msgs[] = {
+		"Content-Type: multipart/mixed; boundary=\"b1\"\n\n"
+		    "--b1\nContent-Type: text/plain\n\nhello\n"
+		    "--b1\nContent-Type: text/plain\n\nworld\n",
+		"Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
+		    "--b1\r\nContent-Type: text/plain\r\n\r\nhello\r\n"
+		    "--b1\r\nContent-Type: text/plain\r\n\r\nworld\r\n",
+		"Content-Type: multipart/mixed; boundary=\"b1\"\n\n"
+		    "x\r--b1\nContent-Type: text/plain\n\nhello\r\r\n"
+		    "--b1\nContent-Type: text/plain\n\nworld\n",
+	};
+	struct mime_limits lim = { 100, 10, 8192 };
+	struct mime_tree t;
+	struct err e = ERR_INIT;
+	size_t i, k;
+	int closed;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(msgs); i++) {
+		assert_int_equal(mime_parse(msgs[i], strlen(msgs[i]), &lim,
+		    &t, &e), 0);
+		for (k = 0, closed = 0; k < t.defects.n; k++)
+			closed += strstr(t.defects.v[k],
+			    "no closing boundary 'b1'") != NULL;
+		assert_int_equal(closed, 1);
+		assert_string_equal(t.root->type, "multipart/mixed");
+		assert_non_null(t.root->child);
+		assert_non_null(t.root->child->next);
+		mime_tree_release(&t);
+	}
+}
+
+/*
  * mime_tree_addresses(t, field) gives n mailboxes, the i-th with name and
  * addr (NULL: not checked).
  */
@@ -933,6 +973,7 @@ main(void)
 		cmocka_unit_test(test_base64_random),
 		cmocka_unit_test(test_header_plain),
 		cmocka_unit_test(test_count_boundary),
+		cmocka_unit_test(test_unclosed_multipart),
 		cmocka_unit_test(test_tree_addresses),
 		cmocka_unit_test(test_relay_header),
 		cmocka_unit_test(test_many_fields),
