@@ -54,6 +54,14 @@ int buf_vaddf(struct buf *b, const char *fmt, va_list ap) ATTR_PRINTF(2, 0);
  * by step.  Changes neither the contents nor the overflow flag.
  */
 void buf_reserve(struct buf *b, size_t n);
+/*
+ * Room to write up to n bytes in place after the contents: a pointer to
+ * it, or NULL (nothing changed, overflow set) when n passes the cap.
+ * What is written there counts once buf_added() says how much.
+ */
+char *buf_space(struct buf *b, size_t n);
+/* Counts k more bytes written at buf_space() (k <= the n asked there). */
+void buf_added(struct buf *b, size_t k);
 /* Shortens to n bytes (n <= len). */
 void buf_setlen(struct buf *b, size_t n);
 /* Removes trailing ASCII white space. */

@@ -79,4 +79,9 @@ void html_meta_release(struct html_meta *m);
  */
 char *html_sniff_charset(const char *bytes, size_t len);
 
+#ifdef INQUIRYD_UNITTEST
+/* The first control below 0x20 but tab, LF and CR in u[0..n), or n. */
+size_t html_first_dropped(const unsigned char *u, size_t n);
+#endif
+
 #endif

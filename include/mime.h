@@ -172,6 +172,17 @@ size_t mime_decoded_size(const struct mime_part *p);
  * Returns an owned UTF-8 string, never NULL.
  */
 char *mime_decode_header(const char *raw, const char *hint);
+/*
+ * Whether mime_decode_header would return raw as it is but for its ends
+ * (printable ASCII without an encoded-word): then 1, with the trimmed
+ * value at *start, *len bytes long (in raw, not a copy); else 0.
+ */
+int mime_header_plain(const char *raw, const char **start, size_t *len);
+
+#ifdef INQUIRYD_UNITTEST
+/* The "boundary" words of s[0..n) (any case), at most max (prescan). */
+size_t count_boundary(const char *s, size_t n, size_t max);
+#endif
 
 /* One mailbox of an address header. */
 struct mime_address {

@@ -90,6 +90,21 @@ buf_reserve(struct buf *b, size_t n)
 	b->alloc = need;
 }
 
+char *
+buf_space(struct buf *b, size_t n)
+{
+	if (buf_room(b, n))
+		return NULL;
+	return b->data + b->len;
+}
+
+void
+buf_added(struct buf *b, size_t k)
+{
+	b->len += k;
+	b->data[b->len] = '\0';
+}
+
 int
 buf_add(struct buf *b, const void *p, size_t n)
 {

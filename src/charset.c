@@ -671,7 +671,10 @@ charset_to_utf8(const char *label, const char *in, size_t len,
 
 	if (kind != CS_WIDE && kind != CS_7BIT && all_ascii(in, len)) {
 		/* ASCII is UTF-8: a copy, without NUL bytes if any */
-		capped = charset_utf8_sanitize(in, len, out) < 0;
+		if (!memchr(in, '\0', len))
+			capped = add_utf8_capped(out, in, len) < 0;
+		else
+			capped = charset_utf8_sanitize(in, len, out) < 0;
 		name = "US-ASCII";	/* whatever the label, it reads so */
 		valid = 1;
 		goto out;

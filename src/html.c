@@ -819,6 +819,33 @@ dropped_control(unsigned char c)
 }
 
 /*
+ * The first byte of u[0..n) that dropped_control() takes, or n.  Eight
+ * bytes a step while none is below 0x20 (HTML has an LF a line: a word
+ * with one is then read byte by byte).
+ */
+UNITTEST size_t
+html_first_dropped(const unsigned char *u, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ull;
+	uint64_t v;
+	size_t i = 0, k;
+
+	for (; n - i >= 8; i += 8) {
+		memcpy(&v, u + i, 8);
+		/* whether any byte is below 0x20 (exact, whatever the
+		 * byte order) */
+		if (!((v - ones * 0x20) & ~v & (ones * 0x80)))
+			continue;
+		for (k = 0; k < 8; k++)
+			if (dropped_control(u[i + k]))
+				return i + k;
+	}
+	while (i < n && !dropped_control(u[i]))
+		i++;
+	return i;
+}
+
+/*
  * html[0..len) as libxml2 must have it: valid UTF-8 (a bad byte becomes
  * U+FFFD), NUL bytes dropped and the other controls it drops read as
  * spaces.  Returns html itself when it is so, else a copy in tmp.
@@ -828,8 +855,7 @@ clean_input(const char *html, size_t *len, struct buf *tmp)
 {
 	size_t i;
 
-	for (i = 0; i < *len && !dropped_control((unsigned char)html[i]); i++)
-		;
+	i = html_first_dropped((const unsigned char *)html, *len);
 	if (i == *len && charset_utf8_valid(html, *len))
 		return html;
 	charset_utf8_sanitize(html, *len, tmp);

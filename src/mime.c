@@ -63,12 +63,17 @@ clean_value(const char *s)
 static int
 is_ascii(const char *s, size_t n)
 {
-	size_t i;
+	uint64_t v, any = 0;
+	size_t i = 0;
 
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] >= 0x80)
-			return 0;
-	return 1;
+	/* Eight bytes a step: the high bits or'ed together. */
+	for (; n - i >= 8; i += 8) {
+		memcpy(&v, s + i, 8);
+		any |= v;
+	}
+	for (; i < n; i++)
+		any |= (unsigned char)s[i];
+	return !(any & 0x8080808080808080ull);
 }
 
 static const char b64chars[] =
@@ -1052,25 +1057,34 @@ word8(const char *s, size_t n)
 }
 
 /* The "boundary" words of s[0..n) (letters in any case), at most max. */
-static size_t
+UNITTEST size_t
 count_boundary(const char *s, size_t n, size_t max)
 {
 	const uint64_t ones = 0x0101010101010101ull;
 	const uint64_t highs = 0x8080808080808080ull;
-	uint64_t w = word8("boundary", 8), v, x;
-	size_t i = 0, k, count = 0;
+	uint64_t w = word8("boundary", 8), v, x, m;
+	size_t i = 0, count = 0;
 
 	while (i + 8 <= n && count < max) {
-		/* Eight positions at once when none holds a 'b' or 'B'. */
+		/*
+		 * Eight positions at once when none holds a 'b' or 'B';
+		 * else the first that does (the lowest byte flagged is
+		 * exact; one position a step on big-endian machines), and
+		 * on from the one after it.
+		 */
 		memcpy(&v, s + i, 8);
 		x = (v | 0x2020202020202020ull) ^ (ones * 'b');
-		if (!((x - ones) & ~x & highs)) {
+		m = (x - ones) & ~x & highs;
+		if (!m) {
 			i += 8;
 			continue;
 		}
-		for (k = 0; k < 8 && i + 8 <= n && count < max; k++, i++)
-			if ((s[i] | 0x20) == 'b' && word8(s + i, 8) == w)
-				count++;
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		i += (size_t)__builtin_ctzll(m) / 8;
+#endif
+		if (i + 8 <= n && (s[i] | 0x20) == 'b' && word8(s + i, 8) == w)
+			count++;
+		i++;
 	}
 	return count;
 }
@@ -1100,13 +1114,17 @@ prescan(const char *s, size_t n, struct scan *sc)
 	 * "--" after a CR: libetpan takes a first delimiter after a lone
 	 * CR too (counted apart, as a CR then LF starts no line itself).
 	 */
-	for (p = s; (p = memchr(p, '-', (size_t)(end - p))); p++) {
-		if (end - p < 2 || p[1] != '-')
-			continue;
-		if (p == s || p[-1] == '\n')
-			sc->dash_lines++;
-		if (p > s && p[-1] == '\r')
-			sc->dash_lines++;
+	for (p = s; (p = memchr(p, '-', (size_t)(end - p))); ) {
+		if (end - p >= 2 && p[1] == '-') {
+			if (p == s || p[-1] == '\n')
+				sc->dash_lines++;
+			if (p > s && p[-1] == '\r')
+				sc->dash_lines++;
+		}
+		/* The rest of a run of '-' (rulers, delimiter lines)
+		 * follows a '-': no line starts there. */
+		for (p++; p < end && *p == '-'; p++)
+			;
 	}
 	if (!sc->lf)
 		sc->cr = memchr(s, '\r', n) != NULL;
@@ -1303,12 +1321,21 @@ bvals_line(struct bvals *b, const char *x, size_t xn)
 static size_t
 bvals_lines(struct bvals *b, const char *s, size_t n)
 {
-	const char *p = s, *end = s + n, *e;
+	const char *p = s, *end = s + n, *e, *cr, *lf = NULL;
 	size_t count = 0;
 
 	while (p < end) {
-		for (e = p; e < end && *e != '\n' && *e != '\r'; e++)
-			;
+		/*
+		 * The line's end: the next LF (kept while it is ahead, so
+		 * that lines cut by lone CRs do not look for it again), or
+		 * a CR before it.
+		 */
+		if ((!lf || lf < p) && !(lf = memchr(p, '\n',
+		    (size_t)(end - p))))
+			lf = end;
+		e = lf;
+		if ((cr = memchr(p, '\r', (size_t)(e - p))))
+			e = cr;
 		if (end - p >= 2 && p[0] == '-' && p[1] == '-')
 			count += (size_t)bvals_line(b, p + 2, (size_t)(e - p - 2));
 		p = e + 1;
@@ -1417,14 +1444,20 @@ check_bounds(struct reader *r, const char *s, size_t n,
 
 /*
  * The fields of a header being read: blk holds "name\0value\0" per field,
- * in order (read_fields points the fields into it once it is complete).
- * Past MIME_MAX_FIELDS, seen is a table of the names kept (their offsets
- * in blk plus one, 0 for a free slot).
+ * in order, each value written there as its lines are read (no copy in
+ * between); the part's fields hold offsets into blk until it is complete
+ * (read_fields then points them into it).  Past MIME_MAX_FIELDS, seen is
+ * a table of the names kept (their offsets in blk plus one, 0 for a free
+ * slot).
  */
 struct field_list {
 	struct buf blk;
 	size_t alloc;		/* of the part's fields */
 	size_t *seen;
+	size_t name;		/* the open field's name in blk */
+	size_t nlen;		/* its length; 0: no field open */
+	size_t value;		/* its value in blk */
+	size_t raw;		/* its value's bytes before trimming */
 };
 
 /*
@@ -1447,14 +1480,13 @@ name_add(struct field_list *fl, const char *name, size_t n, size_t off)
 }
 
 /*
- * Whether a field named name[0..n) past the first MIME_MAX_FIELDS is
- * kept: when no field before it had that name, up to MIME_MAX_NAMES of
- * them.  A header of thousands of Received lines so keeps its From and
- * Subject, which come last.
+ * Whether the open field, past the first MIME_MAX_FIELDS, is kept: when
+ * no field before it had its name, up to MIME_MAX_NAMES of them.  A
+ * header of thousands of Received lines so keeps its From and Subject,
+ * which come last.
  */
 static int
-keep_past_cap(struct reader *r, struct mime_part *p, struct field_list *fl,
-    const char *name, size_t n)
+keep_past_cap(struct reader *r, struct mime_part *p, struct field_list *fl)
 {
 	size_t i, off, len;
 
@@ -1472,64 +1504,86 @@ keep_past_cap(struct reader *r, struct mime_part *p, struct field_list *fl,
 	}
 	if (p->nfields >= MIME_MAX_FIELDS + MIME_MAX_NAMES)
 		return 0;
-	return name_add(fl, name, n, fl->blk.len);
+	return name_add(fl, fl->blk.data + fl->name, fl->nlen, fl->name);
 }
 
-/* Appends field name: val to the part's fields. */
+/* Opens field name[0..n): its name is written, its value comes next. */
 static void
-add_field(struct reader *r, struct mime_part *p, struct field_list *fl,
-    const char *name, size_t nlen, const char *val, size_t vlen)
+open_field(struct field_list *fl, const char *name, size_t n)
 {
-	if (p->nfields >= MIME_MAX_FIELDS &&
-	    !keep_past_cap(r, p, fl, name, nlen))
-		return;
-	GROW(p->fields, p->nfields + 1, fl->alloc);
-	p->nfields++;
-	/* One allocation for the whole header: dozens of fields. */
-	buf_add(&fl->blk, name, nlen);
-	buf_addch(&fl->blk, '\0');
-	buf_add(&fl->blk, val, vlen);
-	buf_addch(&fl->blk, '\0');
+	char *d = buf_space(&fl->blk, n + 1);
+
+	fl->name = fl->blk.len;
+	fl->nlen = n;
+	if (d) {	/* the block's cap is far above any header */
+		memcpy(d, name, n);
+		d[n] = '\0';
+		buf_added(&fl->blk, n + 1);
+	}
+	fl->value = fl->blk.len;
+	fl->raw = 0;
 }
 
 /*
- * Appends a value line to buf v (capped at max_header), NUL bytes read as
- * spaces.
+ * Appends a value line s[0..n) to the open field's value, capped at
+ * max_header bytes (counted before trimming), NUL bytes read as spaces.
+ * Blanks before any other byte are not written: the value is trimmed.
  */
 static void
-value_add(struct reader *r, struct buf *v, const char *s, size_t n)
+value_add(struct reader *r, struct field_list *fl, const char *s, size_t n)
 {
-	size_t i, start = v->len;
+	size_t room = r->lim->max_header - fl->raw, start;
+	char *d;
 
-	if (buf_add(v, s, n)) {
-		buf_add(v, s, v->max - v->len);
+	if (n > room) {
+		n = room;
 		if (!r->header_cut_noted++)
 			defect(r, "header field longer than %zu bytes cut",
 			    r->lim->max_header);
 	}
-	if (memchr(v->data + start, '\0', v->len - start))
-		for (i = start; i < v->len; i++)
-			if (!v->data[i])
-				v->data[i] = ' ';
+	fl->raw += n;
+	if (fl->blk.len == fl->value)
+		while (n && (*s == ' ' || *s == '\t' || !*s)) {
+			s++;
+			n--;
+		}
+	start = fl->blk.len;
+	buf_add(&fl->blk, s, n);
+	if (memchr(fl->blk.data + start, '\0', fl->blk.len - start))
+		for (d = fl->blk.data + start; d < fl->blk.data +
+		    fl->blk.len; d++)
+			if (!*d)
+				*d = ' ';
 }
 
+/*
+ * Closes the open field: its value trimmed, and kept (its offsets in the
+ * part's fields, see read_fields) or taken back out of the block.
+ */
 static void
-finish_field(struct reader *r, struct mime_part *p, struct field_list *fl,
-    const char *name, size_t nlen, struct buf *v)
+close_field(struct reader *r, struct mime_part *p, struct field_list *fl)
 {
-	const char *s = v->data;
-	size_t n = v->len;
+	struct buf *b = &fl->blk;
+	size_t n = b->len;
 
-	if (!nlen)
+	if (!fl->nlen)
 		return;
-	while (n && (*s == ' ' || *s == '\t')) {
-		s++;
+	while (n > fl->value && (b->data[n - 1] == ' ' ||
+	    b->data[n - 1] == '\t'))
 		n--;
+	buf_setlen(b, n);
+	if (p->nfields >= MIME_MAX_FIELDS && !keep_past_cap(r, p, fl)) {
+		buf_setlen(b, fl->name);
+		fl->nlen = 0;
+		return;
 	}
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
-	add_field(r, p, fl, name, nlen, s, n);
-	buf_reset(v);
+	buf_addch(b, '\0');
+	GROW(p->fields, p->nfields + 1, fl->alloc);
+	/* Offsets until the block stops moving (uintptr_t: not pointers). */
+	p->fields[p->nfields].name = (char *)(uintptr_t)fl->name;
+	p->fields[p->nfields].value = (char *)(uintptr_t)fl->value;
+	p->nfields++;
+	fl->nlen = 0;
 }
 
 static int
@@ -1537,6 +1591,9 @@ field_name_char(unsigned char c)
 {
 	return c > 32 && c < 127 && c != ':';
 }
+
+/* field_name_char as a table, for field_colon's four bytes a step. */
+static unsigned char name_chars[256];
 
 /*
  * The colon after the field name that line[0..ce) starts with ("Name:",
@@ -1546,10 +1603,20 @@ field_name_char(unsigned char c)
 static const char *
 field_colon(const char *line, const char *ce, size_t *nlen)
 {
-	const char *q = line;
+	const unsigned char *u = (const unsigned char *)line;
+	const char *q;
+	int c;
 
-	while (q < ce && field_name_char((unsigned char)*q))
-		q++;
+	if (!name_chars['A'])
+		for (c = 0; c < 256; c++)
+			name_chars[c] = (unsigned char)field_name_char(
+			    (unsigned char)c);
+	while (ce - (const char *)u >= 4 && (name_chars[u[0]] &
+	    name_chars[u[1]] & name_chars[u[2]] & name_chars[u[3]]))
+		u += 4;
+	while ((const char *)u < ce && name_chars[*u])
+		u++;
+	q = (const char *)u;
 	if (q == line)
 		return NULL;
 	if (nlen)
@@ -1572,16 +1639,18 @@ field_colon(const char *line, const char *ce, size_t *nlen)
 static size_t
 read_fields(struct reader *r, struct mime_part *p, const char *s, size_t n)
 {
-	struct buf v = BUF_INIT(r->lim->max_header);
-	struct field_list fl = { BUF_INIT(BUF_CAP_HUGE), 0, NULL };
+	struct field_list fl;
 	const char *line = s, *end = s + n, *nl, *ce, *colon;
-	const char *name = NULL;
-	char *b;
-	size_t nlen = 0, n1, i;
+	size_t n1, i;
 
-	/* Most headers fit: one allocation each for values and block. */
-	buf_reserve(&v, 256);
+	memset(&fl, 0, sizeof(fl));
+	buf_init(&fl.blk, BUF_CAP_HUGE);
+	/* Most headers fit: one allocation for the block, and one for
+	 * the fields (a field every 32 bytes, at most 1024 at first). */
 	buf_reserve(&fl.blk, MIN(n, (size_t)4096));
+	if (n)
+		GROW(p->fields, p->nfields + MIN(n / 32 + 1, (size_t)1024),
+		    fl.alloc);
 
 	while (line < end) {
 		nl = memchr(line, '\n', (size_t)(end - line));
@@ -1593,32 +1662,30 @@ read_fields(struct reader *r, struct mime_part *p, const char *s, size_t n)
 			break;
 		}
 		if (*line == ' ' || *line == '\t') {
-			if (nlen)
-				value_add(r, &v, line, (size_t)(ce - line));
+			if (fl.nlen)
+				value_add(r, &fl, line, (size_t)(ce - line));
 			line = nl ? nl + 1 : end;
 			continue;
 		}
 		if (!(colon = field_colon(line, ce, &n1)))
 			break;
-		finish_field(r, p, &fl, name, nlen, &v);
-		name = line;
-		nlen = n1;
-		value_add(r, &v, colon + 1, (size_t)(ce - colon - 1));
+		close_field(r, p, &fl);
+		open_field(&fl, line, n1);
+		value_add(r, &fl, colon + 1, (size_t)(ce - colon - 1));
 		line = nl ? nl + 1 : end;
 	}
-	finish_field(r, p, &fl, name, nlen, &v);
-	buf_release(&v);
+	close_field(r, p, &fl);
 	free(fl.seen);
-	/* Names and values are NUL-free: the block is read in order. */
-	b = buf_detach(&fl.blk, NULL);
-	for (i = 0; i < p->nfields; i++) {
-		p->fields[i].name = b;
-		b += strlen(b) + 1;
-		p->fields[i].value = b;
-		b += strlen(b) + 1;
+	if (p->nfields) {
+		char *b = buf_detach(&fl.blk, NULL);
+
+		for (i = 0; i < p->nfields; i++) {
+			p->fields[i].name = b + (uintptr_t)p->fields[i].name;
+			p->fields[i].value = b +
+			    (uintptr_t)p->fields[i].value;
+		}
 	}
-	if (!i)
-		free(b);
+	buf_release(&fl.blk);
 	return (size_t)(line - s);
 }
 
@@ -1642,10 +1709,12 @@ mime_part_field(const struct mime_part *p, const char *name)
  * (name*0*=utf-8''%E4...; name*1=...): they are joined here.
  */
 struct param {
-	char *name;		/* lowercase, without "*N" or "*" */
+	char *name;		/* lowercase, without "*N" or "*": short
+				 * ones in small, longer ones owned */
+	char small[24];
 	int section;		/* -1 when not continued */
 	int extended;		/* value is RFC 2231 %-encoded */
-	char *value;
+	const char *value;	/* borrowed from libetpan's tree */
 };
 
 struct params {
@@ -1664,8 +1733,14 @@ params_add(struct params *ps, const char *name, const char *value)
 	if (ps->n >= MIME_MAX_PARAMS || !name || !value)
 		return;
 	p = &ps->p[ps->n++];
-	p->name = str_lower(xstrdup(name));
-	p->value = xstrdup(value);
+	l = strlen(name);
+	if (l < sizeof(p->small)) {
+		memcpy(p->small, name, l + 1);
+		p->name = str_lower(p->small);
+	} else {
+		p->name = str_lower(xstrdup(name));
+	}
+	p->value = value;
 	p->section = -1;
 	p->extended = 0;
 	/* name*, name*N, name*N* */
@@ -1722,10 +1797,9 @@ params_release(struct params *ps)
 {
 	size_t i;
 
-	for (i = 0; i < ps->n; i++) {
-		free(ps->p[i].name);
-		free(ps->p[i].value);
-	}
+	for (i = 0; i < ps->n; i++)
+		if (ps->p[i].name != ps->p[i].small)
+			free(ps->p[i].name);
 	ps->n = 0;
 }
 
@@ -1785,9 +1859,11 @@ param_get(const struct params *ps, const char *name, const char *hint)
 	if (!found) {
 		if (!plain)
 			goto out;
-		buf_addstr(&raw, plain->value);
-	}
-	if (any_ext) {
+		/* Most: one plain value, read where it is (as raw would
+		 * hold it: whole, or nothing past raw's cap). */
+		res = mime_decode_header(strlen(plain->value) <= raw.max ?
+		    plain->value : "", hint);
+	} else if (any_ext) {
 		charset_to_utf8(cs && *cs ? cs : hint, raw.data, raw.len, &out,
 		    NULL);
 		res = buf_detach(&out, NULL);
@@ -2115,6 +2191,12 @@ trim_closed(const char *s, size_t n)
 		for (c = "\"\\()[]<>"; *c; c++)
 			special[(unsigned char)*c] = 1;
 	for (; s < e; s++) {
+		/* Four bytes a step through the ordinary ones. */
+		while (e - s >= 4 && !(special[(unsigned char)s[0]] |
+		    special[(unsigned char)s[1]] |
+		    special[(unsigned char)s[2]] |
+		    special[(unsigned char)s[3]]))
+			s += 4;
 		while (s < e && !special[(unsigned char)*s])
 			s++;
 		if (s == e)
@@ -2745,82 +2827,167 @@ b64_init(void)
 }
 
 /*
+ * Base64 decoding of s[0..n) into d, which has room for 3n/4 bytes (see
+ * b64_decode for the rules); returns the bytes written.
+ */
+static size_t
+b64_into(const unsigned char *u, size_t n, char *d)
+{
+	unsigned acc = 0;
+	int bits = 0, a, b, c, e;
+	size_t i = 0, k = 0;
+
+	while (i < n) {
+		/* Whole quanta, as in b64_decode. */
+		while (!bits && n - i >= 4) {
+			a = b64val[u[i]];
+			b = b64val[u[i + 1]];
+			c = b64val[u[i + 2]];
+			e = b64val[u[i + 3]];
+			if ((a | b | c | e) < 0)
+				break;
+			d[k] = (char)(a << 2 | b >> 4);
+			d[k + 1] = (char)(b << 4 | c >> 2);
+			d[k + 2] = (char)(c << 6 | e);
+			k += 3;
+			i += 4;
+		}
+		if (i == n)
+			break;
+		a = b64val[u[i++]];
+		if (u[i - 1] == '=') {
+			bits = 0;
+			acc = 0;
+			continue;
+		}
+		if (a < 0)
+			continue;
+		acc = (acc << 6) | (unsigned)a;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			d[k++] = (char)(acc >> bits);
+		}
+		acc &= (1u << bits) - 1;
+	}
+	return k;
+}
+
+/*
  * Base64, leniently: characters outside the alphabet are skipped, URL-safe
  * letters read, and '=' ends a quantum, so that blocks encoded apart and
  * written one after the other decode right (libetpan's decoder skips the
  * '=' and shifts every later byte; it also appends three bytes at a time
- * to its string, three times slower here).  Decodes into out, or only
- * counts when out is NULL; returns the decoded size, *capped when out's
+ * to its string, three times slower here).  Decodes into out in chunks
+ * (flushed at the same points whatever the speed: a cut output ends at
+ * the last chunk that fit); returns the decoded size, *capped when out's
  * cap was hit.
  */
 static size_t
 b64_decode(const char *s, size_t n, struct buf *out, int *capped)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	unsigned acc = 0;
-	int bits = 0;
-	size_t i, total = 0;
-	char chunk[1024];
+	int bits = 0, a, b, c, d;
+	size_t i = 0, total = 0;
+	char chunk[1024], *dst;
 	size_t cn = 0;
 
 	b64_init();
-	for (i = 0; i < n; i++) {
-		signed char v = b64val[(unsigned char)s[i]];
-		signed char v1, v2, v3;
-
-		/* Four letters of a whole quantum make three bytes: the
-		 * common case, taken in one step. */
-		if (!bits && i + 4 <= n && v >= 0 &&
-		    (v1 = b64val[(unsigned char)s[i + 1]]) >= 0 &&
-		    (v2 = b64val[(unsigned char)s[i + 2]]) >= 0 &&
-		    (v3 = b64val[(unsigned char)s[i + 3]]) >= 0) {
-			unsigned q = (unsigned)v << 18 | (unsigned)v1 << 12 |
-			    (unsigned)v2 << 6 | (unsigned)v3;
-
-			total += 3;
-			if (out) {
-				if (cn + 3 > sizeof(chunk)) {
-					if (!*capped && buf_add(out, chunk,
-					    cn))
-						*capped = 1;
-					cn = 0;
-				}
-				chunk[cn++] = (char)(q >> 16);
-				chunk[cn++] = (char)(q >> 8);
-				chunk[cn++] = (char)q;
+	/*
+	 * With room for the most the text can make (3n/4), no chunk can be
+	 * refused: the bytes are written in place, no chunks needed.
+	 */
+	if (out->max - out->len >= n / 4 * 3 + 3 &&
+	    (dst = buf_space(out, n / 4 * 3 + 3))) {
+		total = b64_into(u, n, dst);
+		buf_added(out, total);
+		return total;
+	}
+	while (i < n) {
+		/*
+		 * Four letters of a whole quantum make three bytes: the
+		 * common case, taken in a loop of its own (a negative
+		 * value, outside the alphabet, makes the or negative).
+		 */
+		while (!bits && n - i >= 4) {
+			a = b64val[u[i]];
+			b = b64val[u[i + 1]];
+			c = b64val[u[i + 2]];
+			d = b64val[u[i + 3]];
+			if ((a | b | c | d) < 0)
+				break;
+			if (cn + 3 > sizeof(chunk)) {
+				if (!*capped && buf_add(out, chunk, cn))
+					*capped = 1;
+				cn = 0;
 			}
-			i += 3;
-			continue;
+			chunk[cn++] = (char)(a << 2 | b >> 4);
+			chunk[cn++] = (char)(b << 4 | c >> 2);
+			chunk[cn++] = (char)(c << 6 | d);
+			total += 3;
+			i += 4;
 		}
-
-		if (s[i] == '=') {
+		if (i == n)
+			break;
+		/* One character: a letter out of step, a '=', or other. */
+		a = b64val[u[i++]];
+		if (u[i - 1] == '=') {
 			bits = 0;	/* padding ends a quantum */
 			acc = 0;
 			continue;
 		}
-		if (v < 0)
+		if (a < 0)
 			continue;
-		acc = (acc << 6) | (unsigned)v;
+		acc = (acc << 6) | (unsigned)a;
 		bits += 6;
 		if (bits >= 8) {
 			bits -= 8;
 			total++;
-			if (out) {
-				/* full (the step above may fill it to the
-				 * last byte): flushed before it is written */
-				if (cn == sizeof(chunk)) {
-					if (!*capped && buf_add(out, chunk,
-					    cn))
-						*capped = 1;
-					cn = 0;
-				}
-				chunk[cn++] = (char)(acc >> bits);
+			/* full (the loop above may fill it to the last
+			 * byte): flushed before it is written */
+			if (cn == sizeof(chunk)) {
+				if (!*capped && buf_add(out, chunk, cn))
+					*capped = 1;
+				cn = 0;
 			}
+			chunk[cn++] = (char)(acc >> bits);
 		}
 		acc &= (1u << bits) - 1;
 	}
-	if (out && cn && !*capped && buf_add(out, chunk, cn))
+	if (cn && !*capped && buf_add(out, chunk, cn))
 		*capped = 1;
 	return total;
+}
+
+/*
+ * What b64_decode returns, without decoding: each letter adds 6 bits, a
+ * byte is out at each 8, and a '=' drops the bits left, so a run of k
+ * letters between two '=' (other characters skipped) makes 3k/4 bytes.
+ */
+static size_t
+b64_count(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, k = 0, total = 0;
+
+	b64_init();
+	while (i < n) {
+		/* Four letters at a time, as b64_decode takes them. */
+		while (n - i >= 4 && (b64val[u[i]] | b64val[u[i + 1]] |
+		    b64val[u[i + 2]] | b64val[u[i + 3]]) >= 0) {
+			k += 4;
+			i += 4;
+		}
+		if (i == n)
+			break;
+		if (u[i] == '=') {
+			total += 3 * k / 4;
+			k = 0;
+		}
+		k += b64val[u[i++]] >= 0;
+	}
+	return total + 3 * k / 4;
 }
 
 /*
@@ -2927,7 +3094,7 @@ mime_decoded_size(const struct mime_part *p)
 
 	switch (p->enc) {
 	case MIME_ENC_BASE64:
-		return b64_decode(p->body, p->body_len, NULL, &capped);
+		return b64_count(p->body, p->body_len);
 	case MIME_ENC_QP:
 		return qp_decode(p->body, p->body_len, NULL, &capped);
 	default:
@@ -3010,6 +3177,50 @@ encoded_word(const char *s, const char *end, char *cs, size_t cssize,
 	return q + 2;
 }
 
+int
+mime_header_plain(const char *raw, const char **start, size_t *len)
+{
+	const unsigned char *u = (const unsigned char *)raw, *end;
+	const char *b = raw, *e;
+
+	end = u + strlen(raw);
+	while (u < end) {
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		/*
+		 * Eight bytes a step while none is below 0x20, 0x7f or
+		 * above, or '=' (a test may also flag a byte after one that
+		 * is: the byte step below decides).
+		 */
+		const uint64_t ones = 0x0101010101010101ull;
+		const uint64_t highs = ones * 0x80;
+		uint64_t v, x;
+
+		while (end - u >= 8) {
+			memcpy(&v, u, 8);
+			x = v ^ (ones * '=');
+			if (((v - ones * 0x20) | ((v & ~highs) + ones) | v |
+			    (x - ones)) & highs)
+				break;
+			u += 8;
+		}
+		if (u == end)
+			break;
+#endif
+		if (*u < 0x20 || *u >= 0x7f || (u[0] == '=' && u[1] == '?'))
+			return 0;
+		u++;
+	}
+	/* Trimmed as str_trim would: ' ' is the only blank here. */
+	e = (const char *)end;
+	while (*b == ' ')
+		b++;
+	while (e > b && e[-1] == ' ')
+		e--;
+	*start = b;
+	*len = (size_t)(e - b);
+	return 1;
+}
+
 char *
 mime_decode_header(const char *raw, const char *hint)
 {
@@ -3018,25 +3229,12 @@ mime_decode_header(const char *raw, const char *hint)
 	struct buf word = BUF_INIT(BUF_CAP_LINE * 4);
 	char cs[64], pend_cs[64] = "";
 	const char *p, *end, *lit, *we, *q, *g;
-	const unsigned char *u;
 	size_t i, j;
 
 	if (!raw)
 		return xstrdup("");
-	/* Most values: printable ASCII without encoded-words. */
-	for (u = (const unsigned char *)raw; *u >= 0x20 && *u < 0x7f; u++)
-		if (u[0] == '=' && u[1] == '?')
-			break;
-	if (!*u) {
-		/* Trimmed as str_trim would: ' ' is the only blank here. */
-		const char *b = raw, *e = (const char *)u;
-
-		while (*b == ' ')
-			b++;
-		while (e > b && e[-1] == ' ')
-			e--;
-		return xstrndup(b, (size_t)(e - b));
-	}
+	if (mime_header_plain(raw, &p, &i))
+		return xstrndup(p, i);
 	p = lit = raw;
 	end = raw + strlen(raw);
 	while (p < end && (q = memchr(p, '=', (size_t)(end - p)))) {
@@ -3085,6 +3283,10 @@ mime_decode_header(const char *raw, const char *hint)
 
 #define MIME_MAX_ADDRESSES 200
 
+/*
+ * Adds the mailbox name[0..nlen) addr[0..alen), decoded, to v; name is
+ * part of a NUL-terminated string (name[nlen] is read).
+ */
 static void
 push_address(struct mime_address **v, size_t *n, size_t *alloc,
     const char *name, size_t nlen, const char *addr, size_t alen,
@@ -3097,8 +3299,9 @@ push_address(struct mime_address **v, size_t *n, size_t *alloc,
 	if (*n >= MIME_MAX_ADDRESSES)
 		return;
 	if (name && nlen) {
-		raw = xstrndup(name, nlen);
-		nm = mime_decode_header(raw, hint);
+		/* A whole string (libetpan's display name) needs no copy. */
+		raw = name[nlen] ? xstrndup(name, nlen) : NULL;
+		nm = mime_decode_header(raw ? raw : name, hint);
 		free(raw);
 		/* Quotes left by the lenient reading. */
 		if (nm[0] == '"' && strlen(nm) >= 2 &&

@@ -748,14 +748,17 @@ forward_subject(const char *subject)
 {
 	const char *s = subject ? subject : "";
 	size_t i;
-	int yes = 0, rounds;
+	int yes = 0, rounds, c;
 
 	/* "Re: Fw: x", "[EXT] FW: x" */
 	for (rounds = 0; rounds < 4 && !yes; rounds++) {
 		while (*s == ' ' || *s == '\t')
 			s++;
-		for (i = 0; fwd_prefixes[i]; i++)
-			if (starts_lower(s, fwd_prefixes[i]))
+		/* The first letter first: most prefixes differ there. */
+		c = *s >= 'A' && *s <= 'Z' ? *s - 'A' + 'a' : *s;
+		for (i = 0; fwd_prefixes[i] && !yes; i++)
+			if (fwd_prefixes[i][0] == c &&
+			    starts_lower(s, fwd_prefixes[i]))
 				yes = 1;
 		if (starts_lower(s, "re:") || starts_lower(s, "aw:") ||
 		    starts_lower(s, "回复:") || starts_lower(s, "回复："))
@@ -1401,29 +1404,52 @@ relay_sender(struct ctx *c)
 
 /* ---- The message --------------------------------------------------- */
 
+/*
+ * The top-level fields, decoded, into pm->headers: the names and values
+ * in one allocation, at headers[0].name.  Most values read as they are
+ * written (mime_header_plain): they are copied from the tree, trimmed,
+ * with no string of their own on the way.
+ */
 static void
 copy_headers(struct ctx *c, const char *hint)
 {
 	const struct mime_part *root = c->tree.root;
 	struct parsed_msg *pm = c->pm;
-	size_t i, size, n = root->nfields;
-	char *names;
+	struct value {
+		const char *s;
+		size_t len;
+		char *decoded;	/* owned, or NULL: s is in the tree */
+	} *v;
+	size_t i, size = 0, nl, n = root->nfields;
+	char *d;
 
 	if (!n)
 		return;
-	pm->headers = xcalloc(n, sizeof(*pm->headers));
-	/* The names in one allocation, at headers[0].name. */
-	for (i = 0, size = 0; i < n; i++)
-		size += strlen(root->fields[i].name) + 1;
-	names = xmalloc(size);
+	v = xcalloc(n, sizeof(*v));
 	for (i = 0; i < n; i++) {
-		size = strlen(root->fields[i].name) + 1;
-		memcpy(names, root->fields[i].name, size);
-		pm->headers[i].name = names;
-		names += size;
-		pm->headers[i].value = mime_decode_header(
-		    root->fields[i].value, hint);
+		if (!mime_header_plain(root->fields[i].value, &v[i].s,
+		    &v[i].len)) {
+			v[i].decoded = mime_decode_header(
+			    root->fields[i].value, hint);
+			v[i].s = v[i].decoded;
+			v[i].len = strlen(v[i].decoded);
+		}
+		size += strlen(root->fields[i].name) + 1 + v[i].len + 1;
 	}
+	pm->headers = xcalloc(n, sizeof(*pm->headers));
+	d = xmalloc(size);
+	for (i = 0; i < n; i++) {
+		nl = strlen(root->fields[i].name) + 1;
+		memcpy(d, root->fields[i].name, nl);
+		pm->headers[i].name = d;
+		d += nl;
+		memcpy(d, v[i].s, v[i].len);
+		d[v[i].len] = '\0';
+		pm->headers[i].value = d;
+		d += v[i].len + 1;
+		free(v[i].decoded);
+	}
+	free(v);
 	pm->nheaders = n;
 }
 
@@ -1609,9 +1635,7 @@ parsed_msg_release(struct parsed_msg *pm)
 		free(pm->att[i].content_type);
 	}
 	free(pm->att);
-	for (i = 0; i < pm->nheaders; i++)
-		free(pm->headers[i].value);
-	if (pm->nheaders)	/* all names, see copy_headers */
+	if (pm->nheaders)	/* all names and values, see copy_headers */
 		free(pm->headers[0].name);
 	free(pm->headers);
 	free(pm->body_hash);

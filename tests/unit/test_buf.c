@@ -31,6 +31,31 @@ test_cap(void **state)
 	buf_release(&b);
 }
 
+/* Room to write in place: within the cap, counted by buf_added. */
+static void
+test_space(void **state)
+{
+	struct buf b = BUF_INIT(8);
+	char *p;
+
+	(void)state;
+	assert_int_equal(buf_addstr(&b, "ab"), 0);
+	p = buf_space(&b, 6);
+	assert_non_null(p);
+	memcpy(p, "cdef", 4);
+	buf_added(&b, 4);
+	assert_int_equal(b.len, 6);
+	assert_string_equal(b.data, "abcdef");
+	assert_null(buf_space(&b, 3));
+	assert_true(b.overflow);
+	assert_string_equal(b.data, "abcdef");
+	p = buf_space(&b, 0);
+	assert_non_null(p);
+	buf_added(&b, 0);
+	assert_string_equal(b.data, "abcdef");
+	buf_release(&b);
+}
+
 /* "%XX" decoded; a broken or cut escape kept as written. */
 static void
 test_add_pct(void **state)
@@ -82,6 +107,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cap),
+		cmocka_unit_test(test_space),
 		cmocka_unit_test(test_add_pct),
 		cmocka_unit_test(test_growth_and_trim),
 	};

@@ -422,6 +422,44 @@ test_hostile(void **state)
 	buf_release(&in);
 }
 
+/*
+ * html_first_dropped (eight bytes a step) against a byte at a time, on
+ * random text with line ends, tabs and now and then another control.
+ */
+static void
+test_first_dropped(void **state)
+{
+	unsigned char s[100];
+	size_t n, i, want;
+	unsigned seed = 99;
+	int round;
+
+	(void)state;
+	for (round = 0; round < 20000; round++) {
+		seed = seed * 1103515245u + 12345u;
+		n = (seed >> 8) % sizeof(s);
+		for (i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			switch ((seed >> 16) % 40) {
+			case 0:
+				s[i] = (unsigned char)((seed >> 24) % 0x20);
+				break;
+			case 1: case 2:
+				s[i] = "\n\t\r"[(seed >> 24) % 3];
+				break;
+			default:
+				s[i] = (unsigned char)(0x20 + (seed >> 24) %
+				    0xe0);
+			}
+		}
+		for (want = 0; want < n && (s[want] >= 0x20 ||
+		    s[want] == '\t' || s[want] == '\n' || s[want] == '\r');
+		    want++)
+			;
+		assert_int_equal(html_first_dropped(s, n), want);
+	}
+}
+
 int
 main(void)
 {
@@ -435,6 +473,7 @@ main(void)
 		cmocka_unit_test(test_meta),
 		cmocka_unit_test(test_sniff),
 		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_first_dropped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

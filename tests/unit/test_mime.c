@@ -522,6 +522,246 @@ test_base64_chunks(void **state)
 }
 
 /*
+ * The base64 decoder as it was, a character at a time into 1 KiB chunks
+ * (a quantum of four letters when one starts), as the reference for the
+ * faster one and for the counting without decoding.
+ */
+static const char ref_alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static size_t
+ref_b64(const unsigned char *s, size_t n, struct buf *out, int *capped)
+{
+	signed char val[256];
+	unsigned acc = 0;
+	int bits = 0, i4, v[4];
+	size_t i, k, total = 0, cn = 0;
+	char chunk[1024];
+
+	memset(val, -1, sizeof(val));
+	for (k = 0; k < 64; k++)
+		val[(unsigned char)ref_alpha[k]] = (signed char)k;
+	val['-'] = 62;
+	val['_'] = 63;
+	for (i = 0; i < n; i++) {
+		for (i4 = 0; i4 < 4 && i + 4 <= n; i4++)
+			if ((v[i4] = val[s[i + i4]]) < 0)
+				break;
+		if (!bits && i4 == 4) {
+			total += 3;
+			if (out) {
+				if (cn + 3 > sizeof(chunk)) {
+					if (!*capped && buf_add(out, chunk, cn))
+						*capped = 1;
+					cn = 0;
+				}
+				chunk[cn++] = (char)(v[0] << 2 | v[1] >> 4);
+				chunk[cn++] = (char)(v[1] << 4 | v[2] >> 2);
+				chunk[cn++] = (char)(v[2] << 6 | v[3]);
+			}
+			i += 3;
+			continue;
+		}
+		if (s[i] == '=') {
+			bits = 0;
+			acc = 0;
+			continue;
+		}
+		if (val[s[i]] < 0)
+			continue;
+		acc = acc << 6 | (unsigned)val[s[i]];
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			total++;
+			if (out) {
+				if (cn == sizeof(chunk)) {
+					if (!*capped && buf_add(out, chunk, cn))
+						*capped = 1;
+					cn = 0;
+				}
+				chunk[cn++] = (char)(acc >> bits);
+			}
+		}
+		acc &= (1u << bits) - 1;
+	}
+	if (out && cn && !*capped && buf_add(out, chunk, cn))
+		*capped = 1;
+	return total;
+}
+
+/*
+ * Random base64-ish bodies (letters mostly, line ends, '=', URL-safe and
+ * stray bytes): the decoded bytes, the cut at a cap and the decoded size
+ * are the reference decoder's.
+ */
+static void
+test_base64_random(void **state)
+{
+	static const char some[] = "QUJDZGVm+/-_=\r\n \t.\001\377";
+	unsigned char body[6000];
+	struct mime_part p;
+	struct buf out, ref;
+	size_t n, i, caps[] = { BUF_CAP_HUGE, 0, 1, 700, 1024, 1500, 3000 };
+	unsigned seed = 12345;
+	int round, c, refcapped, rc;
+
+	(void)state;
+	for (round = 0; round < 400; round++) {
+		seed = seed * 1103515245u + 12345u;
+		n = (seed >> 8) % sizeof(body);
+		for (i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			if ((seed >> 16) % 4)	/* a letter */
+				body[i] = (unsigned char)ref_alpha[(seed >> 20) %
+				    64];
+			else
+				body[i] = (unsigned char)some[(seed >> 20) %
+				    (sizeof(some) - 1)];
+		}
+		memset(&p, 0, sizeof(p));
+		p.enc = MIME_ENC_BASE64;
+		p.body = (const char *)body;
+		p.body_len = n;
+		for (c = 0; c < (int)ARRAY_SIZE(caps); c++) {
+			buf_init(&out, caps[c]);
+			buf_init(&ref, caps[c]);
+			refcapped = 0;
+			ref_b64(body, n, &ref, &refcapped);
+			rc = mime_decode_body(&p, &out);
+			assert_int_equal(rc, refcapped ? -1 : 0);
+			assert_int_equal(out.len, ref.len);
+			assert_memory_equal(out.data, ref.data, ref.len);
+			buf_release(&out);
+			buf_release(&ref);
+		}
+		assert_int_equal(mime_decoded_size(&p), ref_b64(body, n,
+		    NULL, &refcapped));
+	}
+}
+
+/*
+ * mime_header_plain (eight bytes a step) against a byte at a time, on
+ * random values of printable ASCII with a few blanks, '=', '?', tabs,
+ * DEL and 8-bit bytes; a plain value is what mime_decode_header gives.
+ */
+static void
+test_header_plain(void **state)
+{
+	static const char odd[] = "==??  \t\177\200\303\251";
+	char raw[80], *dec;
+	const char *start;
+	const unsigned char *u;
+	size_t n, i, len;
+	unsigned seed = 777;
+	int round, plain;
+
+	(void)state;
+	for (round = 0; round < 20000; round++) {
+		seed = seed * 1103515245u + 12345u;
+		n = (seed >> 8) % (sizeof(raw) - 1);
+		for (i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			if ((seed >> 16) % 16)
+				raw[i] = (char)(' ' + (seed >> 20) % 95);
+			else
+				raw[i] = odd[(seed >> 20) % (sizeof(odd) - 1)];
+		}
+		raw[n] = '\0';
+		for (u = (const unsigned char *)raw; *u >= 0x20 &&
+		    *u < 0x7f; u++)
+			if (u[0] == '=' && u[1] == '?')
+				break;
+		plain = !*u;
+		assert_int_equal(mime_header_plain(raw, &start, &len), plain);
+		if (!plain)
+			continue;
+		dec = mime_decode_header(raw, NULL);
+		assert_int_equal(strlen(dec), len);
+		assert_memory_equal(dec, start, len);
+		free(dec);
+	}
+}
+
+/*
+ * count_boundary (eight bytes a step) against a byte at a time, on
+ * random text of the word's letters in both cases and a few others.
+ */
+static void
+test_count_boundary(void **state)
+{
+	static const char letters[] = "bBoOuUnNdDaArRyYx =\"\n";
+	char s[200];
+	size_t n, i, k, max, want;
+	unsigned seed = 4242;
+	int round;
+
+	(void)state;
+	for (round = 0; round < 20000; round++) {
+		seed = seed * 1103515245u + 12345u;
+		n = (seed >> 8) % sizeof(s);
+		max = (seed >> 20) % 6;
+		for (i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			if ((seed >> 16) % 10 == 0 && i + 8 <= n) {
+				memcpy(s + i, (seed >> 20) % 2 ? "boundary" :
+				    "BoUnDaRY", 8);
+				i += 7;
+				continue;
+			}
+			s[i] = letters[(seed >> 20) % (sizeof(letters) - 1)];
+		}
+		for (i = 0, want = 0; i + 8 <= n && want < max; i++) {
+			for (k = 0; k < 8 && (s[i + k] | 0x20) ==
+			    "boundary"[k]; k++)
+				;
+			want += k == 8;
+		}
+		assert_int_equal(count_boundary(s, n, max), want);
+	}
+}
+
+/*
+ * An unclosed multipart is closed: its delimiter lines are found line by
+ * line, ended by LF, CRLF or a lone CR (bvals_lines), and only the
+ * boundary whose "--" lines occur without a close gets one.
+ */
+static void
+test_unclosed_multipart(void **state)
+{
+	static const char *const msgs[] = {
+		"Content-Type: multipart/mixed; boundary=\"b1\"\n\n"
+		    "--b1\nContent-Type: text/plain\n\nhello\n"
+		    "--b1\nContent-Type: text/plain\n\nworld\n",
+		"Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
+		    "--b1\r\nContent-Type: text/plain\r\n\r\nhello\r\n"
+		    "--b1\r\nContent-Type: text/plain\r\n\r\nworld\r\n",
+		"Content-Type: multipart/mixed; boundary=\"b1\"\n\n"
+		    "x\r--b1\nContent-Type: text/plain\n\nhello\r\r\n"
+		    "--b1\nContent-Type: text/plain\n\nworld\n",
+	};
+	struct mime_limits lim = { 100, 10, 8192 };
+	struct mime_tree t;
+	struct err e = ERR_INIT;
+	size_t i, k;
+	int closed;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(msgs); i++) {
+		assert_int_equal(mime_parse(msgs[i], strlen(msgs[i]), &lim,
+		    &t, &e), 0);
+		for (k = 0, closed = 0; k < t.defects.n; k++)
+			closed += strstr(t.defects.v[k],
+			    "no closing boundary 'b1'") != NULL;
+		assert_int_equal(closed, 1);
+		assert_string_equal(t.root->type, "multipart/mixed");
+		assert_non_null(t.root->child);
+		assert_non_null(t.root->child->next);
+		mime_tree_release(&t);
+	}
+}
+
+/*
  * mime_tree_addresses(t, field) gives n mailboxes, the i-th with name and
  * addr (NULL: not checked).
  */
@@ -730,6 +970,10 @@ main(void)
 		cmocka_unit_test(test_msgids),
 		cmocka_unit_test(test_tree),
 		cmocka_unit_test(test_base64_chunks),
+		cmocka_unit_test(test_base64_random),
+		cmocka_unit_test(test_header_plain),
+		cmocka_unit_test(test_count_boundary),
+		cmocka_unit_test(test_unclosed_multipart),
 		cmocka_unit_test(test_tree_addresses),
 		cmocka_unit_test(test_relay_header),
 		cmocka_unit_test(test_many_fields),
