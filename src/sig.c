@@ -3062,28 +3062,30 @@ static struct {
 	unsigned char *tags;
 } ct_index;
 
+/* The word lists ct_index holds, with their tags. */
+static const struct {
+	const char *const *v;
+	size_t n;
+	unsigned char tag;
+} ct_lists[] = {
+	{ company_words, ARRAY_SIZE(company_words), CT_COMPANY },
+	{ company_weak_words, ARRAY_SIZE(company_weak_words), CT_WEAK },
+	{ title_words, ARRAY_SIZE(title_words), CT_TITLE },
+};
+
 static void
 ct_index_init(void)
 {
-	static const struct {
-		const char *const *v;
-		size_t n;
-		unsigned char tag;
-	} lists[] = {
-		{ company_words, ARRAY_SIZE(company_words), CT_COMPANY },
-		{ company_weak_words, ARRAY_SIZE(company_weak_words), CT_WEAK },
-		{ title_words, ARRAY_SIZE(title_words), CT_TITLE },
-	};
 	size_t i, j, n = 0;
 
-	for (i = 0; i < ARRAY_SIZE(lists); i++)
-		n += lists[i].n;
+	for (i = 0; i < ARRAY_SIZE(ct_lists); i++)
+		n += ct_lists[i].n;
 	ct_index.list = xcalloc(n, sizeof(*ct_index.list));
 	ct_index.tags = xcalloc(n, 1);
-	for (n = 0, i = 0; i < ARRAY_SIZE(lists); i++)
-		for (j = 0; j < lists[i].n; j++, n++) {
-			ct_index.list[n] = lists[i].v[j];
-			ct_index.tags[n] = lists[i].tag;
+	for (n = 0, i = 0; i < ARRAY_SIZE(ct_lists); i++)
+		for (j = 0; j < ct_lists[i].n; j++, n++) {
+			ct_index.list[n] = ct_lists[i].v[j];
+			ct_index.tags[n] = ct_lists[i].tag;
 		}
 	word_index_init(&ct_index.x, (const char *const *)ct_index.list, n);
 }
@@ -3132,6 +3134,19 @@ company_title_like(const char *s, size_t len, int *company, int *title)
 }
 
 #ifdef INQUIRYD_UNITTEST
+/* Whether a word of list is in f, by find_word: 1, 0, or -1 when has_word
+ * says otherwise. */
+static int
+word_list_agrees(const char *f, size_t len, const char *const *v, size_t n)
+{
+	size_t j;
+	int has = 0;
+
+	for (j = 0; j < n && !has; j++)
+		has = find_word(f, len, v[j]) >= 0;
+	return has_word(f, len, v, n) == has ? has : -1;
+}
+
 /*
  * For test_sig: do has_word and the company and title index (ct_index)
  * find in the folded text f (len) the words find_word finds?
@@ -3139,28 +3154,20 @@ company_title_like(const char *s, size_t len, int *company, int *title)
 int
 sig_word_index_agrees(const char *f, size_t len)
 {
-	static const struct {
-		const char *const *v;
-		size_t n;
-		unsigned char tag;
-	} lists[] = {
-		{ company_words, ARRAY_SIZE(company_words), CT_COMPANY },
-		{ company_weak_words, ARRAY_SIZE(company_weak_words), CT_WEAK },
-		{ title_words, ARRAY_SIZE(title_words), CT_TITLE },
-		{ address_words, ARRAY_SIZE(address_words), 0 },
-	};
 	unsigned ref = 0;
-	size_t i, j;
+	size_t i;
 	int has;
 
-	for (i = 0; i < ARRAY_SIZE(lists); i++) {
-		for (has = 0, j = 0; j < lists[i].n && !has; j++)
-			has = find_word(f, len, lists[i].v[j]) >= 0;
-		if (has_word(f, len, lists[i].v, lists[i].n) != has)
+	for (i = 0; i < ARRAY_SIZE(ct_lists); i++) {
+		if ((has = word_list_agrees(f, len, ct_lists[i].v,
+		    ct_lists[i].n)) < 0)
 			return 0;
 		if (has)
-			ref |= lists[i].tag;
+			ref |= ct_lists[i].tag;
 	}
+	if (word_list_agrees(f, len, address_words,
+	    ARRAY_SIZE(address_words)) < 0)
+		return 0;
 	if (!ct_index.list)
 		ct_index_init();
 	return word_scan(&ct_index.x, (const char *const *)ct_index.list,
