@@ -81,6 +81,8 @@ const char *domain_url_host(const char *url, size_t n, size_t *len);
  * "wa.me".
  */
 int domain_url_under(const char *url, size_t n, const char *domain);
+/* domain_url_under() for a host already found (domain_url_host: h, hl). */
+int domain_host_under(const char *h, size_t hl, const char *domain);
 
 /*
  * Whether url (n bytes) is on a messenger's host (WhatsApp, Telegram,

@@ -234,8 +234,16 @@ domain_url_host(const char *url, size_t n, size_t *len)
 int
 domain_url_under(const char *url, size_t n, const char *domain)
 {
-	size_t hl, k = strlen(domain);
+	size_t hl;
 	const char *h = domain_url_host(url, n, &hl);
+
+	return domain_host_under(h, hl, domain);
+}
+
+int
+domain_host_under(const char *h, size_t hl, const char *domain)
+{
+	size_t k = strlen(domain);
 
 	return hl >= k && !strncasecmp(h + hl - k, domain, k) &&
 	    (hl == k || h[hl - k - 1] == '.');

@@ -4293,16 +4293,6 @@ static const char *const social_hosts[] = {
 	"pinterest.com", "google.com", "goo.gl", "bit.ly", "maps.app.goo.gl",
 };
 
-/* domain_url_under() for a host already found (domain_url_host). */
-static int
-host_under(const char *h, size_t hl, const char *domain)
-{
-	size_t k = strlen(domain);
-
-	return hl >= k && !strncasecmp(h + hl - k, domain, k) &&
-	    (hl == k || h[hl - k - 1] == '.');
-}
-
 /* u (n bytes) is on host h (hl bytes, domain_url_host). */
 static int
 social_url(const char *u, size_t n, const char *h, size_t hl)
@@ -4312,7 +4302,7 @@ social_url(const char *u, size_t n, const char *h, size_t hl)
 	if (domain_url_contact(u, n))
 		return 1;
 	for (i = 0; i < ARRAY_SIZE(social_hosts); i++)
-		if (host_under(h, hl, social_hosts[i]))
+		if (domain_host_under(h, hl, social_hosts[i]))
 			return 1;
 	return 0;
 }

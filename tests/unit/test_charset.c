@@ -201,7 +201,7 @@ test_garbage(void **state)
 	(void)state;
 	for (round = 0; round < 40; round++) {
 		for (j = 0; j < sizeof(in); j++) {
-			seed = seed * 1103515245u + 12345u;
+			unit_rand(&seed);
 			in[j] = (char)(seed >> 16);
 		}
 		for (i = 0; i < ARRAY_SIZE(labels); i++) {

@@ -436,10 +436,10 @@ test_first_dropped(void **state)
 
 	(void)state;
 	for (round = 0; round < 20000; round++) {
-		seed = seed * 1103515245u + 12345u;
+		unit_rand(&seed);
 		n = (seed >> 8) % sizeof(s);
 		for (i = 0; i < n; i++) {
-			seed = seed * 1103515245u + 12345u;
+			unit_rand(&seed);
 			switch ((seed >> 16) % 40) {
 			case 0:
 				s[i] = (unsigned char)((seed >> 24) % 0x20);

@@ -608,10 +608,10 @@ test_base64_random(void **state)
 
 	(void)state;
 	for (round = 0; round < 400; round++) {
-		seed = seed * 1103515245u + 12345u;
+		unit_rand(&seed);
 		n = (seed >> 8) % sizeof(body);
 		for (i = 0; i < n; i++) {
-			seed = seed * 1103515245u + 12345u;
+			unit_rand(&seed);
 			if ((seed >> 16) % 4)	/* a letter */
 				body[i] = (unsigned char)ref_alpha[(seed >> 20) %
 				    64];
@@ -658,10 +658,10 @@ test_header_plain(void **state)
 
 	(void)state;
 	for (round = 0; round < 20000; round++) {
-		seed = seed * 1103515245u + 12345u;
+		unit_rand(&seed);
 		n = (seed >> 8) % (sizeof(raw) - 1);
 		for (i = 0; i < n; i++) {
-			seed = seed * 1103515245u + 12345u;
+			unit_rand(&seed);
 			if ((seed >> 16) % 16)
 				raw[i] = (char)(' ' + (seed >> 20) % 95);
 			else
@@ -698,11 +698,11 @@ test_count_boundary(void **state)
 
 	(void)state;
 	for (round = 0; round < 20000; round++) {
-		seed = seed * 1103515245u + 12345u;
+		unit_rand(&seed);
 		n = (seed >> 8) % sizeof(s);
 		max = (seed >> 20) % 6;
 		for (i = 0; i < n; i++) {
-			seed = seed * 1103515245u + 12345u;
+			unit_rand(&seed);
 			if ((seed >> 16) % 10 == 0 && i + 8 <= n) {
 				memcpy(s + i, (seed >> 20) % 2 ? "boundary" :
 				    "BoUnDaRY", 8);

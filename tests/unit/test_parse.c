@@ -711,7 +711,7 @@ gen_nul_and_garbage(struct buf *b)
 	buf_addstr(b, "From: \xff\xfe <a@example.com>\r\nSubject: \x00\x01"
 	    "\xc0\xaf\r\nContent-Type: text/plain; charset=\"\xff\"\r\n\r\n");
 	for (i = 0; i < 1u << 20; i++) {
-		seed = seed * 1103515245u + 12345u;
+		unit_rand(&seed);
 		buf_addch(b, (char)(seed >> 16));
 	}
 }
@@ -977,7 +977,7 @@ test_text_passes(void **state)
 		head = msg.len;
 		n = (round * 7) % 60;
 		for (k = 0; k < n; k++) {
-			seed = seed * 1103515245u + 12345u;
+			unit_rand(&seed);
 			buf_addstr(&msg, bits[(seed >> 16) % ARRAY_SIZE(bits)]);
 		}
 		assert_int_equal(parse_message(msg.data, msg.len, NULL, &pm,

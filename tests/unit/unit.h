@@ -28,6 +28,18 @@ unit_path(const char *rel)
 	return p;
 }
 
+/*
+ * One step of the tests' random generator (a linear congruential one:
+ * the same sequence on every machine, so a failure repeats); the new
+ * seed, which is also the value.
+ */
+static inline unsigned
+unit_rand(unsigned *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return *seed;
+}
+
 /* A fresh directory /tmp/inquiryd-NAME-XXXXXX into dir[n]; 0 or -1. */
 static inline int
 unit_tmpdir(char *dir, size_t n, const char *name)
