@@ -2720,35 +2720,34 @@ parse_bytes(struct reader *r, struct mime_part *p, const char *s, size_t n,
 	return rc;
 }
 
-/* A label whose text needs no conversion into UTF-8 when it is ASCII. */
-static int
-ascii_label(const char *cs)
-{
-	return !strcasecmp(cs, "us-ascii") || !strcasecmp(cs, "ascii") ||
-	    !strcasecmp(cs, "utf-8") || !strcasecmp(cs, "utf8");
-}
-
 /*
- * libetpan converts some text itself: mailmime_parse decodes every
- * Content-Type field as an encoded phrase from US-ASCII to UTF-8, and
- * its charconv() opens and closes an iconv descriptor each time (a
- * third of libetpan's parse of ordinary mail).  Through its hook for
- * that (extended_charconv, charconv.h) the conversions that are a copy,
- * ASCII text from US-ASCII or UTF-8 into UTF-8, are copied here; any
- * other is declined (MAIL_CHARCONV_ERROR_UNKNOWN_CHARSET), and libetpan
- * goes on to iconv as it would without the hook.
+ * libetpan reads every Content-Type value twice (mailmime_field_parse):
+ * first as an encoded phrase, word by word, each word copied and
+ * converted from US-ASCII to UTF-8 (charconv, an iconv descriptor opened
+ * and closed each time) and the words joined again with single spaces;
+ * then it parses that.  When a conversion fails, it parses the value as
+ * it came instead, as it does already for every value with 8-bit bytes.
+ * The decoding is of no use here: interpret reads the type, the charset
+ * and the boundary, which are never encoded words, and decodes the names
+ * itself (param_get: RFC 2231 and RFC 2047, the part's charset as the
+ * hint for raw 8-bit bytes).  So through libetpan's hook for conversions
+ * (extended_charconv, charconv.h) every conversion is refused: the
+ * decoding stops at the first word, and the value is read as written,
+ * which also keeps a quoted boundary with two blanks in a row as it is.
+ * Nothing else in inquiryd has libetpan convert text: it decodes headers
+ * and bodies with charset.c.
  */
 static int
-copy_charconv(const char *tocode, const char *fromcode, const char *str,
+refuse_charconv(const char *tocode, const char *fromcode, const char *str,
     size_t length, char *result, size_t *result_len)
 {
-	if (!tocode || !fromcode || strcasecmp(tocode, "utf-8") ||
-	    !ascii_label(fromcode) || length > *result_len ||
-	    !is_ascii(str, length))
-		return MAIL_CHARCONV_ERROR_UNKNOWN_CHARSET;
-	memcpy(result, str, length);
-	*result_len = length;
-	return MAIL_CHARCONV_NO_ERROR;
+	(void)tocode;
+	(void)fromcode;
+	(void)str;
+	(void)length;
+	(void)result;
+	(void)result_len;
+	return MAIL_CHARCONV_ERROR_CONV;
 }
 
 int
@@ -2757,7 +2756,7 @@ mime_parse(const char *raw, size_t len, const struct mime_limits *lim,
 {
 	struct reader r;
 
-	extended_charconv = copy_charconv;
+	extended_charconv = refuse_charconv;
 	memset(t, 0, sizeof(*t));
 	strlist_init(&t->defects);
 	strlist_init(&t->owned);

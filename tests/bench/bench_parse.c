@@ -134,9 +134,10 @@ main(int argc, char **argv)
 	}
 	/*
 	 * The peer is libetpan as shipped.  parse_message installs a
-	 * charset hook in libetpan (mime.c, copy_charconv) that makes its
-	 * own conversions cheaper; it is global, so it is taken out for
-	 * the bare run and put back for a second one, printed beside.
+	 * charset hook in libetpan (mime.c, refuse_charconv) that spares
+	 * it decoding each Content-Type value before reading it; it is
+	 * global, so it is taken out for the bare run and put back for a
+	 * second one, printed beside.
 	 */
 	hook = extended_charconv;
 	/*

@@ -489,6 +489,62 @@ test_tree(void **state)
 }
 
 /*
+ * Content-Type names as clients write them.  libetpan's own decoding of
+ * the value is refused (mime.c, refuse_charconv) and the names are
+ * decoded here: raw UTF-8 (which libetpan's decoding turned into '?'),
+ * encoded words quoted, unquoted, folded and split, comments, a name
+ * with "=?" that is no encoded word.
+ */
+static void
+test_content_type_names(void **state)
+{
+	static const struct {
+		const char *ct, *type, *name;
+	} cases[] = {
+		{ "application/pdf; name=\"\xe4\xba\xa7\xe5\x93\x81.pdf\"",
+		    "application/pdf", "\xe4\xba\xa7\xe5\x93\x81.pdf" },
+		{ "application/pdf; name=\"=?UTF-8?B?5Lqn5ZOB5riF5Y2VLnBkZg==?=\"",
+		    "application/pdf", "产品清单.pdf" },
+		{ "application/octet-stream; name=\"=?GB2312?B?suLK1C54bHN4?=\"",
+		    "application/octet-stream", "测试.xlsx" },
+		{ "application/pdf; name==?utf-8?Q?a=C3=A9.pdf?=",
+		    "application/pdf", "aé.pdf" },
+		{ "application/vnd.ms-excel;\r\n\tname=\"=?utf-8?Q?price_list?= "
+		    "=?utf-8?Q?_2026.xls?=\"", "application/vnd.ms-excel",
+		    "price list 2026.xls" },
+		{ "Application/PDF (a comment); name=\"x.pdf\" (another)",
+		    "application/pdf", "x.pdf" },
+		{ "application/pdf; name=\"a=?b?c.pdf\"", "application/pdf",
+		    "a=?b?c.pdf" },
+	};
+	struct mime_limits lim = { 100, 10, 1000 };
+	struct buf msg = BUF_INIT(4096);
+	const struct mime_part *a;
+	struct mime_tree t;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct err e = ERR_INIT;
+
+		buf_reset(&msg);
+		buf_addf(&msg, "Content-Type: multipart/mixed; boundary=o\n\n"
+		    "--o\nContent-Type: text/plain\n\nhi\n--o\n"
+		    "Content-Type: %s\nContent-Transfer-Encoding: base64\n\n"
+		    "aGVsbG8=\n--o--\n", cases[i].ct);
+		assert_int_equal(mime_parse(msg.data, msg.len, &lim, &t, &e), 0);
+		a = t.root->child ? t.root->child->next : NULL;
+		assert_non_null(a);
+		assert_string_equal(a->type, cases[i].type);
+		assert_non_null(a->filename);
+		assert_string_equal(a->filename, cases[i].name);
+		assert_int_equal(mime_decoded_size(a), 5);
+		mime_tree_release(&t);
+	}
+	buf_release(&msg);
+}
+
+/*
  * Base64 decoded a quantum at a time and a byte at a time into one 1 KiB
  * chunk: one byte ("QQ=="), 341 whole quanta that fill the chunk to its
  * last byte, one more byte.  (The fuzzer found the write past the end.)
@@ -969,6 +1025,7 @@ main(void)
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_msgids),
 		cmocka_unit_test(test_tree),
+		cmocka_unit_test(test_content_type_names),
 		cmocka_unit_test(test_base64_chunks),
 		cmocka_unit_test(test_base64_random),
 		cmocka_unit_test(test_header_plain),
