@@ -182,6 +182,9 @@ int mime_header_plain(const char *raw, const char **start, size_t *len);
 #ifdef INQUIRYD_UNITTEST
 /* The "boundary" words of s[0..n) (any case), at most max (prescan). */
 size_t count_boundary(const char *s, size_t n, size_t max);
+/* Quoted values unquoted for libetpan: off (1) or on; how many so far. */
+extern int mime_unquote_off;
+extern size_t mime_unquote_count;
 #endif
 
 /* One mailbox of an address header. */

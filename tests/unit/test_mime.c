@@ -1012,6 +1012,183 @@ test_unended_header(void **state)
 	mime_tree_release(&t);
 }
 
+/* Whether the trees of parts a and b are the same, recursively. */
+static void
+expect_same_part(const struct mime_part *a, const struct mime_part *b)
+{
+	size_t i;
+
+	for (; a || b; a = a->next, b = b->next) {
+		assert_non_null(a);
+		assert_non_null(b);
+		assert_string_equal(a->type, b->type);
+		assert_true((!a->charset && !b->charset) || (a->charset &&
+		    b->charset && !strcmp(a->charset, b->charset)));
+		assert_true((!a->boundary && !b->boundary) || (a->boundary &&
+		    b->boundary && !strcmp(a->boundary, b->boundary)));
+		assert_true((!a->filename && !b->filename) || (a->filename &&
+		    b->filename && !strcmp(a->filename, b->filename)));
+		assert_int_equal(a->disp, b->disp);
+		assert_int_equal(a->enc, b->enc);
+		assert_int_equal(a->body_len, b->body_len);
+		assert_memory_equal(a->body, b->body, a->body_len);
+		assert_int_equal(a->nfields, b->nfields);
+		for (i = 0; i < a->nfields; i++) {
+			assert_string_equal(a->fields[i].name,
+			    b->fields[i].name);
+			assert_string_equal(a->fields[i].value,
+			    b->fields[i].value);
+		}
+		expect_same_part(a->child, b->child);
+	}
+}
+
+/* A Content-Type value's parameter value, quoted or not, at random. */
+static void
+random_value(struct buf *b, unsigned *seed)
+{
+	/* Mostly what an atom takes, and each byte that it does not. */
+	static const char plain[] = "abcXYZ019-_./?=+@[]!#$%&'*^{}|~";
+	static const char other[] = " \t\"\\<>,:;()\r\n\001\177\344";
+	/* Quotes that a comment or a quoted pair hides from libetpan. */
+	static const char *const hide[] = { "\\\"=\"", "(\")", "(=\"a)",
+		"\\\"", "=\"" };
+	size_t i, n;
+
+	unit_rand(seed);
+	n = (*seed >> 16) % 12;
+	if ((*seed >> 8) % 4)
+		buf_addch(b, '"');
+	for (i = 0; i < n; i++) {
+		unit_rand(seed);
+		if ((*seed >> 16) % 25 > 1)
+			buf_addch(b, plain[(*seed >> 20) % (sizeof(plain) -
+			    1)]);
+		else if ((*seed >> 16) % 25)
+			buf_addch(b, other[(*seed >> 20) % (sizeof(other) -
+			    1)]);
+		else
+			buf_addstr(b, hide[(*seed >> 20) % ARRAY_SIZE(hide)]);
+	}
+	unit_rand(seed);
+	if ((*seed >> 8) % 8)
+		buf_addch(b, '"');
+}
+
+/*
+ * A Content-Type field (or another, now and then) of type with random
+ * parameters, and boundary (unless NULL) among them.
+ */
+static void
+random_field(struct buf *b, const char *type, const char *boundary,
+    unsigned *seed)
+{
+	static const char *const names[] = { "charset", "name", "format",
+		"boundary", "x" };
+	static const char *const seps[] = { "; ", ";", ";\r\n\t", " ; ",
+		";\n ", "", " (c) ;", ";\r\n", "; (\") ", " (=\"a) ;" };
+	size_t i, n, at;
+
+	unit_rand(seed);
+	buf_addstr(b, boundary || (*seed >> 16) % 8 ? "Content-Type: " :
+	    (*seed >> 16) % 2 ? "content-type:" : "X-Content-Type: ");
+	buf_addstr(b, type);
+	unit_rand(seed);
+	n = (*seed >> 16) % 4;
+	at = boundary ? (*seed >> 20) % (n + 1) : n + 1;
+	for (i = 0; i <= n; i++) {
+		if (i == at) {
+			unit_rand(seed);
+			buf_addf(b, (*seed >> 16) % 3 ? "; boundary=\"%s\"" :
+			    "; boundary=%s", boundary);
+		}
+		if (i == n)
+			break;
+		unit_rand(seed);
+		buf_addstr(b, seps[(*seed >> 16) % ARRAY_SIZE(seps)]);
+		buf_addstr(b, names[(*seed >> 20) % ARRAY_SIZE(names)]);
+		buf_addstr(b, (*seed >> 24) % 8 ? "=" : (*seed >> 24) % 2 ?
+		    " = " : "=(\")");
+		random_value(b, seed);
+	}
+	unit_rand(seed);
+	buf_addstr(b, (*seed >> 16) % 6 ? "\r\n" : "\n");
+}
+
+/*
+ * libetpan reads quoted Content-Type values that an atom can hold
+ * unquoted (mime.c, unquote_params): the trees of random messages, with
+ * such values and every byte that keeps a value from being unquoted
+ * (blanks, quotes, backslashes, comments, line ends, atom ends), are the
+ * same read both ways.
+ */
+static void
+test_unquote_params(void **state)
+{
+	static const char *const types[] = { "text/plain", "text/html",
+		"application/pdf", "multipart/alternative", "message/rfc822" };
+	/* Quotes that libetpan pairs otherwise than from quote to quote. */
+	static const char *const tricky[] = {
+		"Content-Type: text/plain; charset=(\")\"p=\"X\" ;\r\n",
+		"Content-Type: text/plain; name=\"p\\\"=\"X\" ;\r\n",
+		"Content-Type: text/plain; name=\"p(=\"X\" ;\r\n",
+		"Content-Type: text/plain; x=(\")\"X\"; name=\"Y\"\r\n",
+		"Content-Type: \"text/html\"\r\n",
+	};
+	struct mime_limits lim = { 100, 10, 8192 };
+	struct buf msg = BUF_INIT(BUF_CAP_HUGE);
+	struct mime_tree t1, t2;
+	struct err e1 = ERR_INIT, e2 = ERR_INIT;
+	unsigned seed = 2718;
+	size_t round, k, i, nparts, before = mime_unquote_count;
+	int r1, r2;
+
+	(void)state;
+	for (round = 0; round < 4000; round++) {
+		buf_reset(&msg);
+		unit_rand(&seed);
+		if ((seed >> 16) % 2)	/* enough to leave out: a trimmed copy */
+			buf_addstr(&msg, "Received: from a.example by "
+			    "b.example with ESMTP id 0123456789abcdef\r\n");
+		buf_addstr(&msg, "From: Lee <lee@x.example>\r\n");
+		random_field(&msg, "multipart/mixed", "b=_1", &seed);
+		buf_addstr(&msg, "\r\npreamble\r\n");
+		unit_rand(&seed);
+		nparts = round < ARRAY_SIZE(tricky) ? 1 : (seed >> 16) % 4;
+		for (k = 0; k < nparts; k++) {
+			buf_addstr(&msg, "--b=_1\r\n");
+			unit_rand(&seed);
+			if (round < ARRAY_SIZE(tricky))
+				buf_addstr(&msg, tricky[round]);
+			else
+				for (i = (seed >> 16) % 3; i > 0; i--)
+					random_field(&msg, types[(seed >> 20) %
+					    ARRAY_SIZE(types)], NULL, &seed);
+			buf_addstr(&msg, "\r\nbody \"x\"\r\n-- \r\n"
+			    "Content-Type: text/plain; a=\"b\"\r\n");
+		}
+		unit_rand(&seed);
+		if ((seed >> 16) % 4)
+			buf_addstr(&msg, "--b=_1--\r\n");
+
+		mime_unquote_off = 1;
+		r1 = mime_parse(msg.data, msg.len, &lim, &t1, &e1);
+		mime_unquote_off = 0;
+		r2 = mime_parse(msg.data, msg.len, &lim, &t2, &e2);
+		assert_int_equal(r1, r2);
+		assert_int_equal(t1.nparts, t2.nparts);
+		assert_int_equal(t1.defects.n, t2.defects.n);
+		for (k = 0; k < t1.defects.n; k++)
+			assert_string_equal(t1.defects.v[k], t2.defects.v[k]);
+		expect_same_part(t1.root, t2.root);
+		mime_tree_release(&t1);
+		mime_tree_release(&t2);
+	}
+	/* Most messages had values to unquote. */
+	assert_true(mime_unquote_count - before > 4000);
+	buf_release(&msg);
+}
+
 int
 main(void)
 {
@@ -1035,6 +1212,7 @@ main(void)
 		cmocka_unit_test(test_relay_header),
 		cmocka_unit_test(test_many_fields),
 		cmocka_unit_test(test_unended_header),
+		cmocka_unit_test(test_unquote_params),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
