@@ -1514,18 +1514,31 @@ keep_past_cap(struct reader *r, struct mime_part *p, struct field_list *fl)
 	return name_add(fl, fl->blk.data + fl->name, fl->nlen, fl->name);
 }
 
+/*
+ * Room for k bytes (and the NUL after them) at the end of the block, or
+ * NULL at its cap (far above any header): buf_space, without the call
+ * when the block has the room already.
+ */
+static char *
+fl_space(struct field_list *fl, size_t k)
+{
+	if (fl->blk.alloc > fl->blk.len + k)
+		return fl->blk.data + fl->blk.len;
+	return buf_space(&fl->blk, k);
+}
+
 /* Opens field name[0..n): its name is written, its value comes next. */
 static void
 open_field(struct field_list *fl, const char *name, size_t n)
 {
-	char *d = buf_space(&fl->blk, n + 1);
+	char *d = fl_space(fl, n + 1);
 
 	fl->name = fl->blk.len;
 	fl->nlen = n;
-	if (d) {	/* the block's cap is far above any header */
+	if (d) {
 		memcpy(d, name, n);
-		d[n] = '\0';
-		buf_added(&fl->blk, n + 1);
+		d[n] = d[n + 1] = '\0';
+		fl->blk.len += n + 1;
 	}
 	fl->value = fl->blk.len;
 	fl->raw = 0;
@@ -1539,7 +1552,7 @@ open_field(struct field_list *fl, const char *name, size_t n)
 static void
 value_add(struct reader *r, struct field_list *fl, const char *s, size_t n)
 {
-	size_t room = r->lim->max_header - fl->raw, start;
+	size_t room = r->lim->max_header - fl->raw;
 	char *d;
 
 	if (n > room) {
@@ -1554,11 +1567,13 @@ value_add(struct reader *r, struct field_list *fl, const char *s, size_t n)
 			s++;
 			n--;
 		}
-	start = fl->blk.len;
-	buf_add(&fl->blk, s, n);
-	if (memchr(fl->blk.data + start, '\0', fl->blk.len - start))
-		for (d = fl->blk.data + start; d < fl->blk.data +
-		    fl->blk.len; d++)
+	if (!n || !(d = fl_space(fl, n)))
+		return;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	fl->blk.len += n;
+	if (memchr(d, '\0', n))
+		for (; d < fl->blk.data + fl->blk.len; d++)
 			if (!*d)
 				*d = ' ';
 }
@@ -1572,20 +1587,27 @@ close_field(struct reader *r, struct mime_part *p, struct field_list *fl)
 {
 	struct buf *b = &fl->blk;
 	size_t n = b->len;
+	char *d;
 
 	if (!fl->nlen)
 		return;
 	while (n > fl->value && (b->data[n - 1] == ' ' ||
 	    b->data[n - 1] == '\t'))
 		n--;
-	buf_setlen(b, n);
+	b->len = n;
+	if (b->alloc)
+		b->data[n] = '\0';
 	if (p->nfields >= MIME_MAX_FIELDS && !keep_past_cap(r, p, fl)) {
 		buf_setlen(b, fl->name);
 		fl->nlen = 0;
 		return;
 	}
-	buf_addch(b, '\0');
-	GROW(p->fields, p->nfields + 1, fl->alloc);
+	if ((d = fl_space(fl, 1))) {	/* the value's NUL */
+		d[0] = d[1] = '\0';
+		b->len++;
+	}
+	if (p->nfields >= fl->alloc)
+		GROW(p->fields, p->nfields + 1, fl->alloc);
 	/* Offsets until the block stops moving (uintptr_t: not pointers). */
 	p->fields[p->nfields].name = (char *)(uintptr_t)fl->name;
 	p->fields[p->nfields].value = (char *)(uintptr_t)fl->value;
@@ -2241,6 +2263,13 @@ trim_closed(const char *s, size_t n)
 	return !quote && !depth && !literal && !angle;
 }
 
+/* An empty trim; the patches are not cleared (npatch says how many). */
+static void
+trim_clear(struct trim *tr)
+{
+	memset(tr, 0, offsetof(struct trim, patch));
+}
+
 /* Fewer bytes left out than TRIM_MIN are not worth the copy. */
 #define TRIM_MIN 64
 #define TRIM_KEEP_CAP (256 * 1024)	/* copy buffer kept for the next */
@@ -2331,7 +2360,7 @@ trim_header(const char *s, size_t n, size_t hdr_end, struct trim *tr)
 	size_t dropped = 0, nlen;
 	int keep = 0, class;
 
-	memset(tr, 0, sizeof(*tr));
+	trim_clear(tr);
 	if (hdr_end >= n || hdr_end < TRIM_MIN)
 		return 0;	/* no blank line, or too short to gain */
 	tr->copy = trim_buffer(n + 1, &tr->cap);
@@ -2386,7 +2415,7 @@ trim_header(const char *s, size_t n, size_t hdr_end, struct trim *tr)
 	return 1;
 refuse:
 	trim_release(tr->copy, tr->cap);
-	memset(tr, 0, sizeof(*tr));
+	trim_clear(tr);
 	return 0;
 }
 
@@ -2851,7 +2880,7 @@ parse_bytes(struct reader *r, struct mime_part *p, const char *s, size_t n,
 		n = clen;
 	}
 	if (mode == PB_MULTIPART || !trim_header(s, n, sc.hdr_end, &tr))
-		memset(&tr, 0, sizeof(tr));
+		trim_clear(&tr);
 	if (mode != PB_MULTIPART)
 		unquote_params(&tr, s, n, &sc);
 	er = etpan_parse(&tr, s, n, &mm, &trimmed);

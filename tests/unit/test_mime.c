@@ -1189,6 +1189,133 @@ test_unquote_params(void **state)
 	buf_release(&msg);
 }
 
+/* One field of ref_fields: its name and value, NUL-free. */
+struct ref_field {
+	char name[64];
+	char value[256];
+	size_t raw;		/* value bytes before the cut */
+};
+
+/*
+ * The header fields of s[0..n) as read_fields reads them, a byte at a
+ * time: LF line ends (a CR before the LF dropped), folds appended whole,
+ * values cut after max bytes (counted before trimming), NULs read as
+ * spaces, blanks trimmed; up to the blank line or a line that is no
+ * field.  Returns the count.
+ */
+static size_t
+ref_fields(const char *s, size_t n, size_t max, struct ref_field *f,
+    size_t nmax)
+{
+	size_t i = 0, e, ce, k, c, len, nf = 0;
+	int open = 0;
+
+	while (i < n) {
+		for (e = i; e < n && s[e] != '\n'; e++)
+			;
+		ce = e > i && s[e - 1] == '\r' ? e - 1 : e;
+		if (ce == i)
+			break;
+		if (s[i] == ' ' || s[i] == '\t') {
+			k = i;
+		} else {
+			for (k = i; k < ce && (unsigned char)s[k] > 32 &&
+			    (unsigned char)s[k] < 127 && s[k] != ':'; k++)
+				;
+			len = k - i;
+			while (k < ce && (s[k] == ' ' || s[k] == '\t'))
+				k++;
+			if (!len || k == ce || s[k] != ':' || nf == nmax)
+				break;
+			memcpy(f[nf].name, s + i, len);
+			f[nf].name[len] = '\0';
+			f[nf].value[0] = '\0';
+			f[nf].raw = 0;
+			nf++;
+			open = 1;
+			k++;
+		}
+		for (; open && k < ce && f[nf - 1].raw < max; k++) {
+			f[nf - 1].raw++;
+			len = strlen(f[nf - 1].value);
+			c = s[k] ? (unsigned char)s[k] : ' ';
+			if (!len && (c == ' ' || c == '\t'))
+				continue;
+			f[nf - 1].value[len] = (char)c;
+			f[nf - 1].value[len + 1] = '\0';
+		}
+		i = e < n ? e + 1 : n;
+	}
+	for (k = 0; k < nf; k++) {
+		len = strlen(f[k].value);
+		while (len && (f[k].value[len - 1] == ' ' ||
+		    f[k].value[len - 1] == '\t'))
+			f[k].value[--len] = '\0';
+	}
+	return nf;
+}
+
+/*
+ * The root header of random messages (folds, blanks, CRs, NULs, long
+ * values cut at max_header) as ref_fields reads it a byte at a time.
+ */
+static void
+test_read_fields(void **state)
+{
+	static const char *const names[] = { "Subject", "X-A", "to",
+		"Received", "Content-Type", "X-Long-Name-Of-A-Field" };
+	static const char bytes[] = "abc xyz\t\t  :;\"(=\r\0";
+	struct mime_limits lim = { 100, 10, 40 };
+	struct ref_field want[16];
+	struct buf msg = BUF_INIT(BUF_CAP_HUGE);
+	struct mime_tree t;
+	struct err e = ERR_INIT;
+	unsigned seed = 1618;
+	size_t round, k, i, n, nf;
+
+	(void)state;
+	for (round = 0; round < 3000; round++) {
+		buf_reset(&msg);
+		unit_rand(&seed);
+		nf = 1 + (seed >> 16) % 8;
+		for (k = 0; k < nf; k++) {
+			unit_rand(&seed);
+			buf_addstr(&msg, names[(seed >> 16) % ARRAY_SIZE(names)]);
+			buf_addstr(&msg, (seed >> 20) % 4 ? ":" : " :");
+			do {
+				unit_rand(&seed);
+				n = (seed >> 16) % 30;
+				for (i = 0; i < n; i++) {
+					unit_rand(&seed);
+					buf_addch(&msg, bytes[(seed >> 16) %
+					    (sizeof(bytes) - 1)]);
+				}
+				unit_rand(&seed);
+				buf_addstr(&msg, (seed >> 16) % 3 ? "\r\n" :
+				    "\n");
+				if ((seed >> 20) % 3)
+					break;
+				/* A fold, not blank (libetpan's own case). */
+				buf_addstr(&msg, (seed >> 24) % 2 ? " f" : "\tf");
+			} while (1);
+		}
+		buf_addstr(&msg, "\r\nbody\r\n");
+		assert_int_equal(mime_parse(msg.data, msg.len, &lim, &t, &e),
+		    0);
+		n = ref_fields(msg.data, msg.len, lim.max_header, want,
+		    ARRAY_SIZE(want));
+		assert_int_equal(t.root->nfields, n);
+		for (k = 0; k < n; k++) {
+			assert_string_equal(t.root->fields[k].name,
+			    want[k].name);
+			assert_string_equal(t.root->fields[k].value,
+			    want[k].value);
+		}
+		mime_tree_release(&t);
+	}
+	buf_release(&msg);
+}
+
 int
 main(void)
 {
@@ -1213,6 +1340,7 @@ main(void)
 		cmocka_unit_test(test_many_fields),
 		cmocka_unit_test(test_unended_header),
 		cmocka_unit_test(test_unquote_params),
+		cmocka_unit_test(test_read_fields),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
