@@ -83,9 +83,7 @@ enum mime_disp {
 /* A header field as written, unfolded. */
 struct mime_field {
 	char *name;		/* as written, e.g. "X-Mailer" */
-	char *value;		/* raw bytes (maybe 8-bit), NUL-free, trimmed;
-				 * the names and values of a part are one
-				 * allocation, at fields[0].name */
+	char *value;		/* raw bytes (maybe 8-bit), NUL-free, trimmed */
 };
 
 /*
@@ -124,6 +122,7 @@ struct mime_tree {
 	void *imf;		/* libetpan's reading of the root header */
 	char *trim;		/* the copy of the message libetpan read */
 	size_t trim_cap;
+	void *arena;		/* the parts, their fields and strings */
 };
 
 /*

@@ -1035,6 +1035,106 @@ defect(struct reader *r, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * The parts of a tree, their fields and their strings come from one
+ * arena, released whole (mime_tree_release): a message of a few parts
+ * costs one allocation or none (a chunk kept from the last tree), not a
+ * handful per part.  Strings replaced are left in it until then.
+ */
+struct arena {
+	struct arena *next;	/* the chunks allocated before */
+	size_t size, used;	/* of data */
+	max_align_t data[];
+};
+
+#define ARENA_CHUNK 4096	/* bytes of data in a chunk */
+
+static struct arena *arena_spare;	/* process-wide, as trim_spare */
+
+/* n bytes of t's arena, aligned for any type. */
+static void *
+arena_alloc(struct mime_tree *t, size_t n)
+{
+	struct arena *a = t->arena, *big;
+	size_t need;
+
+	if (n > SIZE_MAX / 2)	/* more than there is: xmalloc dies of it */
+		return xmalloc(n);
+	need = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+	if (a && a->size - a->used >= need) {
+		a->used += need;
+		return (char *)a->data + a->used - need;
+	}
+	if (need > ARENA_CHUNK / 4) {	/* a chunk of its own, after t's */
+		big = xmalloc(offsetof(struct arena, data) + need);
+		big->size = big->used = need;
+		big->next = a ? a->next : NULL;
+		if (a)
+			a->next = big;
+		else
+			t->arena = big;
+		return big->data;
+	}
+	if (arena_spare) {
+		a = arena_spare;
+		arena_spare = NULL;
+	} else {
+		a = xmalloc(offsetof(struct arena, data) + ARENA_CHUNK);
+		a->size = ARENA_CHUNK;
+	}
+	a->used = need;
+	a->next = t->arena;
+	t->arena = a;
+	return a->data;
+}
+
+static void *
+arena_zalloc(struct mime_tree *t, size_t n)
+{
+	return memset(arena_alloc(t, n), 0, n);
+}
+
+static char *
+arena_strndup(struct mime_tree *t, const char *s, size_t n)
+{
+	char *d = arena_alloc(t, n + 1);
+
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+static char *
+arena_strdup(struct mime_tree *t, const char *s)
+{
+	return arena_strndup(t, s, strlen(s));
+}
+
+/* A string of malloc (or NULL) moved into t's arena. */
+static char *
+arena_take(struct mime_tree *t, char *s)
+{
+	char *d = s ? arena_strdup(t, s) : NULL;
+
+	free(s);
+	return d;
+}
+
+static void
+arena_release(struct mime_tree *t)
+{
+	struct arena *a, *next;
+
+	for (a = t->arena; a; a = next) {
+		next = a->next;
+		if (!arena_spare && a->size == ARENA_CHUNK)
+			arena_spare = a;
+		else
+			free(a);
+	}
+	t->arena = NULL;
+}
+
 /* ---- The pre-scan ------------------------------------------------------- */
 
 #define MIME_SCAN_DASHES 32	/* "--" line offsets kept (unquote_params) */
@@ -1451,21 +1551,33 @@ check_bounds(struct reader *r, const char *s, size_t n,
 
 /*
  * The fields of a header being read: blk holds "name\0value\0" per field,
- * in order, each value written there as its lines are read (no copy in
- * between); the part's fields hold offsets into blk until it is complete
- * (read_fields then points them into it).  Past MIME_MAX_FIELDS, seen is
- * a table of the names kept (their offsets in blk plus one, 0 for a free
- * slot).
+ * in order, each value written there as its lines are read, and v their
+ * offsets; when the header is read, the part gets a copy of both from the
+ * tree's arena.  blk and v are kept from one header to the next (below).
+ * Past MIME_MAX_FIELDS, seen is a table of the names kept (their offsets
+ * in blk plus one, 0 for a free slot).
  */
+struct field_off {
+	size_t name, value;	/* in the block */
+};
+
 struct field_list {
 	struct buf blk;
-	size_t alloc;		/* of the part's fields */
+	struct field_off *v;	/* the fields kept, p->nfields of them */
+	size_t alloc;		/* of v */
 	size_t *seen;
 	size_t name;		/* the open field's name in blk */
 	size_t nlen;		/* its length; 0: no field open */
 	size_t value;		/* its value in blk */
 	size_t raw;		/* its value's bytes before trimming */
 };
+
+/* read_fields' blk and v between headers (single-threaded, as trim_spare). */
+static struct buf fields_blk = BUF_INIT(BUF_CAP_HUGE);
+static struct field_off *fields_v;
+static size_t fields_alloc;
+
+#define FIELDS_KEEP_CAP (64 * 1024)	/* bytes of blk kept between headers */
 
 /*
  * Adds name[0..n), written at offset off of the block, to the table of
@@ -1607,10 +1719,9 @@ close_field(struct reader *r, struct mime_part *p, struct field_list *fl)
 		b->len++;
 	}
 	if (p->nfields >= fl->alloc)
-		GROW(p->fields, p->nfields + 1, fl->alloc);
-	/* Offsets until the block stops moving (uintptr_t: not pointers). */
-	p->fields[p->nfields].name = (char *)(uintptr_t)fl->name;
-	p->fields[p->nfields].value = (char *)(uintptr_t)fl->value;
+		GROW(fl->v, p->nfields + 1, fl->alloc);
+	fl->v[p->nfields].name = fl->name;
+	fl->v[p->nfields].value = fl->value;
 	p->nfields++;
 	fl->nlen = 0;
 }
@@ -1671,15 +1782,16 @@ read_fields(struct reader *r, struct mime_part *p, const char *s, size_t n)
 	struct field_list fl;
 	const char *line = s, *end = s + n, *nl, *ce, *colon;
 	size_t n1, i;
+	char *b;
 
 	memset(&fl, 0, sizeof(fl));
-	buf_init(&fl.blk, BUF_CAP_HUGE);
-	/* Most headers fit: one allocation for the block, and one for
-	 * the fields (a field every 32 bytes, at most 1024 at first). */
+	fl.blk = fields_blk;
+	buf_reset(&fl.blk);
+	/* Most headers fit: no allocation after the first. */
 	buf_reserve(&fl.blk, MIN(n, (size_t)4096));
-	if (n)
-		GROW(p->fields, p->nfields + MIN(n / 32 + 1, (size_t)1024),
-		    fl.alloc);
+	fl.v = fields_v;
+	fl.alloc = fields_alloc;
+	p->nfields = 0;
 
 	while (line < end) {
 		nl = memchr(line, '\n', (size_t)(end - line));
@@ -1706,15 +1818,23 @@ read_fields(struct reader *r, struct mime_part *p, const char *s, size_t n)
 	close_field(r, p, &fl);
 	free(fl.seen);
 	if (p->nfields) {
-		char *b = buf_detach(&fl.blk, NULL);
-
+		b = arena_alloc(r->t, fl.blk.len);
+		memcpy(b, fl.blk.data, fl.blk.len);
+		p->fields = arena_alloc(r->t, p->nfields * sizeof(*p->fields));
 		for (i = 0; i < p->nfields; i++) {
-			p->fields[i].name = b + (uintptr_t)p->fields[i].name;
-			p->fields[i].value = b +
-			    (uintptr_t)p->fields[i].value;
+			p->fields[i].name = b + fl.v[i].name;
+			p->fields[i].value = b + fl.v[i].value;
 		}
 	}
-	buf_release(&fl.blk);
+	if (fl.blk.alloc > FIELDS_KEEP_CAP)
+		buf_release(&fl.blk);
+	fields_blk = fl.blk;
+	if (fl.alloc > FIELDS_KEEP_CAP / sizeof(*fl.v)) {
+		FREE_AND_NULL(fl.v);
+		fl.alloc = 0;
+	}
+	fields_v = fl.v;
+	fields_alloc = fl.alloc;
 	return (size_t)(line - s);
 }
 
@@ -1910,14 +2030,14 @@ out:
 
 /* A plain parameter (the boundary): as libetpan read it, or NULL. */
 static char *
-param_raw(const struct params *ps, const char *name)
+param_raw(struct mime_tree *t, const struct params *ps, const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < ps->n; i++)
 		if (!strcmp(ps->p[i].name, name) && ps->p[i].section == -1 &&
 		    !ps->p[i].extended && ps->p[i].value[0])
-			return xstrdup(ps->p[i].value);
+			return arena_strdup(t, ps->p[i].value);
 	return NULL;
 }
 
@@ -1965,13 +2085,13 @@ valid_type(const char *t)
 	return 1;
 }
 
-/* libetpan's content type as lowercase "type/subtype", or NULL. */
+/* libetpan's content type as lowercase "type/subtype" (in t), or NULL. */
 static char *
-type_string(const struct mailmime_content *ct)
+type_string(struct mime_tree *t, const struct mailmime_content *ct)
 {
 	static const char *const discrete[] = { NULL, "text", "image",
 		"audio", "video", "application" };
-	const char *t = NULL;
+	const char *tn = NULL;
 	size_t tl, sl;
 	char *s;
 
@@ -1982,32 +2102,30 @@ type_string(const struct mailmime_content *ct)
 		    ct->ct_type->tp_data.tp_discrete_type;
 
 		if (d->dt_type == MAILMIME_DISCRETE_TYPE_EXTENSION)
-			t = d->dt_extension;
+			tn = d->dt_extension;
 		else if (d->dt_type > 0 && d->dt_type < (int)ARRAY_SIZE(
 		    discrete))
-			t = discrete[d->dt_type];
+			tn = discrete[d->dt_type];
 	} else if (ct->ct_type->tp_type == MAILMIME_TYPE_COMPOSITE_TYPE) {
 		const struct mailmime_composite_type *c =
 		    ct->ct_type->tp_data.tp_composite_type;
 
 		if (c->ct_type == MAILMIME_COMPOSITE_TYPE_MESSAGE)
-			t = "message";
+			tn = "message";
 		else if (c->ct_type == MAILMIME_COMPOSITE_TYPE_MULTIPART)
-			t = "multipart";
+			tn = "multipart";
 		else
-			t = c->ct_token;
+			tn = c->ct_token;
 	}
-	if (!t)
+	if (!tn)
 		return NULL;
-	tl = strlen(t);
+	tl = strlen(tn);
 	sl = strlen(ct->ct_subtype);
-	s = xmalloc(tl + sl + 2);
-	memcpy(s, t, tl);
+	s = arena_alloc(t, tl + sl + 2);
+	memcpy(s, tn, tl);
 	s[tl] = '/';
 	memcpy(s + tl + 1, ct->ct_subtype, sl + 1);
-	if (!valid_type(str_lower(s)))
-		FREE_AND_NULL(s);
-	return s;
+	return valid_type(str_lower(s)) ? s : NULL;
 }
 
 static const struct mailmime_field *
@@ -2037,34 +2155,34 @@ interpret(struct reader *r, struct mime_part *p, const struct mailmime *n)
 	const char *raw = mime_part_field(p, "Content-Type");
 
 	ct.n = cd.n = 0;
-	p->type = type_string(n->mm_content_type);
+	p->type = type_string(r->t, n->mm_content_type);
 	if (p->type && raw && !memchr(raw, '/', strcspn(raw, ";"))) {
 		/* "Content-Type: text": libetpan says text/unknown. */
 		defect(r, "Content-Type '%.60s' without a subtype read as "
 		    "text/plain", raw);
-		FREE_AND_NULL(p->type);
-		p->type = xstrdup("text/plain");
+		p->type = arena_strdup(r->t, "text/plain");
 	} else if (!p->type) {
 		defect(r, "unreadable Content-Type '%.60s'", raw ? raw : "");
-		p->type = xstrdup("text/plain");
+		p->type = arena_strdup(r->t, "text/plain");
 	} else if (raw && !strcmp(p->type, "text/plain") &&
 	    strncasecmp(raw, "text/plain", 10)) {
 		defect(r, "invalid Content-Type '%.60s' read as text/plain",
 		    raw);
 	}
 	params_of_content(n->mm_content_type, &ct);
-	p->charset = param_raw(&ct, "charset");
+	p->charset = param_raw(r->t, &ct, "charset");
 	if (!p->charset)	/* charset*=us-ascii''utf-8 */
-		p->charset = param_get(&ct, "charset", NULL);
+		p->charset = arena_take(r->t, param_get(&ct, "charset",
+		    NULL));
 	if (p->charset && !plain_label(p->charset)) {
 		defect(r, "unreadable charset label");
-		FREE_AND_NULL(p->charset);
+		p->charset = NULL;
 	}
 	if (p->charset) {
 		str_lower(p->charset);
 		str_trim(p->charset);
 	}
-	p->boundary = param_raw(&ct, "boundary");
+	p->boundary = param_raw(r->t, &ct, "boundary");
 
 	f = mime_field_of(n, MAILMIME_FIELD_TRANSFER_ENCODING);
 	if (f && f->fld_data.fld_encoding) {
@@ -2097,12 +2215,15 @@ interpret(struct reader *r, struct mime_part *p, const struct mailmime *n)
 		    MAILMIME_DISPOSITION_TYPE_INLINE)
 			p->disp = MIME_DISP_INLINE;
 		params_of_disposition(d, &cd);
-		p->filename = param_get(&cd, "filename", p->charset);
+		p->filename = arena_take(r->t, param_get(&cd, "filename",
+		    p->charset));
 		if (!p->filename)
-			p->filename = param_get(&cd, "name", p->charset);
+			p->filename = arena_take(r->t, param_get(&cd, "name",
+			    p->charset));
 	}
 	if (!p->filename)
-		p->filename = param_get(&ct, "name", p->charset);
+		p->filename = arena_take(r->t, param_get(&ct, "name",
+		    p->charset));
 	params_release(&ct);
 	params_release(&cd);
 }
@@ -2124,7 +2245,7 @@ new_part(struct reader *r, struct mime_part *parent)
 		    (size_t)MIME_HARD_DEPTH));
 		return NULL;
 	}
-	p = xcalloc(1, sizeof(*p));
+	p = arena_zalloc(r->t, sizeof(*p));
 	p->parent = parent;
 	p->depth = parent ? parent->depth + 1 : 0;
 	r->t->nparts++;
@@ -2613,8 +2734,7 @@ fill_multipart(struct reader *r, struct mime_part *p,
 	if (!list || clist_isempty(list)) {
 		defect(r, "no boundary '%.70s' in %s; read as text",
 		    p->boundary ? p->boundary : "", p->type);
-		free(p->type);
-		p->type = xstrdup("text/plain");
+		p->type = arena_strdup(r->t, "text/plain");
 		return 0;
 	}
 	for (it = clist_begin(list); it && !rc; it = clist_next(it)) {
@@ -2648,8 +2768,7 @@ reparse_multipart(struct reader *r, struct mime_part *p, const char *b)
 	buf_add(&syn, p->body, p->body_len);
 	s = buf_detach(&syn, &len);
 	strlist_push_owned(&r->t->owned, s);
-	free(p->boundary);
-	p->boundary = xstrdup(b);
+	p->boundary = arena_strdup(r->t, b);
 	return parse_bytes(r, p, s, len, PB_MULTIPART);
 }
 
@@ -2721,8 +2840,7 @@ fill(struct reader *r, struct mime_part *p, const struct mailmime *n)
 			} else {
 				defect(r, "%s without a boundary; read as "
 				    "text", p->type);
-				free(p->type);
-				p->type = xstrdup("text/plain");
+				p->type = arena_strdup(r->t, "text/plain");
 			}
 			free(b);
 		} else if (!strcmp(p->type, "message/rfc822") ||
@@ -2767,7 +2885,7 @@ read_message(struct reader *r, struct mime_part *p, const struct mailmime *m,
 	if (!body || body < start || body > end) {
 		/* libetpan read the header, not the body: one text part. */
 		hlen = read_fields(r, p, start, (size_t)(end - start));
-		p->type = xstrdup("text/plain");
+		p->type = arena_strdup(r->t, "text/plain");
 		p->body = start + hlen;
 		p->body_len = (size_t)(end - start - hlen);
 		return 0;
@@ -2896,12 +3014,11 @@ parse_bytes(struct reader *r, struct mime_part *p, const char *s, size_t n,
 		defect(r, "libetpan could not read the MIME structure (error "
 		    "%d); read as text", er);
 		if (mode == PB_MULTIPART) {
-			free(p->type);
-			p->type = xstrdup("text/plain");
+			p->type = arena_strdup(r->t, "text/plain");
 			return 0;
 		}
 		hlen = read_fields(r, p, s, n);
-		p->type = xstrdup("text/plain");
+		p->type = arena_strdup(r->t, "text/plain");
 		p->body = s + hlen;
 		p->body_len = n - hlen;
 		return 0;
@@ -2921,8 +3038,7 @@ parse_bytes(struct reader *r, struct mime_part *p, const char *s, size_t n,
 			rc = fill_multipart(r, p, sub);
 		} else {
 			defect(r, "%s unreadable; read as text", p->type);
-			free(p->type);
-			p->type = xstrdup("text/plain");
+			p->type = arena_strdup(r->t, "text/plain");
 		}
 	}
 	mailmime_free(mm);
@@ -2979,31 +3095,10 @@ mime_parse(const char *raw, size_t len, const struct mime_limits *lim,
 	return parse_bytes(&r, t->root, raw, len, PB_TOP);
 }
 
-static void
-part_free(struct mime_part *p)
-{
-	struct mime_part *c, *next;
-
-	if (!p)
-		return;
-	for (c = p->child; c; c = next) {
-		next = c->next;
-		part_free(c);
-	}
-	if (p->nfields)	/* the block of all names and values */
-		free(p->fields[0].name);
-	free(p->fields);
-	free(p->type);
-	free(p->charset);
-	free(p->boundary);
-	free(p->filename);
-	free(p);
-}
-
 void
 mime_tree_release(struct mime_tree *t)
 {
-	part_free(t->root);
+	arena_release(t);	/* the parts, their fields and strings */
 	t->root = NULL;
 	t->nparts = 0;
 	strlist_release(&t->defects);

@@ -1316,6 +1316,55 @@ test_read_fields(void **state)
 	buf_release(&msg);
 }
 
+/*
+ * A tree of many parts, and fields of every size, from the arena: more
+ * than a chunk of it (4 KiB), fields longer than a quarter of one (a
+ * chunk of their own), two trees alive at once.
+ */
+static void
+test_many_parts(void **state)
+{
+	struct mime_limits lim = { 200, 10, 8192 };
+	struct buf msg = BUF_INIT(BUF_CAP_HUGE);
+	struct mime_tree t, t2;
+	struct err e = ERR_INIT;
+	const struct mime_part *c;
+	char want[64];
+	size_t k, i;
+
+	(void)state;
+	buf_addstr(&msg, "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n");
+	for (k = 0; k < 120; k++) {
+		buf_addf(&msg, "--b\r\nContent-Type: text/plain; charset="
+		    "\"utf-8\"\r\nX-Index: %zu\r\nX-Pad: ", k);
+		for (i = 0; i < k * 20; i++)
+			buf_addch(&msg, 'a' + (char)(i % 26));
+		buf_addf(&msg, "\r\n\r\npart %zu\r\n", k);
+	}
+	buf_addstr(&msg, "--b--\r\n");
+	assert_int_equal(mime_parse(msg.data, msg.len, &lim, &t, &e), 0);
+	assert_int_equal(mime_parse(msg.data, msg.len, &lim, &t2, &e), 0);
+	assert_int_equal(t.nparts, 121);
+	for (k = 0, c = t.root->child; k < 120; k++, c = c->next) {
+		assert_non_null(c);
+		assert_string_equal(c->type, "text/plain");
+		assert_string_equal(c->charset, "utf-8");
+		snprintf(want, sizeof(want), "%zu", k);
+		assert_string_equal(mime_part_field(c, "X-Index"), want);
+		assert_int_equal(strlen(mime_part_field(c, "x-pad")), k * 20);
+		snprintf(want, sizeof(want), "part %zu", k);
+		assert_int_equal(c->body_len, strlen(want));
+		assert_memory_equal(c->body, want, c->body_len);
+	}
+	assert_null(c);
+	mime_tree_release(&t);
+	assert_int_equal(t2.nparts, 121);
+	assert_string_equal(mime_part_field(t2.root->child->next, "X-Index"),
+	    "1");
+	mime_tree_release(&t2);
+	buf_release(&msg);
+}
+
 int
 main(void)
 {
@@ -1341,6 +1390,7 @@ main(void)
 		cmocka_unit_test(test_unended_header),
 		cmocka_unit_test(test_unquote_params),
 		cmocka_unit_test(test_read_fields),
+		cmocka_unit_test(test_many_parts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
