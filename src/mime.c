@@ -1145,7 +1145,6 @@ struct scan {
 	size_t ndash;
 	size_t messages;	/* "rfc822" anywhere */
 	size_t hdr_end;		/* the first blank line, or len */
-	int hdr_boundary;	/* "boundary" before it */
 	int lf;			/* any LF */
 	int cr;			/* without LF: any CR */
 };
@@ -1235,7 +1234,6 @@ prescan(const char *s, size_t n, struct scan *sc)
 	}
 	if (!sc->lf)
 		sc->cr = memchr(s, '\r', n) != NULL;
-	sc->hdr_boundary = count_boundary(s, sc->hdr_end, 1) > 0;
 	/* "rfc822", found by its rare '8'. */
 	for (p = s + 3, e = end - 2; p < e && (p = memchr(p, '8',
 	    (size_t)(e - p))); p++)
@@ -1474,7 +1472,9 @@ close_multiparts(struct reader *r, const char *s, size_t n,
 	size_t k;
 
 	memset(&b, 0, sizeof(b));
-	if (!sc->hdr_boundary || !sc->dash_lines || ends_closed(s, n) ||
+	/* Most have no "--" line, or end with a close line: looked at first. */
+	if (!sc->dash_lines || ends_closed(s, n) ||
+	    !count_boundary(s, sc->hdr_end, 1) ||
 	    bvals_collect(s, n, count_boundary(s, n, MIME_REPAIR_BOUNDARIES +
 	    1), &b) || b.n > MIME_REPAIR_BOUNDARIES)
 		goto out;
@@ -1869,7 +1869,17 @@ struct param {
 struct params {
 	struct param p[MIME_MAX_PARAMS];
 	size_t n;
+	unsigned first;		/* name_bit of each name: most lookups miss */
 };
+
+/* A bit for the first letter of a lowercase name. */
+static unsigned
+name_bit(const char *name)
+{
+	unsigned c = (unsigned)(unsigned char)name[0] - 'a';
+
+	return c < 26 ? 1u << c : 1u << 31;
+}
 
 static void
 params_add(struct params *ps, const char *name, const char *value)
@@ -1904,6 +1914,7 @@ params_add(struct params *ps, const char *name, const char *value)
 			p->section = (int)sec;
 		*star = '\0';
 	}
+	ps->first |= name_bit(p->name);
 }
 
 static void
@@ -1912,6 +1923,7 @@ params_of_content(const struct mailmime_content *ct, struct params *ps)
 	clistiter *it;
 
 	ps->n = 0;
+	ps->first = 0;
 	if (!ct || !ct->ct_parameters)
 		return;
 	for (it = clist_begin(ct->ct_parameters); it; it = clist_next(it)) {
@@ -1928,6 +1940,7 @@ params_of_disposition(const struct mailmime_disposition *d,
 	clistiter *it;
 
 	ps->n = 0;
+	ps->first = 0;
 	if (!d || !d->dsp_parms)
 		return;
 	for (it = clist_begin(d->dsp_parms); it; it = clist_next(it)) {
@@ -1950,6 +1963,7 @@ params_release(struct params *ps)
 		if (ps->p[i].name != ps->p[i].small)
 			free(ps->p[i].name);
 	ps->n = 0;
+	ps->first = 0;
 }
 
 /*
@@ -1966,6 +1980,9 @@ param_get(const struct params *ps, const char *name, const char *hint)
 	char *cs = NULL, *res = NULL;
 	int sec, found = 0, any_ext = 0;
 	size_t i;
+
+	if (!(ps->first & name_bit(name)))
+		return NULL;	/* no parameter of that name */
 
 	for (sec = 0; sec < MIME_MAX_PARAMS; sec++) {
 		p = NULL;
@@ -2034,6 +2051,8 @@ param_raw(struct mime_tree *t, const struct params *ps, const char *name)
 {
 	size_t i;
 
+	if (!(ps->first & name_bit(name)))
+		return NULL;
 	for (i = 0; i < ps->n; i++)
 		if (!strcmp(ps->p[i].name, name) && ps->p[i].section == -1 &&
 		    !ps->p[i].extended && ps->p[i].value[0])
@@ -2155,6 +2174,7 @@ interpret(struct reader *r, struct mime_part *p, const struct mailmime *n)
 	const char *raw = mime_part_field(p, "Content-Type");
 
 	ct.n = cd.n = 0;
+	ct.first = cd.first = 0;
 	p->type = type_string(r->t, n->mm_content_type);
 	if (p->type && raw && !memchr(raw, '/', strcspn(raw, ";"))) {
 		/* "Content-Type: text": libetpan says text/unknown. */
