@@ -2658,6 +2658,60 @@ unquote_header(struct trim *tr, const char *b, size_t from, size_t to)
 	return (size_t)(line - b);
 }
 
+/* Whether libetpan read a and b, Content-Type values, alike. */
+static int
+same_content(const char *a, const char *b)
+{
+	struct mailmime_content *ca = NULL, *cb = NULL;
+	size_t ia = 0, ib = 0;
+	clistiter *x, *y;
+	int same;
+
+	same = mailmime_content_parse(a, strlen(a), &ia, &ca) ==
+	    mailmime_content_parse(b, strlen(b), &ib, &cb) && ia == ib &&
+	    ca && cb;
+	for (x = same ? clist_begin(ca->ct_parameters) : NULL, y = same ?
+	    clist_begin(cb->ct_parameters) : NULL; same && (x || y);
+	    x = clist_next(x), y = clist_next(y)) {
+		const struct mailmime_parameter *pa = x ? clist_content(x) :
+		    NULL, *pb = y ? clist_content(y) : NULL;
+
+		same = pa && pb && !strcmp(pa->pa_name, pb->pa_name) &&
+		    !strcmp(pa->pa_value, pb->pa_value);
+	}
+	if (ca)
+		mailmime_content_free(ca);
+	if (cb)
+		mailmime_content_free(cb);
+	return same;
+}
+
+/*
+ * Whether this libetpan reads a value unquoted as it reads it quoted,
+ * probed once with every character and every end that unquote_value
+ * lets through: libetpan 1.9 reads an unquoted value as an atom; older
+ * ones read a MIME token, which '=' and '/' end and a tab does not.
+ */
+static int
+unquote_ok(void)
+{
+	static const char *const probe[][2] = {
+		{ "t/s; a=\"x!#$%&'*+-./=?@[]^_`{|}~09AZaz\"; b=\"y\"",
+		  "t/s; a=  x!#$%&'*+-./=?@[]^_`{|}~09AZaz; b=  y" },
+		{ "t/s; a=\"x\"\t; b=\"y\" ;c=\"z\"\r\n\t;d=\"w\"\n e=\"v\"",
+		  "t/s; a=  x\t; b=  y ;c=  z\r\n\t;d=  w\n e=  v" },
+	};
+	static int ok = -1;
+	size_t i;
+
+	for (i = 0; ok < 0 && i < ARRAY_SIZE(probe); i++)
+		if (!same_content(probe[i][0], probe[i][1]))
+			ok = 0;
+	if (ok < 0)
+		ok = 1;
+	return ok;
+}
+
 #ifdef INQUIRYD_UNITTEST
 int mime_unquote_off;	/* the unit test reads messages both ways */
 size_t mime_unquote_count;
@@ -2682,6 +2736,8 @@ unquote_params(struct trim *tr, const char *s, size_t n,
 	if (mime_unquote_off)
 		return;
 #endif
+	if (!unquote_ok())
+		return;
 	done = unquote_header(tr, b, 0, tr->copy ? tr->kept : len);
 	for (k = 0; k < sc->ndash; k++) {
 		if (sc->dash[k] < tr->stop)

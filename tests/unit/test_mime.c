@@ -1184,7 +1184,11 @@ test_unquote_params(void **state)
 		mime_tree_release(&t1);
 		mime_tree_release(&t2);
 	}
-	/* Most messages had values to unquote. */
+	/*
+	 * Most messages had values to unquote (none when unquote_ok finds
+	 * that this libetpan reads them otherwise: then this test has
+	 * nothing to compare, and says so here).
+	 */
 	assert_true(mime_unquote_count - before > 4000);
 	buf_release(&msg);
 }
