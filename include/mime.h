@@ -181,8 +181,9 @@ int mime_header_plain(const char *raw, const char **start, size_t *len);
 #ifdef INQUIRYD_UNITTEST
 /* The "boundary" words of s[0..n) (any case), at most max (prescan). */
 size_t count_boundary(const char *s, size_t n, size_t max);
-/* Quoted values unquoted for libetpan: off (1) or on; how many so far. */
-extern int mime_unquote_off;
+/* Shortcuts (unquoted values, bounds by size) off (1) or on (0). */
+extern int mime_exact;
+/* Quoted values unquoted for libetpan so far. */
 extern size_t mime_unquote_count;
 #endif
 

@@ -1135,6 +1135,16 @@ arena_release(struct mime_tree *t)
 	t->arena = NULL;
 }
 
+/*
+ * The unit tests read messages both with and without the shortcuts that
+ * must not change a reading (unquote_params, check_bounds).
+ */
+#ifdef INQUIRYD_UNITTEST
+int mime_exact;
+#else
+#define mime_exact 0
+#endif
+
 /* ---- The pre-scan ------------------------------------------------------- */
 
 #define MIME_SCAN_DASHES 32	/* "--" line offsets kept (unquote_params) */
@@ -1143,7 +1153,6 @@ struct scan {
 	size_t dash_lines;	/* lines starting "--", or "--" after a CR */
 	size_t dash[MIME_SCAN_DASHES];	/* the first lines starting "--" */
 	size_t ndash;
-	size_t messages;	/* "rfc822" anywhere */
 	size_t hdr_end;		/* the first blank line, or len */
 	int lf;			/* any LF */
 	int cr;			/* without LF: any CR */
@@ -1195,8 +1204,7 @@ count_boundary(const char *s, size_t n, size_t max)
 static void
 prescan(const char *s, size_t n, struct scan *sc)
 {
-	const char *p = s, *end = s + n, *nl, *e;
-	uint64_t rfc822 = word8("rfc822", 6);
+	const char *p = s, *end = s + n, *nl;
 
 	memset(sc, 0, sizeof(*sc));
 	sc->hdr_end = n;
@@ -1234,11 +1242,22 @@ prescan(const char *s, size_t n, struct scan *sc)
 	}
 	if (!sc->lf)
 		sc->cr = memchr(s, '\r', n) != NULL;
-	/* "rfc822", found by its rare '8'. */
-	for (p = s + 3, e = end - 2; p < e && (p = memchr(p, '8',
-	    (size_t)(e - p))); p++)
+}
+
+/* The words "rfc822" in s[0..n) (any case), found by their rare '8'. */
+static size_t
+count_rfc822(const char *s, size_t n)
+{
+	const char *p, *e = s + n - 2;
+	uint64_t rfc822 = word8("rfc822", 6);
+	size_t count = 0;
+
+	if (n < 6)
+		return 0;
+	for (p = s + 3; p < e && (p = memchr(p, '8', (size_t)(e - p))); p++)
 		if (word8(p - 3, 6) == rfc822)
-			sc->messages++;
+			count++;
+	return count;
 }
 
 /*
@@ -1518,27 +1537,40 @@ check_bounds(struct reader *r, const char *s, size_t n,
     const struct scan *sc, size_t depth, size_t parts_left)
 {
 	const struct mime_limits *lim = r->lim;
-	size_t delims = sc->dash_lines, parts, nest;
+	size_t delims = sc->dash_lines, parts, nest, messages;
 	size_t depth_left = lim->max_depth > depth ? lim->max_depth - depth :
 	    0;
 	struct bvals b;
 
-	parts = 1 + 2 * delims + sc->messages;
+	/*
+	 * The "rfc822" words take 6 bytes each: with n / 6 of them the
+	 * bounds below pass for most messages, and then they pass with the
+	 * true count too (no smaller bound can fail), which is not needed.
+	 */
+	messages = n / 6;
+	nest = 1 + 2 * (delims + messages);
+	if (!mime_exact &&
+	    (1 + 2 * delims + messages) / MIME_PARTS_SLACK <= parts_left &&
+	    (nest <= depth_left || (nest <= MIME_ETPAN_DEPTH &&
+	    nest <= MIME_WORK / (n ? n : 1))))
+		return 0;
+	messages = count_rfc822(s, n);
+	parts = 1 + 2 * delims + messages;
 	if (parts / MIME_PARTS_SLACK > parts_left) {
 		if (!bvals_collect(s, n, count_boundary(s, n,
 		    MIME_MAX_BOUNDARIES + 1), &b))
 			delims = bvals_lines(&b, s, n);
 		bvals_release(&b);
-		parts = 1 + 2 * delims + sc->messages;
+		parts = 1 + 2 * delims + messages;
 	}
 	if (parts / MIME_PARTS_SLACK > parts_left)
 		return err_set(r->e, ERR_PERM, "message may have more than "
 		    "%zu MIME parts (max_parts): up to %zu by its delimiter "
 		    "lines", lim->max_parts, parts);
-	nest = 1 + 2 * (delims + sc->messages);
+	nest = 1 + 2 * (delims + messages);
 	if (nest > depth_left)	/* a multipart needs its "boundary" too */
 		nest = 1 + 2 * (MIN(delims, count_boundary(s, n, delims)) +
-		    sc->messages);
+		    messages);
 	if (nest > depth_left && (nest > MIME_ETPAN_DEPTH ||
 	    nest > MIME_WORK / (n ? n : 1)))
 		return err_set(r->e, ERR_PERM, "MIME parts may be nested "
@@ -2713,7 +2745,6 @@ unquote_ok(void)
 }
 
 #ifdef INQUIRYD_UNITTEST
-int mime_unquote_off;	/* the unit test reads messages both ways */
 size_t mime_unquote_count;
 #endif
 
@@ -2732,11 +2763,7 @@ unquote_params(struct trim *tr, const char *s, size_t n,
 	char *x;
 
 	tr->npatch = 0;
-#ifdef INQUIRYD_UNITTEST
-	if (mime_unquote_off)
-		return;
-#endif
-	if (!unquote_ok())
+	if (mime_exact || !unquote_ok())
 		return;
 	done = unquote_header(tr, b, 0, tr->copy ? tr->kept : len);
 	for (k = 0; k < sc->ndash; k++) {

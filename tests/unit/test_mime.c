@@ -1171,9 +1171,9 @@ test_unquote_params(void **state)
 		if ((seed >> 16) % 4)
 			buf_addstr(&msg, "--b=_1--\r\n");
 
-		mime_unquote_off = 1;
+		mime_exact = 1;
 		r1 = mime_parse(msg.data, msg.len, &lim, &t1, &e1);
-		mime_unquote_off = 0;
+		mime_exact = 0;
 		r2 = mime_parse(msg.data, msg.len, &lim, &t2, &e2);
 		assert_int_equal(r1, r2);
 		assert_int_equal(t1.nparts, t2.nparts);
@@ -1369,6 +1369,66 @@ test_many_parts(void **state)
 	buf_release(&msg);
 }
 
+/*
+ * The bounds on parts and nesting (mime.c, check_bounds) with the
+ * shortcut that takes n / 6 "rfc822" words for the count, and without:
+ * random messages of delimiter lines, "rfc822" and "boundary" words,
+ * read under small random limits, give the same result and tree.
+ */
+static void
+test_bounds_shortcut(void **state)
+{
+	static const char *const lines[] = { "--b\n", "--c\n",
+		"Content-Type: message/rfc822\n", "x rfc822 y\n",
+		"Content-Type: multipart/mixed; boundary=c\n", "\n",
+		"--b--\n", "text\n", "rfc822RFC822rfc822rfc822rfc822" };
+	struct buf msg = BUF_INIT(BUF_CAP_HUGE);
+	struct mime_tree t1, t2;
+	unsigned seed = 5772;
+	size_t round, k, n;
+	int r1, r2;
+
+	(void)state;
+	for (round = 0; round < 3000; round++) {
+		struct err e1 = ERR_INIT, e2 = ERR_INIT;
+		struct mime_limits lim;
+
+		unit_rand(&seed);
+		lim.max_parts = 1 + (seed >> 16) % 12;
+		lim.max_depth = 1 + (seed >> 20) % 6;
+		lim.max_header = 1000;
+		buf_reset(&msg);
+		buf_addstr(&msg, "Content-Type: multipart/mixed; boundary=b\n\n");
+		unit_rand(&seed);
+		n = (seed >> 16) % 80;
+		if ((seed >> 24) % 4 == 0) {	/* as dense as it gets */
+			for (k = 0; k < n; k++)
+				buf_addstr(&msg, "rfc822");
+			n = 0;
+		}
+		for (k = 0; k < n; k++) {
+			unit_rand(&seed);
+			buf_addstr(&msg, lines[(seed >> 16) % ARRAY_SIZE(lines)]);
+		}
+		unit_rand(&seed);
+		for (k = (seed >> 16) % 3000; k > 0 && n; k--)
+			buf_addch(&msg, 'a' + (char)(k % 26));
+		mime_exact = 1;
+		r1 = mime_parse(msg.data, msg.len, &lim, &t1, &e1);
+		mime_exact = 0;
+		r2 = mime_parse(msg.data, msg.len, &lim, &t2, &e2);
+		assert_int_equal(r1, r2);
+		assert_string_equal(e1.msg, e2.msg);
+		assert_int_equal(t1.nparts, t2.nparts);
+		assert_int_equal(t1.defects.n, t2.defects.n);
+		if (!r1)
+			expect_same_part(t1.root, t2.root);
+		mime_tree_release(&t1);
+		mime_tree_release(&t2);
+	}
+	buf_release(&msg);
+}
+
 int
 main(void)
 {
@@ -1395,6 +1455,7 @@ main(void)
 		cmocka_unit_test(test_unquote_params),
 		cmocka_unit_test(test_read_fields),
 		cmocka_unit_test(test_many_parts),
+		cmocka_unit_test(test_bounds_shortcut),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
