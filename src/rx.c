@@ -1603,10 +1603,15 @@ struct rx_lits {
 	size_t nstrings;
 	size_t *lens;		/* of each string */
 	/*
-	 * The automaton as a table, fail links followed in advance:
-	 * delta[node * ncls + cls[byte]] is the next node.  A byte in no
-	 * string is class 0, which leads back to the root from anywhere.
-	 * NULL when the table would be too large (the links are walked).
+	 * The automaton as a table, fail links followed in advance: the
+	 * entry of a node's row (node * ncls) for a byte is
+	 * delta[row + cls[byte]], and holds the next node's row times two,
+	 * plus one when a string ends at that node or on its dictionary
+	 * links: a scan is mostly in the middle of some string (with short
+	 * strings such as "wa" and the digits), and then reads no node.  A
+	 * byte in no string is class 0, which leads back to the root from
+	 * anywhere.  NULL when the table would be too large (the links are
+	 * walked).
 	 */
 	int *delta;
 	size_t ncls;
@@ -1691,6 +1696,12 @@ ac_delta_init(struct rx_lits *a)
 			queue[tail++] = k;
 	}
 	free(queue);
+	/* node numbers to rows, with the bit of the ends */
+	for (i = 0; i < a->n * a->ncls; i++) {
+		u = a->delta[i];
+		a->delta[i] = (int)((size_t)u * a->ncls * 2) |
+		    (a->v[u].term >= 0 || a->v[u].dict >= 0);
+	}
 }
 
 struct rx_lits *
@@ -1795,7 +1806,7 @@ lits_scan(const struct rx_lits *a, const char *text, size_t len,
 {
 	const unsigned char *p = (const unsigned char *)text;
 	const unsigned char *cls = ascii ? a->cls_ascii : a->cls;
-	int s = 0, t, rc = 0;
+	int s = 0, t, rc = 0, e = 0;
 	size_t i;
 
 	for (i = 0; i < len; i++) {
@@ -1803,9 +1814,10 @@ lits_scan(const struct rx_lits *a, const char *text, size_t len,
 		unsigned char c;
 
 		if (a->delta) {
-			s = a->delta[(size_t)s * a->ncls + cls[p[i]]];
-			if (!s)
-				continue;
+			e = a->delta[(e >> 1) + cls[p[i]]];
+			if (!(e & 1))
+				continue;	/* no string ends here */
+			s = (int)((size_t)(e >> 1) / a->ncls);
 		} else {
 			c = p[i];
 			if (ascii && c >= 'A' && c <= 'Z')
