@@ -4420,6 +4420,9 @@ take_url(struct extract *x, const char *u, size_t n)
 		set_once(&x->f->skype, u + 6, k - 6);
 		return;
 	}
+	/* the website is the first one taken: the tests are for it alone */
+	if (x->f->website)
+		return;
 	/* the cheap tests first; the host is found once */
 	if (n > 80 || memmem(u, n, "unsubscribe", 11) ||
 	    memmem(u, n, "tracking", 8) || memmem(u, n, "/track", 6))
