@@ -1603,15 +1603,13 @@ struct rx_lits {
 	size_t nstrings;
 	size_t *lens;		/* of each string */
 	/*
-	 * The automaton as a table, fail links followed in advance: the
-	 * entry of a node's row (node * ncls) for a byte is
-	 * delta[row + cls[byte]], and holds the next node's row times two,
-	 * plus one when a string ends at that node or on its dictionary
-	 * links: a scan is mostly in the middle of some string (with short
-	 * strings such as "wa" and the digits), and then reads no node.  A
-	 * byte in no string is class 0, which leads back to the root from
-	 * anywhere.  NULL when the table would be too large (the links are
-	 * walked).
+	 * The automaton as a table, fail links followed in advance:
+	 * delta[node * ncls + cls[byte]] is the next node times two, plus
+	 * one when a string ends at it or on its dictionary links: a scan
+	 * is mostly in the middle of some string (with short strings such
+	 * as "wa" and the digits), and then reads no node.  A byte in no
+	 * string is class 0, which leads back to the root from anywhere.
+	 * NULL when the table would be too large (the links are walked).
 	 */
 	int *delta;
 	size_t ncls;
@@ -1696,11 +1694,10 @@ ac_delta_init(struct rx_lits *a)
 			queue[tail++] = k;
 	}
 	free(queue);
-	/* node numbers to rows, with the bit of the ends */
+	/* the bit of the ends */
 	for (i = 0; i < a->n * a->ncls; i++) {
 		u = a->delta[i];
-		a->delta[i] = (int)((size_t)u * a->ncls * 2) |
-		    (a->v[u].term >= 0 || a->v[u].dict >= 0);
+		a->delta[i] = u * 2 | (a->v[u].term >= 0 || a->v[u].dict >= 0);
 	}
 }
 
@@ -1814,10 +1811,10 @@ lits_scan(const struct rx_lits *a, const char *text, size_t len,
 		unsigned char c;
 
 		if (a->delta) {
-			e = a->delta[(e >> 1) + cls[p[i]]];
+			e = a->delta[(size_t)(e >> 1) * a->ncls + cls[p[i]]];
 			if (!(e & 1))
 				continue;	/* no string ends here */
-			s = (int)((size_t)(e >> 1) / a->ncls);
+			s = e >> 1;
 		} else {
 			c = p[i];
 			if (ascii && c >= 'A' && c <= 'Z')
