@@ -2650,6 +2650,8 @@ has_phone(const char *s, size_t len)
 	return 0;
 }
 
+/* Of the contacts line_flags sets the first it finds: they are asked for
+ * together (LF_CONTACT). */
 enum lflag {
 	LF_EMAIL = 1 << 0,
 	LF_URL = 1 << 1,
@@ -2690,9 +2692,9 @@ line_flags(const char *s, size_t len)
 	if (len <= 4096) {
 		if (find_email(s, len, &n) >= 0)
 			f |= LF_EMAIL;
-		if (find_url(s, len, &n) >= 0)
+		else if (find_url(s, len, &n) >= 0)
 			f |= LF_URL;
-		if (has_phone(s, len))
+		else if (has_phone(s, len))
 			f |= LF_PHONE;
 	}
 	if (len && s[len - 1] == '?')
