@@ -3224,6 +3224,16 @@ company_like(const char *s, size_t len)
 	return company;
 }
 
+/* title_like || company_like, in one fold and one scan of s. */
+static int
+title_or_company_like(const char *s, size_t len)
+{
+	int company, title;
+
+	company_title_like(s, len, &company, &title);
+	return title || company;
+}
+
 static const char *const us_states[] = {
 	"AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI",
 	"ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI",
@@ -3417,8 +3427,7 @@ sig_block(const struct kline *K, const size_t *w, unsigned *fl,
 		if (!memo[i])
 			memo[i] = (wflags(K, w, fl, i) & LF_CONTACT) ||
 			    name_like(k->s, k->len) ||
-			    title_like(k->s, k->len) ||
-			    company_like(k->s, k->len) ||
+			    title_or_company_like(k->s, k->len) ||
 			    address_like(k->s, k->len) ||
 			    is_delimiter(k->s, k->len) ? 2 : 1;
 		/* more than two plain lines: no signature */
@@ -3661,8 +3670,7 @@ find_signature(const struct ruleset *rs, struct kline *K, size_t nk,
 			namey = name_like(k->s, k->len) ||
 			    (read_label(k->s, k->len, &v) & ~FD_IGNORE) != 0;
 			if (!namey && !(wflags(K, w, fl, i) & LF_CONTACT) &&
-			    !company_like(k->s, k->len) &&
-			    !title_like(k->s, k->len))
+			    !title_or_company_like(k->s, k->len))
 				continue;
 			for (contacts = 0, j = i; j < nw; j++)
 				contacts += (wflags(K, w, fl, j) &
