@@ -638,6 +638,17 @@ wordy(unsigned char c)
 	    (unsigned char)(c - '0') < 10 || (c >= 0xC3 && c < 0xE0);
 }
 
+static unsigned char wordy_tab[256];	/* wordy(), made on first use */
+
+static void
+wordy_tab_init(void)
+{
+	size_t c;
+
+	for (c = 0; c < 256; c++)
+		wordy_tab[c] = (unsigned char)wordy((unsigned char)c);
+}
+
 /* The lead byte of the character that ends at s[n - 1]. */
 static unsigned char
 last_lead(const char *s, size_t n)
@@ -1191,9 +1202,18 @@ openers_first(const char *s, size_t len, long *first)
 
 	if (!opener_ix.ready)
 		opener_ix_init();
+	if (!wordy_tab['a'])
+		wordy_tab_init();
 	for (k = 0; k < ARRAY_SIZE(openers); k++)
 		first[k] = -1;
 	for (at = 0; at < len; at++) {
+		/*
+		 * Inside a word (as word_scan): the openers of a chain start
+		 * with the byte at, a word character, so none can start
+		 * after one.
+		 */
+		if (at > 0 && wordy_tab[u[at - 1]] && wordy_tab[u[at]])
+			continue;
 		if (!(i = opener_ix.head[u[at]]))
 			continue;
 		prevw = at > 0 && wordy(last_lead(s, at));
@@ -1209,6 +1229,22 @@ openers_first(const char *s, size_t len, long *first)
 		}
 	}
 }
+
+#ifdef INQUIRYD_UNITTEST
+/* For test_sig: does openers_first find in s what find_word finds? */
+int
+sig_openers_agree(const char *s, size_t len)
+{
+	long first[ARRAY_SIZE(openers)];
+	size_t k;
+
+	openers_first(s, len, first);
+	for (k = 0; k < ARRAY_SIZE(openers); k++)
+		if (first[k] != find_word(s, len, openers[k]))
+			return 0;
+	return 1;
+}
+#endif
 
 static int
 starts_with_opener(const char *key)
@@ -2974,8 +3010,6 @@ word_index_init(struct word_index *x, const char *const *list, size_t n)
  * as find_word finds them: the OR of their tags (1 for each word when
  * tags is NULL).  Stops once it has all of want.
  */
-static unsigned char wordy_tab[256];	/* wordy(), made on first use */
-
 static unsigned
 word_scan(const struct word_index *x, const char *const *list,
     const unsigned char *tags, const char *f, size_t len, unsigned want)
@@ -2986,8 +3020,7 @@ word_scan(const struct word_index *x, const char *const *list,
 	int prevw;
 
 	if (!wordy_tab['a'])
-		for (at = 0; at < 256; at++)
-			wordy_tab[at] = (unsigned char)wordy((unsigned char)at);
+		wordy_tab_init();
 	for (at = 0; at < len; at++) {
 		/*
 		 * Inside a word, most bytes: a word starting with a word
