@@ -62,8 +62,8 @@ extern const size_t quoted_nlabels;
 
 /*
  * Header fields kept for rules that look at "other headers".  The names
- * and values of a parsed_msg's headers are one allocation, at
- * headers[0].name (parsed_msg_release frees it so).
+ * and values of a parsed_msg's headers are one allocation with the
+ * array, at headers (parsed_msg_release frees it so).
  */
 struct header {
 	char *name;		/* as written, e.g. "X-Mailer" */

@@ -1405,8 +1405,8 @@ relay_sender(struct ctx *c)
 /* ---- The message --------------------------------------------------- */
 
 /*
- * The top-level fields, decoded, into pm->headers: the names and values
- * in one allocation, at headers[0].name.  Most values read as they are
+ * The top-level fields, decoded, into pm->headers: the array, the names
+ * and the values in one allocation.  Most values read as they are
  * written (mime_header_plain): they are copied from the tree, trimmed,
  * with no string of their own on the way.
  */
@@ -1419,14 +1419,16 @@ copy_headers(struct ctx *c, const char *hint)
 		const char *s;
 		size_t len;
 		char *decoded;	/* owned, or NULL: s is in the tree */
-	} *v;
+	} few[32], *v;
 	size_t i, size = 0, nl, n = root->nfields;
 	char *d;
 
 	if (!n)
 		return;
-	v = xcalloc(n, sizeof(*v));
+	/* a message has a few dozen fields: no allocation for those */
+	v = n <= ARRAY_SIZE(few) ? few : xcalloc(n, sizeof(*v));
 	for (i = 0; i < n; i++) {
+		v[i].decoded = NULL;
 		if (!mime_header_plain(root->fields[i].value, &v[i].s,
 		    &v[i].len)) {
 			v[i].decoded = mime_decode_header(
@@ -1436,8 +1438,8 @@ copy_headers(struct ctx *c, const char *hint)
 		}
 		size += strlen(root->fields[i].name) + 1 + v[i].len + 1;
 	}
-	pm->headers = xcalloc(n, sizeof(*pm->headers));
-	d = xmalloc(size);
+	pm->headers = xmalloc(n * sizeof(*pm->headers) + size);
+	d = (char *)(pm->headers + n);
 	for (i = 0; i < n; i++) {
 		nl = strlen(root->fields[i].name) + 1;
 		memcpy(d, root->fields[i].name, nl);
@@ -1449,7 +1451,8 @@ copy_headers(struct ctx *c, const char *hint)
 		d += v[i].len + 1;
 		free(v[i].decoded);
 	}
-	free(v);
+	if (v != few)
+		free(v);
 	pm->nheaders = n;
 }
 
@@ -1635,9 +1638,7 @@ parsed_msg_release(struct parsed_msg *pm)
 		free(pm->att[i].content_type);
 	}
 	free(pm->att);
-	if (pm->nheaders)	/* all names and values, see copy_headers */
-		free(pm->headers[0].name);
-	free(pm->headers);
+	free(pm->headers);	/* with the names and values */
 	free(pm->body_hash);
 	strlist_release(&pm->defects);
 	free(pm->forward_note);
