@@ -106,9 +106,9 @@ struct parsed_msg {
 	size_t nto;
 	struct address *cc;
 	size_t ncc;
-	char *subject;
+	char *subject;		/* the Subject value in headers, or NULL */
 	int64_t date;		/* seconds since the epoch, 0 if none or bad */
-	char *date_raw;
+	char *date_raw;		/* the Date value in headers, or NULL */
 	char *message_id;	/* without <>, NULL if none */
 	char *in_reply_to;	/* without <> */
 	struct strlist references;	/* without <>, oldest first */

@@ -28,6 +28,8 @@ struct ctx {
 
 /* ---- Small helpers ------------------------------------------------- */
 
+static char *header_value(const struct parsed_msg *pm, const char *name);
+
 static void
 pm_defect(struct parsed_msg *pm, const char *fmt, ...) ATTR_PRINTF(2, 3);
 
@@ -1571,9 +1573,9 @@ parse_message(const char *raw, size_t len, const struct parse_limits *lim,
 	root_address(&c.tree, "Reply-To", hint, &pm->reply_to);
 	address_list(&c.tree, "To", hint, &pm->to, &pm->nto);
 	address_list(&c.tree, "Cc", hint, &pm->cc, &pm->ncc);
-	/* Decoded once, by copy_headers. */
-	pm->subject = xstrdup_or_null(parsed_header(pm, "Subject"));
-	pm->date_raw = xstrdup_or_null(parsed_header(pm, "Date"));
+	/* Decoded once, by copy_headers: the values there, not copies. */
+	pm->subject = header_value(pm, "Subject");
+	pm->date_raw = header_value(pm, "Date");
 	if (pm->date_raw && mime_parse_date(pm->date_raw, &pm->date))
 		pm_defect(pm, "unreadable Date '%.60s'", pm->date_raw);
 	mime_parse_msgids(mime_part_field(root, "Message-ID"), &ids);
@@ -1624,8 +1626,6 @@ parsed_msg_release(struct parsed_msg *pm)
 	for (i = 0; i < pm->ncc; i++)
 		address_release(&pm->cc[i]);
 	free(pm->cc);
-	free(pm->subject);
-	free(pm->date_raw);
 	free(pm->message_id);
 	free(pm->in_reply_to);
 	strlist_release(&pm->references);
@@ -1646,8 +1646,9 @@ parsed_msg_release(struct parsed_msg *pm)
 	memset(pm, 0, sizeof(*pm));
 }
 
-const char *
-parsed_header(const struct parsed_msg *pm, const char *name)
+/* The value of the first field called name (any case), or NULL. */
+static char *
+header_value(const struct parsed_msg *pm, const char *name)
 {
 	size_t i;
 
@@ -1657,4 +1658,10 @@ parsed_header(const struct parsed_msg *pm, const char *name)
 		    !strcasecmp(pm->headers[i].name, name))
 			return pm->headers[i].value;
 	return NULL;
+}
+
+const char *
+parsed_header(const struct parsed_msg *pm, const char *name)
+{
+	return header_value(pm, name);
 }
