@@ -76,4 +76,12 @@ const char *charset_detect(const char *s, size_t n);
 unsigned charset_to_utf8(const char *label, const char *in, size_t len,
     struct buf *out, char **used);
 
+#ifdef INQUIRYD_UNITTEST
+/* Whether in[0..len) has one of the five bytes WINDOWS-1252 lacks. */
+int charset_cp1252_holes(const unsigned char *in, size_t len);
+/* WINDOWS-1252 to UTF-8 without iconv, as iconv would: 0, or -1 cut. */
+int charset_from_cp1252(const unsigned char *in, size_t len,
+    struct buf *out);
+#endif
+
 #endif

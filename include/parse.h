@@ -62,8 +62,8 @@ extern const size_t quoted_nlabels;
 
 /*
  * Header fields kept for rules that look at "other headers".  The names
- * and values of a parsed_msg's headers are one allocation, at
- * headers[0].name (parsed_msg_release frees it so).
+ * and values of a parsed_msg's headers are one allocation with the
+ * array, at headers (parsed_msg_release frees it so).
  */
 struct header {
 	char *name;		/* as written, e.g. "X-Mailer" */
@@ -106,9 +106,9 @@ struct parsed_msg {
 	size_t nto;
 	struct address *cc;
 	size_t ncc;
-	char *subject;
+	char *subject;		/* the Subject value in headers, or NULL */
 	int64_t date;		/* seconds since the epoch, 0 if none or bad */
-	char *date_raw;
+	char *date_raw;		/* the Date value in headers, or NULL */
 	char *message_id;	/* without <>, NULL if none */
 	char *in_reply_to;	/* without <> */
 	struct strlist references;	/* without <>, oldest first */

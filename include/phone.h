@@ -85,4 +85,10 @@ int phone_country_known(const char *iso);
  */
 char *phone_fold(const char *s, size_t len, char *out);
 
+#ifdef INQUIRYD_UNITTEST
+/* phone_country_in_text by a walk of every name (a reference). */
+const char *phone_country_in_text_walk(const char *text, size_t len,
+    size_t *at);
+#endif
+
 #endif

@@ -100,6 +100,11 @@ int sig_is_valediction_slow(const struct ruleset *rs, const char *s,
     size_t len);
 /* Do the word indexes find in folded text what find_word finds? */
 int sig_word_index_agrees(const char *f, size_t len);
+/* Has s an ASCII digit? */
+int sig_has_digit(const char *s, size_t len);
+/* Does the one-pass search of the "On ..." openers find what find_word
+ * finds in the folded text s? */
+int sig_openers_agree(const char *s, size_t len);
 #endif
 
 #endif

@@ -395,6 +395,74 @@ strip_nul(struct buf *out, size_t from)
 }
 
 /*
+ * WINDOWS-1252 (what latin1 and us-ascii labels are read as) without
+ * iconv: glibc's converter costs some 40 instructions a byte, a table
+ * five.  Bytes 0xa0-0xff are U+00A0-U+00FF; 0x80-0x9f are below, as
+ * glibc maps them, 0 for the five it has no character for (the caller
+ * leaves a text with one of those to iconv).
+ */
+static const uint16_t cp1252_high[32] = {
+	0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
+	0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
+};
+
+/* Whether in[0..len) has a byte WINDOWS-1252 does not define. */
+UNITTEST int
+charset_cp1252_holes(const unsigned char *in, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (in[i] >= 0x80 && in[i] < 0xa0 && !cp1252_high[in[i] - 0x80])
+			return 1;
+	return 0;
+}
+
+/*
+ * As convert() with iconv's WINDOWS-1252, for a text without holes:
+ * the same chunks of whole characters into out (so a cap cuts at the
+ * same byte), NUL bytes dropped.  Returns 0 or -1 (out's cap hit).
+ */
+UNITTEST int
+charset_from_cp1252(const unsigned char *in, size_t len, struct buf *out)
+{
+	char tmp[4096];
+	size_t i, k = 0, start = out->len;
+	unsigned c;
+	int rc = 0;
+
+	for (i = 0; i < len; i++) {
+		if (k > sizeof(tmp) - 3) {
+			if (add_utf8_capped(out, tmp, k)) {
+				rc = -1;
+				break;
+			}
+			k = 0;
+		}
+		c = in[i];
+		if (c < 0x80) {
+			tmp[k++] = (char)c;
+			continue;
+		}
+		if (c < 0xa0)
+			c = cp1252_high[c - 0x80];
+		if (c < 0x800) {
+			tmp[k++] = (char)(0xc0 | c >> 6);
+		} else {
+			tmp[k++] = (char)(0xe0 | c >> 12);
+			tmp[k++] = (char)(0x80 | (c >> 6 & 0x3f));
+		}
+		tmp[k++] = (char)(0x80 | (c & 0x3f));
+	}
+	if (!rc && k && add_utf8_capped(out, tmp, k))
+		rc = -1;
+	strip_nul(out, start);
+	return rc;
+}
+
+/*
  * Converts with iconv name.  Strict: returns 1 (out unchanged) at the first
  * byte that is invalid in it.  Lossy: invalid bytes become U+FFFD, counted
  * in *repl.  Returns 0, 1, -1 (out's cap hit), or 2 (iconv does not know
@@ -404,13 +472,18 @@ static int
 convert(const char *name, const char *in, size_t len, struct buf *out,
     int lossy, long *repl)
 {
-	iconv_t cd = cd_get(name);
+	iconv_t cd;
 	char tmp[4096];
 	char *ip = (char *)in, *op;
 	size_t il = len, ol, r;
 	size_t start = out->len;
 	int rc = 0, done = 0;
 
+	if (!strcmp(name, "WINDOWS-1252") &&
+	    !charset_cp1252_holes((const unsigned char *)in, len))
+		return charset_from_cp1252((const unsigned char *)in, len,
+		    out);
+	cd = cd_get(name);
 	if (cd == (iconv_t)-1)
 		return 2;
 	while (!done) {

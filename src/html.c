@@ -779,33 +779,106 @@ on_error(void *ctx, xmlErrorPtr error)
 }
 
 /*
+ * The parser context is kept from page to page: making one (its
+ * dictionary, stacks and handlers) and freeing it cost more than the
+ * parse of a short mail.  htmlCtxtReset() drops what a page leaves
+ * (its input, the stacks, a stop); the dictionary of names stays, so the
+ * context is made afresh after CTXT_PAGES pages or CTXT_NAMES names (a
+ * hostile page can invent names without end).  One thread only, as the
+ * daemon; a parse from inside a handler gets a context of its own.
+ */
+#define CTXT_PAGES 256
+#define CTXT_NAMES 4096
+
+static htmlParserCtxtPtr kept_ctxt;
+static int kept_pages, kept_busy;
+
+/* A parser context for a page: the kept one, or one of its own. */
+static htmlParserCtxtPtr
+ctxt_take(void)
+{
+	if (kept_busy)
+		return htmlNewParserCtxt();
+	if (kept_ctxt && (++kept_pages > CTXT_PAGES ||
+	    xmlDictSize(kept_ctxt->dict) > CTXT_NAMES)) {
+		htmlFreeParserCtxt(kept_ctxt);
+		kept_ctxt = NULL;
+	}
+	if (!kept_ctxt) {
+		xmlInitParser();
+		kept_ctxt = htmlNewParserCtxt();
+		kept_pages = 0;
+	}
+	kept_busy = kept_ctxt != NULL;
+	return kept_ctxt;
+}
+
+/* Done with c: the kept context is reset (the page's input freed). */
+static void
+ctxt_give(htmlParserCtxtPtr c)
+{
+	if (c == kept_ctxt) {
+		htmlCtxtReset(c);
+		kept_busy = 0;
+	} else {
+		htmlFreeParserCtxt(c);
+	}
+}
+
+#ifdef INQUIRYD_UNITTEST
+/* Frees the kept context: the next page gets a new one. */
+void
+html_ctxt_drop(void)
+{
+	if (kept_ctxt && !kept_busy) {
+		htmlFreeParserCtxt(kept_ctxt);
+		kept_ctxt = NULL;
+	}
+}
+#endif
+
+/*
  * Runs libxml2's HTML parser over UTF-8 html[0..len) with the element and
  * text handlers of sax and ud as the parser context's _private.  The
  * input must be valid UTF-8 without NUL bytes (libxml2 reads a page with
  * a bad byte as Latin-1 from there on): clean_input() makes it so.  The
- * encoding a page declares is ignored: it was converted already.
+ * encoding a page declares is ignored: it was converted already.  The
+ * page is read from a copy: libxml2 2.9's static input buffers do not
+ * survive the parser's shrinking of its input (text comes out twice).
  */
 static void
 sax_parse(const char *html, size_t len, const htmlSAXHandler *sax, void *ud)
 {
-	static int ready;
 	htmlParserCtxtPtr c;
+	xmlParserInputBufferPtr in;
+	xmlParserInputPtr stream = NULL;
 
-	if (!ready) {
-		xmlInitParser();
-		ready = 1;
-	}
-	c = htmlCreateMemoryParserCtxt(html, (int)len);
+	if (!len)	/* no events, as libxml2 reads no empty page */
+		return;
+	c = ctxt_take();
 	if (!c)
 		return;
-	memcpy(c->sax, sax, sizeof(*sax));
-	c->_private = ud;
-	c->userData = c;
-	xmlSwitchEncoding(c, XML_CHAR_ENCODING_UTF8);
-	htmlCtxtUseOptions(c, HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-	    HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC);
-	htmlParseDocument(c);
-	htmlFreeParserCtxt(c);
+	in = xmlParserInputBufferCreateMem(html, (int)len,
+	    XML_CHAR_ENCODING_NONE);
+	if (in)
+		stream = xmlNewIOInputStream(c, in, XML_CHAR_ENCODING_NONE);
+	if (stream && inputPush(c, stream) < 0) {
+		xmlFreeInputStream(stream);
+		stream = NULL;
+	} else if (!stream) {
+		xmlFreeParserInputBuffer(in);
+	}
+	if (stream) {
+		memcpy(c->sax, sax, sizeof(*sax));
+		c->_private = ud;
+		c->userData = c;
+		xmlSwitchEncoding(c, XML_CHAR_ENCODING_UTF8);
+		htmlCtxtUseOptions(c, HTML_PARSE_NOERROR |
+		    HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+		    HTML_PARSE_IGNORE_ENC);
+		htmlParseDocument(c);
+	}
+	ctxt_give(c);
 }
 
 /*

@@ -28,6 +28,8 @@ struct ctx {
 
 /* ---- Small helpers ------------------------------------------------- */
 
+static char *header_value(const struct parsed_msg *pm, const char *name);
+
 static void
 pm_defect(struct parsed_msg *pm, const char *fmt, ...) ATTR_PRINTF(2, 3);
 
@@ -1405,8 +1407,8 @@ relay_sender(struct ctx *c)
 /* ---- The message --------------------------------------------------- */
 
 /*
- * The top-level fields, decoded, into pm->headers: the names and values
- * in one allocation, at headers[0].name.  Most values read as they are
+ * The top-level fields, decoded, into pm->headers: the array, the names
+ * and the values in one allocation.  Most values read as they are
  * written (mime_header_plain): they are copied from the tree, trimmed,
  * with no string of their own on the way.
  */
@@ -1419,14 +1421,16 @@ copy_headers(struct ctx *c, const char *hint)
 		const char *s;
 		size_t len;
 		char *decoded;	/* owned, or NULL: s is in the tree */
-	} *v;
+	} few[32], *v;
 	size_t i, size = 0, nl, n = root->nfields;
 	char *d;
 
 	if (!n)
 		return;
-	v = xcalloc(n, sizeof(*v));
+	/* a message has a few dozen fields: no allocation for those */
+	v = n <= ARRAY_SIZE(few) ? few : xcalloc(n, sizeof(*v));
 	for (i = 0; i < n; i++) {
+		v[i].decoded = NULL;
 		if (!mime_header_plain(root->fields[i].value, &v[i].s,
 		    &v[i].len)) {
 			v[i].decoded = mime_decode_header(
@@ -1436,8 +1440,8 @@ copy_headers(struct ctx *c, const char *hint)
 		}
 		size += strlen(root->fields[i].name) + 1 + v[i].len + 1;
 	}
-	pm->headers = xcalloc(n, sizeof(*pm->headers));
-	d = xmalloc(size);
+	pm->headers = xmalloc(n * sizeof(*pm->headers) + size);
+	d = (char *)(pm->headers + n);
 	for (i = 0; i < n; i++) {
 		nl = strlen(root->fields[i].name) + 1;
 		memcpy(d, root->fields[i].name, nl);
@@ -1449,7 +1453,8 @@ copy_headers(struct ctx *c, const char *hint)
 		d += v[i].len + 1;
 		free(v[i].decoded);
 	}
-	free(v);
+	if (v != few)
+		free(v);
 	pm->nheaders = n;
 }
 
@@ -1568,9 +1573,9 @@ parse_message(const char *raw, size_t len, const struct parse_limits *lim,
 	root_address(&c.tree, "Reply-To", hint, &pm->reply_to);
 	address_list(&c.tree, "To", hint, &pm->to, &pm->nto);
 	address_list(&c.tree, "Cc", hint, &pm->cc, &pm->ncc);
-	/* Decoded once, by copy_headers. */
-	pm->subject = xstrdup_or_null(parsed_header(pm, "Subject"));
-	pm->date_raw = xstrdup_or_null(parsed_header(pm, "Date"));
+	/* Decoded once, by copy_headers: the values there, not copies. */
+	pm->subject = header_value(pm, "Subject");
+	pm->date_raw = header_value(pm, "Date");
 	if (pm->date_raw && mime_parse_date(pm->date_raw, &pm->date))
 		pm_defect(pm, "unreadable Date '%.60s'", pm->date_raw);
 	mime_parse_msgids(mime_part_field(root, "Message-ID"), &ids);
@@ -1621,8 +1626,6 @@ parsed_msg_release(struct parsed_msg *pm)
 	for (i = 0; i < pm->ncc; i++)
 		address_release(&pm->cc[i]);
 	free(pm->cc);
-	free(pm->subject);
-	free(pm->date_raw);
 	free(pm->message_id);
 	free(pm->in_reply_to);
 	strlist_release(&pm->references);
@@ -1635,9 +1638,7 @@ parsed_msg_release(struct parsed_msg *pm)
 		free(pm->att[i].content_type);
 	}
 	free(pm->att);
-	if (pm->nheaders)	/* all names and values, see copy_headers */
-		free(pm->headers[0].name);
-	free(pm->headers);
+	free(pm->headers);	/* with the names and values */
 	free(pm->body_hash);
 	strlist_release(&pm->defects);
 	free(pm->forward_note);
@@ -1645,8 +1646,9 @@ parsed_msg_release(struct parsed_msg *pm)
 	memset(pm, 0, sizeof(*pm));
 }
 
-const char *
-parsed_header(const struct parsed_msg *pm, const char *name)
+/* The value of the first field called name (any case), or NULL. */
+static char *
+header_value(const struct parsed_msg *pm, const char *name)
 {
 	size_t i;
 
@@ -1656,4 +1658,10 @@ parsed_header(const struct parsed_msg *pm, const char *name)
 		    !strcasecmp(pm->headers[i].name, name))
 			return pm->headers[i].value;
 	return NULL;
+}
+
+const char *
+parsed_header(const struct parsed_msg *pm, const char *name)
+{
+	return header_value(pm, name);
 }

@@ -1083,12 +1083,16 @@ each_name(name_fn fn, void *arg)
 /*
  * The name index.  Searching a text by running memmem for each of the
  * ~1700 names cost more than the rest of the parse stage, so the names
- * are hashed once by their first two bytes (every name has at least two)
- * and a text is walked once, looking up the names that start at each
- * byte.  Abbreviations ('=') are keyed on the raw bytes, the rest on the
- * folded ones, since that is how they are compared.  Entries keep their
- * place in the table ("order") so that ties break as a walk of the table
- * would.
+ * are hashed once by their first bytes and a text is walked once,
+ * looking up the names that start at each byte.  Abbreviations ('=')
+ * are keyed on the raw bytes, the rest on the folded ones, since that
+ * is how they are compared, each kind in its own buckets.  The folded
+ * names are keyed on three bytes (every one has three; on two, 50 of
+ * them shared "ma" and a walk passed them all), the 29 raw ones on two
+ * ("UK"); the raw probe at a word start mostly finds an empty bucket.
+ * An entry keeps its key, so that another name of the bucket is passed
+ * without reading it.  Entries keep their place in the table ("order")
+ * so that ties break as a walk of the table would.
  */
 #define NAME_BUCKETS 4096
 
@@ -1098,19 +1102,28 @@ struct name_ent {
 	unsigned short order;	/* position in each_name's walk */
 	unsigned short country;	/* index in countries[] */
 	unsigned short next;	/* next in the bucket, 0 ends (1-based) */
+	unsigned key;		/* name_key() of its first bytes */
 	unsigned char raw;	/* an '=' name: matched on the raw text */
 	unsigned char first_word, last_word;	/* needs a word boundary */
 };
 
 static struct name_ent *name_ents;	/* built once, never freed */
-static unsigned short name_heads[NAME_BUCKETS];	/* 1-based, 0 empty */
+static size_t name_count;
+/* [0] the folded names, [1] the raw ones; 1-based, 0 empty */
+static unsigned short name_heads[2][NAME_BUCKETS];
+
+/* The first bytes of p as the index keys them: 3 (folded), 2 (raw). */
+static unsigned
+name_key(int raw, const unsigned char *p)
+{
+	return raw ? (unsigned)p[0] << 8 | p[1] :
+	    (unsigned)p[0] << 16 | (unsigned)p[1] << 8 | p[2];
+}
 
 static unsigned
-name_hash(int raw, const unsigned char *p)
+name_hash(unsigned key)
 {
-	unsigned h = ((unsigned)p[0] << 8 | p[1]) * 2654435761u;
-
-	return ((h >> 16) ^ (unsigned)raw * 0x9E5u) & (NAME_BUCKETS - 1);
+	return (key * 2654435761u >> 16) & (NAME_BUCKETS - 1);
 }
 
 struct index_walk {
@@ -1123,28 +1136,32 @@ index_name(const struct country *c, const char *name, size_t len, void *arg)
 	struct index_walk *w = arg;
 	struct name_ent *e;
 	unsigned h;
+	int raw;
 
-	if (len - (name[0] == '=') < 2) {
-		/* The index keys on two bytes: a shorter name in the table
-		 * is a mistake that every test of this module shows. */
+	raw = name[0] == '=';
+	if (len - raw < (raw ? 2u : 3u)) {
+		/* The index keys on three bytes, two for an abbreviation:
+		 * a shorter name in the table is a mistake that every test
+		 * of this module shows. */
 		fprintf(stderr, "phone.c: country name '%.*s' is shorter "
-		    "than two bytes\n", (int)len, name);
+		    "than its index key\n", (int)len, name);
 		abort();
 	}
 	if (name_ents) {
 		e = &name_ents[w->n];
-		e->raw = name[0] == '=';
-		e->s = name + e->raw;
-		e->len = (unsigned short)(len - e->raw);
+		e->raw = (unsigned char)raw;
+		e->s = name + raw;
+		e->len = (unsigned short)(len - raw);
 		e->order = (unsigned short)w->n;
 		e->country = (unsigned short)(c - countries);
+		e->key = name_key(raw, (const unsigned char *)e->s);
 		e->first_word = (unsigned char)word_cp(
 		    cp_at((const unsigned char *)e->s, e->len, 0));
 		e->last_word = (unsigned char)word_cp(
 		    cp_before((const unsigned char *)e->s, e->len));
-		h = name_hash(e->raw, (const unsigned char *)e->s);
-		e->next = name_heads[h];
-		name_heads[h] = (unsigned short)(w->n + 1);
+		h = name_hash(e->key);
+		e->next = name_heads[raw][h];
+		name_heads[raw][h] = (unsigned short)(w->n + 1);
 	}
 	w->n++;
 	return 0;
@@ -1160,6 +1177,7 @@ index_build(void)
 		return;
 	each_name(index_name, &w);
 	name_ents = xcalloc(w.n, sizeof(*name_ents));
+	name_count = w.n;
 	w.n = 0;
 	each_name(index_name, &w);
 }
@@ -1173,15 +1191,15 @@ name_exact(const char *raw, const char *folded, size_t n)
 	unsigned k;
 	int pass;
 
-	if (n < 2)
-		return NULL;
 	for (pass = 0; pass < 2; pass++) {
+		if (n < (pass ? 2u : 3u))
+			continue;
 		hay = pass ? raw : folded;
-		k = name_heads[name_hash(pass, (const unsigned char *)hay)];
+		k = name_heads[pass][name_hash(name_key(pass,
+		    (const unsigned char *)hay))];
 		for (; k; k = e->next) {
 			e = &name_ents[k - 1];
-			if (e->raw == pass && e->len == n &&
-			    memcmp(hay, e->s, n) == 0 &&
+			if (e->len == n && memcmp(hay, e->s, n) == 0 &&
 			    (!best || e->order < best->order))
 				best = e;
 		}
@@ -1233,7 +1251,7 @@ phone_country_in_text(const char *text, size_t len, size_t *at)
 	const char *iso = NULL;
 	char sbuf[512], *fbuf;
 	size_t skip = 0, n, i, end, best_at = 0, best_end = 0;
-	unsigned best_order = 0, k;
+	unsigned best_order = 0, k, key;
 	int pass;
 
 	if (!text || !len)
@@ -1257,16 +1275,14 @@ phone_country_in_text(const char *text, size_t len, size_t *at)
 		if (i > 0 && ascii_alnum(raw[i - 1]) && ascii_alnum(raw[i]))
 			continue;
 		for (pass = 0; pass < 2; pass++) {
+			if (!pass && i + 3 > n)
+				continue;
 			hay = pass ? raw : folded;
-			k = name_heads[name_hash(pass, hay + i)];
+			key = name_key(pass, hay + i);
+			k = name_heads[pass][name_hash(key)];
 			for (; k; k = e->next) {
 				e = &name_ents[k - 1];
-				/* the bytes after the two hashed ones before
-				 * the call (names of a bucket mostly share
-				 * their first two) */
-				if (e->raw != pass || e->len > n - i ||
-				    (e->len > 2 && hay[i + 2] !=
-				    (unsigned char)e->s[2]) ||
+				if (e->key != key || e->len > n - i ||
 				    memcmp(hay + i, e->s, e->len) != 0)
 					continue;
 				end = i + e->len;
@@ -1294,6 +1310,51 @@ phone_country_in_text(const char *text, size_t len, size_t *at)
 		*at = best_at + skip;
 	return iso;
 }
+
+#ifdef INQUIRYD_UNITTEST
+/*
+ * phone_country_in_text without the index: every name tried at every
+ * offset, in table order, for test_phone (texts of up to 4096 bytes).
+ */
+const char *
+phone_country_in_text_walk(const char *text, size_t len, size_t *at)
+{
+	const unsigned char *raw = (const unsigned char *)text, *hay;
+	const char *iso = NULL;
+	char *folded;
+	size_t i, k, end, best_at = 0, best_end = 0, best_k = 0;
+	const struct name_ent *e;
+
+	if (!text || !len || len > 4096)
+		return NULL;
+	index_build();
+	folded = xmalloc(len + 1);
+	phone_fold(text, len, folded);
+	for (i = 0; i < len; i++)
+		for (k = 0; k < name_count; k++) {
+			e = &name_ents[k];
+			hay = e->raw ? raw : (const unsigned char *)folded;
+			if (e->len > len - i || memcmp(hay + i, e->s, e->len))
+				continue;
+			end = i + e->len;
+			if (e->first_word && word_cp(cp_before(raw, i)))
+				continue;
+			if (e->last_word && word_cp(cp_at(raw, len, end)))
+				continue;
+			if (!iso || end > best_end || (end == best_end &&
+			    (i < best_at || (i == best_at && k < best_k)))) {
+				iso = countries[e->country].iso;
+				best_at = i;
+				best_end = end;
+				best_k = k;
+			}
+		}
+	free(folded);
+	if (iso && at)
+		*at = best_at;
+	return iso;
+}
+#endif
 
 /*
  * Phone numbers.

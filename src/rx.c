@@ -1604,7 +1604,10 @@ struct rx_lits {
 	size_t *lens;		/* of each string */
 	/*
 	 * The automaton as a table, fail links followed in advance:
-	 * delta[node * ncls + cls[byte]] is the next node.  A byte in no
+	 * delta[node * ncls + cls[byte]] is the next node times two, plus
+	 * one when a string ends at it or on its dictionary links: a scan
+	 * is mostly in the middle of some string (with short strings such
+	 * as "wa" and the digits), and then reads no node.  A byte in no
 	 * string is class 0, which leads back to the root from anywhere.
 	 * NULL when the table would be too large (the links are walked).
 	 */
@@ -1691,6 +1694,11 @@ ac_delta_init(struct rx_lits *a)
 			queue[tail++] = k;
 	}
 	free(queue);
+	/* the bit of the ends */
+	for (i = 0; i < a->n * a->ncls; i++) {
+		u = a->delta[i];
+		a->delta[i] = u * 2 | (a->v[u].term >= 0 || a->v[u].dict >= 0);
+	}
 }
 
 struct rx_lits *
@@ -1795,7 +1803,7 @@ lits_scan(const struct rx_lits *a, const char *text, size_t len,
 {
 	const unsigned char *p = (const unsigned char *)text;
 	const unsigned char *cls = ascii ? a->cls_ascii : a->cls;
-	int s = 0, t, rc = 0;
+	int s = 0, t, rc = 0, e = 0;
 	size_t i;
 
 	for (i = 0; i < len; i++) {
@@ -1803,9 +1811,10 @@ lits_scan(const struct rx_lits *a, const char *text, size_t len,
 		unsigned char c;
 
 		if (a->delta) {
-			s = a->delta[(size_t)s * a->ncls + cls[p[i]]];
-			if (!s)
-				continue;
+			e = a->delta[(size_t)(e >> 1) * a->ncls + cls[p[i]]];
+			if (!(e & 1))
+				continue;	/* no string ends here */
+			s = e >> 1;
 		} else {
 			c = p[i];
 			if (ascii && c >= 'A' && c <= 'Z')

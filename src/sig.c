@@ -638,6 +638,17 @@ wordy(unsigned char c)
 	    (unsigned char)(c - '0') < 10 || (c >= 0xC3 && c < 0xE0);
 }
 
+static unsigned char wordy_tab[256];	/* wordy(), made on first use */
+
+static void
+wordy_tab_init(void)
+{
+	size_t c;
+
+	for (c = 0; c < 256; c++)
+		wordy_tab[c] = (unsigned char)wordy((unsigned char)c);
+}
+
 /* The lead byte of the character that ends at s[n - 1]. */
 static unsigned char
 last_lead(const char *s, size_t n)
@@ -1107,16 +1118,45 @@ static const char *const footer_cjk_end[] = {
  * Quote headers.
  */
 
+/*
+ * Has any of the eight bytes at s an ASCII digit?  The top bits cleared,
+ * a byte plus 0x50 reaches 0x80 from '0' on and plus 0x46 from past '9'
+ * on, with no carry into the next byte; a byte with its top bit set
+ * (UTF-8) is none.
+ */
+static int
+digit8(const char *s)
+{
+	uint64_t v, x;
+
+	memcpy(&v, s, sizeof(v));
+	x = v & ~HIGH8;
+	return ((x + (0x80 - '0') * ONES8) & ~(x + (0x80 - '9' - 1) * ONES8) &
+	    ~v & HIGH8) != 0;
+}
+
 static int
 has_digit(const char *s, size_t len)
 {
 	size_t i;
 
-	for (i = 0; i < len; i++)
+	for (i = 0; i + 8 <= len; i += 8)
+		if (digit8(s + i))
+			return 1;
+	for (; i < len; i++)
 		if ((unsigned char)(s[i] - '0') < 10)	/* isdigit() */
 			return 1;
 	return 0;
 }
+
+#ifdef INQUIRYD_UNITTEST
+/* For test_sig: has_digit. */
+int
+sig_has_digit(const char *s, size_t len)
+{
+	return has_digit(s, len);
+}
+#endif
 
 /*
  * The openers by their first byte (head and next hold index + 1, 0
@@ -1162,9 +1202,18 @@ openers_first(const char *s, size_t len, long *first)
 
 	if (!opener_ix.ready)
 		opener_ix_init();
+	if (!wordy_tab['a'])
+		wordy_tab_init();
 	for (k = 0; k < ARRAY_SIZE(openers); k++)
 		first[k] = -1;
 	for (at = 0; at < len; at++) {
+		/*
+		 * Inside a word (as word_scan): the openers of a chain start
+		 * with the byte at, a word character, so none can start
+		 * after one.
+		 */
+		if (at > 0 && wordy_tab[u[at - 1]] && wordy_tab[u[at]])
+			continue;
 		if (!(i = opener_ix.head[u[at]]))
 			continue;
 		prevw = at > 0 && wordy(last_lead(s, at));
@@ -1180,6 +1229,22 @@ openers_first(const char *s, size_t len, long *first)
 		}
 	}
 }
+
+#ifdef INQUIRYD_UNITTEST
+/* For test_sig: does openers_first find in s what find_word finds? */
+int
+sig_openers_agree(const char *s, size_t len)
+{
+	long first[ARRAY_SIZE(openers)];
+	size_t k;
+
+	openers_first(s, len, first);
+	for (k = 0; k < ARRAY_SIZE(openers); k++)
+		if (first[k] != find_word(s, len, openers[k]))
+			return 0;
+	return 1;
+}
+#endif
 
 static int
 starts_with_opener(const char *key)
@@ -2621,6 +2686,8 @@ has_phone(const char *s, size_t len)
 	return 0;
 }
 
+/* Of the contacts line_flags sets the first it finds: they are asked for
+ * together (LF_CONTACT). */
 enum lflag {
 	LF_EMAIL = 1 << 0,
 	LF_URL = 1 << 1,
@@ -2661,9 +2728,9 @@ line_flags(const char *s, size_t len)
 	if (len <= 4096) {
 		if (find_email(s, len, &n) >= 0)
 			f |= LF_EMAIL;
-		if (find_url(s, len, &n) >= 0)
+		else if (find_url(s, len, &n) >= 0)
 			f |= LF_URL;
-		if (has_phone(s, len))
+		else if (has_phone(s, len))
 			f |= LF_PHONE;
 	}
 	if (len && s[len - 1] == '?')
@@ -2943,8 +3010,6 @@ word_index_init(struct word_index *x, const char *const *list, size_t n)
  * as find_word finds them: the OR of their tags (1 for each word when
  * tags is NULL).  Stops once it has all of want.
  */
-static unsigned char wordy_tab[256];	/* wordy(), made on first use */
-
 static unsigned
 word_scan(const struct word_index *x, const char *const *list,
     const unsigned char *tags, const char *f, size_t len, unsigned want)
@@ -2955,8 +3020,7 @@ word_scan(const struct word_index *x, const char *const *list,
 	int prevw;
 
 	if (!wordy_tab['a'])
-		for (at = 0; at < 256; at++)
-			wordy_tab[at] = (unsigned char)wordy((unsigned char)at);
+		wordy_tab_init();
 	for (at = 0; at < len; at++) {
 		/*
 		 * Inside a word, most bytes: a word starting with a word
@@ -3193,6 +3257,16 @@ company_like(const char *s, size_t len)
 	return company;
 }
 
+/* title_like || company_like, in one fold and one scan of s. */
+static int
+title_or_company_like(const char *s, size_t len)
+{
+	int company, title;
+
+	company_title_like(s, len, &company, &title);
+	return title || company;
+}
+
 static const char *const us_states[] = {
 	"AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI",
 	"ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI",
@@ -3386,8 +3460,7 @@ sig_block(const struct kline *K, const size_t *w, unsigned *fl,
 		if (!memo[i])
 			memo[i] = (wflags(K, w, fl, i) & LF_CONTACT) ||
 			    name_like(k->s, k->len) ||
-			    title_like(k->s, k->len) ||
-			    company_like(k->s, k->len) ||
+			    title_or_company_like(k->s, k->len) ||
 			    address_like(k->s, k->len) ||
 			    is_delimiter(k->s, k->len) ? 2 : 1;
 		/* more than two plain lines: no signature */
@@ -3630,8 +3703,7 @@ find_signature(const struct ruleset *rs, struct kline *K, size_t nk,
 			namey = name_like(k->s, k->len) ||
 			    (read_label(k->s, k->len, &v) & ~FD_IGNORE) != 0;
 			if (!namey && !(wflags(K, w, fl, i) & LF_CONTACT) &&
-			    !company_like(k->s, k->len) &&
-			    !title_like(k->s, k->len))
+			    !title_or_company_like(k->s, k->len))
 				continue;
 			for (contacts = 0, j = i; j < nw; j++)
 				contacts += (wflags(K, w, fl, j) &
@@ -4176,8 +4248,7 @@ struct extract {
 	const struct address *sender;
 	struct display_name *dn;	/* the sender's display name */
 	struct sig_fields *f;
-	struct rawnum nums[24];
-	size_t nnums;
+	size_t nnums;		/* of nums */
 	struct buf addr;
 	int in_addr;
 	size_t texts;		/* unlabelled text segments seen */
@@ -4189,6 +4260,9 @@ struct extract {
 	unsigned suppress;	/* fields the rules took from this line */
 	int by_rule;		/* a rule's capture is being applied */
 	uint64_t deadline;	/* for the rules, now_ms() clock */
+	/* last: extract_init clears what is before it (nnums says what is
+	 * set; clearing its 1.6 KB cost as much as the struct's use) */
+	struct rawnum nums[24];
 };
 
 /* s (len) with blank runs (tabs, no-break spaces) as one space; owned. */
@@ -4389,6 +4463,9 @@ take_url(struct extract *x, const char *u, size_t n)
 		set_once(&x->f->skype, u + 6, k - 6);
 		return;
 	}
+	/* the website is the first one taken: the tests are for it alone */
+	if (x->f->website)
+		return;
 	/* the cheap tests first; the host is found once */
 	if (n > 80 || memmem(u, n, "unsubscribe", 11) ||
 	    memmem(u, n, "tracking", 8) || memmem(u, n, "/track", 6))
@@ -5219,7 +5296,7 @@ extract_init(struct extract *x, const struct ruleset *rs,
     const struct address *sender, struct display_name *dn,
     struct sig_fields *f)
 {
-	memset(x, 0, sizeof(*x));
+	memset(x, 0, offsetof(struct extract, nums));
 	x->rs = rs;
 	x->sender = sender;
 	x->dn = dn;

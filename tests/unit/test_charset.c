@@ -5,6 +5,8 @@
  * The byte strings were made with Python's codecs from the text beside
  * them (tests' own data, regenerate with any encoder).
  */
+#include <iconv.h>
+
 #include "unit.h"
 
 #include "buf.h"
@@ -219,6 +221,75 @@ test_garbage(void **state)
 	}
 }
 
+/*
+ * WINDOWS-1252 without iconv against glibc's iconv: every byte, then
+ * random texts (ASCII, high bytes, NULs) under random caps: the same
+ * UTF-8, cut at the same character, without NUL bytes.
+ */
+static void
+test_cp1252(void **state)
+{
+	iconv_t cd = iconv_open("UTF-8", "WINDOWS-1252");
+	unsigned char in[300];
+	char ref[1000], *ip, *op;
+	size_t n, i, il, ol, rn, room, j;
+	unsigned seed = 1252;
+	int round, rc;
+
+	(void)state;
+	assert_true(cd != (iconv_t)-1);
+	for (round = 0; round < 256 + 5000; round++) {
+		if (round < 256) {
+			in[0] = (unsigned char)round;
+			n = 1;
+		} else {
+			unit_rand(&seed);
+			n = (seed >> 8) % sizeof(in);
+			for (i = 0; i < n; i++) {
+				unit_rand(&seed);
+				in[i] = (unsigned char)((seed >> 16) % 3 ?
+				    0x20 + (seed >> 20) % 0x5f : (seed >> 24) %
+				    0x100);
+			}
+		}
+		ip = (char *)in;
+		il = n;
+		op = ref;
+		ol = sizeof(ref);
+		iconv(cd, NULL, NULL, NULL, NULL);
+		if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1) {
+			/* a byte iconv has no character for */
+			assert_true(charset_cp1252_holes(in, n));
+			continue;
+		}
+		assert_false(charset_cp1252_holes(in, n));
+		rn = (size_t)(op - ref);
+		unit_rand(&seed);
+		room = round < 256 || (seed >> 8) % 2 ? sizeof(ref) :
+		    (seed >> 12) % (rn + 1);
+		{
+			struct buf out = BUF_INIT(room);
+
+			rc = charset_from_cp1252(in, n, &out);
+			/* the reference cut: whole characters, then NULs */
+			if (rn > room) {
+				while (room > 0 &&
+				    ((unsigned char)ref[room] & 0xc0) == 0x80)
+					room--;
+				rn = room;
+			}
+			for (i = j = 0; i < rn; i++)
+				if (ref[i])
+					ref[j++] = ref[i];
+			assert_int_equal(rc, rn < (size_t)(op - ref) ? -1 : 0);
+			assert_int_equal(out.len, j);
+			assert_memory_equal(out.data, ref, j);
+			buf_release(&out);
+		}
+	}
+	iconv_close(cd);
+}
+
 static void
 test_cap(void **state)
 {
@@ -282,6 +353,7 @@ main(void)
 		cmocka_unit_test(test_convert),
 		cmocka_unit_test(test_lossy),
 		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_cp1252),
 		cmocka_unit_test(test_cap),
 		cmocka_unit_test(test_sanitize),
 	};

@@ -460,6 +460,70 @@ test_first_dropped(void **state)
 	}
 }
 
+/*
+ * The parser context kept from page to page reads each page as a new
+ * one would: random tag soup (unclosed scripts, comments, quotes, deep
+ * nesting, stray end tags) gives the same text and page facts in a run
+ * as with a fresh context for each page.
+ */
+static void
+test_kept_context(void **state)
+{
+	static const char *const bits[] = { "<p>", "</p>", "<div>", "</div>",
+	    "<table><tr><td>", "</td><td>", "</table>", "<ul><li>", "<ol><li>",
+	    "</li>", "<pre>", "</pre>", "<script>", "</script>", "<style>",
+	    "<!--", "-->", "<![CDATA[", "]]>", "<?xml x?>", "<!DOCTYPE html>",
+	    "<a href=\"mailto:a@b.example\">", "</a>", "<a href='x", "\"",
+	    "<br>", "<title>", "</title>", "<meta name=description content=",
+	    "<textarea>", "</textarea>", "<b>", "</i>", "&amp;", "&#x41;",
+	    "&nbsp", "&", "<", ">", " ", "\n", "word", "Hello world",
+	    "\xc2\xa0", "\xe4\xbd\xa0\xe5\xa5\xbd", "<html>", "</body>",
+	    "<head>", "<x-y z=1>", "</x-y>", "<span hidden>", "<frameset>",
+	    "<select><option>", "<svg><text>", "</svg>", "<noscript>" };
+	enum { PAGES = 300 };
+	struct buf page[PAGES], fresh[PAGES], out = BUF_INIT(BUF_CAP_TEXT);
+	struct html_meta m;
+	unsigned seed = 777;
+	size_t i, k, n;
+	int pass;
+
+	(void)state;
+	for (i = 0; i < PAGES; i++) {
+		buf_init(&page[i], BUF_CAP_HUGE);
+		buf_init(&fresh[i], BUF_CAP_TEXT);
+		n = i % 80;
+		for (k = 0; k < n; k++) {
+			unit_rand(&seed);
+			buf_addstr(&page[i], bits[(seed >> 16) %
+			    ARRAY_SIZE(bits)]);
+		}
+	}
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < PAGES; i++) {
+			if (!pass)
+				html_ctxt_drop();
+			buf_reset(&out);
+			html_to_text(page[i].data, page[i].len, HTML_MAIL,
+			    &out);
+			html_meta(page[i].data, page[i].len, &m);
+			buf_addstr(&out, "\n--\n");
+			buf_addstr(&out, m.title ? m.title : "-");
+			buf_addstr(&out, m.description ? m.description : "-");
+			html_meta_release(&m);
+			if (!pass)
+				buf_add(&fresh[i], out.data, out.len);
+			else
+				assert_string_equal(out.data, fresh[i].data);
+		}
+	}
+	html_ctxt_drop();
+	for (i = 0; i < PAGES; i++) {
+		buf_release(&page[i]);
+		buf_release(&fresh[i]);
+	}
+	buf_release(&out);
+}
+
 int
 main(void)
 {
@@ -474,6 +538,7 @@ main(void)
 		cmocka_unit_test(test_sniff),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_first_dropped),
+		cmocka_unit_test(test_kept_context),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

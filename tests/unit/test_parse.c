@@ -814,6 +814,41 @@ test_hostile(void **state)
 	}
 }
 
+/*
+ * Every top-level field is kept, in order, decoded: a few (on the
+ * stack while copied) and many (more than copy_headers holds there).
+ */
+static void
+test_many_headers(void **state)
+{
+	struct buf msg = BUF_INIT(BUF_CAP_HUGE);
+	struct parsed_msg pm;
+	struct err e = ERR_INIT;
+	char name[32], want[64];
+	size_t nf, i;
+
+	(void)state;
+	for (nf = 1; nf <= 70; nf += 23) {
+		buf_reset(&msg);
+		for (i = 0; i < nf; i++)
+			buf_addf(&msg, i % 5 ? "X-F%zu:  value %zu \r\n" :
+			    "X-F%zu: =?utf-8?q?caf=C3=A9_%zu?=\r\n", i, i);
+		buf_addstr(&msg, "\r\nbody\r\n");
+		assert_int_equal(parse_message(msg.data, msg.len, NULL, &pm,
+		    &e), 0);
+		assert_int_equal(pm.nheaders, nf);
+		for (i = 0; i < nf; i++) {
+			snprintf(name, sizeof(name), "X-F%zu", i);
+			snprintf(want, sizeof(want), i % 5 ? "value %zu" :
+			    "caf\xc3\xa9 %zu", i);
+			assert_string_equal(pm.headers[i].name, name);
+			assert_string_equal(pm.headers[i].value, want);
+		}
+		parsed_msg_release(&pm);
+	}
+	buf_release(&msg);
+}
+
 /* The caps of struct parse_limits, each named in the error. */
 static void
 test_limits(void **state)
@@ -1044,6 +1079,7 @@ main(void)
 		cmocka_unit_test(test_inquiry_corpus),
 		cmocka_unit_test(test_fuzz_crashes),
 		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_many_headers),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_body_hash),
 		cmocka_unit_test(test_text_passes),

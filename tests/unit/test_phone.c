@@ -189,6 +189,60 @@ test_fold(void **state)
 	assert_int_equal(strlen(out), strlen(in));
 }
 
+/*
+ * phone_country_in_text (its name index) finds what a walk of every name
+ * at every offset finds, on random texts made of names in any case,
+ * words, blanks, punctuation and other scripts.
+ */
+static void
+test_country_index(void **state)
+{
+	static const char *const pieces[] = {
+		"China", "CHINA", "china", "P.R. China", "Chile", "Chad",
+		"UK", "uk", "HK", "UAE", "U.A.E.", "u.a.e.", "USA", "Usa",
+		"Malaysia", "MALAWI", "Mali", "Malta", "Maldives", "Oman",
+		"Romania", "Niger", "Nigeria", "Nigerian", "Korea",
+		"North Korea", "Papua New Guinea", "Guinea", "Congo", "DRC",
+		"Deutschland", "España", "ESPAÑA", "Émirats arabes unis",
+		"Türkiye", "Россия", "РОССИЯ", "中国", "中國", "香港",
+		"الإمارات", "Saudi Arabia", "KSA", "Samoa", "San Marino",
+		"Rhode Island", "Dubai", "Taiwan", "Sales", "Manager",
+		"New", "North", "Port", " ", "  ", ", ", ".", "-", "|", "(",
+		")", "0", "123", "a", "Z", "x", "é", "ä", "中", "\xC2\xA0",
+		"\t", "Ma", "Sa", "Co",
+	};
+	char text[256];
+	unsigned seed = 42;
+	size_t i, k, n, len, at1, at2;
+	const char *a, *b, *p;
+
+	(void)state;
+	for (i = 0; i < 3000; i++) {
+		len = 0;
+		n = 1 + unit_rand(&seed) % 8;
+		for (k = 0; k < n; k++) {
+			p = pieces[unit_rand(&seed) % ARRAY_SIZE(pieces)];
+			if (len + strlen(p) >= sizeof(text))
+				break;
+			memcpy(text + len, p, strlen(p));
+			len += strlen(p);
+		}
+		/* now and then a random byte, even a stray UTF-8 one */
+		if (len > 0 && unit_rand(&seed) % 4 == 0)
+			text[unit_rand(&seed) % len] =
+			    (char)(unit_rand(&seed) >> 8);
+		at1 = at2 = (size_t)-1;
+		a = phone_country_in_text(text, len, &at1);
+		b = phone_country_in_text_walk(text, len, &at2);
+		if (a != b || at1 != at2) {
+			print_error("'%.*s': index %s at %zu, walk %s at "
+			    "%zu\n", (int)len, text, a ? a : "NULL", at1,
+			    b ? b : "NULL", at2);
+			fail();
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -196,6 +250,7 @@ main(void)
 		cmocka_unit_test(test_normalise),
 		cmocka_unit_test(test_country_of),
 		cmocka_unit_test(test_country_names),
+		cmocka_unit_test(test_country_index),
 		cmocka_unit_test(test_fold),
 	};
 

@@ -1066,6 +1066,87 @@ test_lits_ascii(void **state)
 	}
 }
 
+static int
+cmp_hit(const void *a, const void *b)
+{
+	const struct rx_lits_hit *x = a, *y = b;
+
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/*
+ * rx_lits_scan finds every string that ends at every offset, as a test
+ * of each string at each offset finds them: random sets of distinct
+ * strings, short ones over a few bytes, so that most of a text is in the
+ * middle of some string and many strings end inside others.
+ */
+static void
+test_lits_naive(void **state)
+{
+	static const char alpha[] = "ab0 .c";
+	unsigned seed = 7;
+	size_t round, i, k, n, len, nh, ah = 0, nref;
+	char w[8], text[120];
+
+	(void)state;
+	for (round = 0; round < 400; round++) {
+		struct strlist s = STRLIST_INIT;
+		struct rx_lits *l;
+		/* at most one string of each length ends at an offset */
+		struct rx_lits_hit *hits = NULL, ref[120 * 8];
+		unsigned char seen[3000], want[3000];
+		size_t nstr = round % 50 == 49 ? 3000 :
+		    1 + unit_rand(&seed) % 40;
+
+		while (s.n < nstr) {
+			n = 1 + unit_rand(&seed) % (nstr > 100 ? 7 : 3);
+			for (k = 0; k < n; k++)
+				w[k] = alpha[unit_rand(&seed) % 6];
+			w[n] = '\0';
+			for (k = 0; k < s.n && strcmp(s.v[k], w); k++)
+				;
+			if (k == s.n)
+				strlist_push(&s, w);
+			else if (nstr > 100)
+				nstr--;	/* fewer distinct ones exist */
+		}
+		l = rx_lits_new(&s);
+		len = unit_rand(&seed) % sizeof(text);
+		for (k = 0; k < len; k++)
+			text[k] = alpha[unit_rand(&seed) % 6];
+		nref = 0;
+		memset(want, 0, sizeof(want));
+		for (i = 1; i <= len; i++)
+			for (k = 0; k < s.n; k++) {
+				n = strlen(s.v[k]);
+				if (n <= i && !memcmp(text + i - n, s.v[k], n)) {
+					ref[nref].id = k;
+					ref[nref++].end = i;
+					want[k] = 1;
+				}
+			}
+		memset(seen, 0, sizeof(seen));
+		nh = 0;
+		assert_int_equal(rx_lits_scan(l, text, len, seen, &hits, &nh,
+		    &ah, SIZE_MAX), 0);
+		assert_int_equal(nh, nref);
+		assert_memory_equal(seen, want, s.n);
+		if (nh > 1)
+			qsort(hits, nh, sizeof(*hits), cmp_hit);
+		for (k = 0; k < nh; k++) {
+			assert_int_equal(hits[k].id, ref[k].id);
+			assert_int_equal(hits[k].end, ref[k].end);
+		}
+		free(hits);
+		hits = NULL;
+		ah = 0;
+		rx_lits_free(l);
+		strlist_release(&s);
+	}
+}
+
 /*
  * rx_fold across scripts, and at the edges of the ranges fold_cp lets
  * through at once (CJK, hangul) next to the digits of other scripts.
@@ -1148,6 +1229,7 @@ main(void)
 		cmocka_unit_test_setup(test_prefilter_sound, each),
 		cmocka_unit_test_setup(test_literals, each),
 		cmocka_unit_test_setup(test_lits_ascii, each),
+		cmocka_unit_test_setup(test_lits_naive, each),
 		cmocka_unit_test_setup(test_fold_scripts, each),
 	};
 

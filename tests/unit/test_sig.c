@@ -666,6 +666,80 @@ test_word_index(void **state)
 }
 
 /*
+ * has_digit (eight bytes at a time) against a test of each byte, on
+ * random texts of few digits among letters, the bytes just past '9' and
+ * before '0', and UTF-8 bytes whose low seven bits are digits.
+ */
+static void
+test_has_digit(void **state)
+{
+	static const unsigned char bytes[] = {
+		'a', 'Z', ' ', '/', ':', '0', '9', '5', 0xB0, 0xB9, 0xBA,
+		0xAF, 0xE4, 0x7F, 0x00, 0x2F, 0x3A,
+	};
+	char text[40];
+	unsigned seed = 3;
+	size_t i, k, len;
+	int want;
+
+	(void)state;
+	for (i = 0; i < 20000; i++) {
+		len = unit_rand(&seed) % sizeof(text);
+		want = 0;
+		for (k = 0; k < len; k++) {
+			/* mostly no digit at all */
+			text[k] = (char)bytes[unit_rand(&seed) % 4 ? 0 :
+			    (unit_rand(&seed) >> 4) % ARRAY_SIZE(bytes)];
+			if (unit_rand(&seed) % 3 == 0)
+				text[k] = (char)bytes[(unit_rand(&seed) >> 4) %
+				    ARRAY_SIZE(bytes)];
+			if (text[k] >= '0' && text[k] <= '9')
+				want = 1;
+		}
+		assert_int_equal(sig_has_digit(text, len), want);
+	}
+}
+
+/*
+ * The "On ... wrote:" openers found in one pass (openers_first, which
+ * passes over the inside of words) where find_word finds them, in
+ * random folded texts of openers, words and pieces of them.
+ */
+static void
+test_openers(void **state)
+{
+	static const char *const pieces[] = {
+		"on ", "on", "le ", "el ", "am ", "den ", "u ", "dana ",
+		"w dniu ", "in data ", "el día ", "\xD0\xB2 ", "\xD0\xBD\xD0\xB0 ",
+		"\xC3\xA9", "\xC3\xA5 ", "p\xC3\xA5 ", "mon", "done", "lon",
+		"x", "1", " ", ",", "-", "(", "\xE5\x9C\xA8", "hello", "a",
+	};
+	char text[200];
+	unsigned seed = 11;
+	size_t i, k, n, len, pl;
+	const char *p;
+
+	(void)state;
+	for (i = 0; i < 20000; i++) {
+		len = 0;
+		n = 1 + unit_rand(&seed) % 10;
+		for (k = 0; k < n; k++) {
+			p = pieces[unit_rand(&seed) % ARRAY_SIZE(pieces)];
+			pl = strlen(p);
+			if (len + pl >= sizeof(text))
+				break;
+			memcpy(text + len, p, pl);
+			len += pl;
+		}
+		text[len] = '\0';
+		if (!sig_openers_agree(text, len)) {
+			print_error("'%s'\n", text);
+			fail();
+		}
+	}
+}
+
+/*
  * The inquiry corpus: how often the name, company and country that the
  * records say the text claims are found from the text alone (no sender).
  */
@@ -978,6 +1052,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valediction_shortcuts),
 		cmocka_unit_test(test_word_index),
+		cmocka_unit_test(test_has_digit),
+		cmocka_unit_test(test_openers),
 		cmocka_unit_test(test_fixtures_builtin),
 		cmocka_unit_test(test_fixtures_rules),
 		cmocka_unit_test(test_corpus_signatures),

@@ -118,6 +118,36 @@ test_time(void **state)
 	assert_int_equal(parse_time_utc("yesterday", &t), -1);
 }
 
+/*
+ * xcalloc zeroes what it gives, on both sides of the size where it
+ * stops clearing malloc's blocks itself, also blocks just freed dirty
+ * (what malloc hands out again first).
+ */
+static void
+test_xcalloc(void **state)
+{
+	unsigned char *p;
+	size_t n, k, i;
+	unsigned seed = 31;
+
+	(void)state;
+	for (n = 0; n <= 2100; n += n < 1100 ? 1 : 37) {
+		unit_rand(&seed);
+		k = 1 + (seed >> 16) % 4;
+		p = xmalloc(n * k + 1);
+		memset(p, 0xa5, n * k + 1);
+		free(p);
+		/* both orders of the factors */
+		p = (seed >> 8) & 1 ? xcalloc(n, k) : xcalloc(k, n);
+		for (i = 0; i < n * k; i++)
+			assert_int_equal(p[i], 0);
+		free(p);
+	}
+	p = xcalloc(0, 0);
+	assert_non_null(p);
+	free(p);
+}
+
 int
 main(void)
 {
@@ -126,6 +156,7 @@ main(void)
 		cmocka_unit_test(test_sizes_and_durations),
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_time),
+		cmocka_unit_test(test_xcalloc),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
