@@ -1116,11 +1116,43 @@ random_field(struct buf *b, const char *type, const char *boundary,
 }
 
 /*
- * libetpan reads quoted Content-Type values that an atom can hold
- * unquoted (mime.c, unquote_params): the trees of random messages, with
- * such values and every byte that keeps a value from being unquoted
- * (blanks, quotes, backslashes, comments, line ends, atom ends), are the
- * same read both ways.
+ * A Content-Disposition field with random parameters: filename ones (to
+ * unquote), others that libetpan reads as dates or a size, names that
+ * end or only start like "filename", with random values.
+ */
+static void
+random_disposition(struct buf *b, unsigned *seed)
+{
+	static const char *const names[] = { "filename", "FileName",
+		"creation-date", "size", "name", "xfilename", "filenamex",
+		"read-date", "filename ", "modification-date" };
+	static const char *const seps[] = { "; ", ";", ";\r\n\t", " ; ",
+		";\n ", "", " (c) ;", "; (\") ", "\t;\t" };
+	size_t i, n;
+
+	unit_rand(seed);
+	buf_addstr(b, (*seed >> 16) % 4 ? "Content-Disposition: " :
+	    (*seed >> 16) % 2 ? "content-disposition:" :
+	    "Content-Disposition : ");
+	buf_addstr(b, (*seed >> 20) % 2 ? "attachment" : "inline");
+	n = (*seed >> 24) % 4;
+	for (i = 0; i < n; i++) {
+		unit_rand(seed);
+		buf_addstr(b, seps[(*seed >> 16) % ARRAY_SIZE(seps)]);
+		buf_addstr(b, names[(*seed >> 20) % ARRAY_SIZE(names)]);
+		buf_addstr(b, (*seed >> 24) % 8 ? "=" : " =");
+		random_value(b, seed);
+	}
+	unit_rand(seed);
+	buf_addstr(b, (*seed >> 16) % 6 ? "\r\n" : "\n");
+}
+
+/*
+ * libetpan reads quoted Content-Type values (and Content-Disposition
+ * filenames) that an atom can hold unquoted (mime.c, unquote_params):
+ * the trees of random messages, with such values and every byte that
+ * keeps a value from being unquoted (blanks, quotes, backslashes,
+ * comments, line ends, atom ends), are the same read both ways.
  */
 static void
 test_unquote_params(void **state)
@@ -1164,6 +1196,9 @@ test_unquote_params(void **state)
 				for (i = (seed >> 16) % 3; i > 0; i--)
 					random_field(&msg, types[(seed >> 20) %
 					    ARRAY_SIZE(types)], NULL, &seed);
+			unit_rand(&seed);
+			if ((seed >> 16) % 3)
+				random_disposition(&msg, &seed);
 			buf_addstr(&msg, "\r\nbody \"x\"\r\n-- \r\n"
 			    "Content-Type: text/plain; a=\"b\"\r\n");
 		}
