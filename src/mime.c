@@ -2324,7 +2324,8 @@ body_of(const struct mailmime *n, size_t *len)
  * The copy is copy[0..kept), the kept field lines, then orig[stop..n)
  * byte for byte, so that a pointer into the rest maps back by offset.
  * (While libetpan reads it, some quoted values in it are written without
- * their quotes, same length: unquote_params.)
+ * their quotes, same length, and Content-ID names end in X:
+ * unquote_params.)
  */
 #define TRIM_PATCHES 32	/* quoted values unquoted per copy, at most */
 
@@ -2337,7 +2338,10 @@ struct trim {
 	size_t kept;		/* the kept lines' bytes in copy */
 	size_t stop;		/* where orig's verbatim rest starts */
 	size_t npatch;		/* values unquoted in copy (unquote_params) */
-	struct { size_t at, len; } patch[TRIM_PATCHES];
+	struct {
+		size_t at, len;	/* len 0: the name letter "ID" ends in */
+		char was;	/* that letter */
+	} patch[TRIM_PATCHES];
 };
 
 /*
@@ -2690,6 +2694,20 @@ content_disposition_line(const char *line)
 }
 
 /*
+ * Whether line, 11 bytes or more, starts "Content-ID:" in any case.
+ * libetpan reads a Content-ID value as a msg-id (allocating per token)
+ * and nothing here asks for it: renamed Content-IX in the copy (the
+ * patch of len 0), the field is one libetpan does not know, and is
+ * skipped as it skips a Content-ID it cannot read.
+ */
+static int
+content_id_line(const char *line)
+{
+	return word8(line, 8) == word8("content-", 8) && line[7] == '-' &&
+	    word8(line + 8, 3) == word8("id:", 3) && line[10] == ':';
+}
+
+/*
  * Marks the values to unquote in the Content-Type fields (and the
  * filenames of the Content-Disposition fields) of the header
  * b[from..to), up to its blank line; returns where it stopped.  Only the
@@ -2708,6 +2726,11 @@ unquote_header(struct trim *tr, const char *b, size_t from, size_t to)
 		if (nl == line || (nl == line + 1 && *line == '\r'))
 			break;	/* the blank line */
 		fe = nl;
+		if (nl - line > 11 && content_id_line(line) &&
+		    tr->npatch < TRIM_PATCHES) {
+			tr->patch[tr->npatch].at = (size_t)(line + 9 - b);
+			tr->patch[tr->npatch++].len = 0;
+		}
 		skip = nl - line > 13 && content_type_line(line) ? 13 :
 		    nl - line > 20 && content_disposition_line(line) &&
 		    unquote_ok(1) ? 20 : 0;
@@ -2860,6 +2883,11 @@ unquote_params(struct trim *tr, const char *s, size_t n,
 	}
 	for (k = 0; k < tr->npatch; k++) {
 		x = tr->copy + tr->patch[k].at;
+		if (!tr->patch[k].len) {
+			tr->patch[k].was = *x;
+			*x = 'X';
+			continue;
+		}
 		memmove(x + 2, x + 1, tr->patch[k].len);
 		x[0] = x[1] = ' ';
 	}
@@ -2874,6 +2902,10 @@ unquote_restore(struct trim *tr)
 
 	for (k = 0; k < tr->npatch; k++) {
 		x = tr->copy + tr->patch[k].at;
+		if (!tr->patch[k].len) {
+			*x = tr->patch[k].was;
+			continue;
+		}
 		memmove(x + 1, x + 2, tr->patch[k].len);
 		x[0] = x[tr->patch[k].len + 1] = '"';
 	}

@@ -1152,7 +1152,8 @@ random_disposition(struct buf *b, unsigned *seed)
  * filenames) that an atom can hold unquoted (mime.c, unquote_params):
  * the trees of random messages, with such values and every byte that
  * keeps a value from being unquoted (blanks, quotes, backslashes,
- * comments, line ends, atom ends), are the same read both ways.
+ * comments, line ends, atom ends), are the same read both ways; so are
+ * they with Content-ID fields, renamed in the copy.
  */
 static void
 test_unquote_params(void **state)
@@ -1166,7 +1167,10 @@ test_unquote_params(void **state)
 		"Content-Type: text/plain; name=\"p(=\"X\" ;\r\n",
 		"Content-Type: text/plain; x=(\")\"X\"; name=\"Y\"\r\n",
 		"Content-Type: \"text/html\"\r\n",
-	};
+	}, *const ids[] = { "Content-ID: <a.1@x.example>\r\n",
+		"content-id:<b@y>\n", "Content-Id: not an id\r\n",
+		"CONTENT-ID: <c@z>\r\n (c)\r\n", "Content-ID : <d@w>\r\n",
+		"Content-IDs: <e@v>\r\n", "Content-ID:\r\n" };
 	struct mime_limits lim = { 100, 10, 8192 };
 	struct buf msg = BUF_INIT(BUF_CAP_HUGE);
 	struct mime_tree t1, t2;
@@ -1199,6 +1203,12 @@ test_unquote_params(void **state)
 			unit_rand(&seed);
 			if ((seed >> 16) % 3)
 				random_disposition(&msg, &seed);
+			/* Renamed in libetpan's copy, and read as before. */
+			if ((seed >> 20) % 3)
+				buf_addstr(&msg, ids[(seed >> 24) %
+				    ARRAY_SIZE(ids)]);
+			if (!((seed >> 20) % 4))
+				random_field(&msg, "text/plain", NULL, &seed);
 			buf_addstr(&msg, "\r\nbody \"x\"\r\n-- \r\n"
 			    "Content-Type: text/plain; a=\"b\"\r\n");
 		}
