@@ -2324,8 +2324,7 @@ body_of(const struct mailmime *n, size_t *len)
  * The copy is copy[0..kept), the kept field lines, then orig[stop..n)
  * byte for byte, so that a pointer into the rest maps back by offset.
  * (While libetpan reads it, some quoted values in it are written without
- * their quotes, same length, and Content-ID names end in X:
- * unquote_params.)
+ * their quotes, same length, and some names end in X: unquote_params.)
  */
 #define TRIM_PATCHES 32	/* quoted values unquoted per copy, at most */
 
@@ -2339,7 +2338,7 @@ struct trim {
 	size_t stop;		/* where orig's verbatim rest starts */
 	size_t npatch;		/* values unquoted in copy (unquote_params) */
 	struct {
-		size_t at, len;	/* len 0: the name letter "ID" ends in */
+		size_t at, len;	/* len 0: a name's last letter (unread_name) */
 		char was;	/* that letter */
 	} patch[TRIM_PATCHES];
 };
@@ -2694,17 +2693,26 @@ content_disposition_line(const char *line)
 }
 
 /*
- * Whether line, 11 bytes or more, starts "Content-ID:" in any case.
- * libetpan reads a Content-ID value as a msg-id (allocating per token)
- * and nothing here asks for it: renamed Content-IX in the copy (the
- * patch of len 0), the field is one libetpan does not know, and is
- * skipped as it skips a Content-ID it cannot read.
+ * Where the name of the field that line (of len bytes) starts ends, when
+ * it is "Content-ID:" or "Content-Description:" in any case, or 0.
+ * libetpan reads a Content-ID value as a msg-id and a description as
+ * text, allocating for each, and nothing here asks for either: with the
+ * name's last letter an X in the copy (the patch of len 0), the field is
+ * one libetpan does not know, and it is skipped as a Content-ID that
+ * libetpan cannot read is.
  */
-static int
-content_id_line(const char *line)
+static size_t
+unread_name(const char *line, size_t len)
 {
-	return word8(line, 8) == word8("content-", 8) && line[7] == '-' &&
-	    word8(line + 8, 3) == word8("id:", 3) && line[10] == ':';
+	if (len < 12 || word8(line, 8) != word8("content-", 8) ||
+	    line[7] != '-')
+		return 0;
+	if (word8(line + 8, 3) == word8("id:", 3) && line[10] == ':')
+		return 10;
+	if (len > 20 && word8(line + 8, 8) == word8("descript", 8) &&
+	    word8(line + 16, 4) == word8("ion:", 4) && line[19] == ':')
+		return 19;
+	return 0;
 }
 
 /*
@@ -2726,9 +2734,9 @@ unquote_header(struct trim *tr, const char *b, size_t from, size_t to)
 		if (nl == line || (nl == line + 1 && *line == '\r'))
 			break;	/* the blank line */
 		fe = nl;
-		if (nl - line > 11 && content_id_line(line) &&
+		if ((skip = unread_name(line, (size_t)(nl - line))) &&
 		    tr->npatch < TRIM_PATCHES) {
-			tr->patch[tr->npatch].at = (size_t)(line + 9 - b);
+			tr->patch[tr->npatch].at = (size_t)(line + skip - 1 - b);
 			tr->patch[tr->npatch++].len = 0;
 		}
 		skip = nl - line > 13 && content_type_line(line) ? 13 :

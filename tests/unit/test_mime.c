@@ -1153,7 +1153,8 @@ random_disposition(struct buf *b, unsigned *seed)
  * the trees of random messages, with such values and every byte that
  * keeps a value from being unquoted (blanks, quotes, backslashes,
  * comments, line ends, atom ends), are the same read both ways; so are
- * they with Content-ID fields, renamed in the copy.
+ * they with Content-ID and Content-Description fields, renamed in the
+ * copy.
  */
 static void
 test_unquote_params(void **state)
@@ -1170,7 +1171,10 @@ test_unquote_params(void **state)
 	}, *const ids[] = { "Content-ID: <a.1@x.example>\r\n",
 		"content-id:<b@y>\n", "Content-Id: not an id\r\n",
 		"CONTENT-ID: <c@z>\r\n (c)\r\n", "Content-ID : <d@w>\r\n",
-		"Content-IDs: <e@v>\r\n", "Content-ID:\r\n" };
+		"Content-IDs: <e@v>\r\n", "Content-ID:\r\n",
+		"Content-Description: a =?utf-8?q?p=C3=A9?= \"b\"\r\n",
+		"content-description:(x)\n\ty\r\n",
+		"Content-Descriptions: z\r\n" };
 	struct mime_limits lim = { 100, 10, 8192 };
 	struct buf msg = BUF_INIT(BUF_CAP_HUGE);
 	struct mime_tree t1, t2;
