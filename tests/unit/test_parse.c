@@ -1001,19 +1001,28 @@ test_text_passes(void **state)
 	struct parsed_msg pm;
 	struct err e = ERR_INIT;
 	struct buf msg = BUF_INIT(BUF_CAP_HUGE);
-	char hex[65], *want;
+	char hex[65], *want, longword[700];
 	unsigned seed = 12345;
 	size_t round, k, n, head;
 
 	(void)state;
+	for (k = 0; k < sizeof(longword) - 1; k++)
+		longword[k] = (char)('a' + k % 26);
+	longword[k] = '\0';
 	for (round = 0; round < 400; round++) {
 		buf_reset(&msg);
 		buf_addstr(&msg, "From: a@x\nSubject: s\n\n");
 		head = msg.len;
-		n = (round * 7) % 60;
+		/* Some bodies past body_hash's 512-byte buffer, some words
+		 * longer than it. */
+		n = round % 3 == 0 ? (round * 13) % 400 : (round * 7) % 60;
 		for (k = 0; k < n; k++) {
 			unit_rand(&seed);
-			buf_addstr(&msg, bits[(seed >> 16) % ARRAY_SIZE(bits)]);
+			if ((seed >> 16) % 50 == 0)
+				buf_addstr(&msg, longword);
+			else
+				buf_addstr(&msg,
+				    bits[(seed >> 16) % ARRAY_SIZE(bits)]);
 		}
 		assert_int_equal(parse_message(msg.data, msg.len, NULL, &pm,
 		    &e), 0);
