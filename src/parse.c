@@ -328,22 +328,25 @@ ct_param(const struct mime_part *p, const char *name)
 	size_t len = strlen(name), n;
 	char *v = NULL;
 
-	/* name is lowercase: ct is read ASCII-lowercased, in place */
-	for (at = ct; at && *at; at++) {
-		if (!starts_lower(at, name))
-			continue;
-		q = at + len;
-		while (*q == ' ')
-			q++;
-		if ((at == ct || at[-1] == ';' || at[-1] == ' ' ||
-		    at[-1] == '\t') && *q == '=') {
-			q++;
-			while (*q == ' ' || *q == '"')
+	/*
+	 * name is lowercase: ct is read ASCII-lowercased, in place, at its
+	 * start and after each ';' or blank (the places a name may start).
+	 */
+	for (at = ct; at && *at; at += *at != '\0') {
+		if (starts_lower(at, name)) {
+			q = at + len;
+			while (*q == ' ')
 				q++;
-			n = strcspn(q, "\"; \t");
-			v = str_lower(xstrndup(q, n));
-			break;
+			if (*q == '=') {
+				q++;
+				while (*q == ' ' || *q == '"')
+					q++;
+				n = strcspn(q, "\"; \t");
+				v = str_lower(xstrndup(q, n));
+				break;
+			}
 		}
+		at += strcspn(at, "; \t");
 	}
 	return v;
 }
