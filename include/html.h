@@ -82,6 +82,8 @@ char *html_sniff_charset(const char *bytes, size_t len);
 #ifdef INQUIRYD_UNITTEST
 /* The first control below 0x20 but tab, LF and CR in u[0..n), or n. */
 size_t html_first_dropped(const unsigned char *u, size_t n);
+/* The nesting depth estimate, or a bound when not past 400 (html.c). */
+size_t html_depth_estimate(const char *s, size_t len);
 /* Frees the parser context kept between pages (see html.c). */
 void html_ctxt_drop(void);
 #endif

@@ -48,27 +48,30 @@ buf_detach(struct buf *b, size_t *len)
 	return p;
 }
 
-static int
+/* Apart from buf_room(), which the adders inline: rarely run. */
+static void
+buf_grow(struct buf *b, size_t need)
+{
+	size_t a = b->alloc ? b->alloc : 64;
+	char *old = b->alloc ? b->data : NULL;
+
+	while (a < need)
+		a = a > SIZE_MAX / 2 ? need : a * 2;
+	b->data = xrealloc(old, a);
+	if (!old)
+		b->data[0] = '\0';
+	b->alloc = a;
+}
+
+static inline int
 buf_room(struct buf *b, size_t n)
 {
-	size_t need;
-
 	if (n > b->max - b->len) {
 		b->overflow = 1;
 		return -1;
 	}
-	need = b->len + n + 1;
-	if (need > b->alloc) {
-		size_t a = b->alloc ? b->alloc : 64;
-		char *old = b->alloc ? b->data : NULL;
-
-		while (a < need)
-			a = a > SIZE_MAX / 2 ? need : a * 2;
-		b->data = xrealloc(old, a);
-		if (!old)
-			b->data[0] = '\0';
-		b->alloc = a;
-	}
+	if (b->len + n + 1 > b->alloc)
+		buf_grow(b, b->len + n + 1);
 	return 0;
 }
 

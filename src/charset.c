@@ -414,9 +414,11 @@ charset_cp1252_holes(const unsigned char *in, size_t len)
 {
 	size_t i;
 
-	for (i = 0; i < len; i++)
-		if (in[i] >= 0x80 && in[i] < 0xa0 && !cp1252_high[in[i] - 0x80])
+	for (i = 0; i < len; i++) {
+		i += ascii_run(in + i, len - i, 0);
+		if (i < len && in[i] < 0xa0 && !cp1252_high[in[i] - 0x80])
 			return 1;
+	}
 	return 0;
 }
 
@@ -429,7 +431,7 @@ UNITTEST int
 charset_from_cp1252(const unsigned char *in, size_t len, struct buf *out)
 {
 	char tmp[4096];
-	size_t i, k = 0, start = out->len;
+	size_t i, k = 0, n, start = out->len;
 	unsigned c;
 	int rc = 0;
 
@@ -443,7 +445,12 @@ charset_from_cp1252(const unsigned char *in, size_t len, struct buf *out)
 		}
 		c = in[i];
 		if (c < 0x80) {
-			tmp[k++] = (char)c;
+			/* A run of ASCII at once, as far as tmp has room. */
+			n = ascii_run(in + i, MIN(len - i, sizeof(tmp) - 2 - k),
+			    0);
+			memcpy(tmp + k, in + i, n);
+			k += n;
+			i += n - 1;
 			continue;
 		}
 		if (c < 0xa0)

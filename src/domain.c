@@ -257,10 +257,13 @@ domain_url_contact(const char *url, size_t n)
 		"line.me", "lin.ee", "zalo.me", "viber.com", "skype.com",
 		"weixin.qq.com", "wechat.com", "linkedin.com",
 	};
-	size_t i;
+	size_t i, hl;
+	const char *h;
 
+	/* the host once, not once a name (domain_url_under) */
+	h = domain_url_host(url, n, &hl);
 	for (i = 0; i < ARRAY_SIZE(hosts); i++)
-		if (domain_url_under(url, n, hosts[i]))
+		if (domain_host_under(h, hl, hosts[i]))
 			return 1;
 	return 0;
 }

@@ -1011,8 +1011,9 @@ tidy(struct buf *b)
  * so its time can grow with the nesting depth times the number of tags:
  * 20,000 unclosed <ul><li> took gumbo seconds.  A quick scan estimates
  * the deepest nesting (elements that close themselves, void elements and
- * the ones a sibling closes do not count); past HTML_MAX_DEPTH the page
- * is read by strip_tags() instead.
+ * the ones a sibling closes do not count), or a bound on it when that is
+ * not past HTML_MAX_DEPTH; past it the page is read by strip_tags()
+ * instead.
  */
 #define HTML_MAX_DEPTH 400
 
@@ -1034,13 +1035,24 @@ static const char *const flat_tags[] = { "br", "img", "hr", "meta",
 	"track", "param", "keygen", "p", "li", "option", "td", "th", "tr",
 	"dt", "dd", "!doctype", NULL };
 
-static size_t
-depth_estimate(const char *s, size_t len)
+UNITTEST size_t
+html_depth_estimate(const char *s, size_t len)
 {
 	const char *p = s, *end = s + len, *name;
 	size_t depth = 0, max = 0, n;
 	int closing;
 
+	/*
+	 * Each level opens with a '<': a page with no more of them than
+	 * HTML_MAX_DEPTH (most pages) nests no deeper, and their count is
+	 * the estimate, without looking at the tags.
+	 */
+	for (n = 0; n <= HTML_MAX_DEPTH &&
+	    (p = memchr(p, '<', (size_t)(end - p))); n++)
+		p++;
+	if (n <= HTML_MAX_DEPTH)
+		return n;
+	p = s;
 	while ((p = memchr(p, '<', (size_t)(end - p))) && max <=
 	    HTML_MAX_DEPTH) {
 		p++;
@@ -1130,7 +1142,7 @@ html_to_text(const char *html, size_t len, unsigned flags, struct buf *out)
 	if (len > HTML_MAX_INPUT)
 		len = HTML_MAX_INPUT;
 	html = clean_input(html, &len, &in);
-	if (depth_estimate(html, len) > HTML_MAX_DEPTH)
+	if (html_depth_estimate(html, len) > HTML_MAX_DEPTH)
 		strip_tags(html, len, &st);
 	else
 		walk_text(html, len, &st);

@@ -2324,7 +2324,7 @@ body_of(const struct mailmime *n, size_t *len)
  * The copy is copy[0..kept), the kept field lines, then orig[stop..n)
  * byte for byte, so that a pointer into the rest maps back by offset.
  * (While libetpan reads it, some quoted values in it are written without
- * their quotes, same length: unquote_params.)
+ * their quotes, same length, and some names end in X: unquote_params.)
  */
 #define TRIM_PATCHES 32	/* quoted values unquoted per copy, at most */
 
@@ -2337,7 +2337,10 @@ struct trim {
 	size_t kept;		/* the kept lines' bytes in copy */
 	size_t stop;		/* where orig's verbatim rest starts */
 	size_t npatch;		/* values unquoted in copy (unquote_params) */
-	struct { size_t at, len; } patch[TRIM_PATCHES];
+	struct {
+		size_t at, len;	/* len 0: a name's last letter (unread_name) */
+		char was;	/* that letter */
+	} patch[TRIM_PATCHES];
 };
 
 /*
@@ -2616,15 +2619,32 @@ refuse:
  * same byte), or in an atom with the '=' in it, which the quote and the
  * blank end alike (and the ';' it looks for next is in neither).  The
  * quotes are put back (unquote_restore) as soon as libetpan is done,
- * before anything else reads the copy.
+ * before anything else reads the copy.  A Content-Disposition filename
+ * is read as a Content-Type value is, and unquoted the same way.
  */
 
 /* atom_chars[c]: c may be in a value unquoted (see above). */
 static unsigned char atom_chars[256];
 
-/* Marks the values of the field value v..e of b to unquote. */
+/*
+ * Whether the value quoted at p is a filename= one: of the parameters of
+ * Content-Disposition, libetpan reads the dates only quoted and the
+ * size as a number, but a filename as it reads a Content-Type value.
+ */
+static int
+filename_value(const char *v, const char *p)
+{
+	return p - v >= 10 && memchr("; \t\n", p[-10], 4) &&
+	    !strncasecmp(p - 9, "filename", 8);
+}
+
+/*
+ * Marks the values of the field value v..e of b to unquote (only the
+ * filename= ones when dsp: of a Content-Disposition field).
+ */
 static void
-unquote_value(struct trim *tr, const char *b, const char *v, const char *e)
+unquote_value(struct trim *tr, const char *b, const char *v, const char *e,
+    int dsp)
 {
 	const char *p, *q, *x;
 	int c;
@@ -2641,7 +2661,8 @@ unquote_value(struct trim *tr, const char *b, const char *v, const char *e)
 			return;
 		if (p == v || p[-1] != '=' || q == p + 1 || (q + 1 < e &&
 		    q[1] != ';' && q[1] != ' ' && q[1] != '\t' &&
-		    q[1] != '\r' && q[1] != '\n'))
+		    q[1] != '\r' && q[1] != '\n') || (dsp &&
+		    !filename_value(v, p)))
 			continue;
 		for (x = p + 1; x < q && atom_chars[(unsigned char)*x]; x++)
 			;
@@ -2660,8 +2681,43 @@ content_type_line(const char *line)
 	    word8(line + 8, 5) == word8("type:", 5) && line[12] == ':';
 }
 
+static int unquote_ok(int);
+
+/* Whether line, 20 bytes or more, starts "Content-Disposition:". */
+static int
+content_disposition_line(const char *line)
+{
+	return word8(line, 8) == word8("content-", 8) && line[7] == '-' &&
+	    word8(line + 8, 8) == word8("disposit", 8) &&
+	    word8(line + 16, 4) == word8("ion:", 4) && line[19] == ':';
+}
+
 /*
- * Marks the values to unquote in the Content-Type fields of the header
+ * Where the name of the field that line (of len bytes) starts ends, when
+ * it is "Content-ID:" or "Content-Description:" in any case, or 0.
+ * libetpan reads a Content-ID value as a msg-id and a description as
+ * text, allocating for each, and nothing here asks for either: with the
+ * name's last letter an X in the copy (the patch of len 0), the field is
+ * one libetpan does not know, and it is skipped as a Content-ID that
+ * libetpan cannot read is.
+ */
+static size_t
+unread_name(const char *line, size_t len)
+{
+	if (len < 12 || word8(line, 8) != word8("content-", 8) ||
+	    line[7] != '-')
+		return 0;
+	if (word8(line + 8, 3) == word8("id:", 3) && line[10] == ':')
+		return 10;
+	if (len > 20 && word8(line + 8, 8) == word8("descript", 8) &&
+	    word8(line + 16, 4) == word8("ion:", 4) && line[19] == ':')
+		return 19;
+	return 0;
+}
+
+/*
+ * Marks the values to unquote in the Content-Type fields (and the
+ * filenames of the Content-Disposition fields) of the header
  * b[from..to), up to its blank line; returns where it stopped.  Only the
  * name is looked at, not whether the lines are fields: a line that
  * libetpan reads as no field, but as body bytes, is read by it as such
@@ -2671,19 +2727,28 @@ static size_t
 unquote_header(struct trim *tr, const char *b, size_t from, size_t to)
 {
 	const char *line = b + from, *end = b + to, *nl, *fe;
+	size_t skip;
 
 	while (line < end && (nl = memchr(line, '\n', (size_t)(end -
 	    line)))) {
 		if (nl == line || (nl == line + 1 && *line == '\r'))
 			break;	/* the blank line */
 		fe = nl;
-		if (nl - line > 13 && content_type_line(line)) {
+		if ((skip = unread_name(line, (size_t)(nl - line))) &&
+		    tr->npatch < TRIM_PATCHES) {
+			tr->patch[tr->npatch].at = (size_t)(line + skip - 1 - b);
+			tr->patch[tr->npatch++].len = 0;
+		}
+		skip = nl - line > 13 && content_type_line(line) ? 13 :
+		    nl - line > 20 && content_disposition_line(line) &&
+		    unquote_ok(1) ? 20 : 0;
+		if (skip) {
 			/* The field's last LF: before a line that is no fold. */
 			for (; fe + 1 < end && (fe[1] == ' ' || fe[1] == '\t') &&
 			    (nl = memchr(fe + 1, '\n', (size_t)(end - fe - 1)));
 			    fe = nl)
 				;
-			unquote_value(tr, b, line + 13, fe);
+			unquote_value(tr, b, line + skip, fe, skip == 20);
 		}
 		line = fe + 1;
 	}
@@ -2718,6 +2783,35 @@ same_content(const char *a, const char *b)
 	return same;
 }
 
+/* Whether libetpan read a and b, Content-Disposition values, alike. */
+static int
+same_disposition(const char *a, const char *b)
+{
+	struct mailmime_disposition *da = NULL, *db = NULL;
+	size_t ia = 0, ib = 0;
+	clistiter *x, *y;
+	int same;
+
+	same = mailmime_disposition_parse(a, strlen(a), &ia, &da) ==
+	    mailmime_disposition_parse(b, strlen(b), &ib, &db) && ia == ib &&
+	    da && db && da->dsp_type->dsp_type == db->dsp_type->dsp_type;
+	for (x = same ? clist_begin(da->dsp_parms) : NULL, y = same ?
+	    clist_begin(db->dsp_parms) : NULL; same && (x || y);
+	    x = clist_next(x), y = clist_next(y)) {
+		const struct mailmime_disposition_parm *pa = x ?
+		    clist_content(x) : NULL, *pb = y ? clist_content(y) : NULL;
+
+		same = pa && pb && pa->pa_type == pb->pa_type &&
+		    pa->pa_type == MAILMIME_DISPOSITION_PARM_FILENAME &&
+		    !strcmp(pa->pa_data.pa_filename, pb->pa_data.pa_filename);
+	}
+	if (da)
+		mailmime_disposition_free(da);
+	if (db)
+		mailmime_disposition_free(db);
+	return same;
+}
+
 /*
  * Whether this libetpan reads a value unquoted as it reads it quoted,
  * probed once with every character and every end that unquote_value
@@ -2725,23 +2819,33 @@ same_content(const char *a, const char *b)
  * ones read a MIME token, which '=' and '/' end and a tab does not.
  */
 static int
-unquote_ok(void)
+unquote_ok(int dsp)
 {
 	static const char *const probe[][2] = {
 		{ "t/s; a=\"x!#$%&'*+-./=?@[]^_`{|}~09AZaz\"; b=\"y\"",
 		  "t/s; a=  x!#$%&'*+-./=?@[]^_`{|}~09AZaz; b=  y" },
 		{ "t/s; a=\"x\"\t; b=\"y\" ;c=\"z\"\r\n\t;d=\"w\"\n e=\"v\"",
 		  "t/s; a=  x\t; b=  y ;c=  z\r\n\t;d=  w\n e=  v" },
+	}, *const dprobe[][2] = {
+		{ "a; filename=\"x!#$%&'*+-./=?@[]^_`{|}~09AZaz\"",
+		  "a; filename=  x!#$%&'*+-./=?@[]^_`{|}~09AZaz" },
+		{ "a;filename=\"x\"\t;\r\n\tFILENAME=\"y\" ;\n filename=\"z\"",
+		  "a;filename=  x\t;\r\n\tFILENAME=  y ;\n filename=  z" },
 	};
-	static int ok = -1;
+	static int ok[2] = { -1, -1 };
 	size_t i;
 
-	for (i = 0; ok < 0 && i < ARRAY_SIZE(probe); i++)
+	for (i = 0; ok[0] < 0 && i < ARRAY_SIZE(probe); i++)
 		if (!same_content(probe[i][0], probe[i][1]))
-			ok = 0;
-	if (ok < 0)
-		ok = 1;
-	return ok;
+			ok[0] = 0;
+	for (i = 0; ok[1] < 0 && i < ARRAY_SIZE(dprobe); i++)
+		if (!same_disposition(dprobe[i][0], dprobe[i][1]))
+			ok[1] = 0;
+	if (ok[0] < 0)
+		ok[0] = 1;
+	if (ok[1] < 0)
+		ok[1] = 1;
+	return ok[dsp];
 }
 
 #ifdef INQUIRYD_UNITTEST
@@ -2763,7 +2867,7 @@ unquote_params(struct trim *tr, const char *s, size_t n,
 	char *x;
 
 	tr->npatch = 0;
-	if (mime_exact || !unquote_ok())
+	if (mime_exact || !unquote_ok(0))
 		return;
 	done = unquote_header(tr, b, 0, tr->copy ? tr->kept : len);
 	for (k = 0; k < sc->ndash; k++) {
@@ -2787,6 +2891,11 @@ unquote_params(struct trim *tr, const char *s, size_t n,
 	}
 	for (k = 0; k < tr->npatch; k++) {
 		x = tr->copy + tr->patch[k].at;
+		if (!tr->patch[k].len) {
+			tr->patch[k].was = *x;
+			*x = 'X';
+			continue;
+		}
 		memmove(x + 2, x + 1, tr->patch[k].len);
 		x[0] = x[1] = ' ';
 	}
@@ -2801,6 +2910,10 @@ unquote_restore(struct trim *tr)
 
 	for (k = 0; k < tr->npatch; k++) {
 		x = tr->copy + tr->patch[k].at;
+		if (!tr->patch[k].len) {
+			*x = tr->patch[k].was;
+			continue;
+		}
 		memmove(x + 1, x + 2, tr->patch[k].len);
 		x[0] = x[tr->patch[k].len + 1] = '"';
 	}

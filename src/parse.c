@@ -328,22 +328,25 @@ ct_param(const struct mime_part *p, const char *name)
 	size_t len = strlen(name), n;
 	char *v = NULL;
 
-	/* name is lowercase: ct is read ASCII-lowercased, in place */
-	for (at = ct; at && *at; at++) {
-		if (!starts_lower(at, name))
-			continue;
-		q = at + len;
-		while (*q == ' ')
-			q++;
-		if ((at == ct || at[-1] == ';' || at[-1] == ' ' ||
-		    at[-1] == '\t') && *q == '=') {
-			q++;
-			while (*q == ' ' || *q == '"')
+	/*
+	 * name is lowercase: ct is read ASCII-lowercased, in place, at its
+	 * start and after each ';' or blank (the places a name may start).
+	 */
+	for (at = ct; at && *at; at += *at != '\0') {
+		if (starts_lower(at, name)) {
+			q = at + len;
+			while (*q == ' ')
 				q++;
-			n = strcspn(q, "\"; \t");
-			v = str_lower(xstrndup(q, n));
-			break;
+			if (*q == '=') {
+				q++;
+				while (*q == ' ' || *q == '"')
+					q++;
+				n = strcspn(q, "\"; \t");
+				v = str_lower(xstrndup(q, n));
+				break;
+			}
 		}
+		at += strcspn(at, "; \t");
 	}
 	return v;
 }
@@ -1491,19 +1494,46 @@ next_low(const unsigned char *p, const unsigned char *end)
 }
 
 /*
- * The text with blank runs as one space, ends trimmed.  No copy: the
- * runs that read as they are (words and the single spaces between them)
- * are hashed from the text, and a space for each other blank run.
+ * Bytes for the hash gathered in a small buffer: nettle's update costs
+ * about as much per call as per block, and the runs between blank runs
+ * are short.
+ */
+struct hash_acc {
+	struct hash_sha256 h;
+	size_t n;
+	unsigned char b[512];
+};
+
+static void
+hash_acc_add(struct hash_acc *a, const void *p, size_t n)
+{
+	if (n > sizeof(a->b) - a->n) {
+		hash_sha256_update(&a->h, a->b, a->n);
+		a->n = 0;
+		if (n >= sizeof(a->b)) {
+			hash_sha256_update(&a->h, p, n);
+			return;
+		}
+	}
+	memcpy(a->b + a->n, p, n);
+	a->n += n;
+}
+
+/*
+ * The text with blank runs as one space, ends trimmed.  The runs that
+ * read as they are (words and the single spaces between them) are taken
+ * from the text, and a space for each other blank run.
  */
 static void
 body_hash(struct parsed_msg *pm)
 {
-	struct hash_sha256 h;
+	struct hash_acc a;
 	char hex[65];
 	const unsigned char *p = (const unsigned char *)pm->text, *q, *end;
 
 	end = p + strlen(pm->text);
-	hash_sha256_init(&h);
+	hash_sha256_init(&a.h);
+	a.n = 0;
 	while (p < end && hash_blank(*p))
 		p++;
 	while (p < end) {
@@ -1516,14 +1546,15 @@ body_hash(struct parsed_msg *pm)
 			else
 				break;
 		}
-		hash_sha256_update(&h, p, (size_t)(q - p));
+		hash_acc_add(&a, p, (size_t)(q - p));
 		while (q < end && hash_blank(*q))
 			q++;
 		if (q < end)
-			hash_sha256_update(&h, " ", 1);
+			hash_acc_add(&a, " ", 1);
 		p = q;
 	}
-	hash_sha256_final(&h, hex);
+	hash_sha256_update(&a.h, a.b, a.n);
+	hash_sha256_final(&a.h, hex);
 	pm->body_hash = xstrdup(hex);
 }
 

@@ -102,6 +102,58 @@ test_growth_and_trim(void **state)
 	}
 }
 
+/*
+ * Random adds of every length about the growth steps, with and without
+ * reserve, under random caps: the buffer holds what a plain array does,
+ * refuses what passes the cap and flags it.
+ */
+static void
+test_random_adds(void **state)
+{
+	struct buf b;
+	char src[300], ref[4096];
+	unsigned seed = 4242;
+	size_t round, k, n, len, max;
+	int ovf;
+
+	(void)state;
+	for (k = 0; k < sizeof(src); k++)
+		src[k] = (char)('a' + k % 23);
+	for (round = 0; round < 200; round++) {
+		max = (unit_rand(&seed) >> 16) % 4000 + 1;
+		buf_init(&b, max);
+		len = 0;
+		ovf = 0;
+		for (k = 0; k < 40; k++) {
+			n = (unit_rand(&seed) >> 16) % sizeof(src);
+			if ((unit_rand(&seed) >> 16) % 7 == 0)
+				buf_reserve(&b, n);
+			if ((unit_rand(&seed) >> 16) % 5 == 0) {
+				assert_int_equal(buf_addch(&b, 'Z'),
+				    len + 1 <= max ? 0 : -1);
+				if (len + 1 <= max)
+					ref[len++] = 'Z';
+				else
+					ovf = 1;
+				continue;
+			}
+			assert_int_equal(buf_add(&b, src, n),
+			    len + n <= max ? 0 : -1);
+			if (len + n <= max) {
+				memcpy(ref + len, src, n);
+				len += n;
+			} else if (n)
+				ovf = 1;
+		}
+		assert_int_equal(b.len, len);
+		assert_true(b.alloc > len || (!b.alloc && !len));
+		assert_memory_equal(b.data, ref, len);
+		assert_int_equal(b.data[len], '\0');
+		assert_int_equal(b.overflow, ovf);
+		buf_release(&b);
+	}
+}
+
 int
 main(void)
 {
@@ -110,6 +162,7 @@ main(void)
 		cmocka_unit_test(test_space),
 		cmocka_unit_test(test_add_pct),
 		cmocka_unit_test(test_growth_and_trim),
+		cmocka_unit_test(test_random_adds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -230,8 +230,8 @@ static void
 test_cp1252(void **state)
 {
 	iconv_t cd = iconv_open("UTF-8", "WINDOWS-1252");
-	unsigned char in[300];
-	char ref[1000], *ip, *op;
+	unsigned char in[9000];		/* past the 4 KB chunks */
+	char ref[3 * 9000], *ip, *op;
 	size_t n, i, il, ol, rn, room, j;
 	unsigned seed = 1252;
 	int round, rc;
@@ -243,11 +243,14 @@ test_cp1252(void **state)
 			in[0] = (unsigned char)round;
 			n = 1;
 		} else {
+			/* Long texts now and then; long ASCII runs in odd
+			 * rounds. */
 			unit_rand(&seed);
-			n = (seed >> 8) % sizeof(in);
+			n = (seed >> 8) % (round % 10 < 2 ? sizeof(in) : 300);
 			for (i = 0; i < n; i++) {
 				unit_rand(&seed);
-				in[i] = (unsigned char)((seed >> 16) % 3 ?
+				in[i] = (unsigned char)((seed >> 16) %
+				    (round % 2 ? 40 : 3) ?
 				    0x20 + (seed >> 20) % 0x5f : (seed >> 24) %
 				    0x100);
 			}

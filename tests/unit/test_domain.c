@@ -167,6 +167,46 @@ test_url_host(void **state)
 	    "wa.me"));
 }
 
+/*
+ * domain_url_contact reads the host once: it answers as domain_url_under
+ * asked of each messenger host does, on random URLs built of pieces.
+ */
+static void
+test_url_contact_random(void **state)
+{
+	static const char *const hosts[] = {
+		"wa.me", "wa.link", "whatsapp.com", "t.me", "telegram.me",
+		"line.me", "lin.ee", "zalo.me", "viber.com", "skype.com",
+		"weixin.qq.com", "wechat.com", "linkedin.com",
+	};
+	static const char *const pieces[] = {
+		"https://", "http://", "://", "x.", "www.", "WA.ME", "wa.me",
+		"t.me", "at.me", "LinkedIn.com", "weixin.qq.com", "lin.ee",
+		"/", ":", "?", "#", ".", "a", "-", "8443", "://wa.me",
+	};
+	char url[128];
+	unsigned seed = 1;
+	size_t i, k, n, parts;
+	int want;
+
+	(void)state;
+	for (i = 0; i < 20000; i++) {
+		n = 0;
+		parts = unit_rand(&seed) % 5;
+		for (k = 0; k < parts; k++) {
+			const char *p = pieces[unit_rand(&seed) %
+			    ARRAY_SIZE(pieces)];
+
+			memcpy(url + n, p, strlen(p));
+			n += strlen(p);
+		}
+		want = 0;
+		for (k = 0; k < ARRAY_SIZE(hosts); k++)
+			want |= domain_url_under(url, n, hosts[k]);
+		assert_int_equal(domain_url_contact(url, n), want);
+	}
+}
+
 static void
 test_known_tld(void **state)
 {
@@ -319,6 +359,7 @@ main(void)
 		cmocka_unit_test(test_registrable),
 		cmocka_unit_test(test_cctld),
 		cmocka_unit_test(test_url_host),
+		cmocka_unit_test(test_url_contact_random),
 		cmocka_unit_test(test_known_tld),
 		cmocka_unit_test(test_set),
 		cmocka_unit_test(test_skeleton),

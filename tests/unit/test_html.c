@@ -2,6 +2,8 @@
  * test_html.c - HTML to text (tables as rows, lists as lines, breaks,
  * dropped scripts), page facts, charset sniffing, hostile pages.
  */
+#include <ctype.h>
+
 #include "unit.h"
 
 #include "buf.h"
@@ -524,6 +526,86 @@ test_kept_context(void **state)
 	buf_release(&out);
 }
 
+/* The nesting depth byte by byte, as html.c's full scan reads it. */
+static size_t
+ref_depth(const char *s, size_t len)
+{
+	static const char *const flat[] = { "br", "img", "hr", "meta",
+	    "link", "input", "wbr", "area", "base", "col", "embed", "source",
+	    "track", "param", "keygen", "p", "li", "option", "td", "th", "tr",
+	    "dt", "dd", "!doctype" };
+	size_t i = 0, k, name, n, depth = 0, max = 0;
+	int closing, isflat;
+
+	while (i < len) {
+		if (s[i++] != '<')
+			continue;
+		closing = i < len && s[i] == '/';
+		if (closing)
+			i++;
+		name = i;
+		while (i < len && (isalnum((unsigned char)s[i]) ||
+		    s[i] == '!'))
+			i++;
+		n = i - name;
+		isflat = 0;
+		for (k = 0; k < ARRAY_SIZE(flat); k++)
+			if (strlen(flat[k]) == n &&
+			    !strncasecmp(s + name, flat[k], n))
+				isflat = 1;
+		if (!n || isflat)
+			continue;
+		if (closing) {
+			if (depth)
+				depth--;
+			continue;
+		}
+		while (i < len && s[i] != '>' && s[i] != '<')
+			i++;
+		if (i < len && s[i] == '>' && s[i - 1] == '/')
+			continue;
+		if (++depth > max)
+			max = depth;
+	}
+	return max;
+}
+
+/*
+ * Random tag soup of about 400 tags, deep or not: the estimate says
+ * "past 400" exactly when the full scan does, and is never below it.
+ */
+static void
+test_depth_estimate(void **state)
+{
+	static const char *const bits[] = { "<div>", "</div>", "<DIV x=1>",
+	    "<br>", "<P>", "<td>", "<x/>", "<a href=x/>", "<span", "</",
+	    "<", ">", "word", "<!-- c -->", "<!DOCTYPE html>", "</span>",
+	    "<b><i>", "<ul><li>" };
+	struct buf page = BUF_INIT(BUF_CAP_HUGE);
+	unsigned seed = 400;
+	size_t round, k, n, est, ref;
+	int deep = 0;
+
+	(void)state;
+	for (round = 0; round < 300; round++) {
+		buf_reset(&page);
+		n = 300 + round * 3;
+		for (k = 0; k < n; k++) {
+			unit_rand(&seed);
+			/* odd rounds open more than they close */
+			buf_addstr(&page, round % 2 && (seed >> 12) % 3 ?
+			    "<div>" : bits[(seed >> 16) % ARRAY_SIZE(bits)]);
+		}
+		est = html_depth_estimate(page.data, page.len);
+		ref = ref_depth(page.data, page.len);
+		assert_int_equal(est > 400, ref > 400);
+		assert_true(est >= MIN(ref, 401));
+		deep += ref > 400;
+	}
+	assert_true(deep > 50 && deep < 250);
+	buf_release(&page);
+}
+
 int
 main(void)
 {
@@ -539,6 +621,7 @@ main(void)
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_first_dropped),
 		cmocka_unit_test(test_kept_context),
+		cmocka_unit_test(test_depth_estimate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1116,11 +1116,45 @@ random_field(struct buf *b, const char *type, const char *boundary,
 }
 
 /*
- * libetpan reads quoted Content-Type values that an atom can hold
- * unquoted (mime.c, unquote_params): the trees of random messages, with
- * such values and every byte that keeps a value from being unquoted
- * (blanks, quotes, backslashes, comments, line ends, atom ends), are the
- * same read both ways.
+ * A Content-Disposition field with random parameters: filename ones (to
+ * unquote), others that libetpan reads as dates or a size, names that
+ * end or only start like "filename", with random values.
+ */
+static void
+random_disposition(struct buf *b, unsigned *seed)
+{
+	static const char *const names[] = { "filename", "FileName",
+		"creation-date", "size", "name", "xfilename", "filenamex",
+		"read-date", "filename ", "modification-date" };
+	static const char *const seps[] = { "; ", ";", ";\r\n\t", " ; ",
+		";\n ", "", " (c) ;", "; (\") ", "\t;\t" };
+	size_t i, n;
+
+	unit_rand(seed);
+	buf_addstr(b, (*seed >> 16) % 4 ? "Content-Disposition: " :
+	    (*seed >> 16) % 2 ? "content-disposition:" :
+	    "Content-Disposition : ");
+	buf_addstr(b, (*seed >> 20) % 2 ? "attachment" : "inline");
+	n = (*seed >> 24) % 4;
+	for (i = 0; i < n; i++) {
+		unit_rand(seed);
+		buf_addstr(b, seps[(*seed >> 16) % ARRAY_SIZE(seps)]);
+		buf_addstr(b, names[(*seed >> 20) % ARRAY_SIZE(names)]);
+		buf_addstr(b, (*seed >> 24) % 8 ? "=" : " =");
+		random_value(b, seed);
+	}
+	unit_rand(seed);
+	buf_addstr(b, (*seed >> 16) % 6 ? "\r\n" : "\n");
+}
+
+/*
+ * libetpan reads quoted Content-Type values (and Content-Disposition
+ * filenames) that an atom can hold unquoted (mime.c, unquote_params):
+ * the trees of random messages, with such values and every byte that
+ * keeps a value from being unquoted (blanks, quotes, backslashes,
+ * comments, line ends, atom ends), are the same read both ways; so are
+ * they with Content-ID and Content-Description fields, renamed in the
+ * copy.
  */
 static void
 test_unquote_params(void **state)
@@ -1134,7 +1168,13 @@ test_unquote_params(void **state)
 		"Content-Type: text/plain; name=\"p(=\"X\" ;\r\n",
 		"Content-Type: text/plain; x=(\")\"X\"; name=\"Y\"\r\n",
 		"Content-Type: \"text/html\"\r\n",
-	};
+	}, *const ids[] = { "Content-ID: <a.1@x.example>\r\n",
+		"content-id:<b@y>\n", "Content-Id: not an id\r\n",
+		"CONTENT-ID: <c@z>\r\n (c)\r\n", "Content-ID : <d@w>\r\n",
+		"Content-IDs: <e@v>\r\n", "Content-ID:\r\n",
+		"Content-Description: a =?utf-8?q?p=C3=A9?= \"b\"\r\n",
+		"content-description:(x)\n\ty\r\n",
+		"Content-Descriptions: z\r\n" };
 	struct mime_limits lim = { 100, 10, 8192 };
 	struct buf msg = BUF_INIT(BUF_CAP_HUGE);
 	struct mime_tree t1, t2;
@@ -1164,6 +1204,15 @@ test_unquote_params(void **state)
 				for (i = (seed >> 16) % 3; i > 0; i--)
 					random_field(&msg, types[(seed >> 20) %
 					    ARRAY_SIZE(types)], NULL, &seed);
+			unit_rand(&seed);
+			if ((seed >> 16) % 3)
+				random_disposition(&msg, &seed);
+			/* Renamed in libetpan's copy, and read as before. */
+			if ((seed >> 20) % 3)
+				buf_addstr(&msg, ids[(seed >> 24) %
+				    ARRAY_SIZE(ids)]);
+			if (!((seed >> 20) % 4))
+				random_field(&msg, "text/plain", NULL, &seed);
 			buf_addstr(&msg, "\r\nbody \"x\"\r\n-- \r\n"
 			    "Content-Type: text/plain; a=\"b\"\r\n");
 		}

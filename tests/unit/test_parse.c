@@ -1001,19 +1001,28 @@ test_text_passes(void **state)
 	struct parsed_msg pm;
 	struct err e = ERR_INIT;
 	struct buf msg = BUF_INIT(BUF_CAP_HUGE);
-	char hex[65], *want;
+	char hex[65], *want, longword[700];
 	unsigned seed = 12345;
 	size_t round, k, n, head;
 
 	(void)state;
+	for (k = 0; k < sizeof(longword) - 1; k++)
+		longword[k] = (char)('a' + k % 26);
+	longword[k] = '\0';
 	for (round = 0; round < 400; round++) {
 		buf_reset(&msg);
 		buf_addstr(&msg, "From: a@x\nSubject: s\n\n");
 		head = msg.len;
-		n = (round * 7) % 60;
+		/* Some bodies past body_hash's 512-byte buffer, some words
+		 * longer than it. */
+		n = round % 3 == 0 ? (round * 13) % 400 : (round * 7) % 60;
 		for (k = 0; k < n; k++) {
 			unit_rand(&seed);
-			buf_addstr(&msg, bits[(seed >> 16) % ARRAY_SIZE(bits)]);
+			if ((seed >> 16) % 50 == 0)
+				buf_addstr(&msg, longword);
+			else
+				buf_addstr(&msg,
+				    bits[(seed >> 16) % ARRAY_SIZE(bits)]);
 		}
 		assert_int_equal(parse_message(msg.data, msg.len, NULL, &pm,
 		    &e), 0);
@@ -1070,6 +1079,85 @@ test_relay_list(void **state)
 	unit_rmdir(dir);
 }
 
+/* ct_param's old reading, byte by byte: whether format is flowed. */
+static int
+ref_flowed(const char *ct)
+{
+	const char *at, *q;
+
+	for (at = ct; *at; at++) {
+		if (strncasecmp(at, "format", 6))
+			continue;
+		q = at + 6;
+		while (*q == ' ')
+			q++;
+		if ((at == ct || at[-1] == ';' || at[-1] == ' ' ||
+		    at[-1] == '\t') && *q == '=') {
+			q++;
+			while (*q == ' ' || *q == '"')
+				q++;
+			return !strncasecmp(q, "flowed", 6) &&
+			    (!q[6] || strchr("\"; \t", q[6]));
+		}
+	}
+	return 0;
+}
+
+/*
+ * Random Content-Type parameters: the body is read as flowed exactly
+ * when the byte-by-byte reading finds format=flowed.
+ */
+static void
+test_ct_param(void **state)
+{
+	static const char *const bits[] = { ";", " ", "\t", "; ", "=", "\"",
+	    "format", "FORMAT", "Format =", "xformat=flowed", "format=fixed",
+	    "format=flowed", "format = \"Flowed\"", "charset=utf-8", "f",
+	    "delsp=no", "name=\"a;format=flowed\"", "flowed", "=flowed" };
+	struct parsed_msg pm;
+	struct err e = ERR_INIT;
+	struct buf msg = BUF_INIT(BUF_CAP_HUGE), ct = BUF_INIT(BUF_CAP_HUGE);
+	char *flowed, *fixed;
+	unsigned seed = 2646;
+	size_t round, k;
+	int nflowed = 0;
+
+	(void)state;
+	flowed = fixed = NULL;
+	for (round = 0; round < 600 + 2; round++) {
+		buf_reset(&ct);
+		if (round == 0)
+			buf_addstr(&ct, "; format=flowed");
+		else if (round > 1)
+			for (k = 0; k < round % 12; k++) {
+				unit_rand(&seed);
+				buf_addstr(&ct,
+				    bits[(seed >> 16) % ARRAY_SIZE(bits)]);
+			}
+		buf_reset(&msg);
+		buf_addf(&msg, "From: a@x\nContent-Type: text/plain;%s\n\n"
+		    "one \ntwo\n", ct.data);
+		assert_int_equal(parse_message(msg.data, msg.len, NULL, &pm,
+		    &e), 0);
+		if (round == 0)
+			flowed = xstrdup(pm.text);
+		else if (round == 1)
+			fixed = xstrdup(pm.text);
+		else {
+			assert_string_equal(pm.text,
+			    ref_flowed(ct.data) ? flowed : fixed);
+			nflowed += ref_flowed(ct.data);
+		}
+		parsed_msg_release(&pm);
+	}
+	assert_string_not_equal(flowed, fixed);
+	assert_true(nflowed > 5);
+	free(flowed);
+	free(fixed);
+	buf_release(&msg);
+	buf_release(&ct);
+}
+
 int
 main(void)
 {
@@ -1082,6 +1170,7 @@ main(void)
 		cmocka_unit_test(test_many_headers),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_body_hash),
+		cmocka_unit_test(test_ct_param),
 		cmocka_unit_test(test_text_passes),
 		cmocka_unit_test(test_relay_list),
 	};
