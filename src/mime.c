@@ -2673,24 +2673,19 @@ unquote_value(struct trim *tr, const char *b, const char *v, const char *e,
 	}
 }
 
-/* Whether line, 13 bytes or more, starts "Content-Type:" in any case. */
+/*
+ * Whether line[0..len) starts with the field name w (lowercase, any case
+ * in line) and its colon.
+ */
 static int
-content_type_line(const char *line)
+field_named(const char *line, size_t len, const char *w)
 {
-	return word8(line, 8) == word8("content-", 8) && line[7] == '-' &&
-	    word8(line + 8, 5) == word8("type:", 5) && line[12] == ':';
+	size_t n = strlen(w);
+
+	return len > n && line[n] == ':' && name_is(line, n, w);
 }
 
 static int unquote_ok(int);
-
-/* Whether line, 20 bytes or more, starts "Content-Disposition:". */
-static int
-content_disposition_line(const char *line)
-{
-	return word8(line, 8) == word8("content-", 8) && line[7] == '-' &&
-	    word8(line + 8, 8) == word8("disposit", 8) &&
-	    word8(line + 16, 4) == word8("ion:", 4) && line[19] == ':';
-}
 
 /*
  * Where the name of the field that line (of len bytes) starts ends, when
@@ -2704,13 +2699,9 @@ content_disposition_line(const char *line)
 static size_t
 unread_name(const char *line, size_t len)
 {
-	if (len < 12 || word8(line, 8) != word8("content-", 8) ||
-	    line[7] != '-')
-		return 0;
-	if (word8(line + 8, 3) == word8("id:", 3) && line[10] == ':')
+	if (field_named(line, len, "content-id"))
 		return 10;
-	if (len > 20 && word8(line + 8, 8) == word8("descript", 8) &&
-	    word8(line + 16, 4) == word8("ion:", 4) && line[19] == ':')
+	if (field_named(line, len, "content-description"))
 		return 19;
 	return 0;
 }
@@ -2739,9 +2730,9 @@ unquote_header(struct trim *tr, const char *b, size_t from, size_t to)
 			tr->patch[tr->npatch].at = (size_t)(line + skip - 1 - b);
 			tr->patch[tr->npatch++].len = 0;
 		}
-		skip = nl - line > 13 && content_type_line(line) ? 13 :
-		    nl - line > 20 && content_disposition_line(line) &&
-		    unquote_ok(1) ? 20 : 0;
+		skip = field_named(line, (size_t)(nl - line), "content-type") ?
+		    13 : field_named(line, (size_t)(nl - line),
+		    "content-disposition") && unquote_ok(1) ? 20 : 0;
 		if (skip) {
 			/* The field's last LF: before a line that is no fold. */
 			for (; fe + 1 < end && (fe[1] == ' ' || fe[1] == '\t') &&
@@ -2755,27 +2746,51 @@ unquote_header(struct trim *tr, const char *b, size_t from, size_t to)
 	return (size_t)(line - b);
 }
 
+/* Whether libetpan's lists a and b hold alike items (alike), in order. */
+static int
+lists_alike(clist *a, clist *b, int (*alike)(const void *, const void *))
+{
+	clistiter *x, *y;
+
+	for (x = clist_begin(a), y = clist_begin(b); x && y;
+	    x = clist_next(x), y = clist_next(y))
+		if (!alike(clist_content(x), clist_content(y)))
+			return 0;
+	return !x && !y;
+}
+
+static int
+param_alike(const void *a, const void *b)
+{
+	const struct mailmime_parameter *pa = a, *pb = b;
+
+	return !strcmp(pa->pa_name, pb->pa_name) &&
+	    !strcmp(pa->pa_value, pb->pa_value);
+}
+
+/* Only filenames are probed (unquote_value unquotes nothing else). */
+static int
+dsp_param_alike(const void *a, const void *b)
+{
+	const struct mailmime_disposition_parm *pa = a, *pb = b;
+
+	return pa->pa_type == MAILMIME_DISPOSITION_PARM_FILENAME &&
+	    pb->pa_type == MAILMIME_DISPOSITION_PARM_FILENAME &&
+	    !strcmp(pa->pa_data.pa_filename, pb->pa_data.pa_filename);
+}
+
 /* Whether libetpan read a and b, Content-Type values, alike. */
 static int
 same_content(const char *a, const char *b)
 {
 	struct mailmime_content *ca = NULL, *cb = NULL;
 	size_t ia = 0, ib = 0;
-	clistiter *x, *y;
 	int same;
 
 	same = mailmime_content_parse(a, strlen(a), &ia, &ca) ==
 	    mailmime_content_parse(b, strlen(b), &ib, &cb) && ia == ib &&
-	    ca && cb;
-	for (x = same ? clist_begin(ca->ct_parameters) : NULL, y = same ?
-	    clist_begin(cb->ct_parameters) : NULL; same && (x || y);
-	    x = clist_next(x), y = clist_next(y)) {
-		const struct mailmime_parameter *pa = x ? clist_content(x) :
-		    NULL, *pb = y ? clist_content(y) : NULL;
-
-		same = pa && pb && !strcmp(pa->pa_name, pb->pa_name) &&
-		    !strcmp(pa->pa_value, pb->pa_value);
-	}
+	    ca && cb && lists_alike(ca->ct_parameters, cb->ct_parameters,
+	    param_alike);
 	if (ca)
 		mailmime_content_free(ca);
 	if (cb)
@@ -2789,22 +2804,12 @@ same_disposition(const char *a, const char *b)
 {
 	struct mailmime_disposition *da = NULL, *db = NULL;
 	size_t ia = 0, ib = 0;
-	clistiter *x, *y;
 	int same;
 
 	same = mailmime_disposition_parse(a, strlen(a), &ia, &da) ==
 	    mailmime_disposition_parse(b, strlen(b), &ib, &db) && ia == ib &&
-	    da && db && da->dsp_type->dsp_type == db->dsp_type->dsp_type;
-	for (x = same ? clist_begin(da->dsp_parms) : NULL, y = same ?
-	    clist_begin(db->dsp_parms) : NULL; same && (x || y);
-	    x = clist_next(x), y = clist_next(y)) {
-		const struct mailmime_disposition_parm *pa = x ?
-		    clist_content(x) : NULL, *pb = y ? clist_content(y) : NULL;
-
-		same = pa && pb && pa->pa_type == pb->pa_type &&
-		    pa->pa_type == MAILMIME_DISPOSITION_PARM_FILENAME &&
-		    !strcmp(pa->pa_data.pa_filename, pb->pa_data.pa_filename);
-	}
+	    da && db && da->dsp_type->dsp_type == db->dsp_type->dsp_type &&
+	    lists_alike(da->dsp_parms, db->dsp_parms, dsp_param_alike);
 	if (da)
 		mailmime_disposition_free(da);
 	if (db)
@@ -2835,16 +2840,13 @@ unquote_ok(int dsp)
 	static int ok[2] = { -1, -1 };
 	size_t i;
 
-	for (i = 0; ok[0] < 0 && i < ARRAY_SIZE(probe); i++)
-		if (!same_content(probe[i][0], probe[i][1]))
-			ok[0] = 0;
-	for (i = 0; ok[1] < 0 && i < ARRAY_SIZE(dprobe); i++)
-		if (!same_disposition(dprobe[i][0], dprobe[i][1]))
-			ok[1] = 0;
-	if (ok[0] < 0)
-		ok[0] = 1;
-	if (ok[1] < 0)
-		ok[1] = 1;
+	_Static_assert(ARRAY_SIZE(probe) == ARRAY_SIZE(dprobe),
+	    "as many probes of each kind");
+	if (ok[dsp] < 0)
+		for (ok[dsp] = 1, i = 0; ok[dsp] && i < ARRAY_SIZE(probe); i++)
+			ok[dsp] = dsp ? same_disposition(dprobe[i][0],
+			    dprobe[i][1]) : same_content(probe[i][0],
+			    probe[i][1]);
 	return ok[dsp];
 }
 
